@@ -1,0 +1,51 @@
+import { fileURLToPath } from 'node:url';
+import { createServer, defineApp, type ServerConfig } from '@composable-svelte/server';
+import App from '../shared/App.svelte';
+import type { BlogDependencies } from '../shared/api.js';
+import { statusFor } from '../shared/head.js';
+import type { PostsRepository } from '../shared/model.js';
+import { pageForRoute } from '../shared/page-for-route.js';
+import { blogReducer } from '../shared/reducer.js';
+import { router, type Destination } from '../shared/routes.js';
+import { initialBlogState, type BlogAction, type BlogState } from '../shared/state.js';
+import { apiRoutes } from './api-routes.js';
+import { createInMemoryPostsRepository } from './in-memory-posts-repository.js';
+import { createRepositoryApi } from './repository-api.js';
+
+export interface BlogServerOptions {
+  readonly repository?: PostsRepository;
+  /** Where the client build lives; defaults to dist/client next to this built file. */
+  readonly clientDir?: string;
+  readonly config?: Partial<ServerConfig>;
+  readonly env?: Record<string, string | undefined>;
+}
+
+export function blogApp(repository: PostsRepository) {
+  const api = createRepositoryApi(repository);
+  return defineApp<BlogState, BlogAction, BlogDependencies, Destination>({
+    component: App,
+    reducer: blogReducer,
+    router,
+    clientEntry: 'src/client/entry.ts',
+    load(route, url) {
+      const page = pageForRoute(route, url.pathname + url.search);
+      // The page starts empty and the same navigate action the browser sends loads its data.
+      return { state: initialBlogState({ route: 'home', params: {}, query: {} }, url.origin), actions: [{ type: 'navigate', page }] };
+    },
+    dependencies: () => ({ api }),
+    errorState: ({ status, message, requestId }) => initialBlogState({ route: 'error', status, message, requestId }, ''),
+    status: statusFor,
+  });
+}
+
+export async function createBlogServer(options: BlogServerOptions = {}) {
+  const repository = options.repository ?? createInMemoryPostsRepository();
+  const clientDir = options.clientDir ?? fileURLToPath(new URL('../client', import.meta.url));
+  return createServer({
+    app: blogApp(repository),
+    clientDir,
+    routes: apiRoutes(repository),
+    ...(options.config ? { config: options.config } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  });
+}

@@ -1,0 +1,47 @@
+import type { BlogState } from './state.js';
+import { router } from './routes.js';
+
+export const SITE_NAME = 'Field Notes';
+const SITE_DESCRIPTION = 'Essays on building and running web software: rendering, caching, testing, operations.';
+
+export interface HeadInfo {
+  readonly title: string;
+  readonly description: string;
+  /** Absolute canonical URL, or null for pages that should not be indexed (errors). */
+  readonly canonical: string | null;
+}
+
+/** Title, description and canonical URL from state: the same on the server and after navigation. */
+export function headFor(state: BlogState): HeadInfo {
+  const { page, origin } = state;
+  switch (page.route) {
+    case 'home':
+      return { title: `${SITE_NAME} — essays on web software`, description: SITE_DESCRIPTION, canonical: origin + router.href(page) };
+    case 'post':
+    case 'comments': {
+      const post = state.postsById[page.params.id];
+      const canonical = origin + router.href(page);
+      if (!post) {
+        const title = state.load.status === 'failed' ? 'Post not found' : 'Loading post…';
+        return { title: `${title} — ${SITE_NAME}`, description: SITE_DESCRIPTION, canonical };
+      }
+      const prefix = page.route === 'comments' ? 'Comments on ' : '';
+      return { title: `${prefix}${post.title} — ${SITE_NAME}`, description: post.excerpt, canonical };
+    }
+    case 'notFound':
+      return { title: `Page not found — ${SITE_NAME}`, description: 'This page does not exist.', canonical: null };
+    case 'badRequest':
+      return { title: `Bad request — ${SITE_NAME}`, description: 'This address is not valid.', canonical: null };
+    case 'error':
+      return { title: `${page.status} ${page.message} — ${SITE_NAME}`, description: 'Something went wrong.', canonical: null };
+  }
+}
+
+/** HTTP status for a settled state: a post that turned out not to exist is a 404. */
+export function statusFor(state: BlogState): number {
+  if (state.page.route === 'notFound') return 404;
+  if (state.page.route === 'badRequest') return 400;
+  if (state.page.route === 'error') return state.page.status;
+  if (state.load.status === 'failed') return state.load.notFound ? 404 : 502;
+  return 200;
+}

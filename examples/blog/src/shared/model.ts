@@ -1,0 +1,31 @@
+/** The blog's data as it travels through state, JSON endpoints and the serialized SSR state. */
+export interface PostSummary {
+  readonly id: number;
+  readonly title: string;
+  readonly author: string;
+  /** ISO 8601 date-time. State must be plain JSON, so dates travel as strings. */
+  readonly publishedAt: string;
+  readonly excerpt: string;
+  readonly commentCount: number;
+}
+
+export interface Post extends PostSummary {
+  /** Plain-text paragraphs, rendered as text (never as HTML). */
+  readonly body: readonly string[];
+}
+
+export interface Comment {
+  readonly id: number;
+  readonly postId: number;
+  readonly author: string;
+  readonly body: string;
+  readonly createdAt: string;
+}
+
+/** Where posts live. In memory today; a database implementation comes with the database issue. */
+export interface PostsRepository {
+  listPosts(): Promise<readonly PostSummary[]>;
+  getPost(id: number): Promise<Post | undefined>;
+  /** Comments of a post, oldest first; undefined when the post does not exist. */
+  listComments(postId: number): Promise<readonly Comment[] | undefined>;
+}

@@ -1,0 +1,11 @@
+import { createRouter, param, route, type DestinationOf, type ParseResult } from '@composable-svelte/core/routing';
+
+/** One table for both sides: the server parses requests with it, the browser syncs history with it. */
+export const router = createRouter({
+  home: route('/'),
+  post: route('/posts/:id', { params: { id: param.int({ min: 1, max: 1_000_000_000 }) } }),
+  comments: route('/posts/:id/comments', { params: { id: param.int({ min: 1, max: 1_000_000_000 }) } }),
+});
+
+export type Destination = DestinationOf<typeof router>;
+export type RouteResult = ParseResult<Destination>;

@@ -1,0 +1,38 @@
+import type { Comment, Post, PostSummary } from './model.js';
+import type { Destination } from './routes.js';
+
+/** What the main area shows. Route destinations plus the pages no route produces. */
+export type Page =
+  | Destination
+  | { readonly route: 'notFound'; readonly path: string }
+  | { readonly route: 'badRequest'; readonly path: string; readonly errors: readonly { path: string; message: string }[] }
+  | { readonly route: 'error'; readonly status: number; readonly message: string; readonly requestId: string };
+
+/** Status of the data the current page needs. */
+export type Load =
+  | { readonly status: 'ready' }
+  | { readonly status: 'loading' }
+  | { readonly status: 'failed'; readonly notFound: boolean; readonly message: string };
+
+export interface BlogState {
+  readonly page: Page;
+  readonly load: Load;
+  /** Everything loaded so far, so going back shows data at once instead of fetching it again. */
+  readonly posts: readonly PostSummary[] | null;
+  readonly postsById: Readonly<Record<string, Post>>;
+  readonly commentsByPost: Readonly<Record<string, readonly Comment[]>>;
+  /** Public origin for canonical URLs, e.g. https://blog.example.com */
+  readonly origin: string;
+}
+
+export type BlogAction =
+  | { readonly type: 'navigate'; readonly page: Page }
+  | { readonly type: 'retry' }
+  | { readonly type: 'postsLoaded'; readonly posts: readonly PostSummary[] }
+  | { readonly type: 'postLoaded'; readonly post: Post }
+  | { readonly type: 'commentsLoaded'; readonly postId: number; readonly comments: readonly Comment[] }
+  | { readonly type: 'loadFailed'; readonly notFound: boolean; readonly message: string };
+
+export function initialBlogState(page: Page, origin: string): BlogState {
+  return { page, load: { status: 'ready' }, posts: null, postsById: {}, commentsByPost: {}, origin };
+}

@@ -1,0 +1,26 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { defineConfig } from 'vite';
+
+export default defineConfig(({ isSsrBuild }) => ({
+  plugins: [svelte()],
+  build: isSsrBuild
+    ? {
+        outDir: 'dist/server',
+        emptyOutDir: true,
+        assetsInlineLimit: 0,
+        sourcemap: true,
+        rollupOptions: {
+          input: { entry: 'src/server/entry.ts', app: 'src/server/app.ts' },
+          // Flat output: app.js finds the client build at ../client whichever chunk it lands in.
+          output: { chunkFileNames: '[name]-[hash].js' },
+        },
+      }
+    : {
+        outDir: 'dist/client',
+        emptyOutDir: true,
+        manifest: true,
+        // Every asset becomes a hashed file: a strict CSP has no data: sources to allow.
+        assetsInlineLimit: 0,
+        rollupOptions: { input: 'src/client/entry.ts' },
+      },
+}));

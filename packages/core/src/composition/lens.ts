@@ -1,0 +1,22 @@
+/** Where a child's state lives inside its parent: a key of the parent, or an explicit lens. */
+export type StateLens<PS, CS> = { readonly get: (parent: PS) => CS; readonly set: (parent: PS, child: CS) => PS };
+
+export type StateSelector<PS, CS> = keyof PS | StateLens<PS, CS>;
+
+export function toLens<PS, CS>(selector: StateSelector<PS, CS>): StateLens<PS, CS> {
+  if (typeof selector === 'object' && selector !== null) return selector;
+  const key = selector as keyof PS;
+  return {
+    get: (parent) => parent[key] as unknown as CS,
+    set: (parent, child) => ({ ...parent, [key]: child }),
+  };
+}
+
+export function isDevelopment(): boolean {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.NODE_ENV !== 'production';
+}
+
+export function devWarn(message: string): void {
+  if (isDevelopment()) console.warn(`[composable-svelte] ${message}`);
+}

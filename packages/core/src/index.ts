@@ -1,0 +1,22 @@
+export { createStore } from './store/create-store.js';
+export { StoreSettleTimeoutError } from './store/errors.js';
+export type { Reducer, Store, StoreConfig, SettledOptions } from './store/types.js';
+
+export { Effect } from './effect/effect.js';
+export type { Dispatch, EffectContext, EffectId } from './effect/effect.js';
+export type { EffectErrorHandler, EffectErrorInfo } from './effect/runtime.js';
+
+export { createSystemClock, createMockClock } from './dependencies/clock.js';
+export type { Clock, MockClock } from './dependencies/clock.js';
+
+export { scope, embedded } from './composition/scope.js';
+export type { ActionPrism, Embedded, ScopeConfig } from './composition/scope.js';
+export { combine, combineReducers } from './composition/combine.js';
+export { forEach } from './composition/for-each.js';
+export type { ElementId, ElementPrism, ForEachConfig } from './composition/for-each.js';
+export { ifLet } from './composition/if-let.js';
+export type { IfLetConfig } from './composition/if-let.js';
+export type { StateLens, StateSelector } from './composition/lens.js';
+
+export { createTestStore, TestStoreFailure } from './test/test-store.js';
+export type { TestStore, TestStoreConfig, ActionMatcher, Expectation, Exhaustivity } from './test/test-store.js';

@@ -1,0 +1,10 @@
+export { param } from './param.js';
+export type { DecodeResult, IntOptions, ParamDecoder, Presence, SlugOptions, StringOptions, ValueOf, WithPresence } from './param.js';
+export { route } from './route.js';
+export type { Decoders, PathDecoders, PathParamNames, RouteDef, Segment } from './route.js';
+export { createRouter } from './router.js';
+export type { DestinationOf, Destinations, HrefInput, ParamError, ParseResult, RouteTable, Router } from './types.js';
+export { syncHistory } from './history.js';
+export type { HistoryWindow, SyncableStore, SyncHistoryOptions } from './history.js';
+export { isPlainLeftClick } from './link.js';
+export type { ClickLike, ElementLike } from './link.js';

@@ -1,0 +1,222 @@
+/**
+ * Param decoders turn one URL component into a typed value and back.
+ *
+ * Contract: `decode` receives text that is already percent-decoded, and
+ * `encode` returns plain text; the router does the percent-encoding for the
+ * place the value goes (path segment or query string). That keeps decoders
+ * ignorant of URL syntax and lets the same decoder serve both places.
+ */
+
+import { isWellFormed } from './url.js';
+
+export type DecodeResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly message: string };
+
+export interface ParamDecoder<T = any> {
+  decode(raw: string): DecodeResult<T>;
+  encode(value: T): string;
+  /** Query params only: when absent from the URL the key is left out. */
+  readonly optional?: boolean;
+  /** Query params only: the value used when absent from the URL. */
+  readonly default?: T;
+}
+
+/** The value type a decoder produces. */
+export type ValueOf<D> = D extends { decode(raw: string): DecodeResult<infer T> } ? T : never;
+
+export interface Presence<T> {
+  readonly optional?: boolean;
+  readonly default?: T;
+}
+
+/**
+ * Carries `optional: true` / `default` into the decoder's type so the route
+ * table can infer `{ page?: number }` versus `{ page: number }`.
+ */
+export type WithPresence<T, O> = ParamDecoder<T> &
+  (O extends { readonly default: unknown }
+    ? { readonly default: T }
+    : O extends { readonly optional: true }
+      ? { readonly optional: true }
+      : unknown);
+
+const ok = <T>(value: T): DecodeResult<T> => ({ ok: true, value });
+const fail = (message: string): DecodeResult<never> => ({ ok: false, message });
+
+/**
+ * Runs a decoder that may be user-written; a throwing decoder is reported as
+ * a rejected value so that parsing a URL never throws.
+ */
+export function safeDecode<T>(decoder: ParamDecoder<T>, raw: string): DecodeResult<T> {
+  try {
+    const result = decoder.decode(raw);
+    if (result?.ok === true || (result?.ok === false && typeof result.message === 'string')) return result;
+    return fail('could not be decoded (decoder returned an invalid result)');
+  } catch (error) {
+    return fail(`could not be decoded (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+/**
+ * Encodes `value` and decodes it again, so callers learn about values that
+ * would produce a URL that does not parse back to the same destination.
+ */
+export function encodeChecked<T>(decoder: ParamDecoder<T>, value: T): DecodeResult<string> {
+  let text: unknown;
+  try {
+    text = decoder.encode(value);
+  } catch (error) {
+    return fail(`cannot be encoded (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (typeof text !== 'string') return fail('encode must return a string');
+  const back = safeDecode(decoder, text);
+  if (!back.ok) return back;
+  // Only primitives can be compared meaningfully; object values are trusted.
+  const comparable = value === null || (typeof value !== 'object' && typeof value !== 'function');
+  if (comparable && !Object.is(back.value, value) && !(value === 0 && back.value === 0)) {
+    return fail(`does not round-trip (${JSON.stringify(String(value))} decodes differently)`);
+  }
+  return ok(text);
+}
+
+function checkDefault<T>(decoder: ParamDecoder<T>, what: string): void {
+  if (decoder.default === undefined) return;
+  // A default that its own decoder rejects would make parse and href disagree.
+  const check = encodeChecked(decoder, decoder.default);
+  if (!check.ok) throw new Error(`${what}: default value ${check.message}`);
+}
+
+function withPresence<T>(base: ParamDecoder<T>, options: Presence<T>, what: string): ParamDecoder<T> {
+  const decoder: { -readonly [K in keyof ParamDecoder<T>]: ParamDecoder<T>[K] } = {
+    decode: base.decode,
+    encode: base.encode,
+  };
+  if (options.optional === true) decoder.optional = true;
+  if (options.default !== undefined) decoder.default = options.default;
+  checkDefault(decoder, what);
+  return Object.freeze(decoder);
+}
+
+function codePointLength(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+function checkLength(max: unknown, what: string): number {
+  if (typeof max !== 'number' || !Number.isSafeInteger(max) || max < 1) {
+    throw new Error(`${what}: maxLength must be a positive integer`);
+  }
+  return max;
+}
+
+export interface IntOptions extends Presence<number> {
+  readonly min?: number;
+  readonly max?: number;
+}
+
+const CANONICAL_INT = /^-?(0|[1-9][0-9]*)$/;
+
+function int<const O extends IntOptions = {}>(options?: O): WithPresence<number, O> {
+  const opts: IntOptions = options ?? {};
+  const min = opts.min ?? Number.MIN_SAFE_INTEGER;
+  const max = opts.max ?? Number.MAX_SAFE_INTEGER;
+  if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || min > max) {
+    throw new Error(`param.int: min and max must be safe integers with min ≤ max`);
+  }
+  const base: ParamDecoder<number> = {
+    decode(raw) {
+      // "-0" is excluded because it would encode back as "0".
+      if (!CANONICAL_INT.test(raw) || raw === '-0') return fail('must be an integer');
+      const n = Number(raw);
+      // Out-of-safe-range digits parse to an imprecise number that is still
+      // beyond the safe limits, so these comparisons also catch them.
+      if (n < min) return fail(`must be ≥ ${min}`);
+      if (n > max) return fail(`must be ≤ ${max}`);
+      return ok(n);
+    },
+    encode: (value) => String(value),
+  };
+  return withPresence(base, opts, 'param.int') as WithPresence<number, O>;
+}
+
+export interface SlugOptions extends Presence<string> {
+  readonly maxLength?: number;
+}
+
+// Marks (\p{M}) are included because many scripts cannot be written without
+// combining characters.
+const SLUG = /^[\p{L}\p{M}\p{N}_.-]+$/u;
+
+function slug<const O extends SlugOptions = {}>(options?: O): WithPresence<string, O> {
+  const opts: SlugOptions = options ?? {};
+  const maxLength = checkLength(opts.maxLength ?? 200, 'param.slug');
+  const base: ParamDecoder<string> = {
+    decode(raw) {
+      if (raw === '') return fail('must not be empty');
+      if (!isWellFormed(raw)) return fail('must be well-formed Unicode');
+      if (codePointLength(raw) > maxLength) return fail(`must be at most ${maxLength} characters`);
+      // Browsers resolve "." and ".." as dot segments, so they cannot survive a round trip.
+      if (raw === '.' || raw === '..') return fail('must not be "." or ".."');
+      if (!SLUG.test(raw)) return fail('may contain only letters, digits, "-", "_" and "."');
+      return ok(raw);
+    },
+    encode: (value) => value,
+  };
+  return withPresence(base, opts, 'param.slug') as WithPresence<string, O>;
+}
+
+export interface StringOptions extends Presence<string> {
+  readonly maxLength?: number;
+}
+
+function string<const O extends StringOptions = {}>(options?: O): WithPresence<string, O> {
+  const opts: StringOptions = options ?? {};
+  const maxLength = checkLength(opts.maxLength ?? 1000, 'param.string');
+  const base: ParamDecoder<string> = {
+    decode(raw) {
+      if (raw === '') return fail('must not be empty');
+      if (!isWellFormed(raw)) return fail('must be well-formed Unicode');
+      if (codePointLength(raw) > maxLength) return fail(`must be at most ${maxLength} characters`);
+      return ok(raw);
+    },
+    encode: (value) => value,
+  };
+  return withPresence(base, opts, 'param.string') as WithPresence<string, O>;
+}
+
+function enumOf<const V extends readonly [string, ...string[]], const O extends Presence<V[number]> = {}>(
+  values: V,
+  options?: O,
+): WithPresence<V[number], O> {
+  if (!Array.isArray(values) || values.length === 0) {
+    throw new Error('param.enum: needs at least one value');
+  }
+  const allowed = new Set<string>(values);
+  if (allowed.size !== values.length || values.some((v) => typeof v !== 'string' || v === '')) {
+    throw new Error('param.enum: values must be distinct non-empty strings');
+  }
+  const expected = `must be one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
+  const base: ParamDecoder<V[number]> = {
+    decode: (raw) => (allowed.has(raw) ? ok(raw as V[number]) : fail(expected)),
+    encode: (value) => value,
+  };
+  return withPresence(base, options ?? {}, 'param.enum') as WithPresence<V[number], O>;
+}
+
+/**
+ * A user-written decoder. Returned as-is (methods may rely on `this`), but
+ * checked for shape so mistakes fail at definition time, not on first use.
+ */
+function custom<T, const O extends Presence<T> = {}>(
+  decoder: { decode(raw: string): DecodeResult<T>; encode(value: T): string } & O,
+): WithPresence<T, O> {
+  if (typeof decoder?.decode !== 'function' || typeof decoder.encode !== 'function') {
+    throw new Error('param.custom: needs decode and encode functions');
+  }
+  checkDefault<T>(decoder, 'param.custom');
+  return decoder as unknown as WithPresence<T, O>;
+}
+
+export const param = Object.freeze({ int, slug, string, enum: enumOf, custom });

@@ -1,0 +1,98 @@
+import type { ParamDecoder } from './param.js';
+
+/** Names of the `:name` segments of a path pattern, as a union of string literals. */
+export type PathParamNames<Path extends string> = Path extends `${infer Head}/${infer Tail}`
+  ? SegmentParam<Head> | PathParamNames<Tail>
+  : SegmentParam<Path>;
+type SegmentParam<S extends string> = S extends `:${infer Name}` ? Name : never;
+
+export type Decoders = { readonly [name: string]: ParamDecoder };
+
+export type PathDecoders<Path extends string> = { readonly [K in PathParamNames<Path>]: ParamDecoder };
+
+export interface RouteDef<Path extends string = string, P extends Decoders = Decoders, Q extends Decoders = Decoders> {
+  readonly path: Path;
+  readonly params: P;
+  readonly query: Q;
+}
+
+type NoExtraKeys<P, Allowed extends PropertyKey> = { readonly [K in Exclude<keyof P, Allowed>]: never };
+
+/**
+ * Path params are always present in a matched URL, so optional or defaulted
+ * decoders there would only mislead about the destination type.
+ */
+type NoOptional<P> = {
+  readonly [K in keyof P as P[K] extends { readonly optional: true } | { readonly default: unknown } ? K : never]: 'path params cannot be optional or have a default';
+};
+
+type RouteOptions<Path extends string, P, Q> = [PathParamNames<Path>] extends [never]
+  ? [options?: { readonly params?: P & NoExtraKeys<P, never>; readonly query?: Q }]
+  : [options: { readonly params: P & NoExtraKeys<P, PathParamNames<Path>> & NoOptional<P>; readonly query?: Q }];
+
+export function route<
+  const Path extends string,
+  const P extends PathDecoders<Path> = PathDecoders<Path>,
+  const Q extends Decoders = {},
+>(path: Path, ...options: RouteOptions<Path, P, Q>): RouteDef<Path, NoInfer<P>, NoInfer<Q>> {
+  const opts: { params?: Decoders; query?: Decoders } = options[0] ?? {};
+  const params = opts.params ?? {};
+  const query = opts.query ?? {};
+  const segments = compilePath(path);
+  const names = segments.flatMap((s) => (s.kind === 'param' ? [s.name] : []));
+  for (const name of names) {
+    if (!Object.hasOwn(params, name)) throw new Error(`route("${path}"): no decoder for :${name}`);
+  }
+  for (const [name, decoder] of Object.entries(params)) {
+    if (!names.includes(name)) throw new Error(`route("${path}"): params.${name} is not in the path`);
+    checkDecoder(decoder, `route("${path}"): params.${name}`);
+    if (decoder.optional === true || decoder.default !== undefined) {
+      throw new Error(`route("${path}"): path param :${name} cannot be optional or have a default`);
+    }
+  }
+  for (const [name, decoder] of Object.entries(query)) {
+    if (name === '') throw new Error(`route("${path}"): query param names must not be empty`);
+    checkDecoder(decoder, `route("${path}"): query.${name}`);
+  }
+  return Object.freeze({ path, params, query }) as unknown as RouteDef<Path, P, Q>;
+}
+
+function checkDecoder(decoder: unknown, where: string): void {
+  const d = decoder as Partial<ParamDecoder> | null;
+  if (typeof d?.decode !== 'function' || typeof d.encode !== 'function') {
+    throw new Error(`${where} must be a decoder with decode and encode functions`);
+  }
+}
+
+export type Segment = { readonly kind: 'static'; readonly text: string } | { readonly kind: 'param'; readonly name: string };
+
+const PARAM_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/**
+ * Validates a pattern and splits it into segments. Literals that URLs cannot
+ * carry unambiguously ('%', '?', '#', dot segments) are refused here rather
+ * than producing routes that can never match.
+ */
+export function compilePath(path: string): Segment[] {
+  if (typeof path !== 'string' || !path.startsWith('/')) {
+    throw new Error(`route("${String(path)}"): path must start with "/"`);
+  }
+  if (path === '/') return [];
+  const seen = new Set<string>();
+  return path
+    .slice(1)
+    .split('/')
+    .map((part): Segment => {
+      if (part.startsWith(':')) {
+        const name = part.slice(1);
+        if (!PARAM_NAME.test(name)) throw new Error(`route("${path}"): invalid param name "${part}"`);
+        if (seen.has(name)) throw new Error(`route("${path}"): duplicate param :${name}`);
+        seen.add(name);
+        return { kind: 'param', name };
+      }
+      if (part === '' || part === '.' || part === '..' || /[%?#\s]/.test(part)) {
+        throw new Error(`route("${path}"): invalid segment "${part}"`);
+      }
+      return { kind: 'static', text: part };
+    });
+}

@@ -1,0 +1,157 @@
+import { encodeChecked, safeDecode, type ParamDecoder } from './param.js';
+import { compilePath, type Segment } from './route.js';
+import type { Destinations, HrefInput, ParamError, ParseResult, RouteTable, Router } from './types.js';
+import { decodeComponent, encodeLiteralSegment, isWellFormed, MALFORMED, readQuery, splitPath, toLocation } from './url.js';
+
+interface CompiledRoute {
+  readonly name: string;
+  readonly segments: readonly Segment[];
+  // Maps, not the user's objects, so keys such as "constructor" or
+  // "__proto__" coming from a URL can never reach Object.prototype.
+  readonly params: ReadonlyMap<string, ParamDecoder>;
+  readonly query: ReadonlyMap<string, ParamDecoder>;
+  readonly queryKeys: ReadonlySet<string>;
+}
+
+type Values = Record<string, unknown>;
+
+/**
+ * "", "." and ".." cannot be a path segment value: the first vanishes or
+ * changes the segment count, the others are resolved away by browsers.
+ */
+function unusableSegment(text: string): string | undefined {
+  if (text === '') return 'must not be empty';
+  if (!isWellFormed(text)) return 'must be well-formed Unicode';
+  if (text === '.' || text === '..') return 'must not be "." or ".."';
+  return undefined;
+}
+
+function compile(name: string, def: RouteTable[string]): CompiledRoute {
+  if (typeof def?.path !== 'string' || typeof def.params !== 'object' || typeof def.query !== 'object') {
+    throw new Error(`createRouter: ${JSON.stringify(name)} is not a route() definition`);
+  }
+  const query = new Map(Object.entries(def.query as Record<string, ParamDecoder>));
+  return {
+    name,
+    segments: compilePath(def.path),
+    params: new Map(Object.entries(def.params as Record<string, ParamDecoder>)),
+    query,
+    queryKeys: new Set(query.keys()),
+  };
+}
+
+function literalsMatch(route: CompiledRoute, decoded: readonly (string | undefined)[]): boolean {
+  if (route.segments.length !== decoded.length) return false;
+  return route.segments.every((s, i) => s.kind === 'param' || decoded[i] === s.text);
+}
+
+function decodeParams(route: CompiledRoute, decoded: readonly (string | undefined)[], errors: ParamError[]): Values {
+  const params: Values = {};
+  route.segments.forEach((segment, i) => {
+    if (segment.kind !== 'param') return;
+    const path = `params.${segment.name}`;
+    const text = decoded[i];
+    if (text === undefined) return void errors.push({ path, message: 'has malformed percent-encoding' });
+    const unusable = unusableSegment(text);
+    if (unusable !== undefined) return void errors.push({ path, message: unusable });
+    const result = safeDecode(route.params.get(segment.name)!, text);
+    if (result.ok) Object.defineProperty(params, segment.name, { value: result.value, enumerable: true, writable: true, configurable: true });
+    else errors.push({ path, message: result.message });
+  });
+  return params;
+}
+
+function decodeQuery(route: CompiledRoute, search: string, errors: ParamError[]): Values {
+  const found = readQuery(search, route.queryKeys);
+  const query: Values = {};
+  const set = (key: string, value: unknown) =>
+    Object.defineProperty(query, key, { value, enumerable: true, writable: true, configurable: true });
+  for (const [key, decoder] of route.query) {
+    const path = `query.${key}`;
+    const text = found.get(key);
+    if (text === undefined) {
+      if (decoder.default !== undefined) set(key, decoder.default);
+      else if (decoder.optional !== true) errors.push({ path, message: 'is required' });
+      continue;
+    }
+    if (text === MALFORMED) {
+      errors.push({ path, message: 'has malformed percent-encoding' });
+      continue;
+    }
+    const result = safeDecode(decoder, text);
+    if (result.ok) set(key, result.value);
+    else errors.push({ path, message: result.message });
+  }
+  return query;
+}
+
+export function createRouter<const T extends RouteTable>(table: T): Router<T> {
+  const compiled = Object.entries(table).map(([name, def]) => compile(name, def));
+  const byName = new Map(compiled.map((r) => [r.name, r]));
+
+  function parse(url: string | URL): ParseResult<Destinations<T>> {
+    const location = toLocation(url);
+    const raw = location && splitPath(location.pathname);
+    if (!location || !raw) return { ok: false, reason: 'not-found', path: location?.pathname ?? String(url) };
+    const decoded = raw.map(decodeComponent);
+    const route = compiled.find((r) => literalsMatch(r, decoded));
+    if (!route) return { ok: false, reason: 'not-found', path: location.pathname };
+    const errors: ParamError[] = [];
+    const params = decodeParams(route, decoded, errors);
+    const query = decodeQuery(route, location.search, errors);
+    if (errors.length > 0) return { ok: false, reason: 'bad-param', route: route.name, errors };
+    return { ok: true, destination: { route: route.name, params, query } as Destinations<T> };
+  }
+
+  function href(destination: HrefInput<T>): string {
+    const input = destination as { route?: unknown; params?: Values; query?: Values };
+    const route = typeof input?.route === 'string' ? byName.get(input.route) : undefined;
+    if (!route) throw new Error(`router.href: unknown route ${JSON.stringify(String(input?.route))}`);
+    const fail = (path: string, message: string): never => {
+      throw new Error(`router.href(${JSON.stringify(route.name)}): ${path} ${message}`);
+    };
+    const valueAt = (values: Values | undefined, key: string) =>
+      values != null && Object.hasOwn(values, key) ? values[key] : undefined;
+
+    let path = '';
+    for (const segment of route.segments) {
+      if (segment.kind === 'static') {
+        path += `/${encodeLiteralSegment(segment.text)}`;
+        continue;
+      }
+      const where = `params.${segment.name}`;
+      const value = valueAt(input.params, segment.name);
+      if (value === undefined) fail(where, 'is missing');
+      const text = encodeChecked(route.params.get(segment.name)!, value);
+      if (!text.ok) return fail(where, text.message);
+      const unusable = unusableSegment(text.value);
+      if (unusable !== undefined) fail(where, unusable);
+      path += `/${encodeURIComponent(text.value)}`;
+    }
+
+    const search = new URLSearchParams();
+    for (const [key, decoder] of route.query) {
+      const where = `query.${key}`;
+      const value = valueAt(input.query, key);
+      if (value === undefined) {
+        if (decoder.optional !== true && decoder.default === undefined) fail(where, 'is required');
+        continue;
+      }
+      const text = encodeChecked(decoder, value);
+      if (!text.ok) return fail(where, text.message);
+      if (!isWellFormed(text.value)) fail(where, 'must be well-formed Unicode');
+      // The default is what a missing key means, so leaving it out keeps one URL per destination.
+      if (decoder.default !== undefined && Object.is(value, decoder.default)) continue;
+      search.append(key, text.value);
+    }
+    const query = search.toString();
+    return (path || '/') + (query ? `?${query}` : '');
+  }
+
+  return Object.freeze({
+    routes: Object.freeze(compiled.map((r) => r.name)) as readonly (keyof T & string)[],
+    table,
+    parse,
+    href,
+  });
+}

@@ -1,0 +1,2 @@
+export { renderComponent } from './render.js';
+export type { RenderedComponent } from './render.js';

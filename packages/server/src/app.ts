@@ -1,0 +1,60 @@
+import type { Reducer, Store } from '@composable-svelte/core';
+import type { ParseResult } from '@composable-svelte/core/routing';
+import type { FastifyRequest } from 'fastify';
+import type { Component } from 'svelte';
+
+/** What the server needs from a route table: `parse` from `@composable-svelte/core/routing`. */
+export interface PageRouter<Dest extends { route: string }> {
+  parse(url: string): ParseResult<Dest>;
+}
+
+/** The initial state for a URL and the actions the server dispatches before rendering. */
+export interface PageLoad<S, A> {
+  readonly state: S;
+  readonly actions?: readonly A[];
+}
+
+export interface PageError {
+  readonly status: number;
+  /** Safe to show: never an internal message in production. */
+  readonly message: string;
+  readonly requestId: string;
+}
+
+export interface RequestContext {
+  readonly request: FastifyRequest;
+  /** Aborts when the client goes away or the render deadline passes. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * An app, described by one object: the same reducer and route table the browser uses, plus what
+ * only the server knows (how to build dependencies for a request).
+ */
+export interface AppDefinition<S, A, D, Dest extends { route: string }> {
+  /** The root component; receives the store as its `store` prop, on the server and when hydrating. */
+  readonly component: Component<{ store: Store<S, A> }>;
+  readonly reducer: Reducer<S, A, D>;
+  readonly router: PageRouter<Dest>;
+  /**
+   * The state for a parsed URL (including not-found and bad-param results, which the app renders
+   * as its own pages) and the actions that load its data through the reducer's effects.
+   */
+  load(route: ParseResult<Dest>, url: URL, context: RequestContext): PageLoad<S, A>;
+  /** Server-side dependencies for one request (database, services, the request's abort signal). */
+  dependencies(context: RequestContext): D;
+  /** The state that renders the app's error page. */
+  errorState(error: PageError): S;
+  /** HTTP status once the store settled, e.g. 404 when the post turned out not to exist. Default 200. */
+  status?(state: S): number;
+  /** `<html lang>`; defaults to the server config's `lang`. */
+  lang?(state: S): string;
+  /** Key of the client entry in Vite's manifest, e.g. `src/client/entry.ts`. */
+  readonly clientEntry: string;
+}
+
+export function defineApp<S, A, D, Dest extends { route: string }>(
+  app: AppDefinition<S, A, D, Dest>,
+): AppDefinition<S, A, D, Dest> {
+  return app;
+}

@@ -1,0 +1,16 @@
+export { createServer } from './create-server.js';
+export type { ComposableServer, CreateServerOptions } from './create-server.js';
+export { defineApp } from './app.js';
+export type { AppDefinition, PageError, PageLoad, PageRouter, RequestContext } from './app.js';
+export { loadServerConfig, ConfigError } from './config/server-config.js';
+export type { ServerConfig } from './config/server-config.js';
+export { staticAssets } from './http/static-assets.js';
+export type { StaticAssetsOptions } from './http/static-assets.js';
+export { health } from './observability/health.js';
+export { ssrPages } from './render/ssr-pages.js';
+export { createPageRenderer } from './render/page-renderer.js';
+export type { PageRenderer } from './render/page-renderer.js';
+export { loadClientAssets } from './render/client-manifest.js';
+export type { ClientAsset, ClientAssets } from './render/client-manifest.js';
+export { renderDocument, APP_ELEMENT_ID } from './render/document.js';
+export { escapeHtml } from './render/html.js';

@@ -1,0 +1,107 @@
+import { createStore, StoreSettleTimeoutError, type Store } from '@composable-svelte/core';
+import { renderComponent } from '@composable-svelte/core/ssr/server';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppDefinition, RequestContext } from '../app.js';
+import type { ServerConfig } from '../config/server-config.js';
+import type { ClientAssets } from './client-manifest.js';
+import { renderDocument, renderFallbackErrorPage } from './document.js';
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+export function statusText(status: number): string {
+  return STATUS_TEXT[status] ?? (status >= 500 ? 'Server Error' : 'Error');
+}
+
+/** Status code 499: the client closed the connection before the page was ready (nginx's convention). */
+const CLIENT_CLOSED_REQUEST = 499;
+
+export interface PageRenderer {
+  /** The SSR route handler: parse, load through the reducer, await settled, render, send. */
+  handle(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply>;
+  /** The app's own error page for a status, with a message that is safe to show. */
+  renderError(request: FastifyRequest, status: number, message: string): Promise<string>;
+}
+
+export function createPageRenderer<S, A, D, Dest extends { route: string }>(
+  app: AppDefinition<S, A, D, Dest>,
+  assets: ClientAssets,
+  config: ServerConfig,
+): PageRenderer {
+  const renderState = async (store: Store<S, A>): Promise<string> => {
+    const { head, body } = await renderComponent(app.component, { store });
+    return renderDocument({
+      lang: app.lang?.(store.state) ?? config.lang,
+      head,
+      body,
+      state: store.state,
+      assets,
+      fallbackTitle: config.defaultTitle,
+    });
+  };
+
+  const renderError = async (request: FastifyRequest, status: number, message: string): Promise<string> => {
+    const store = createStore<S, A, D>({
+      initialState: app.errorState({ status, message, requestId: String(request.id) }),
+      reducer: app.reducer,
+    });
+    try {
+      return await renderState(store);
+    } catch (error) {
+      request.log.error({ err: error }, 'the app error page failed to render; sent the fallback page');
+      return renderFallbackErrorPage(status, message, String(request.id), config.lang);
+    } finally {
+      store.destroy();
+    }
+  };
+
+  const handle = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const controller = new AbortController();
+    const onClose = () => {
+      if (!reply.raw.writableEnded) controller.abort(new Error('The client closed the connection'));
+    };
+    reply.raw.once('close', onClose);
+    const context: RequestContext = { request, signal: controller.signal };
+    const route = app.router.parse(request.url);
+    const effectErrors: unknown[] = [];
+    let store: Store<S, A> | undefined;
+    try {
+      const url = new URL(request.url, config.publicUrl);
+      const { state, actions = [] } = app.load(route, url, context);
+      const created = createStore<S, A, D>({
+        initialState: state,
+        reducer: app.reducer,
+        dependencies: app.dependencies(context),
+        // Effects on the server are awaited and their failures decide the response.
+        onEffectError: (error) => effectErrors.push(error),
+      });
+      store = created;
+      controller.signal.addEventListener('abort', () => created.destroy(), { once: true });
+      for (const action of actions) created.dispatch(action);
+      await created.settled({ timeoutMs: config.ssrTimeoutMs });
+      if (controller.signal.aborted) return reply.code(CLIENT_CLOSED_REQUEST).send();
+      if (effectErrors.length > 0) throw effectErrors[0];
+      const status = route.ok ? app.status?.(created.state) ?? 200 : route.reason === 'not-found' ? 404 : 400;
+      const html = await renderState(created);
+      return reply.code(status).type('text/html; charset=utf-8').send(html);
+    } catch (error) {
+      const timedOut = error instanceof StoreSettleTimeoutError;
+      const status = timedOut ? 504 : 500;
+      request.log.error({ err: error, url: request.url }, timedOut ? 'SSR deadline passed; effects cancelled' : 'SSR failed');
+      const message =
+        config.nodeEnv === 'production' ? statusText(status) : `${statusText(status)}: ${error instanceof Error ? error.message : String(error)}`;
+      return reply.code(status).type('text/html; charset=utf-8').send(await renderError(request, status, message));
+    } finally {
+      // Cancels every effect still running: a timed-out page must not keep working after the reply.
+      store?.destroy();
+      reply.raw.off('close', onClose);
+    }
+  };
+
+  return { handle, renderError };
+}
