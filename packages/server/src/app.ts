@@ -25,6 +25,11 @@ export interface RequestContext {
   readonly request: FastifyRequest;
   /** Aborts when the client goes away or the render deadline passes. */
   readonly signal: AbortSignal;
+  /**
+   * A CSRF token for forms on this page. Calling it marks the response `private, no-store`: a
+   * per-session token never goes into a shared cached page.
+   */
+  csrfToken(): string;
 }
 
 /**

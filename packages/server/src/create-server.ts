@@ -1,24 +1,45 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import type { Server } from 'node:http';
+import Fastify, { type FastifyHttpOptions, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { AppDefinition } from './app.js';
-import { loadServerConfig, type ServerConfig } from './config/server-config.js';
-import { staticAssets } from './http/static-assets.js';
+import { loadServerConfig, type ServerConfig } from './config/load-config.js';
+import { describeError } from './errors/describe-error.js';
+import { HARDENED_ERROR_HEADERS } from './errors/hardened-headers.js';
 import { wantsJson } from './http/negotiate.js';
+import { staticAssets } from './http/static-assets.js';
 import { health } from './observability/health.js';
 import { loadClientAssets } from './render/client-manifest.js';
-import { createPageRenderer, statusText } from './render/page-renderer.js';
+import { createPageRenderer, type PageRenderer } from './render/page-renderer.js';
 import { ssrPages } from './render/ssr-pages.js';
+import { corsPolicy } from './security/cors.js';
+import { csrf } from './security/csrf.js';
+import { securityHeaders, type CspDirectives } from './security/headers.js';
+import { requestLimits } from './security/limits.js';
+import { requestIdGenerator } from './security/request-id.js';
+
+export interface SecurityOptions {
+  /** App-wide CSP directives replacing the defaults of the same name (e.g. img-src for a CDN). */
+  readonly csp?: CspDirectives;
+  /** Per-route CSP directives, keyed by route URL as registered. */
+  readonly routeCsp?: Readonly<Record<string, CspDirectives>>;
+  readonly permissionsPolicy?: string;
+  /** Opt-outs are explicit and logged at start-up. */
+  readonly headers?: boolean;
+  readonly csrf?: boolean;
+}
 
 export interface CreateServerOptions<S, A, D, Dest extends { route: string }> {
   readonly app: AppDefinition<S, A, D, Dest>;
   /** The client build output (Vite's outDir), holding .vite/manifest.json and assets/. */
   readonly clientDir: string;
-  /** The app's own routes (JSON endpoints…), registered before the page catch-all. */
+  /** The app's own routes (JSON endpoints, form handlers…), registered before the page catch-all. */
   readonly routes?: FastifyPluginAsync;
   /** Settings that win over the environment. */
   readonly config?: Partial<ServerConfig>;
   readonly env?: Record<string, string | undefined>;
+  readonly security?: SecurityOptions;
 }
 
 export interface ComposableServer extends FastifyInstance {
@@ -27,35 +48,60 @@ export interface ComposableServer extends FastifyInstance {
   start(): Promise<string>;
 }
 
+function sendError(renderer: PageRenderer, production: boolean) {
+  return async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const described = describeError(error, production);
+    if (described.internal) request.log.error({ err: error }, 'request failed');
+    const { status, code, message, details } = described;
+    if (wantsJson(request)) {
+      return reply.code(status).send({ error: { status, code, message, requestId: request.id, ...(details === undefined ? {} : { details }) } });
+    }
+    return reply.code(status).type('text/html; charset=utf-8').send(await renderer.renderError(request, status, message));
+  };
+}
+
+/**
+ * The production preset: one validated config drives every plugin. Protections are on unless an
+ * option turns them off, and each opt-out is logged when the server starts.
+ */
 export async function createServer<S, A, D, Dest extends { route: string }>(
   options: CreateServerOptions<S, A, D, Dest>,
 ): Promise<ComposableServer> {
   const config = loadServerConfig(options.env ?? process.env, options.config);
+  const production = config.nodeEnv === 'production';
+  const security = options.security ?? {};
   const assets = loadClientAssets(options.clientDir, options.app.clientEntry);
-  const fastify = Fastify({
+  const serverOptions: FastifyHttpOptions<Server> = {
     logger: { level: config.logLevel },
-    // Request ids are generated here, never taken from the client, until a trusted proxy is configured.
-    genReqId: () => randomUUID(),
+    genReqId: requestIdGenerator(config.requestIdHeader),
     requestIdHeader: false,
-    disableRequestLogging: false,
-  });
+    // Fastify accepts a hop count at run time; its types only list the other forms.
+    trustProxy: config.trustProxy as boolean | string[],
+    bodyLimit: config.limits.bodyBytes,
+    requestTimeout: config.limits.requestTimeoutMs,
+    keepAliveTimeout: config.limits.keepAliveTimeoutMs,
+    http: { maxHeaderSize: config.limits.headerBytes },
+    // A malformed URL fails before any hook runs: answer it here, hardened, with a request id.
+    frameworkErrors: (error, request, reply) => {
+      reply.headers({ ...HARDENED_ERROR_HEADERS, 'x-request-id': request.id });
+      const body = { error: { status: 400, code: 'BAD_URL', message: 'The request URL is malformed', requestId: request.id } };
+      void (reply as FastifyReply).code(400).send(body);
+      request.log.info({ err: error }, 'malformed request URL');
+    },
+  };
+  const fastify = Fastify(serverOptions);
+  if (config.limits.maxConnections > 0) fastify.server.maxConnections = config.limits.maxConnections;
+
+  for (const warning of config.warnings) fastify.log.warn(`configuration: ${warning}`);
+  if (security.headers === false) fastify.log.warn('security: security headers and CSP are OFF (security.headers = false)');
+  if (security.csrf === false) fastify.log.warn('security: CSRF protection is OFF (security.csrf = false)');
 
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
 
   const renderer = createPageRenderer(options.app, assets, config);
-
-  fastify.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
-    const message = status >= 500 && config.nodeEnv === 'production' ? statusText(status) : error.message || statusText(status);
-    if (wantsJson(request)) {
-      return reply.code(status).send({ error: { status, code: error.code ?? statusText(status), message, requestId: request.id } });
-    }
-    return reply.code(status).type('text/html; charset=utf-8').send(await renderer.renderError(request, status, message));
-  });
-
+  fastify.setErrorHandler(sendError(renderer, production));
   fastify.setNotFoundHandler(async (request, reply) => {
     // A missing asset is a broken reference, not a page visit: no need to render the app for it.
     if (request.url.startsWith('/assets/')) return reply.code(404).type('text/plain; charset=utf-8').send('Not Found');
@@ -65,6 +111,24 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
     }
     return reply.code(404).type('text/html; charset=utf-8').send(await renderer.renderError(request, 404, 'Not Found'));
   });
+
+  if (security.headers !== false) {
+    await fastify.register(securityHeaders, {
+      production,
+      hstsPreload: config.hstsPreload,
+      coep: config.coep,
+      ...(security.csp ? { csp: security.csp } : {}),
+      ...(security.routeCsp ? { routeCsp: security.routeCsp } : {}),
+      ...(security.permissionsPolicy ? { permissionsPolicy: security.permissionsPolicy } : {}),
+    });
+  }
+  await fastify.register(requestLimits, { maxUriLength: config.limits.uriLength });
+  await fastify.register(corsPolicy, { origins: config.cors.origins, credentials: config.cors.credentials });
+  await fastify.register(cookie, { secret: config.sessionSecret });
+  await fastify.register(formbody, { bodyLimit: config.limits.bodyBytes });
+  if (security.csrf !== false) {
+    await fastify.register(csrf, { publicOrigin: new URL(config.publicUrl).origin, secureCookie: production });
+  }
 
   await fastify.register(health);
   await fastify.register(staticAssets, { root: join(options.clientDir, 'assets'), prefix: '/assets/' });

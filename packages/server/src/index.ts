@@ -1,14 +1,50 @@
 export { createServer } from './create-server.js';
-export type { ComposableServer, CreateServerOptions } from './create-server.js';
+export type { ComposableServer, CreateServerOptions, SecurityOptions } from './create-server.js';
 export { defineApp } from './app.js';
 export type { AppDefinition, PageError, PageLoad, PageRouter, RequestContext } from './app.js';
-export { loadServerConfig, ConfigError } from './config/server-config.js';
-export type { ServerConfig } from './config/server-config.js';
+
+export { loadServerConfig, readEnvFile, ConfigError } from './config/load-config.js';
+export type { ServerConfig, TrustProxy } from './config/load-config.js';
+export { ConfigSchema } from './config/schema.js';
+
+export {
+  HttpError,
+  badRequest,
+  unauthorized,
+  forbidden,
+  notFound,
+  methodNotAllowed,
+  conflict,
+  gone,
+  payloadTooLarge,
+  unsupportedMediaType,
+  unprocessableEntity,
+  tooManyRequests,
+  internalServerError,
+  serviceUnavailable,
+  gatewayTimeout,
+} from './errors/http-error.js';
+export { describeError, statusText } from './errors/describe-error.js';
+export type { PublicError } from './errors/describe-error.js';
+
+export { securityHeaders, DEFAULT_CSP, DEFAULT_PERMISSIONS_POLICY } from './security/headers.js';
+export type { CspDirectives, SecurityHeadersOptions } from './security/headers.js';
+export { csrf } from './security/csrf.js';
+export type { CsrfOptions } from './security/csrf.js';
+export { corsPolicy } from './security/cors.js';
+export type { CorsOptions } from './security/cors.js';
+export { requestLimits } from './security/limits.js';
+export type { RequestLimitsOptions } from './security/limits.js';
+export { requestIdGenerator } from './security/request-id.js';
+export { sanitizeHtml } from './security/sanitize.js';
+export type { SanitizeOptions } from './security/sanitize.js';
+
 export { staticAssets } from './http/static-assets.js';
 export type { StaticAssetsOptions } from './http/static-assets.js';
+export { wantsJson } from './http/negotiate.js';
 export { health } from './observability/health.js';
 export { ssrPages } from './render/ssr-pages.js';
-export { createPageRenderer } from './render/page-renderer.js';
+export { createPageRenderer, requestPath } from './render/page-renderer.js';
 export type { PageRenderer } from './render/page-renderer.js';
 export { loadClientAssets } from './render/client-manifest.js';
 export type { ClientAsset, ClientAssets } from './render/client-manifest.js';

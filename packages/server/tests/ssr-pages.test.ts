@@ -18,7 +18,7 @@ async function start(env: Record<string, string> = {}, config = {}) {
   const server = await createServer({
     app: fixtureApp(deps),
     clientDir,
-    env: { NODE_ENV: 'production', LOG_LEVEL: 'silent', PUBLIC_URL: 'https://example.test', ...env },
+    env: { NODE_ENV: 'production', LOG_LEVEL: 'silent', PUBLIC_URL: 'https://example.test', SESSION_SECRET: 'test-secret-that-is-at-least-32-characters', ...env },
     config,
   });
   servers.push(server);

@@ -1,5 +1,5 @@
 import { param } from '@composable-svelte/core/routing';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PostsRepository } from '../shared/model.js';
 
 const postId = param.int({ min: 1, max: 1_000_000_000 });
@@ -39,11 +39,12 @@ export function apiRoutes(repository: PostsRepository) {
         });
 
         // Claims the whole /api prefix, so an unknown API path is JSON, never an HTML page.
-        scoped.all('/*', (request, reply) =>
+        const apiNotFound = (request: FastifyRequest, reply: FastifyReply) =>
           reply.code(404).send({
             error: { status: 404, code: 'NOT_FOUND', message: `No API route for ${request.method} ${request.url.split('?')[0]}`, requestId: request.id },
-          }),
-        );
+          });
+        scoped.all('/', apiNotFound);
+        scoped.all('/*', apiNotFound);
       },
       { prefix: '/api' },
     );

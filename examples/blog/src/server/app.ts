@@ -21,7 +21,6 @@ export interface BlogServerOptions {
 }
 
 export function blogApp(repository: PostsRepository) {
-  const api = createRepositoryApi(repository);
   return defineApp<BlogState, BlogAction, BlogDependencies, Destination>({
     component: App,
     reducer: blogReducer,
@@ -32,7 +31,7 @@ export function blogApp(repository: PostsRepository) {
       // The page starts empty and the same navigate action the browser sends loads its data.
       return { state: initialBlogState({ route: 'home', params: {}, query: {} }, url.origin), actions: [{ type: 'navigate', page }] };
     },
-    dependencies: () => ({ api }),
+    dependencies: ({ request }) => ({ api: createRepositoryApi(repository, request.log) }),
     errorState: ({ status, message, requestId }) => initialBlogState({ route: 'error', status, message, requestId }, ''),
     status: statusFor,
   });

@@ -1,19 +1,37 @@
 import { ApiError, type BlogApi } from '../shared/api.js';
 import type { PostsRepository } from '../shared/model.js';
 
-/** The server side of BlogApi: straight to the repository, no HTTP round trip. */
-export function createRepositoryApi(repository: PostsRepository): BlogApi {
+interface ErrorLog {
+  error(details: object, message: string): void;
+}
+
+/**
+ * The server side of BlogApi: straight to the repository, no HTTP round trip. A repository failure
+ * is logged with its cause and becomes a public ApiError, so no internal detail reaches a page.
+ */
+export function createRepositoryApi(repository: PostsRepository, log: ErrorLog): BlogApi {
+  const guarded = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof ApiError) throw error;
+      log.error({ err: error }, `repository failed: ${what}`);
+      throw new ApiError(503, 'The blog is having trouble reaching its data. Please try again shortly.');
+    }
+  };
   return {
-    listPosts: () => repository.listPosts(),
-    async getPost(id) {
-      const post = await repository.getPost(id);
-      if (!post) throw new ApiError(404, `Post ${id} does not exist`);
-      return post;
-    },
-    async listComments(postId) {
-      const comments = await repository.listComments(postId);
-      if (!comments) throw new ApiError(404, `Post ${postId} does not exist`);
-      return comments;
-    },
+    listPosts: () => guarded('listPosts', () => repository.listPosts()),
+    getPost: (id) =>
+      guarded('getPost', async () => {
+        const post = await repository.getPost(id);
+        if (!post) throw new ApiError(404, `Post ${id} does not exist`);
+        return post;
+      }),
+    listComments: (postId) =>
+      guarded('listComments', async () => {
+        const comments = await repository.listComments(postId);
+        if (!comments) throw new ApiError(404, `Post ${postId} does not exist`);
+        return comments;
+      }),
   };
 }

@@ -16,15 +16,21 @@ export function headFor(state: BlogState): HeadInfo {
   const { page, origin } = state;
   switch (page.route) {
     case 'home':
-      return { title: `${SITE_NAME} — essays on web software`, description: SITE_DESCRIPTION, canonical: origin + router.href(page) };
+      return {
+        title: `${SITE_NAME} — essays on web software`,
+        description: SITE_DESCRIPTION,
+        canonical: state.load.status === 'failed' ? null : origin + router.href(page),
+      };
     case 'post':
     case 'comments': {
       const post = state.postsById[page.params.id];
-      const canonical = origin + router.href(page);
       if (!post) {
-        const title = state.load.status === 'failed' ? 'Post not found' : 'Loading post…';
-        return { title: `${title} — ${SITE_NAME}`, description: SITE_DESCRIPTION, canonical };
+        const failed = state.load.status === 'failed';
+        const title = !failed ? 'Loading post…' : state.load.httpStatus === 404 ? 'Post not found' : 'Post unavailable';
+        // A page that failed to load is not the canonical version of anything.
+        return { title: `${title} — ${SITE_NAME}`, description: SITE_DESCRIPTION, canonical: failed ? null : origin + router.href(page) };
       }
+      const canonical = origin + router.href(page);
       const prefix = page.route === 'comments' ? 'Comments on ' : '';
       return { title: `${prefix}${post.title} — ${SITE_NAME}`, description: post.excerpt, canonical };
     }
@@ -42,6 +48,6 @@ export function statusFor(state: BlogState): number {
   if (state.page.route === 'notFound') return 404;
   if (state.page.route === 'badRequest') return 400;
   if (state.page.route === 'error') return state.page.status;
-  if (state.load.status === 'failed') return state.load.notFound ? 404 : 502;
+  if (state.load.status === 'failed') return state.load.httpStatus >= 400 ? state.load.httpStatus : 502;
   return 200;
 }

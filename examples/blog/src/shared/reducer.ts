@@ -11,12 +11,11 @@ function load(request: (signal: AbortSignal) => Promise<BlogAction>): Effect<Blo
     try {
       outcome = await request(signal);
     } catch (error) {
-      const notFound = error instanceof ApiError && error.status === 404;
-      outcome = {
-        type: 'loadFailed',
-        notFound,
-        message: notFound ? 'This post does not exist.' : error instanceof Error ? error.message : 'The request failed.',
-      };
+      // Only an ApiError carries a message meant for readers; anything else could expose internals.
+      outcome =
+        error instanceof ApiError
+          ? { type: 'loadFailed', httpStatus: error.status, message: error.status === 404 ? 'This post does not exist.' : error.message }
+          : { type: 'loadFailed', httpStatus: 500, message: 'Something went wrong while loading.' };
     }
     dispatch(outcome);
   });
@@ -70,6 +69,6 @@ export const blogReducer: Reducer<BlogState, BlogAction, BlogDependencies> = (st
     case 'commentsLoaded':
       return [settle({ ...state, commentsByPost: { ...state.commentsByPost, [action.postId]: action.comments } }, api), Effect.none()];
     case 'loadFailed':
-      return [{ ...state, load: { status: 'failed', notFound: action.notFound, message: action.message } }, Effect.cancel(LOAD_ID)];
+      return [{ ...state, load: { status: 'failed', httpStatus: action.httpStatus, message: action.message } }, Effect.cancel(LOAD_ID)];
   }
 };

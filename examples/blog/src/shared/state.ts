@@ -12,7 +12,7 @@ export type Page =
 export type Load =
   | { readonly status: 'ready' }
   | { readonly status: 'loading' }
-  | { readonly status: 'failed'; readonly notFound: boolean; readonly message: string };
+  | { readonly status: 'failed'; readonly httpStatus: number; readonly message: string };
 
 export interface BlogState {
   readonly page: Page;
@@ -31,7 +31,7 @@ export type BlogAction =
   | { readonly type: 'postsLoaded'; readonly posts: readonly PostSummary[] }
   | { readonly type: 'postLoaded'; readonly post: Post }
   | { readonly type: 'commentsLoaded'; readonly postId: number; readonly comments: readonly Comment[] }
-  | { readonly type: 'loadFailed'; readonly notFound: boolean; readonly message: string };
+  | { readonly type: 'loadFailed'; readonly httpStatus: number; readonly message: string };
 
 export function initialBlogState(page: Page, origin: string): BlogState {
   return { page, load: { status: 'ready' }, posts: null, postsById: {}, commentsByPost: {}, origin };

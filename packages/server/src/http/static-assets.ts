@@ -1,6 +1,9 @@
+import { realpathSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { badRequest } from '../errors/http-error.js';
 
 export interface StaticAssetsOptions {
   /** Directory of hashed build output, e.g. dist/client/assets. */
@@ -10,22 +13,50 @@ export interface StaticAssetsOptions {
 }
 
 /**
- * Hashed client assets. Their names change whenever their bytes do, so they are cached for a year
- * and marked immutable: a returning visitor never revalidates them.
+ * Sequences that have no business in an asset URL: traversal in any spelling, encoded separators,
+ * backslashes, NUL, and double encoding. Rejected as malformed before the file system is touched.
  */
+const SUSPICIOUS = /\.\.|%2e|%2f|%5c|%00|%25|\\|\0/i;
+const DOTFILE_SEGMENT = /(^|\/)\./;
+
 async function staticAssetsPlugin(fastify: FastifyInstance, options: StaticAssetsOptions): Promise<void> {
-    await fastify.register(fastifyStatic, {
-      root: options.root,
-      prefix: options.prefix ?? '/assets/',
-      decorateReply: false,
-      serveDotFiles: false,
-      index: false,
-      list: false,
-      cacheControl: false,
-      setHeaders: (reply) => {
-        reply.header('cache-control', 'public, max-age=31536000, immutable');
-      },
-    });
+  const prefix = options.prefix ?? '/assets/';
+  const root = realpathSync(options.root);
+  const verified = new Set<string>();
+
+  fastify.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith(prefix)) return;
+    const path = request.url.slice(prefix.length).split('?')[0]!;
+    if (SUSPICIOUS.test(path) || DOTFILE_SEGMENT.test(path)) {
+      throw badRequest('Malformed asset path');
+    }
+  });
+
+  await fastify.register(fastifyStatic, {
+    root,
+    prefix,
+    decorateReply: false,
+    serveDotFiles: false,
+    index: false,
+    list: false,
+    cacheControl: false,
+    // A symlink inside the build must not lead outside it. Build output does not change while the
+    // server runs, so each verified path is remembered (only real files: misses are not cached).
+    allowedPath: (pathName) => {
+      if (verified.has(pathName)) return true;
+      try {
+        if (!realpathSync(join(root, pathName)).startsWith(root + sep)) return false;
+      } catch {
+        return false;
+      }
+      verified.add(pathName);
+      return true;
+    },
+    // Hashed names change whenever the bytes do, so a returning visitor never revalidates them.
+    setHeaders: (reply) => {
+      reply.header('cache-control', 'public, max-age=31536000, immutable');
+    },
+  });
 }
 
 export const staticAssets = fp(staticAssetsPlugin, { name: '@composable-svelte/static-assets', fastify: '5.x' });

@@ -2,20 +2,15 @@ import { createStore, StoreSettleTimeoutError, type Store } from '@composable-sv
 import { renderComponent } from '@composable-svelte/core/ssr/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDefinition, RequestContext } from '../app.js';
-import type { ServerConfig } from '../config/server-config.js';
+import type { ServerConfig } from '../config/load-config.js';
+import { statusText } from '../errors/describe-error.js';
 import type { ClientAssets } from './client-manifest.js';
 import { renderDocument, renderFallbackErrorPage } from './document.js';
 
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  404: 'Not Found',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
-
-export function statusText(status: number): string {
-  return STATUS_TEXT[status] ?? (status >= 500 ? 'Server Error' : 'Error');
+/** The path and query of a request target, whatever form it arrived in (origin-form or absolute-form). */
+export function requestPath(target: string): string {
+  const { pathname, search } = new URL(target, 'http://request.invalid');
+  return pathname + search;
 }
 
 /** Status code 499: the client closed the connection before the page was ready (nginx's convention). */
@@ -66,12 +61,23 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
       if (!reply.raw.writableEnded) controller.abort(new Error('The client closed the connection'));
     };
     reply.raw.once('close', onClose);
-    const context: RequestContext = { request, signal: controller.signal };
-    const route = app.router.parse(request.url);
+    const path = requestPath(request.url);
+    const context: RequestContext = {
+      request,
+      signal: controller.signal,
+      csrfToken: () => {
+        if (typeof reply.generateCsrf !== 'function') throw new Error('csrfToken(): CSRF protection is not enabled on this server');
+        // A page holding a per-session token is private: it must never enter a shared cache.
+        reply.header('cache-control', 'private, no-store');
+        return reply.generateCsrf();
+      },
+    };
+    const route = app.router.parse(path);
     const effectErrors: unknown[] = [];
     let store: Store<S, A> | undefined;
     try {
-      const url = new URL(request.url, config.publicUrl);
+      // The origin is ours, never the request's: an absolute-form request target must not choose it.
+      const url = new URL(path, config.publicUrl);
       const { state, actions = [] } = app.load(route, url, context);
       const created = createStore<S, A, D>({
         initialState: state,

@@ -1,0 +1,177 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import { Value } from '@sinclair/typebox/value';
+import { ConfigSchema, type RawConfig } from './schema.js';
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+export type TrustProxy = boolean | number | string[];
+
+/** The validated settings, in the shape the server uses. */
+export interface ServerConfig {
+  readonly nodeEnv: RawConfig['NODE_ENV'];
+  readonly host: string;
+  readonly port: number;
+  readonly publicUrl: string;
+  readonly logLevel: RawConfig['LOG_LEVEL'];
+  readonly lang: string;
+  readonly defaultTitle: string;
+  readonly ssrTimeoutMs: number;
+  readonly trustProxy: TrustProxy;
+  readonly requestIdHeader: string | undefined;
+  readonly sessionSecret: string;
+  readonly redisUrl: string | undefined;
+  readonly rateLimit: {
+    readonly enabled: boolean;
+    readonly max: number;
+    readonly windowMs: number;
+    readonly formMax: number;
+    readonly onRedisError: 'open' | 'closed';
+  };
+  readonly cors: { readonly origins: readonly string[]; readonly credentials: boolean };
+  readonly hstsPreload: boolean;
+  readonly coep: 'require-corp' | 'credentialless';
+  readonly limits: {
+    readonly bodyBytes: number;
+    readonly uriLength: number;
+    readonly headerBytes: number;
+    readonly requestTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+    readonly maxConnections: number;
+  };
+  /** Protections the configuration turned off and risky choices, logged at start-up. */
+  readonly warnings: readonly string[];
+}
+
+type EnvInput = Record<string, string | undefined>;
+const ENVS = ['production', 'development', 'test'] as const;
+
+/** Schema errors in words an operator can act on. */
+function describeError(
+  schema: { anyOf?: { const?: unknown }[]; 'x-error'?: string; type?: string; minimum?: number; maximum?: number },
+  fallback: string,
+): string {
+  if (schema['x-error']) return schema['x-error'];
+  if (schema.type === 'integer') return `must be an integer from ${schema.minimum} to ${schema.maximum}`;
+  if (schema.type === 'boolean') return 'must be true or false';
+  if (schema.anyOf?.every((option) => option.const !== undefined)) {
+    return `must be one of ${schema.anyOf.map((option) => String(option.const)).join(', ')}`;
+  }
+  return fallback.replace(/^Expected /, 'must be ');
+}
+
+/** Reads KEY=value lines from a .env file; variables already in the environment win. */
+export function readEnvFile(path: string): EnvInput {
+  return existsSync(path) ? (parseEnv(readFileSync(path, 'utf8')) as EnvInput) : {};
+}
+
+function parseTrustProxy(raw: string, problems: string[]): TrustProxy {
+  const value = raw.trim();
+  if (value === 'false' || value === '') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const address = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F]*:[0-9a-fA-F:]*)(\/\d{1,3})?$|^(loopback|linklocal|uniquelocal)$/;
+  const bad = entries.filter((entry) => !address.test(entry));
+  if (bad.length > 0) problems.push(`TRUST_PROXY: not an address, CIDR, hop count or boolean: ${bad.join(', ')}`);
+  return entries;
+}
+
+function parseOrigins(raw: string, problems: string[]): string[] {
+  const origins = raw.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of origins) {
+    let valid = false;
+    try {
+      const url = new URL(origin);
+      valid = (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === origin;
+    } catch {
+      valid = false;
+    }
+    if (!valid) problems.push(`CORS_ORIGINS: "${origin}" is not an origin like https://app.example.com (no path, no trailing slash, no wildcard)`);
+  }
+  return origins;
+}
+
+/**
+ * Validates the environment against the schema and reports every problem at once. Values in
+ * `overrides` (for embedding and tests) win over the environment.
+ */
+export function loadServerConfig(env: EnvInput = process.env, overrides: Partial<ServerConfig> = {}): ServerConfig {
+  const problems: string[] = [];
+  const nodeEnv = ENVS.find((candidate) => candidate === env.NODE_ENV) ?? 'development';
+  const input: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(ConfigSchema.properties)) {
+    const raw = env[key];
+    if (raw !== undefined && raw !== '') {
+      input[key] = raw;
+      continue;
+    }
+    const perEnv = (schema as { 'x-env-defaults'?: Record<string, unknown> })['x-env-defaults'] ?? {};
+    if (nodeEnv in perEnv) input[key] = perEnv[nodeEnv];
+  }
+  const converted = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, input)) as Record<string, unknown>;
+  for (const error of Value.Errors(ConfigSchema, converted)) {
+    const key = error.path.replace(/^\//, '');
+    problems.push(`${key}: ${describeError(error.schema as Parameters<typeof describeError>[0], error.message)}; got ${JSON.stringify(env[key] ?? input[key])}`);
+  }
+  const raw = converted as RawConfig;
+
+  const trustProxy = parseTrustProxy(String(raw.TRUST_PROXY ?? 'false'), problems);
+  const origins = parseOrigins(String(raw.CORS_ORIGINS ?? ''), problems);
+  if (raw.CORS_CREDENTIALS && origins.length === 0) problems.push('CORS_CREDENTIALS=true needs explicit CORS_ORIGINS');
+  let sessionSecret = raw.SESSION_SECRET;
+  if (!sessionSecret) {
+    if (nodeEnv === 'production') problems.push('SESSION_SECRET: required in production (at least 32 characters, e.g. `openssl rand -base64 48`)');
+    sessionSecret = randomBytes(32).toString('base64url');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const warnings: string[] = [];
+  if (!raw.RATE_LIMIT_ENABLED) warnings.push('rate limiting is off (RATE_LIMIT_ENABLED=false)');
+  if (trustProxy === true && nodeEnv === 'production') warnings.push('TRUST_PROXY=true trusts any X-Forwarded-For: only safe behind a proxy that always overwrites it');
+  if (!raw.PUBLIC_URL && nodeEnv === 'production') warnings.push(`PUBLIC_URL is not set: canonical URLs and the CSRF origin check use http://localhost:${raw.PORT}`);
+  if (!raw.SESSION_SECRET) warnings.push('SESSION_SECRET is not set: a random one is used, so CSRF tokens stop working after a restart');
+
+  return {
+    nodeEnv,
+    host: raw.HOST,
+    port: raw.PORT,
+    publicUrl: (raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, ''),
+    logLevel: raw.LOG_LEVEL,
+    lang: raw.LANG_DEFAULT,
+    defaultTitle: raw.APP_TITLE,
+    ssrTimeoutMs: raw.SSR_TIMEOUT_MS,
+    trustProxy,
+    requestIdHeader: raw.REQUEST_ID_HEADER?.toLowerCase(),
+    sessionSecret,
+    redisUrl: raw.REDIS_URL,
+    rateLimit: {
+      enabled: raw.RATE_LIMIT_ENABLED,
+      max: raw.RATE_LIMIT_MAX,
+      windowMs: raw.RATE_LIMIT_WINDOW_MS,
+      formMax: raw.RATE_LIMIT_FORM_MAX,
+      onRedisError: raw.RATE_LIMIT_ON_REDIS_ERROR,
+    },
+    cors: { origins, credentials: raw.CORS_CREDENTIALS },
+    hstsPreload: raw.HSTS_PRELOAD,
+    coep: raw.COEP,
+    limits: {
+      bodyBytes: raw.BODY_LIMIT_BYTES,
+      uriLength: raw.MAX_URI_LENGTH,
+      headerBytes: raw.MAX_HEADER_BYTES,
+      requestTimeoutMs: raw.REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: raw.KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: raw.MAX_CONNECTIONS,
+    },
+    warnings,
+    ...overrides,
+  };
+}

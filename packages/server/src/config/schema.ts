@@ -1,0 +1,81 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+/**
+ * Every environment variable the server reads, in one schema. `default` applies everywhere;
+ * `production` / `development` / `test` override it for that NODE_ENV. docs/configuration.md is
+ * generated from this file (npm run docs:config), and a test fails when the doc is stale.
+ */
+type Env = 'production' | 'development' | 'test';
+type PerEnv = Partial<Record<Env, unknown>>;
+
+function setting<T extends TSchema>(schema: T, description: string, perEnv: PerEnv = {}): T {
+  return { ...schema, description, 'x-env-defaults': perEnv } as T;
+}
+
+const bool = (description: string, fallback: boolean, perEnv: PerEnv = {}) =>
+  setting(Type.Boolean({ default: fallback }), description, perEnv);
+const int = (description: string, fallback: number, min: number, max: number, perEnv: PerEnv = {}) =>
+  setting(Type.Integer({ default: fallback, minimum: min, maximum: max }), description, perEnv);
+
+export const ConfigSchema = Type.Object({
+  NODE_ENV: setting(
+    Type.Union([Type.Literal('production'), Type.Literal('development'), Type.Literal('test')], { default: 'development' }),
+    'Runtime mode. production turns every protection on and hides internal error messages.',
+  ),
+  HOST: setting(Type.String({ default: '127.0.0.1', minLength: 1 }), 'Interface to listen on.', { production: '0.0.0.0' }),
+  PORT: int('TCP port to listen on (0 picks a free one).', 3000, 0, 65535),
+  PUBLIC_URL: setting(
+    Type.Optional(Type.String({ pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$', 'x-error': 'must be an absolute http(s) URL' })),
+    'Public origin of the site, e.g. https://blog.example.com: canonical URLs and the CSRF origin check use it. Defaults to http://localhost:$PORT.',
+  ),
+  LOG_LEVEL: setting(
+    Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+    'Minimum level written to the log.',
+    { test: 'silent' },
+  ),
+  LANG_DEFAULT: setting(Type.String({ default: 'en', pattern: '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$', 'x-error': 'must be a BCP 47 language tag like en or pt-BR' }), '`<html lang>` when the app sets none (BCP 47).'),
+  APP_TITLE: setting(Type.String({ default: 'Composable Svelte app', minLength: 1 }), 'Title of a page whose head sets none.'),
+  SSR_TIMEOUT_MS: int('How long a page may wait for its effects before the server answers 504.', 5000, 1, 600_000),
+  TRUST_PROXY: setting(
+    Type.String({ default: 'false' }),
+    'Which proxies to trust for the client IP: false, true (never in production unless a proxy always sits in front), a hop count, or a comma-separated list of addresses/CIDRs (e.g. 127.0.0.1,10.0.0.0/8).',
+  ),
+  REQUEST_ID_HEADER: setting(
+    Type.Optional(Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$', 'x-error': 'must be a header name (letters, digits, dashes)' })),
+    'Header a trusted proxy sets with a request id (e.g. x-request-id). Taken only when well-formed; unset means ids are always generated.',
+  ),
+  SESSION_SECRET: setting(
+    Type.Optional(Type.String({ minLength: 32, 'x-error': 'must be at least 32 characters' })),
+    'Secret that signs cookies (CSRF). At least 32 characters; required in production. Development generates one per process.',
+  ),
+  REDIS_URL: setting(
+    Type.Optional(Type.String({ pattern: '^rediss?://', 'x-error': 'must be a redis:// or rediss:// URL' })),
+    'Redis connection URL. When set, rate limits (and later page cache, sessions, pub/sub) are shared through Redis.',
+  ),
+  RATE_LIMIT_ENABLED: bool('Rate limiting on or off. Turning it off in production is logged at start-up.', true),
+  RATE_LIMIT_MAX: int('Requests per window per client, for every counted route.', 300, 1, 1_000_000),
+  RATE_LIMIT_WINDOW_MS: int('Length of the sliding rate-limit window.', 60_000, 1000, 86_400_000),
+  RATE_LIMIT_FORM_MAX: int('Stricter limit per window for form and other state-changing routes.', 20, 1, 1_000_000),
+  RATE_LIMIT_ON_REDIS_ERROR: setting(
+    Type.Union([Type.Literal('open'), Type.Literal('closed')], { default: 'open' }),
+    'When Redis is unreachable: open lets requests through (logged, counted), closed answers 503.',
+  ),
+  CORS_ORIGINS: setting(
+    Type.String({ default: '' }),
+    'Comma-separated origins allowed to call the server cross-origin (e.g. https://app.example.com). Empty: CORS off.',
+  ),
+  CORS_CREDENTIALS: bool('Allow credentials on CORS requests (only ever with the explicit origins above).', false),
+  HSTS_PRELOAD: bool('Add preload to Strict-Transport-Security (only once the domain is on the preload list).', false),
+  COEP: setting(
+    Type.Union([Type.Literal('require-corp'), Type.Literal('credentialless')], { default: 'require-corp' }),
+    'Cross-Origin-Embedder-Policy value.',
+  ),
+  BODY_LIMIT_BYTES: int('Largest accepted request body; bigger bodies get 413.', 1_048_576, 1024, 104_857_600),
+  MAX_URI_LENGTH: int('Longest accepted request target; longer ones get 414.', 4096, 256, 65_536),
+  MAX_HEADER_BYTES: int('Largest accepted request header block; bigger ones get 431.', 16_384, 1024, 131_072),
+  REQUEST_TIMEOUT_MS: int('Time allowed to receive a whole request.', 30_000, 1000, 600_000),
+  KEEP_ALIVE_TIMEOUT_MS: int('How long an idle keep-alive connection stays open.', 5000, 100, 600_000),
+  MAX_CONNECTIONS: int('Most simultaneous connections; 0 means no limit.', 0, 0, 1_000_000),
+});
+
+export type RawConfig = Static<typeof ConfigSchema>;

@@ -1,0 +1,77 @@
+import csrfProtection from '@fastify/csrf-protection';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { forbidden } from '../errors/http-error.js';
+
+export interface CsrfOptions {
+  /** The site's public origin (PUBLIC_URL); requests whose Origin differs are refused. */
+  readonly publicOrigin: string;
+  /** Secure cookies in production; browsers treat localhost as secure, so tests keep working. */
+  readonly secureCookie: boolean;
+  readonly cookieName?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** false exempts a route (e.g. a webhook that authenticates by signature). */
+    csrf?: boolean;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)\b/i;
+
+function tokenOf(request: FastifyRequest): string | undefined {
+  const body = request.body as { _csrf?: unknown } | undefined;
+  if (typeof body?._csrf === 'string' && body._csrf) return body._csrf;
+  const header = request.headers['x-csrf-token'];
+  return typeof header === 'string' && header ? header : undefined;
+}
+
+/**
+ * Two independent checks on every state-changing request. First, where it comes from: a browser
+ * says so in Sec-Fetch-Site and Origin, and anything cross-site is refused. Second, for requests
+ * that carry cookies or are form submissions (what a forged request rides on), a token bound to the
+ * browser session by a signed, HttpOnly, SameSite=Strict cookie, from the `_csrf` form field or the
+ * `x-csrf-token` header. Tokens are generated per request with reply.generateCsrf() and belong on
+ * private pages only, never in a shared cached page.
+ */
+async function csrfPlugin(fastify: FastifyInstance, options: CsrfOptions): Promise<void> {
+  await fastify.register(csrfProtection, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: options.cookieName ?? 'cs_csrf',
+    cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure: options.secureCookie, signed: true },
+    getToken: tokenOf,
+  });
+
+  fastify.addHook('preHandler', (request, reply, done) => {
+    if (SAFE_METHODS.has(request.method) || request.routeOptions.config?.csrf === false) return done();
+    const site = request.headers['sec-fetch-site'];
+    if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+      return done(forbidden(`Cross-site request refused: Sec-Fetch-Site is "${site}"`, { details: { code: 'CSRF_CROSS_SITE' } }));
+    }
+    const origin = request.headers.origin;
+    if (origin !== undefined && origin !== options.publicOrigin && origin !== `${request.protocol}://${request.host}`) {
+      return done(forbidden(`Cross-origin request refused: Origin ${origin} is not this site`, { details: { code: 'CSRF_ORIGIN' } }));
+    }
+    const carriesCookies = Boolean(request.headers.cookie);
+    const isForm = FORM_TYPES.test(request.headers['content-type'] ?? '');
+    if (!carriesCookies && !isForm) return done();
+    if (!tokenOf(request)) {
+      return done(forbidden('CSRF token missing: send it in the _csrf form field or the x-csrf-token header. Reload the page and try again.', { details: { code: 'CSRF_MISSING' } }));
+    }
+    fastify.csrfProtection(request, reply, done);
+  });
+}
+
+export const csrf = fp(csrfPlugin, {
+  name: '@composable-svelte/csrf',
+  fastify: '5.x',
+  dependencies: ['@fastify/cookie'],
+});
+
+/** Public messages for the CSRF plugin's own errors, which are terse. */
+export const CSRF_ERROR_MESSAGES: Readonly<Record<string, string>> = {
+  FST_CSRF_MISSING_SECRET: 'CSRF check failed: this browser has no CSRF cookie. Reload the page and try again.',
+  FST_CSRF_INVALID_TOKEN: 'CSRF check failed: the token does not belong to this browser session. Reload the page and try again.',
+};

@@ -1,0 +1,44 @@
+import sanitize from 'sanitize-html';
+
+export interface SanitizeOptions {
+  /** Extra tags to allow on top of the default allow-list. */
+  readonly allowedTags?: readonly string[];
+  /** Extra attributes per tag. */
+  readonly allowedAttributes?: Readonly<Record<string, readonly string[]>>;
+}
+
+const DEFAULT_TAGS = [
+  'p', 'br', 'hr', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code', 'kbd', 'samp',
+  'em', 'strong', 'b', 'i', 'u', 's', 'small', 'sub', 'sup', 'mark', 'abbr', 'cite', 'q',
+  'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'a', 'figure', 'figcaption', 'img',
+  'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption',
+];
+
+/**
+ * HTML from users or editors, reduced to a safe subset: no script, style, iframe, form or event
+ * handler survives; URLs are http, https or mailto only; links open with rel="noopener noreferrer
+ * nofollow". Sanitize when content is written or loaded, not on every request.
+ */
+export function sanitizeHtml(html: string, options: SanitizeOptions = {}): string {
+  const extraAttributes = Object.fromEntries(Object.entries(options.allowedAttributes ?? {}).map(([tag, attrs]) => [tag, [...attrs]]));
+  return sanitize(html, {
+    allowedTags: [...DEFAULT_TAGS, ...(options.allowedTags ?? [])],
+    allowedAttributes: {
+      a: ['href', 'title'],
+      img: ['src', 'alt', 'title', 'width', 'height'],
+      abbr: ['title'],
+      th: ['scope', 'colspan', 'rowspan'],
+      td: ['colspan', 'rowspan'],
+      ol: ['start'],
+      ...extraAttributes,
+    },
+    allowedSchemes: ['http', 'https', 'mailto'],
+    allowedSchemesByTag: { img: ['http', 'https'] },
+    allowProtocolRelative: false,
+    disallowedTagsMode: 'discard',
+    nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'template', 'iframe', 'object', 'embed', 'svg', 'math'],
+    transformTags: {
+      a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: 'noopener noreferrer nofollow' } }),
+    },
+  });
+}

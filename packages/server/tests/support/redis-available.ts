@@ -1,0 +1,53 @@
+import { spawnSync } from 'node:child_process';
+import { Redis } from 'ioredis';
+
+/**
+ * The availability rule for tests that need a service: on CI (CI=true) a missing service fails
+ * the run, naming it, so a misconfigured pipeline never goes green by skipping; locally the tests
+ * are skipped with a loud warning.
+ */
+export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+
+export function serviceUnavailable(service: string, detail: string): null {
+  const problem = `${service} is unavailable (${detail})`;
+  if (process.env.CI === 'true') throw new Error(`${problem}. CI must provide ${service}: failing instead of skipping.`);
+  console.warn(`\n*** SKIPPING tests that need ${service}: ${problem}. ***\n`);
+  return null;
+}
+
+/** Resolves with the Redis URL when Redis answers PING, else null (or throws on CI). */
+export async function requireRedis(url = REDIS_URL): Promise<string | null> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 1000,
+    commandTimeout: 1000,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.ping();
+    return url;
+  } catch (error) {
+    return serviceUnavailable(`Redis at ${url} (REDIS_URL)`, error instanceof Error ? error.message : String(error));
+  } finally {
+    client.disconnect();
+  }
+}
+
+export interface RedisBinaries {
+  readonly server: string;
+  readonly cli: string;
+}
+
+/** The redis-server and redis-cli executables, needed to start a private, killable Redis. */
+export function requireRedisBinaries(): RedisBinaries | null {
+  const binaries = { server: process.env.REDIS_SERVER_BIN || 'redis-server', cli: process.env.REDIS_CLI_BIN || 'redis-cli' };
+  for (const bin of Object.values(binaries)) {
+    const probe = spawnSync(bin, ['--version'], { encoding: 'utf8', timeout: 5000 });
+    if (probe.status !== 0) return serviceUnavailable(`the ${bin} executable`, probe.error?.message ?? probe.stderr.trim());
+  }
+  return binaries;
+}
