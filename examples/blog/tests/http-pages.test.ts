@@ -465,7 +465,7 @@ describe('hashed client assets', () => {
 
     expect(res.statusCode).toBeGreaterThanOrEqual(400);
     expect(res.statusCode).toBeLessThan(500);
-    expect(res.body).not.toContain('"name"');
+    expect(res.body).not.toContain('"@composable-svelte/example-blog"');
     expect(res.body).not.toContain('"workspaces"');
     expect(res.body).not.toContain('"isEntry"');
     expect(res.body).not.toContain('root:');

@@ -13,7 +13,8 @@ type AppModule = Awaited<ReturnType<typeof loadBuiltApp>>;
 type BlogServer = Awaited<ReturnType<AppModule['createBlogServer']>>;
 
 const PUBLIC_URL = 'https://blog.example.com';
-const ENV = { NODE_ENV: 'production', LOG_LEVEL: 'silent', PUBLIC_URL } as const;
+// Production requires a session secret (the server refuses to start without one).
+const ENV = { NODE_ENV: 'production', LOG_LEVEL: 'silent', PUBLIC_URL, SESSION_SECRET: 'test-secret-that-is-at-least-32-characters' } as const;
 
 let server: BlogServer;
 const summary: string[] = [];

@@ -79,6 +79,12 @@ class ControlledApi implements BlogApi {
   listComments(postId: number, signal: AbortSignal): Promise<readonly Comment[]> {
     return this.request('listComments', postId, signal);
   }
+  csrfToken(signal: AbortSignal): Promise<string> {
+    return this.request('csrfToken', undefined, signal);
+  }
+  subscribe(_input: { name: string; email: string; csrfToken: string }, signal: AbortSignal): Promise<{ name: string }> {
+    return this.request('subscribe', undefined, signal);
+  }
 
   /** The one pending call for `method(arg)`; fails the test when there is none or several. */
   call(method: Method, arg?: number): Call {
@@ -433,6 +439,8 @@ function instantApi() {
     listPosts: async () => (requests.push('listPosts'), POSTS),
     getPost: async (id) => (requests.push(`getPost(${id})`), post(id)),
     listComments: async (id) => (requests.push(`listComments(${id})`), comments(id)),
+    csrfToken: async () => (requests.push('csrfToken'), 'token'),
+    subscribe: async (input) => (requests.push('subscribe'), { name: input.name }),
   };
   return { api, requests };
 }
@@ -503,6 +511,8 @@ describe('properties', () => {
           listPosts: () => s.schedule(Promise.resolve(POSTS), 'listPosts'),
           getPost: (id) => s.schedule(Promise.resolve(post(id)), `getPost(${id})`),
           listComments: (id) => s.schedule(Promise.resolve(comments(id)), `listComments(${id})`),
+          csrfToken: () => s.schedule(Promise.resolve('token'), 'csrfToken'),
+          subscribe: (input) => s.schedule(Promise.resolve({ name: input.name }), 'subscribe'),
         };
         const errors: unknown[] = [];
         const store = blogStore(api, errors);
@@ -543,6 +553,8 @@ describe('properties', () => {
               s.schedule(id === missing ? Promise.reject(new ApiError(404, 'gone')) : Promise.resolve(post(id))),
             listComments: (id) =>
               s.schedule(id === missing ? Promise.reject(new ApiError(404, 'gone')) : Promise.resolve(comments(id))),
+            csrfToken: () => s.schedule(Promise.resolve('token')),
+            subscribe: (input) => s.schedule(Promise.resolve({ name: input.name })),
           };
           const errors: unknown[] = [];
           const store = blogStore(api, errors);

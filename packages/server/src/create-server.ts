@@ -17,7 +17,9 @@ import { corsPolicy } from './security/cors.js';
 import { csrf } from './security/csrf.js';
 import { securityHeaders, type CspDirectives } from './security/headers.js';
 import { requestLimits } from './security/limits.js';
+import { rateLimit } from './security/rate-limit/plugin.js';
 import { requestIdGenerator } from './security/request-id.js';
+import { createRedisClient, redisReady } from './stores/redis-client.js';
 
 export interface SecurityOptions {
   /** App-wide CSP directives replacing the defaults of the same name (e.g. img-src for a CDN). */
@@ -42,8 +44,14 @@ export interface CreateServerOptions<S, A, D, Dest extends { route: string }> {
   readonly security?: SecurityOptions;
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The validated server configuration, readable by every plugin and route. */
+    readonly config: ServerConfig;
+  }
+}
+
 export interface ComposableServer extends FastifyInstance {
-  readonly config: ServerConfig;
   /** Listens on the configured HOST and PORT; resolves with the address. */
   start(): Promise<string>;
 }
@@ -90,6 +98,7 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
     },
   };
   const fastify = Fastify(serverOptions);
+  fastify.decorate('config', config);
   if (config.limits.maxConnections > 0) fastify.server.maxConnections = config.limits.maxConnections;
 
   for (const warning of config.warnings) fastify.log.warn(`configuration: ${warning}`);
@@ -102,7 +111,27 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
 
   const renderer = createPageRenderer(options.app, assets, config);
   fastify.setErrorHandler(sendError(renderer, production));
-  fastify.setNotFoundHandler(async (request, reply) => {
+
+  const redis = config.redisUrl ? createRedisClient(config.redisUrl, { logger: fastify.log }) : undefined;
+  if (redis) {
+    fastify.addHook('onClose', async () => {
+      redis.disconnect();
+    });
+    // A moment for Redis to connect, so the first requests are counted (and, when failing closed, served).
+    await redisReady(redis, 2000);
+  }
+  if (config.rateLimit.enabled) {
+    await fastify.register(rateLimit, {
+      max: config.rateLimit.max,
+      windowMs: config.rateLimit.windowMs,
+      ...(redis ? { redis } : {}),
+      onBackendError: config.rateLimit.onRedisError,
+    });
+  }
+
+  // Unknown URLs count against the global limit too: probing for paths is what scanners do.
+  const notFoundOptions = config.rateLimit.enabled ? { preHandler: fastify.rateLimit() } : {};
+  fastify.setNotFoundHandler(notFoundOptions, async (request, reply) => {
     // A missing asset is a broken reference, not a page visit: no need to render the app for it.
     if (request.url.startsWith('/assets/')) return reply.code(404).type('text/plain; charset=utf-8').send('Not Found');
     const message = `No route for ${request.method} ${request.url.split('?')[0]}`;
@@ -136,7 +165,6 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   await fastify.register(ssrPages, { renderer });
 
   const server = fastify as unknown as ComposableServer;
-  Object.defineProperty(server, 'config', { value: config, enumerable: true });
   Object.defineProperty(server, 'start', {
     value: () => fastify.listen({ host: config.host, port: config.port }),
   });

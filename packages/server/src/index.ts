@@ -1,3 +1,5 @@
+/// <reference types="@fastify/csrf-protection" preserve="true" />
+/// <reference types="@fastify/rate-limit" preserve="true" />
 export { createServer } from './create-server.js';
 export type { ComposableServer, CreateServerOptions, SecurityOptions } from './create-server.js';
 export { defineApp } from './app.js';
@@ -50,3 +52,16 @@ export { loadClientAssets } from './render/client-manifest.js';
 export type { ClientAsset, ClientAssets } from './render/client-manifest.js';
 export { renderDocument, APP_ELEMENT_ID } from './render/document.js';
 export { escapeHtml } from './render/html.js';
+export { gradeResponse, formatGrade, letterGrade, scoreResults, OBSERVATORY_EXPECTATIONS, OBSERVATORY_ORIGIN, HSTS_MIN_MAX_AGE } from './security/observatory.js';
+export type { Grade, GradedResponse, GradedHeaders, GradeOptions, TestResult, Expectation, ObservatoryTest } from './security/observatory.js';
+export { rateLimit, RATE_LIMIT_DEFAULTS } from './security/rate-limit/plugin.js';
+export type { RateLimitOptions } from './security/rate-limit/plugin.js';
+export type { RateLimitEvent } from './security/rate-limit/events.js';
+export { RateLimitedError, RateLimitUnavailableError } from './security/rate-limit/errors.js';
+export { defaultSkip as defaultRateLimitSkip } from './security/rate-limit/skip.js';
+export { createSlidingWindowLimiter } from './security/rate-limit/sliding-window.js';
+export type { HitResult, SlidingWindowLimiter, SlidingWindowOptions } from './security/rate-limit/sliding-window.js';
+export { createRedisSlidingWindowLimiter } from './security/rate-limit/redis-sliding-window.js';
+export type { RedisSlidingWindowLimiter, RedisSlidingWindowOptions } from './security/rate-limit/redis-sliding-window.js';
+export { createRedisClient, redisStatus, redisReady } from './stores/redis-client.js';
+export type { RedisClientOptions, RedisLogger } from './stores/redis-client.js';

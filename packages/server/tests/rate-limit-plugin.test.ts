@@ -177,6 +177,16 @@ describe('rate limit plugin (memory store)', () => {
     expect((await get(app, '/')).statusCode).toBe(429);
   });
 
+  it('limits unknown URLs when the not-found handler opts in with fastify.rateLimit()', async () => {
+    const app = Fastify();
+    apps.push(app);
+    await app.register(rateLimit, { max: 2 });
+    app.setNotFoundHandler({ preHandler: app.rateLimit() }, async (_request, reply) => reply.code(404).send('Not Found'));
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await app.inject({ url: `/probe-${i}`, remoteAddress: '203.0.113.7' })).statusCode);
+    expect(statuses).toEqual([404, 404, 429]);
+  });
+
   it('refuses configurations it cannot enforce at registration', async () => {
     for (const options of [{ max: 0 }, { max: Number.NaN }, { windowMs: -1 }, { onBackendError: 'maybe' as 'open' }]) {
       const app = Fastify();

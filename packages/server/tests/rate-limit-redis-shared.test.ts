@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { rateLimit } from '../src/security/rate-limit/plugin.js';
-import { createRedisClient } from '../src/stores/redis-client.js';
+import { createRedisClient, redisReady } from '../src/stores/redis-client.js';
 import { requireRedis } from './support/redis-available.js';
 
 const redisUrl = await requireRedis();
@@ -41,7 +41,7 @@ describe.skipIf(!redisUrl)('rate limit shared through Redis', () => {
       app.get('/', async () => 'ok');
       app.post('/login', { config: { rateLimit: { max: 2, timeWindow: 60_000 } } }, async () => 'ok');
       await app.ready();
-      await redis.ping(); // connected before the first request
+      expect(await redisReady(redis, 5000)).toBe(true);
       return app;
     };
     return [await instance(), await instance()];

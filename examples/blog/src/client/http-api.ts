@@ -1,20 +1,36 @@
 import { ApiError, type BlogApi } from '../shared/api.js';
 import type { Comment, Post, PostSummary } from '../shared/model.js';
 
-async function getJson<T>(path: string, signal: AbortSignal): Promise<T> {
+interface ErrorBody {
+  error?: { message?: string; details?: readonly { path?: string; message?: string }[] };
+}
+
+/** Field problems from a 400's details, keyed by field name (`body.email` → `email`). */
+function fieldErrorsOf(body: ErrorBody | null): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const detail of body?.error?.details ?? []) {
+    const field = detail.path?.replace(/^body\./, '');
+    if (field && detail.message && !(field in errors)) errors[field] = detail.message;
+  }
+  return errors;
+}
+
+async function requestJson<T>(path: string, signal: AbortSignal, init: RequestInit = {}): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(path, { signal, headers: { accept: 'application/json' } });
+    response = await fetch(path, { ...init, signal, headers: { accept: 'application/json', ...init.headers } });
   } catch (error) {
     if (signal.aborted) throw error;
     throw new ApiError(0, 'The network request failed. Check your connection.');
   }
   if (!response.ok) {
-    const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-    throw new ApiError(response.status, body?.error?.message ?? `The server answered ${response.status}.`);
+    const body = (await response.json().catch(() => null)) as ErrorBody | null;
+    throw new ApiError(response.status, body?.error?.message ?? `The server answered ${response.status}.`, fieldErrorsOf(body));
   }
   return (await response.json()) as T;
 }
+
+const getJson = <T>(path: string, signal: AbortSignal) => requestJson<T>(path, signal);
 
 /** The browser side of BlogApi: the same JSON endpoints the server exposes. */
 export function createHttpApi(): BlogApi {
@@ -22,5 +38,12 @@ export function createHttpApi(): BlogApi {
     listPosts: (signal) => getJson<{ posts: PostSummary[] }>('/api/posts', signal).then((r) => r.posts),
     getPost: (id, signal) => getJson<{ post: Post }>(`/api/posts/${id}`, signal).then((r) => r.post),
     listComments: (id, signal) => getJson<{ comments: Comment[] }>(`/api/posts/${id}/comments`, signal).then((r) => r.comments),
+    csrfToken: (signal) => getJson<{ token: string }>('/api/csrf', signal).then((r) => r.token),
+    subscribe: ({ csrfToken, ...input }, signal) =>
+      requestJson<{ subscription: { name: string } }>('/subscribe', signal, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+        body: JSON.stringify(input),
+      }).then((r) => r.subscription),
   };
 }

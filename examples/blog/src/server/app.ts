@@ -9,18 +9,21 @@ import { blogReducer } from '../shared/reducer.js';
 import { router, type Destination } from '../shared/routes.js';
 import { initialBlogState, type BlogAction, type BlogState } from '../shared/state.js';
 import { apiRoutes } from './api-routes.js';
+import { subscribeRoutes } from './subscribe-routes.js';
+import { createInMemorySubscriptionsRepository, type SubscriptionsRepository } from './subscriptions-repository.js';
 import { createInMemoryPostsRepository } from './in-memory-posts-repository.js';
 import { createRepositoryApi } from './repository-api.js';
 
 export interface BlogServerOptions {
   readonly repository?: PostsRepository;
+  readonly subscriptions?: SubscriptionsRepository;
   /** Where the client build lives; defaults to dist/client next to this built file. */
   readonly clientDir?: string;
   readonly config?: Partial<ServerConfig>;
   readonly env?: Record<string, string | undefined>;
 }
 
-export function blogApp(repository: PostsRepository) {
+export function blogApp(repository: PostsRepository, subscriptions: SubscriptionsRepository = createInMemorySubscriptionsRepository()) {
   return defineApp<BlogState, BlogAction, BlogDependencies, Destination>({
     component: App,
     reducer: blogReducer,
@@ -31,7 +34,9 @@ export function blogApp(repository: PostsRepository) {
       // The page starts empty and the same navigate action the browser sends loads its data.
       return { state: initialBlogState({ route: 'home', params: {}, query: {} }, url.origin), actions: [{ type: 'navigate', page }] };
     },
-    dependencies: ({ request }) => ({ api: createRepositoryApi(repository, request.log) }),
+    dependencies: ({ request, csrfToken }) => ({
+      api: createRepositoryApi({ posts: repository, subscriptions, log: request.log, csrfToken }),
+    }),
     errorState: ({ status, message, requestId }) => initialBlogState({ route: 'error', status, message, requestId }, ''),
     status: statusFor,
   });
@@ -39,11 +44,15 @@ export function blogApp(repository: PostsRepository) {
 
 export async function createBlogServer(options: BlogServerOptions = {}) {
   const repository = options.repository ?? createInMemoryPostsRepository();
+  const subscriptions = options.subscriptions ?? createInMemorySubscriptionsRepository();
   const clientDir = options.clientDir ?? fileURLToPath(new URL('../client', import.meta.url));
   return createServer({
-    app: blogApp(repository),
+    app: blogApp(repository, subscriptions),
     clientDir,
-    routes: apiRoutes(repository),
+    routes: async (fastify) => {
+      await fastify.register(apiRoutes(repository));
+      await fastify.register(subscribeRoutes(repository, subscriptions));
+    },
     ...(options.config ? { config: options.config } : {}),
     ...(options.env ? { env: options.env } : {}),
   });

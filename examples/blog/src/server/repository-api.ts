@@ -1,5 +1,7 @@
 import { ApiError, type BlogApi } from '../shared/api.js';
 import type { PostsRepository } from '../shared/model.js';
+import { validateSubscription } from '../shared/subscribe.js';
+import type { SubscriptionsRepository } from './subscriptions-repository.js';
 
 interface ErrorLog {
   error(details: object, message: string): void;
@@ -9,7 +11,15 @@ interface ErrorLog {
  * The server side of BlogApi: straight to the repository, no HTTP round trip. A repository failure
  * is logged with its cause and becomes a public ApiError, so no internal detail reaches a page.
  */
-export function createRepositoryApi(repository: PostsRepository, log: ErrorLog): BlogApi {
+export interface RepositoryApiContext {
+  readonly posts: PostsRepository;
+  readonly subscriptions: SubscriptionsRepository;
+  readonly log: ErrorLog;
+  /** The request's CSRF token (marks the page private); see RequestContext.csrfToken. */
+  readonly csrfToken: () => string;
+}
+
+export function createRepositoryApi({ posts: repository, subscriptions, log, csrfToken }: RepositoryApiContext): BlogApi {
   const guarded = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
     try {
       return await work();
@@ -32,6 +42,17 @@ export function createRepositoryApi(repository: PostsRepository, log: ErrorLog):
         const comments = await repository.listComments(postId);
         if (!comments) throw new ApiError(404, `Post ${postId} does not exist`);
         return comments;
+      }),
+    csrfToken: async () => csrfToken(),
+    subscribe: (input) =>
+      guarded('subscribe', async () => {
+        const errors = validateSubscription(input);
+        if (Object.keys(errors).length > 0) throw new ApiError(400, 'Please correct the highlighted fields.', errors);
+        const name = input.name.trim();
+        if ((await subscriptions.add({ name, email: input.email.trim() })) === 'exists') {
+          throw new ApiError(409, 'This address is already subscribed.');
+        }
+        return { name };
       }),
   };
 }

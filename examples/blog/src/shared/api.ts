@@ -3,10 +3,13 @@ import type { Comment, Post, PostSummary } from './model.js';
 /** A failed data request, with enough detail for the UI to say what happened. */
 export class ApiError extends Error {
   readonly status: number;
-  constructor(status: number, message: string) {
+  /** Per-field problems of a rejected form, keyed by field name. */
+  readonly fieldErrors: Readonly<Record<string, string>>;
+  constructor(status: number, message: string, fieldErrors: Readonly<Record<string, string>> = {}) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
+    this.fieldErrors = fieldErrors;
   }
 }
 
@@ -20,6 +23,10 @@ export interface BlogApi {
   getPost(id: number, signal: AbortSignal): Promise<Post>;
   /** Rejects with ApiError(404) when the post does not exist. */
   listComments(postId: number, signal: AbortSignal): Promise<readonly Comment[]>;
+  /** A CSRF token for this browser session (the response that carries it is private). */
+  csrfToken(signal: AbortSignal): Promise<string>;
+  /** Rejects with ApiError(400) and fieldErrors when the input is invalid, 409 when already subscribed. */
+  subscribe(input: { name: string; email: string; csrfToken: string }, signal: AbortSignal): Promise<{ name: string }>;
 }
 
 export interface BlogDependencies {

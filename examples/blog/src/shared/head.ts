@@ -34,6 +34,12 @@ export function headFor(state: BlogState): HeadInfo {
       const prefix = page.route === 'comments' ? 'Comments on ' : '';
       return { title: `${prefix}${post.title} — ${SITE_NAME}`, description: post.excerpt, canonical };
     }
+    case 'subscribe':
+      return {
+        title: `Subscribe — ${SITE_NAME}`,
+        description: 'Get new essays from Field Notes by email, about once a month.',
+        canonical: origin + router.href({ route: 'subscribe', params: {}, query: {} }),
+      };
     case 'notFound':
       return { title: `Page not found — ${SITE_NAME}`, description: 'This page does not exist.', canonical: null };
     case 'badRequest':

@@ -1,6 +1,8 @@
-import { Effect, type Reducer } from '@composable-svelte/core';
+import { combine, Effect, scope, type Reducer } from '@composable-svelte/core';
 import { ApiError, type BlogApi, type BlogDependencies } from './api.js';
 import type { BlogAction, BlogState, Page } from './state.js';
+import { isSubscribeAction, subscribeReducer, type SubscribeAction } from './subscribe-reducer.js';
+import type { SubscribeForm } from './subscribe.js';
 
 const LOAD_ID = 'page-data';
 
@@ -30,6 +32,10 @@ function missingData(state: BlogState, page: Page, api: BlogApi): Effect<BlogAct
       return state.posts ? null : load((signal) => api.listPosts(signal).then((posts): BlogAction => ({ type: 'postsLoaded', posts })));
     case 'post':
       return post(page.params.id);
+    case 'subscribe':
+      return state.subscribe.csrfToken
+        ? null
+        : load((signal) => api.csrfToken(signal).then((token): BlogAction => ({ type: 'csrfTokenLoaded', token })));
     case 'comments': {
       const id = page.params.id;
       const comments = state.commentsByPost[id]
@@ -56,7 +62,7 @@ function settle(state: BlogState, api: BlogApi): BlogState {
   return missingData(state, state.page, api) ? state : { ...state, load: { status: 'ready' } };
 }
 
-export const blogReducer: Reducer<BlogState, BlogAction, BlogDependencies> = (state, action, { api }) => {
+const pagesReducer: Reducer<BlogState, BlogAction, BlogDependencies> = (state, action, { api }) => {
   switch (action.type) {
     case 'navigate':
       return enter(state, action.page, api);
@@ -70,5 +76,19 @@ export const blogReducer: Reducer<BlogState, BlogAction, BlogDependencies> = (st
       return [settle({ ...state, commentsByPost: { ...state.commentsByPost, [action.postId]: action.comments } }, api), Effect.none()];
     case 'loadFailed':
       return [{ ...state, load: { status: 'failed', httpStatus: action.httpStatus, message: action.message } }, Effect.cancel(LOAD_ID)];
+    case 'csrfTokenLoaded':
+      return [settle(state, api), Effect.none()];
+    default:
+      return [state, Effect.none()];
   }
 };
+
+/** The form runs first, so a page waiting for its CSRF token sees the token when it settles. */
+export const blogReducer: Reducer<BlogState, BlogAction, BlogDependencies> = combine(
+  scope<BlogState, BlogAction, SubscribeForm, SubscribeAction, BlogDependencies>({
+    state: 'subscribe',
+    action: { embed: (action) => action, extract: (action) => (isSubscribeAction(action) ? action : undefined) },
+    reducer: subscribeReducer,
+  }),
+  pagesReducer,
+);

@@ -5,6 +5,7 @@ export const router = createRouter({
   home: route('/'),
   post: route('/posts/:id', { params: { id: param.int({ min: 1, max: 1_000_000_000 }) } }),
   comments: route('/posts/:id/comments', { params: { id: param.int({ min: 1, max: 1_000_000_000 }) } }),
+  subscribe: route('/subscribe', { query: { subscribed: param.enum(['1'] as const, { optional: true }) } }),
 });
 
 export type Destination = DestinationOf<typeof router>;

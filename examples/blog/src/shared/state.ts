@@ -1,5 +1,6 @@
 import type { Comment, Post, PostSummary } from './model.js';
 import type { Destination } from './routes.js';
+import { emptySubscribeForm, type FieldErrors, type SubscribeField, type SubscribeForm } from './subscribe.js';
 
 /** What the main area shows. Route destinations plus the pages no route produces. */
 export type Page =
@@ -21,6 +22,7 @@ export interface BlogState {
   readonly posts: readonly PostSummary[] | null;
   readonly postsById: Readonly<Record<string, Post>>;
   readonly commentsByPost: Readonly<Record<string, readonly Comment[]>>;
+  readonly subscribe: SubscribeForm;
   /** Public origin for canonical URLs, e.g. https://blog.example.com */
   readonly origin: string;
 }
@@ -31,8 +33,13 @@ export type BlogAction =
   | { readonly type: 'postsLoaded'; readonly posts: readonly PostSummary[] }
   | { readonly type: 'postLoaded'; readonly post: Post }
   | { readonly type: 'commentsLoaded'; readonly postId: number; readonly comments: readonly Comment[] }
-  | { readonly type: 'loadFailed'; readonly httpStatus: number; readonly message: string };
+  | { readonly type: 'loadFailed'; readonly httpStatus: number; readonly message: string }
+  | { readonly type: 'csrfTokenLoaded'; readonly token: string }
+  | { readonly type: 'subscribeFieldChanged'; readonly field: SubscribeField; readonly value: string }
+  | { readonly type: 'subscribeSubmitted' }
+  | { readonly type: 'subscribeSucceeded'; readonly name: string }
+  | { readonly type: 'subscribeFailed'; readonly message: string | null; readonly errors: FieldErrors };
 
 export function initialBlogState(page: Page, origin: string): BlogState {
-  return { page, load: { status: 'ready' }, posts: null, postsById: {}, commentsByPost: {}, origin };
+  return { page, load: { status: 'ready' }, posts: null, postsById: {}, commentsByPost: {}, subscribe: emptySubscribeForm, origin };
 }

@@ -19,7 +19,8 @@ async function holdRequests(page: Page, pattern: string, answer: (route: Route) 
   const released = new Promise<void>((resolve) => {
     release = resolve;
   });
-  const safety = setTimeout(release, 10_000);
+  const safety = setTimeout(() => release(), 10_000);
+  safety.unref();
   let seen = 0;
   const handler = async (route: Route) => {
     seen++;

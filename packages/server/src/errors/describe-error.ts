@@ -34,16 +34,16 @@ export function codeFor(status: number): string {
   return statusText(status).toUpperCase().replace(/[^A-Z]+/g, '_');
 }
 
-/** Turns any thrown value into what the client may see, hiding internals of 5xx in production. */
+/** Turns any thrown value into what the client may see, hiding internals of unexpected errors in production. */
 export function describeError(error: unknown, production: boolean): PublicError {
+  // An HttpError was thrown on purpose with a message written for the client, whatever its status.
   if (error instanceof HttpError) {
-    const internal = error.statusCode >= 500;
     return {
       status: error.statusCode,
       code: error.code,
-      message: internal && production ? statusText(error.statusCode) : error.message,
+      message: error.message,
       ...(error.details === undefined ? {} : { details: error.details }),
-      internal,
+      internal: false,
     };
   }
   const e = (error ?? {}) as FrameworkError;

@@ -25,13 +25,15 @@ export async function requireRedis(url = REDIS_URL): Promise<string | null> {
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
-  client.on('error', () => {});
+  let connectionError: Error | undefined;
+  client.on('error', (error: Error) => (connectionError = error));
   try {
     await client.connect();
     await client.ping();
     return url;
   } catch (error) {
-    return serviceUnavailable(`Redis at ${url} (REDIS_URL)`, error instanceof Error ? error.message : String(error));
+    const cause = connectionError ?? error;
+    return serviceUnavailable('Redis', `${url} from REDIS_URL: ${cause instanceof Error ? cause.message : String(cause)}`);
   } finally {
     client.disconnect();
   }

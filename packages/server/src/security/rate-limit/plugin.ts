@@ -52,6 +52,11 @@ const plugin: FastifyPluginAsync<RateLimitOptions> = async (fastify, options) =>
   const policy = options.onBackendError ?? 'open';
   if (policy !== 'open' && policy !== 'closed') throw new TypeError(`rate limit: onBackendError must be 'open' or 'closed'; got "${String(policy)}"`);
 
+  const redisOptions = options.redis?.options;
+  if (redisOptions && (redisOptions.enableOfflineQueue !== false || !redisOptions.commandTimeout)) {
+    // With an offline queue or no command timeout, requests wait as long as Redis is away.
+    fastify.log.warn('rate limit: the Redis client queues commands or has no commandTimeout; create it with createRedisClient() so an outage cannot stall requests');
+  }
   const emit = safeEmitter(fastify.log, options.onEvent);
   const monitor = createBackendMonitor(fastify.log, emit, policy);
   const registry = createLimiterRegistry({ redis: options.redis, keyPrefix: options.keyPrefix ?? 'cs:rl:', now: options.now });
@@ -76,7 +81,7 @@ const plugin: FastifyPluginAsync<RateLimitOptions> = async (fastify, options) =>
     timeWindow: windowMs,
     hook: 'onRequest',
     enableDraftSpec: true,
-    // The store applies the onBackendError policy itself; errors reaching the plugin are meant.
+    // The store applies onBackendError itself: an error it passes on is meant for the client.
     skipOnError: false,
     store: createStoreClass({
       limiterFor: (scope) => registry.limiterFor(scope),
