@@ -14,7 +14,7 @@ const post3: Post = {
   publishedAt: '2025-02-27T16:45:00.000Z',
   excerpt: 'On a Tuesday afternoon in February, the API started returning timeouts…',
   commentCount: 6,
-  body: ['On a Tuesday afternoon in February, the API started returning timeouts for roughly one request in five.'],
+  bodyHtml: '<p>On a Tuesday afternoon in February, the API started returning timeouts for roughly one request in five.</p>',
 };
 
 const home: Page = { route: 'home', params: {}, query: {} };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { seedComments, seedPosts, type SeedComment, type SeedPost } from '../src/server/data/seed.js';
 import { createInMemoryPostsRepository } from '../src/server/in-memory-posts-repository.js';
-import type { Comment, PostSummary } from '../src/shared/model.js';
+import { escapeHtml, htmlToText } from '@composable-svelte/server';
+import type { Comment, Post, PostSummary } from '../src/shared/model.js';
 
 const XSS_TITLE = 'Why </script><script>alert(1)</script> in a title is harmless here';
 const XSS_PAYLOAD = '<img src=x onerror=alert(1)>';
@@ -66,7 +67,8 @@ describe('listPosts', () => {
 
   it('gives every post an excerpt of at most 180 characters plus an ellipsis, cut between words', async () => {
     for (const summary of await createInMemoryPostsRepository().listPosts()) {
-      const firstParagraph = seedPosts.find((p) => p.id === summary.id)!.body[0]!;
+      const source = seedPosts.find((p) => p.id === summary.id)!;
+      const firstParagraph = source.format === 'html' ? htmlToText(source.body[0]!) : source.body[0]!;
 
       expect(summary.excerpt.length).toBeLessThanOrEqual(181);
       if (firstParagraph.length <= 180) {
@@ -79,6 +81,15 @@ describe('listPosts', () => {
         expect(firstParagraph.slice(kept.length)).toMatch(/^[\s\p{P}]/u);
       }
     }
+  });
+
+  it('sanitizes editor-written HTML bodies once, keeping safe markup and text', async () => {
+    const post2 = (await createInMemoryPostsRepository().getPost(2))!;
+    expect(post2.bodyHtml).toContain('<code>Cache-Control</code>');
+    expect(post2.bodyHtml).toContain('<a href="https://www.rfc-editor.org/rfc/rfc9111" rel="noopener noreferrer nofollow">');
+    expect(post2.bodyHtml).not.toMatch(/<script|href="javascript:|onclick|stored XSS/i);
+    expect(post2.bodyHtml).toContain('A script element stood before this sentence');
+    expect(post2.excerpt).not.toContain('<');
   });
 
   it('keeps a first paragraph of exactly 180 characters whole and cuts a longer one at the last space', async () => {
@@ -135,8 +146,8 @@ describe('getPost', () => {
     const summary3 = (await repository.listPosts()).find((p) => p.id === 3);
     const source = seedPosts.find((p) => p.id === 3)!;
 
-    expect(post3).toEqual({ ...summary3, body: source.body });
-    expect(post3?.body.length).toBeGreaterThanOrEqual(3);
+    expect(post3).toEqual({ ...summary3, bodyHtml: source.body.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('\n') });
+    expect(source.body.length).toBeGreaterThanOrEqual(3);
   });
 
   it('returns undefined for ids that do not exist', async () => {
@@ -205,9 +216,8 @@ describe('isolation', () => {
     attempt(() => {
       (post3 as Mutable<PostSummary>).commentCount = 99;
     });
-    attempt(() => (post3!.body as string[]).push('An injected paragraph.'));
     attempt(() => {
-      (post3!.body as string[])[0] = 'Rewritten.';
+      (post3 as Mutable<Post>).bodyHtml = '<p>Rewritten.</p>';
     });
     const comments = await repository.listComments(3);
     attempt(() => (comments as Comment[]).splice(0, 1));
@@ -233,7 +243,7 @@ describe('isolation', () => {
     posts.push(post(2, '2025-02-01T00:00:00.000Z'));
     comments.push(comment(2, 1, '2025-01-03T00:00:00.000Z'));
 
-    expect((await repository.getPost(1))?.body).toEqual(['Original paragraph.']);
+    expect((await repository.getPost(1))?.bodyHtml).toBe('<p>Original paragraph.</p>');
     expect(await repository.getPost(2)).toBeUndefined();
     expect(await repository.listComments(1)).toHaveLength(1);
   });
@@ -285,7 +295,8 @@ describe('seed content', () => {
     expect((await repository.listPosts()).find((p) => p.id === 7)?.title).toBe(XSS_TITLE);
     const withPayload = seedPosts.filter((p) => p.id !== 7 && p.body.some((paragraph) => paragraph.includes(XSS_PAYLOAD)));
     expect(withPayload).toHaveLength(1);
-    expect((await repository.getPost(withPayload[0]!.id))?.body.join('\n')).toContain(XSS_PAYLOAD);
+    // Text paragraphs are escaped into HTML, so the payload is shown, not parsed.
+    expect((await repository.getPost(withPayload[0]!.id))?.bodyHtml).toContain(escapeHtml(XSS_PAYLOAD));
   });
 
   it('is varied and consistent: distinct dates, several authors, comments after their post', () => {

@@ -20,12 +20,12 @@ function post(id: number): Post {
     publishedAt: new Date(Date.UTC(2025, 0, id)).toISOString(),
     excerpt: `Excerpt ${id}.`,
     commentCount: id % 3,
-    body: [`Excerpt ${id}.`, `Second paragraph of post ${id}.`],
+    bodyHtml: `<p>Excerpt ${id}.</p>\n<p>Second paragraph of post ${id}.</p>`,
   };
 }
 
 function summary(id: number): PostSummary {
-  const { body: _body, ...rest } = post(id);
+  const { bodyHtml: _bodyHtml, ...rest } = post(id);
   return rest;
 }
 

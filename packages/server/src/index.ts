@@ -38,7 +38,7 @@ export type { CorsOptions } from './security/cors.js';
 export { requestLimits } from './security/limits.js';
 export type { RequestLimitsOptions } from './security/limits.js';
 export { requestIdGenerator } from './security/request-id.js';
-export { sanitizeHtml } from './security/sanitize.js';
+export { sanitizeHtml, htmlToText } from './security/sanitize.js';
 export type { SanitizeOptions } from './security/sanitize.js';
 
 export { staticAssets } from './http/static-assets.js';

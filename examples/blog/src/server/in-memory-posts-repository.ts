@@ -1,3 +1,4 @@
+import { escapeHtml, htmlToText, sanitizeHtml } from '@composable-svelte/server';
 import type { Comment, Post, PostSummary, PostsRepository } from '../shared/model.js';
 import { seedComments, seedPosts, type SeedPost } from './data/seed.js';
 
@@ -67,11 +68,11 @@ export function createInMemoryPostsRepository(
       title: post.title,
       author: post.author,
       publishedAt: post.publishedAt,
-      excerpt: excerptOf(post.body),
+      excerpt: excerptOf(post.format === 'html' ? post.body.map(htmlToText) : post.body),
       commentCount: comments.get(post.id)?.length ?? 0,
     };
     summaries.push(Object.freeze(summary));
-    posts.set(post.id, Object.freeze({ ...summary, body: Object.freeze([...post.body]) }));
+    posts.set(post.id, Object.freeze({ ...summary, bodyHtml: bodyHtmlOf(post) }));
   }
   // Newest first; equal timestamps put the higher id first.
   summaries.sort((a, b) => time(publishedAtMs, b.id) - time(publishedAtMs, a.id) || b.id - a.id);
@@ -82,6 +83,15 @@ export function createInMemoryPostsRepository(
     getPost: (id) => Promise.resolve(posts.get(id)),
     listComments: (postId) => Promise.resolve(posts.has(postId) ? (comments.get(postId) ?? NO_COMMENTS) : undefined),
   };
+}
+
+/**
+ * The body as HTML, built and sanitized once here rather than on every request: text paragraphs are
+ * escaped, editor-written HTML goes through the sanitizer's allow-list.
+ */
+function bodyHtmlOf(post: SeedPost): string {
+  if (post.format === 'html') return sanitizeHtml(post.body.map((paragraph) => `<p>${paragraph}</p>`).join('\n'));
+  return post.body.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('\n');
 }
 
 function checkId(id: unknown, kind: 'post' | 'comment'): void {

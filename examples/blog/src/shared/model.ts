@@ -10,8 +10,8 @@ export interface PostSummary {
 }
 
 export interface Post extends PostSummary {
-  /** Plain-text paragraphs, rendered as text (never as HTML). */
-  readonly body: readonly string[];
+  /** The body as HTML that has already been sanitized (see sanitizeHtml); rendered with {@html}. */
+  readonly bodyHtml: string;
 }
 
 export interface Comment {

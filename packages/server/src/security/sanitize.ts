@@ -7,6 +7,9 @@ export interface SanitizeOptions {
   readonly allowedAttributes?: Readonly<Record<string, readonly string[]>>;
 }
 
+/** Elements whose content is code or a nested document, dropped whole rather than kept as text. */
+const NON_TEXT_TAGS = ['script', 'style', 'textarea', 'option', 'noscript', 'template', 'iframe', 'object', 'embed', 'svg', 'math'];
+
 const DEFAULT_TAGS = [
   'p', 'br', 'hr', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code', 'kbd', 'samp',
   'em', 'strong', 'b', 'i', 'u', 's', 'small', 'sub', 'sup', 'mark', 'abbr', 'cite', 'q',
@@ -24,7 +27,8 @@ export function sanitizeHtml(html: string, options: SanitizeOptions = {}): strin
   return sanitize(html, {
     allowedTags: [...DEFAULT_TAGS, ...(options.allowedTags ?? [])],
     allowedAttributes: {
-      a: ['href', 'title'],
+      // rel is always overwritten by the transform below; allowing it keeps the transform's value.
+      a: ['href', 'title', 'rel'],
       img: ['src', 'alt', 'title', 'width', 'height'],
       abbr: ['title'],
       th: ['scope', 'colspan', 'rowspan'],
@@ -36,9 +40,23 @@ export function sanitizeHtml(html: string, options: SanitizeOptions = {}): strin
     allowedSchemesByTag: { img: ['http', 'https'] },
     allowProtocolRelative: false,
     disallowedTagsMode: 'discard',
-    nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'template', 'iframe', 'object', 'embed', 'svg', 'math'],
+    nonTextTags: NON_TEXT_TAGS,
     transformTags: {
       a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: 'noopener noreferrer nofollow' } }),
     },
+  });
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+
+/** The text of an HTML fragment (for excerpts, search, meta descriptions), entities decoded. */
+export function htmlToText(html: string): string {
+  const stripped = sanitize(html, { allowedTags: [], allowedAttributes: {}, nonTextTags: NON_TEXT_TAGS });
+  return stripped.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
+    if (name[0] === '#') {
+      const code = name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
+      return Number.isInteger(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
+    }
+    return ENTITIES[name.toLowerCase()] ?? entity;
   });
 }

@@ -13,7 +13,9 @@ export interface SeedPost {
   readonly author: string;
   /** ISO 8601 date-time in UTC, e.g. '2026-03-14T09:30:00.000Z'. */
   readonly publishedAt: string;
-  /** Plain-text paragraphs. */
+  /** 'text' (default): plain-text paragraphs. 'html': paragraphs of editor-written HTML, sanitized on load. */
+  readonly format?: 'text' | 'html';
+  /** Paragraphs. */
   readonly body: readonly string[];
 }
 
@@ -38,12 +40,14 @@ export const seedPosts: readonly SeedPost[] = [
     title: 'The Cache-Control headers we actually ship, and why',
     author: 'Amara Okafor',
     publishedAt: '2026-02-10T14:00:00.000Z',
+    format: 'html',
     body: [
-      'Every few months someone on the team asks why a change did not show up in production, and the answer is almost always a cache. So we wrote down the handful of Cache-Control policies we use and the reason each one exists. Nothing here is clever, and that is the point.',
-      'Fingerprinted assets, the scripts and stylesheets with a content hash in the file name, get public, max-age=31536000, immutable. The name changes whenever the content does, so there is no reason for a browser or a CDN ever to ask again. If you are tempted to put that header on a file without a hash in its name, don’t.',
-      'HTML documents get no-cache, which despite the name does allow storing the response. It only forces the browser to revalidate before reuse, and with an ETag that round trip is usually a cheap 304. This keeps deploys visible within one page load while still saving bandwidth.',
-      'Anything personalised gets private, no-store. We learned that one the hard way when a shared proxy at a customer’s office served one user’s account page to a colleague. Nobody saw anything sensitive, but it was close enough that we now have a test that fails if an authenticated route forgets the header.',
-      'Finally, API responses that are public but change often use a short max-age with stale-while-revalidate. Readers get an instant answer, and the edge refreshes it in the background. We keep the windows small, measured in seconds, because a stale price is worse than a slow one.',
+      'Every few months someone on the team asks why a change did not show up in production, and the answer is almost always a cache. So we wrote down the handful of <code>Cache-Control</code> policies we use and the reason each one exists. Nothing here is clever, and that is the point.',
+      'Fingerprinted assets, the scripts and stylesheets with a content hash in the file name, get <code>public, max-age=31536000, immutable</code>. The name changes whenever the content does, so there is no reason for a browser or a CDN ever to ask again. If you are tempted to put that header on a file <em>without</em> a hash in its name, don’t.',
+      'HTML documents get <code>no-cache</code>, which despite the name does allow storing the response. It only forces the browser to revalidate before reuse, and with an <code>ETag</code> that round trip is usually a cheap 304. This keeps deploys visible within one page load while still saving bandwidth.',
+      'Anything personalised gets <code>private, no-store</code>. We learned that one the hard way when a shared proxy at a customer’s office served one user’s account page to a colleague. Nobody saw anything sensitive, but it was close enough that we now have a test that fails if an authenticated route forgets the header.',
+      'Finally, API responses that are public but change often use a short <code>max-age</code> with <code>stale-while-revalidate</code>. Readers get an instant answer, and the edge refreshes it in the background. We keep the windows small, measured in seconds, because a stale price is worse than a slow one. The <a href="https://www.rfc-editor.org/rfc/rfc9111">HTTP caching specification</a> is shorter than its reputation.',
+      '<em>Editor’s note:</em> this post is stored as HTML, so it goes through the sanitizer when the server loads it.<script>alert("stored XSS")</script> A script element stood before this sentence, and <a href="javascript:alert(1)" onclick="alert(2)">this link</a> had a <code>javascript:</code> URL and a click handler; neither survived.',
     ],
   },
   {
