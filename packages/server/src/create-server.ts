@@ -1,15 +1,23 @@
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import type { Server } from 'node:http';
-import Fastify, { type FastifyHttpOptions, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyHttpOptions, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { DestinationStream } from 'pino';
 import type { AppDefinition } from './app.js';
 import { loadServerConfig, type ServerConfig } from './config/load-config.js';
 import { describeError } from './errors/describe-error.js';
 import { HARDENED_ERROR_HEADERS } from './errors/hardened-headers.js';
 import { wantsJson } from './http/negotiate.js';
 import { staticAssets } from './http/static-assets.js';
+import { inFlight } from './lifecycle/in-flight.js';
+import { loadShedding } from './lifecycle/load-shedding.js';
 import { health } from './observability/health.js';
+import { loggerOptions } from './observability/logger.js';
+import { createServerMetrics, metricsHandler, serverMetrics, type ServerMetrics } from './observability/metrics.js';
+import { readiness, type ReadinessCheck } from './observability/readiness.js';
+import { requestLog } from './observability/request-log.js';
+import { traceContext } from './observability/trace-context.js';
 import { loadClientAssets } from './render/client-manifest.js';
 import { createPageRenderer, type PageRenderer } from './render/page-renderer.js';
 import { ssrPages } from './render/ssr-pages.js';
@@ -42,6 +50,10 @@ export interface CreateServerOptions<S, A, D, Dest extends { route: string }> {
   readonly config?: Partial<ServerConfig>;
   readonly env?: Record<string, string | undefined>;
   readonly security?: SecurityOptions;
+  /** Extra readiness checks (a database, a queue), reported by /ready next to Redis. */
+  readonly readinessChecks?: Readonly<Record<string, ReadinessCheck>>;
+  /** Where log lines go; stdout by default. */
+  readonly logStream?: DestinationStream;
 }
 
 declare module 'fastify' {
@@ -52,15 +64,18 @@ declare module 'fastify' {
 }
 
 export interface ComposableServer extends FastifyInstance {
-  /** Listens on the configured HOST and PORT; resolves with the address. */
+  /** Listens on the configured HOST and PORT (and METRICS_PORT); resolves with the address. */
   start(): Promise<string>;
+  /** /ready turns 503, the listeners stop accepting, in-flight requests finish, connections close. */
+  shutdown(): Promise<void>;
 }
 
-function sendError(renderer: PageRenderer, production: boolean) {
+function sendError(renderer: PageRenderer, production: boolean, metrics: ServerMetrics) {
   return async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const described = describeError(error, production);
     if (described.internal) request.log.error({ err: error }, 'request failed');
     const { status, code, message, details } = described;
+    metrics.errors.inc({ code, status: String(status) });
     if (wantsJson(request)) {
       return reply.code(status).send({ error: { status, code, message, requestId: request.id, ...(details === undefined ? {} : { details }) } });
     }
@@ -79,8 +94,11 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   const production = config.nodeEnv === 'production';
   const security = options.security ?? {};
   const assets = loadClientAssets(options.clientDir, options.app.clientEntry);
+  const metrics = createServerMetrics();
   const serverOptions: FastifyHttpOptions<Server> = {
-    logger: { level: config.logLevel },
+    logger: loggerOptions({ level: config.logLevel, production, ...(options.logStream ? { stream: options.logStream } : {}) }),
+    // One line per request comes from the request-log plugin instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: requestIdGenerator(config.requestIdHeader),
     requestIdHeader: false,
     // Fastify accepts a hop count at run time; its types only list the other forms.
@@ -108,14 +126,36 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  await fastify.register(traceContext);
+  await fastify.register(requestLog);
+  await fastify.register(inFlight);
+  const exposeMetrics = config.metrics.enabled && config.metrics.port === undefined && (!production || config.metrics.token !== undefined);
+  await fastify.register(serverMetrics, { metrics, expose: exposeMetrics, ...(config.metrics.token ? { token: config.metrics.token } : {}) });
 
-  const renderer = createPageRenderer(options.app, assets, config);
-  fastify.setErrorHandler(sendError(renderer, production));
+  const renderer = createPageRenderer(options.app, assets, config, metrics);
+  fastify.setErrorHandler(sendError(renderer, production, metrics));
 
-  const redis = config.redisUrl ? createRedisClient(config.redisUrl, { logger: fastify.log }) : undefined;
+  await fastify.register(readiness, {
+    timeoutMs: config.readyCheckTimeoutMs,
+    onResult: (name, up) => metrics.dependencyUp.set({ dependency: name }, up ? 1 : 0),
+  });
+  for (const [name, check] of Object.entries(options.readinessChecks ?? {})) fastify.readiness.checks.set(name, check);
+
+  const redis = config.redisUrl
+    ? createRedisClient(config.redisUrl, {
+        logger: fastify.log,
+        onStateChange: (up) => {
+          metrics.dependencyUp.set({ dependency: 'redis' }, up ? 1 : 0);
+          metrics.dependencyStateChanges.inc({ dependency: 'redis', state: up ? 'up' : 'down' });
+        },
+      })
+    : undefined;
   if (redis) {
+    fastify.readiness.checks.set('redis', async () => {
+      await redis.ping();
+    });
     fastify.addHook('onClose', async () => {
-      redis.disconnect();
+      await redis.quit().catch(() => redis.disconnect());
     });
     // A moment for Redis to connect, so the first requests are counted (and, when failing closed, served).
     await redisReady(redis, 2000);
@@ -126,6 +166,10 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
       windowMs: config.rateLimit.windowMs,
       ...(redis ? { redis } : {}),
       onBackendError: config.rateLimit.onRedisError,
+      onEvent: (event) => {
+        if (event.type === 'rejected') metrics.rateLimitRejections.inc({ route: event.route });
+        else if (event.type === 'backend-error') metrics.rateLimitBackendErrors.inc();
+      },
     });
   }
 
@@ -160,13 +204,35 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   }
 
   await fastify.register(health);
-  await fastify.register(staticAssets, { root: join(options.clientDir, 'assets'), prefix: '/assets/' });
-  if (options.routes) await fastify.register(options.routes);
-  await fastify.register(ssrPages, { renderer });
+  // The app's routes live in their own context so load shedding covers them but not the probes.
+  await fastify.register(async (app) => {
+    await app.register(loadShedding, { ...config.loadShedding, onShed: () => metrics.loadShed.inc() });
+    await app.register(staticAssets, { root: join(options.clientDir, 'assets'), prefix: '/assets/' });
+    if (options.routes) await app.register(options.routes);
+    await app.register(ssrPages, { renderer });
+  });
+
+  let metricsServer: FastifyInstance | undefined;
+  if (config.metrics.enabled && config.metrics.port !== undefined) {
+    metricsServer = Fastify({ logger: false });
+    metricsServer.get('/metrics', metricsHandler(metrics, config.metrics.token));
+    fastify.addHook('onClose', async () => {
+      await metricsServer?.close();
+    });
+  }
 
   const server = fastify as unknown as ComposableServer;
   Object.defineProperty(server, 'start', {
-    value: () => fastify.listen({ host: config.host, port: config.port }),
+    value: async () => {
+      if (metricsServer) await metricsServer.listen({ host: config.metrics.host, port: config.metrics.port! });
+      return fastify.listen({ host: config.host, port: config.port });
+    },
+  });
+  Object.defineProperty(server, 'shutdown', {
+    value: async () => {
+      fastify.readiness.shuttingDown = true;
+      await fastify.close();
+    },
   });
   return server;
 }

@@ -8,6 +8,7 @@ export type { AppDefinition, PageError, PageLoad, PageRouter, RequestContext } f
 export { loadServerConfig, readEnvFile, ConfigError } from './config/load-config.js';
 export type { ServerConfig, TrustProxy } from './config/load-config.js';
 export { ConfigSchema } from './config/schema.js';
+export { renderConfigDoc } from './config/config-doc.js';
 
 export {
   HttpError,
@@ -65,3 +66,17 @@ export { createRedisSlidingWindowLimiter } from './security/rate-limit/redis-sli
 export type { RedisSlidingWindowLimiter, RedisSlidingWindowOptions } from './security/rate-limit/redis-sliding-window.js';
 export { createRedisClient, redisStatus, redisReady } from './stores/redis-client.js';
 export type { RedisClientOptions, RedisLogger } from './stores/redis-client.js';
+export { runServer } from './lifecycle/run-server.js';
+export { loadShedding } from './lifecycle/load-shedding.js';
+export type { LoadSheddingOptions } from './lifecycle/load-shedding.js';
+export { inFlight } from './lifecycle/in-flight.js';
+export type { InFlightRequest } from './lifecycle/in-flight.js';
+export { readiness } from './observability/readiness.js';
+export type { ReadinessCheck, ReadinessOptions, ReadinessState } from './observability/readiness.js';
+export { createServerMetrics, serverMetrics, metricsHandler } from './observability/metrics.js';
+export type { MetricsOptions, ServerMetrics } from './observability/metrics.js';
+export { loggerOptions, redactSecrets } from './observability/logger.js';
+export type { LoggerSettings } from './observability/logger.js';
+export { requestLog } from './observability/request-log.js';
+export { traceContext, parseTraceparent, inSpan } from './observability/trace-context.js';
+export type { TraceContext } from './observability/trace-context.js';

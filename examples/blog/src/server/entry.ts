@@ -1,21 +1,10 @@
-import { ConfigError } from '@composable-svelte/server';
+import { ConfigError, readEnvFile, runServer } from '@composable-svelte/server';
 import { createBlogServer } from './app.js';
 
 try {
-  const server = await createBlogServer();
-  const shutdown = (signal: string) => {
-    server.log.info({ signal }, 'shutting down');
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        server.log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  await server.start();
+  // Variables already in the environment win over the .env file.
+  const server = await createBlogServer({ env: { ...readEnvFile('.env'), ...process.env } });
+  await runServer(server);
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(error.message);

@@ -47,6 +47,21 @@ export interface ServerConfig {
     readonly keepAliveTimeoutMs: number;
     readonly maxConnections: number;
   };
+  readonly shutdownTimeoutMs: number;
+  readonly uncaughtException: 'shutdown' | 'log';
+  readonly readyCheckTimeoutMs: number;
+  readonly metrics: {
+    readonly enabled: boolean;
+    readonly token: string | undefined;
+    readonly port: number | undefined;
+    readonly host: string;
+  };
+  readonly loadShedding: {
+    readonly maxEventLoopDelayMs: number;
+    readonly maxEventLoopUtilization: number;
+    readonly maxHeapUsedBytes: number;
+    readonly maxRssBytes: number;
+  };
   /** Protections the configuration turned off and risky choices, logged at start-up. */
   readonly warnings: readonly string[];
 }
@@ -62,6 +77,7 @@ function describeError(
   if (schema['x-error']) return schema['x-error'];
   if (schema.type === 'integer') return `must be an integer from ${schema.minimum} to ${schema.maximum}`;
   if (schema.type === 'boolean') return 'must be true or false';
+  if (schema.type === 'number') return `must be a number from ${schema.minimum} to ${schema.maximum}`;
   if (schema.anyOf?.every((option) => option.const !== undefined)) {
     return `must be one of ${schema.anyOf.map((option) => String(option.const)).join(', ')}`;
   }
@@ -138,6 +154,9 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
   if (!raw.RATE_LIMIT_ENABLED) warnings.push('rate limiting is off (RATE_LIMIT_ENABLED=false)');
   if (trustProxy === true && nodeEnv === 'production') warnings.push('TRUST_PROXY=true trusts any X-Forwarded-For: only safe behind a proxy that always overwrites it');
   if (!raw.PUBLIC_URL && nodeEnv === 'production') warnings.push(`PUBLIC_URL is not set: canonical URLs and the CSRF origin check use http://localhost:${raw.PORT}`);
+  if (raw.METRICS_ENABLED && nodeEnv === 'production' && !raw.METRICS_TOKEN && raw.METRICS_PORT === undefined) {
+    warnings.push('/metrics is not served: in production set METRICS_TOKEN or METRICS_PORT to expose it');
+  }
   if (!raw.SESSION_SECRET) warnings.push('SESSION_SECRET is not set: a random one is used, so CSRF tokens stop working after a restart');
 
   return {
@@ -170,6 +189,16 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
       requestTimeoutMs: raw.REQUEST_TIMEOUT_MS,
       keepAliveTimeoutMs: raw.KEEP_ALIVE_TIMEOUT_MS,
       maxConnections: raw.MAX_CONNECTIONS,
+    },
+    shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
+    uncaughtException: raw.UNCAUGHT_EXCEPTION,
+    readyCheckTimeoutMs: raw.READY_CHECK_TIMEOUT_MS,
+    metrics: { enabled: raw.METRICS_ENABLED, token: raw.METRICS_TOKEN, port: raw.METRICS_PORT, host: raw.METRICS_HOST },
+    loadShedding: {
+      maxEventLoopDelayMs: raw.LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS,
+      maxEventLoopUtilization: raw.LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION,
+      maxHeapUsedBytes: raw.LOAD_SHED_MAX_HEAP_USED_BYTES,
+      maxRssBytes: raw.LOAD_SHED_MAX_RSS_BYTES,
     },
     warnings,
     ...overrides,

@@ -76,6 +76,29 @@ export const ConfigSchema = Type.Object({
   REQUEST_TIMEOUT_MS: int('Time allowed to receive a whole request.', 30_000, 1000, 600_000),
   KEEP_ALIVE_TIMEOUT_MS: int('How long an idle keep-alive connection stays open.', 5000, 100, 600_000),
   MAX_CONNECTIONS: int('Most simultaneous connections; 0 means no limit.', 0, 0, 1_000_000),
+  SHUTDOWN_TIMEOUT_MS: int('On SIGTERM/SIGINT, how long in-flight requests may take to finish before the process exits with code 1.', 10_000, 100, 600_000),
+  UNCAUGHT_EXCEPTION: setting(
+    Type.Union([Type.Literal('shutdown'), Type.Literal('log')], { default: 'shutdown' }),
+    'What an uncaught exception does: shutdown (graceful, exit 1; the process state may be corrupt) or log (count it and keep serving). Unhandled promise rejections are always logged and counted, never fatal.',
+  ),
+  READY_CHECK_TIMEOUT_MS: int('How long each readiness check (Redis, database) may take before /ready reports it down.', 1000, 10, 60_000),
+  METRICS_ENABLED: bool('Expose Prometheus metrics at /metrics.', true),
+  METRICS_TOKEN: setting(
+    Type.Optional(Type.String({ minLength: 16, 'x-error': 'must be at least 16 characters' })),
+    'Bearer token required to read /metrics on the public port. In production, metrics need a token or METRICS_PORT; with neither, /metrics is not served.',
+  ),
+  METRICS_PORT: setting(
+    Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+    'Serve /metrics on this separate port (bound to METRICS_HOST) instead of the public one.',
+  ),
+  METRICS_HOST: setting(Type.String({ default: '127.0.0.1', minLength: 1 }), 'Interface for the separate metrics port.'),
+  LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: int('Answer 503 (with Retry-After) while the event loop is delayed more than this; 0 turns the check off.', 1000, 0, 60_000),
+  LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: setting(
+    Type.Number({ default: 0.98, minimum: 0, maximum: 1 }),
+    'Answer 503 while event-loop utilization is above this (0–1); 0 turns the check off.',
+  ),
+  LOAD_SHED_MAX_HEAP_USED_BYTES: int('Answer 503 while the V8 heap in use is above this; 0 turns the check off.', 0, 0, Number.MAX_SAFE_INTEGER),
+  LOAD_SHED_MAX_RSS_BYTES: int('Answer 503 while resident memory is above this; 0 turns the check off.', 0, 0, Number.MAX_SAFE_INTEGER),
 });
 
 export type RawConfig = Static<typeof ConfigSchema>;

@@ -6,6 +6,8 @@ import type { ServerConfig } from '../config/load-config.js';
 import { statusText } from '../errors/describe-error.js';
 import type { ClientAssets } from './client-manifest.js';
 import { renderDocument, renderFallbackErrorPage } from './document.js';
+import type { ServerMetrics } from '../observability/metrics.js';
+import { inSpan } from '../observability/trace-context.js';
 
 /** The path and query of a request target, whatever form it arrived in (origin-form or absolute-form). */
 export function requestPath(target: string): string {
@@ -27,9 +29,12 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
   app: AppDefinition<S, A, D, Dest>,
   assets: ClientAssets,
   config: ServerConfig,
+  metrics?: ServerMetrics,
 ): PageRenderer {
   const renderState = async (store: Store<S, A>): Promise<string> => {
+    const started = performance.now();
     const { head, body } = await renderComponent(app.component, { store });
+    metrics?.ssrRenderDuration.observe((performance.now() - started) / 1000);
     return renderDocument({
       lang: app.lang?.(store.state) ?? config.lang,
       head,
@@ -89,11 +94,18 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
       store = created;
       controller.signal.addEventListener('abort', () => created.destroy(), { once: true });
       for (const action of actions) created.dispatch(action);
-      await created.settled({ timeoutMs: config.ssrTimeoutMs });
+      const settleStarted = performance.now();
+      try {
+        await inSpan(request, 'ssr.settle', () => created.settled({ timeoutMs: config.ssrTimeoutMs }));
+        metrics?.ssrSettleDuration.observe({ outcome: 'settled' }, (performance.now() - settleStarted) / 1000);
+      } catch (error) {
+        metrics?.ssrSettleDuration.observe({ outcome: 'timeout' }, (performance.now() - settleStarted) / 1000);
+        throw error;
+      }
       if (controller.signal.aborted) return reply.code(CLIENT_CLOSED_REQUEST).send();
       if (effectErrors.length > 0) throw effectErrors[0];
       const status = route.ok ? app.status?.(created.state) ?? 200 : route.reason === 'not-found' ? 404 : 400;
-      const html = await renderState(created);
+      const html = await inSpan(request, 'ssr.render', () => renderState(created));
       return reply.code(status).type('text/html; charset=utf-8').send(html);
     } catch (error) {
       const timedOut = error instanceof StoreSettleTimeoutError;

@@ -13,6 +13,8 @@ export interface RedisClientOptions {
   readonly commandTimeoutMs?: number;
   /** Default 2000 ms. */
   readonly connectTimeoutMs?: number;
+  /** Called once per transition (first connection included), for metrics. */
+  readonly onStateChange?: (up: boolean) => void;
 }
 
 const MAX_RETRY_DELAY_MS = 2000;
@@ -39,7 +41,7 @@ function describe(url: string): string {
  * background. Connection errors are logged once per state change, never thrown.
  */
 export function createRedisClient(url: string, options: RedisClientOptions = {}): Redis {
-  const { logger, commandTimeoutMs = 500, connectTimeoutMs = 2000 } = options;
+  const { logger, commandTimeoutMs = 500, connectTimeoutMs = 2000, onStateChange } = options;
   const client = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -56,6 +58,7 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
     if (state === 'down') return;
     const wasUp = state === 'up';
     state = 'down';
+    onStateChange?.(false);
     logger?.warn({ redis, err: lastError }, wasUp ? 'Redis connection lost; reconnecting in the background' : 'Redis unreachable; retrying in the background');
   };
 
@@ -69,6 +72,7 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
   client.on('reconnecting', markDown);
   client.on('ready', () => {
     if (state === 'down') logger?.info({ redis }, 'Redis connection restored');
+    if (state !== 'up') onStateChange?.(true);
     state = 'up';
     lastError = undefined;
   });

@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+
+/** Routes whose successful requests are logged at debug, not info: probes would drown the log. */
+const QUIET = new Set(['/health', '/ready', '/metrics']);
+
+/**
+ * One line per request, written when the response is done: id, method, route pattern, URL, status
+ * and duration. Fastify's own two lines per request are turned off in createServer.
+ */
+async function requestLogPlugin(fastify: FastifyInstance): Promise<void> {
+  fastify.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? '(not found)';
+    const status = reply.statusCode;
+    const line = {
+      method: request.method,
+      route,
+      url: request.url,
+      status,
+      durationMs: Math.round(reply.elapsedTime * 100) / 100,
+      ...(request.traceContext ? { traceId: request.traceContext.traceId } : {}),
+    };
+    const level = status >= 500 ? 'error' : QUIET.has(route) && status < 400 ? 'debug' : 'info';
+    request.log[level](line, 'request completed');
+  });
+}
+
+export const requestLog = fp(requestLogPlugin, { name: '@composable-svelte/request-log', fastify: '5.x', dependencies: ['@composable-svelte/trace-context'] });
