@@ -1,8 +1,9 @@
+import { composableSvelteBuild } from '@composable-svelte/server/vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
 
 export default defineConfig(({ isSsrBuild }) => ({
-  plugins: [svelte()],
+  plugins: [svelte(), composableSvelteBuild()],
   build: isSsrBuild
     ? {
         outDir: 'dist/server',

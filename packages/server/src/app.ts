@@ -52,6 +52,14 @@ export interface AppDefinition<S, A, D, Dest extends { route: string }> {
   errorState(error: PageError): S;
   /** HTTP status once the store settled, e.g. 404 when the post turned out not to exist. Default 200. */
   status?(state: S): number;
+  /** Tags of a rendered page for cache invalidation, e.g. ['post:3']. */
+  cacheTags?(state: S): readonly string[];
+  /**
+   * What else a page varies on besides its URL (a locale cookie, say), appended to the cache key.
+   * A page that depends on who is asking must not be cached: call csrfToken() or set
+   * `cache-control: private` instead.
+   */
+  cacheKey?(request: FastifyRequest): string;
   /** `<html lang>`; defaults to the server config's `lang`. */
   lang?(state: S): string;
   /** Key of the client entry in Vite's manifest, e.g. `src/client/entry.ts`. */

@@ -9,7 +9,13 @@ import { loadServerConfig, type ServerConfig } from './config/load-config.js';
 import { describeError } from './errors/describe-error.js';
 import { HARDENED_ERROR_HEADERS } from './errors/hardened-headers.js';
 import { wantsJson } from './http/negotiate.js';
+import { cacheControl, publicPageCacheControl } from './http/cache-control.js';
+import { compression } from './http/compression.js';
+import { etag, etagPerEncoding } from './http/etag.js';
 import { staticAssets } from './http/static-assets.js';
+import { createMemoryPageStore } from './cache/memory-page-store.js';
+import { createPageCache, type PageCache } from './cache/page-cache.js';
+import { createRedisPageStore } from './cache/redis-page-store.js';
 import { inFlight } from './lifecycle/in-flight.js';
 import { loadShedding } from './lifecycle/load-shedding.js';
 import { health } from './observability/health.js';
@@ -60,6 +66,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The validated server configuration, readable by every plugin and route. */
     readonly config: ServerConfig;
+    /** Invalidation of cached pages by key (`GET /posts/3`) or tag (`post:3`); absent when caching is off. */
+    pageCache?: PageCache;
   }
 }
 
@@ -92,7 +100,9 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
 ): Promise<ComposableServer> {
   const config = loadServerConfig(options.env ?? process.env, options.config);
   const production = config.nodeEnv === 'production';
-  const security = options.security ?? {};
+  // PRESET=off keeps only what renders pages: it exists to measure what the preset costs.
+  const full = config.preset === 'production';
+  const security = full ? options.security ?? {} : { ...options.security, headers: false, csrf: false };
   const assets = loadClientAssets(options.clientDir, options.app.clientEntry);
   const metrics = createServerMetrics();
   const serverOptions: FastifyHttpOptions<Server> = {
@@ -127,9 +137,10 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
     reply.header('x-request-id', request.id);
   });
   await fastify.register(traceContext);
-  await fastify.register(requestLog);
+  if (full) await fastify.register(requestLog);
   await fastify.register(inFlight);
-  const exposeMetrics = config.metrics.enabled && config.metrics.port === undefined && (!production || config.metrics.token !== undefined);
+  const metricsOn = full && config.metrics.enabled;
+  const exposeMetrics = metricsOn && config.metrics.port === undefined && (!production || config.metrics.token !== undefined);
   await fastify.register(serverMetrics, { metrics, expose: exposeMetrics, ...(config.metrics.token ? { token: config.metrics.token } : {}) });
 
   const renderer = createPageRenderer(options.app, assets, config, metrics);
@@ -160,7 +171,8 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
     // A moment for Redis to connect, so the first requests are counted (and, when failing closed, served).
     await redisReady(redis, 2000);
   }
-  if (config.rateLimit.enabled) {
+  const rateLimited = full && config.rateLimit.enabled;
+  if (rateLimited) {
     await fastify.register(rateLimit, {
       max: config.rateLimit.max,
       windowMs: config.rateLimit.windowMs,
@@ -174,7 +186,7 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   }
 
   // Unknown URLs count against the global limit too: probing for paths is what scanners do.
-  const notFoundOptions = config.rateLimit.enabled ? { preHandler: fastify.rateLimit() } : {};
+  const notFoundOptions = rateLimited ? { preHandler: fastify.rateLimit() } : {};
   fastify.setNotFoundHandler(notFoundOptions, async (request, reply) => {
     // A missing asset is a broken reference, not a page visit: no need to render the app for it.
     if (request.url.startsWith('/assets/')) return reply.code(404).type('text/plain; charset=utf-8').send('Not Found');
@@ -197,23 +209,51 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   }
   await fastify.register(requestLimits, { maxUriLength: config.limits.uriLength });
   await fastify.register(corsPolicy, { origins: config.cors.origins, credentials: config.cors.credentials });
+  // Order matters: the ETag is taken from the identity body, then compression, then per-encoding tags.
+  await fastify.register(cacheControl, {
+    page: publicPageCacheControl(config.cache.pageMaxAgeS, config.cache.pageSwrS),
+    api: config.cache.apiControl,
+  });
+  await fastify.register(etag);
+  if (full && config.compression.enabled) {
+    await fastify.register(compression, { thresholdBytes: config.compression.thresholdBytes, brotliQuality: config.compression.brotliQuality });
+  }
+  await fastify.register(etagPerEncoding);
   await fastify.register(cookie, { secret: config.sessionSecret });
   await fastify.register(formbody, { bodyLimit: config.limits.bodyBytes });
   if (security.csrf !== false) {
     await fastify.register(csrf, { publicOrigin: new URL(config.publicUrl).origin, secureCookie: production });
   }
 
+  const pageCache = config.cache.enabled
+    ? createPageCache({
+        store: redis ? createRedisPageStore(redis) : createMemoryPageStore({ maxBytes: config.cache.maxBytes }),
+        ttlMs: config.cache.ttlMs,
+        staleMs: config.cache.staleMs,
+        brotliQuality: config.compression.brotliQuality,
+        onEvent: (event, count) => metrics.pageCache.inc({ event }, count ?? 1),
+        // Redis trouble is already logged once per state change; the cache just falls back to rendering.
+        onError: (error, operation) => fastify.log.debug({ err: error, operation }, 'page cache unavailable; rendered instead'),
+      })
+    : undefined;
+
+  if (pageCache) fastify.decorate('pageCache', pageCache);
   await fastify.register(health);
   // The app's routes live in their own context so load shedding covers them but not the probes.
   await fastify.register(async (app) => {
-    await app.register(loadShedding, { ...config.loadShedding, onShed: () => metrics.loadShed.inc() });
+    if (full) await app.register(loadShedding, { ...config.loadShedding, onShed: () => metrics.loadShed.inc() });
     await app.register(staticAssets, { root: join(options.clientDir, 'assets'), prefix: '/assets/' });
     if (options.routes) await app.register(options.routes);
-    await app.register(ssrPages, { renderer });
+    await app.register(ssrPages, {
+      renderer,
+      ...(pageCache ? { cache: pageCache } : {}),
+      ...(options.app.cacheKey ? { cacheKey: options.app.cacheKey } : {}),
+      debugHeader: !production,
+    });
   });
 
   let metricsServer: FastifyInstance | undefined;
-  if (config.metrics.enabled && config.metrics.port !== undefined) {
+  if (metricsOn && config.metrics.port !== undefined) {
     metricsServer = Fastify({ logger: false });
     metricsServer.get('/metrics', metricsHandler(metrics, config.metrics.token));
     fastify.addHook('onClose', async () => {

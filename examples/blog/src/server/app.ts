@@ -39,6 +39,12 @@ export function blogApp(repository: PostsRepository, subscriptions: Subscription
     }),
     errorState: ({ status, message, requestId }) => initialBlogState({ route: 'error', status, message, requestId }, ''),
     status: statusFor,
+    cacheTags: (state) => {
+      const page = state.page;
+      if (page.route === 'home') return ['posts'];
+      if (page.route === 'post' || page.route === 'comments') return [`post:${page.params.id}`, 'posts'];
+      return [];
+    },
   });
 }
 

@@ -17,6 +17,7 @@ export type TrustProxy = boolean | number | string[];
 
 /** The validated settings, in the shape the server uses. */
 export interface ServerConfig {
+  readonly preset: 'production' | 'off';
   readonly nodeEnv: RawConfig['NODE_ENV'];
   readonly host: string;
   readonly port: number;
@@ -62,6 +63,16 @@ export interface ServerConfig {
     readonly maxHeapUsedBytes: number;
     readonly maxRssBytes: number;
   };
+  readonly cache: {
+    readonly enabled: boolean;
+    readonly ttlMs: number;
+    readonly staleMs: number;
+    readonly maxBytes: number;
+    readonly pageMaxAgeS: number;
+    readonly pageSwrS: number;
+    readonly apiControl: string;
+  };
+  readonly compression: { readonly enabled: boolean; readonly thresholdBytes: number; readonly brotliQuality: number };
   /** Protections the configuration turned off and risky choices, logged at start-up. */
   readonly warnings: readonly string[];
 }
@@ -151,6 +162,7 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
   if (problems.length > 0) throw new ConfigError(problems);
 
   const warnings: string[] = [];
+  if (raw.PRESET === 'off') warnings.push('PRESET=off: security headers, CSRF, rate limiting, compression, load shedding, metrics and request logs are all OFF');
   if (!raw.RATE_LIMIT_ENABLED) warnings.push('rate limiting is off (RATE_LIMIT_ENABLED=false)');
   if (trustProxy === true && nodeEnv === 'production') warnings.push('TRUST_PROXY=true trusts any X-Forwarded-For: only safe behind a proxy that always overwrites it');
   if (!raw.PUBLIC_URL && nodeEnv === 'production') warnings.push(`PUBLIC_URL is not set: canonical URLs and the CSRF origin check use http://localhost:${raw.PORT}`);
@@ -160,6 +172,7 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
   if (!raw.SESSION_SECRET) warnings.push('SESSION_SECRET is not set: a random one is used, so CSRF tokens stop working after a restart');
 
   return {
+    preset: raw.PRESET,
     nodeEnv,
     host: raw.HOST,
     port: raw.PORT,
@@ -200,6 +213,16 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
       maxHeapUsedBytes: raw.LOAD_SHED_MAX_HEAP_USED_BYTES,
       maxRssBytes: raw.LOAD_SHED_MAX_RSS_BYTES,
     },
+    cache: {
+      enabled: raw.CACHE_ENABLED,
+      ttlMs: raw.CACHE_TTL_MS,
+      staleMs: raw.CACHE_STALE_MS,
+      maxBytes: raw.CACHE_MAX_BYTES,
+      pageMaxAgeS: raw.CACHE_PAGE_MAX_AGE_S,
+      pageSwrS: raw.CACHE_PAGE_SWR_S,
+      apiControl: raw.CACHE_API_CONTROL,
+    },
+    compression: { enabled: raw.COMPRESSION_ENABLED, thresholdBytes: raw.COMPRESSION_THRESHOLD_BYTES, brotliQuality: raw.COMPRESSION_BROTLI_QUALITY },
     warnings,
     ...overrides,
   };

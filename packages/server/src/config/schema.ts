@@ -18,6 +18,10 @@ const int = (description: string, fallback: number, min: number, max: number, pe
   setting(Type.Integer({ default: fallback, minimum: min, maximum: max }), description, perEnv);
 
 export const ConfigSchema = Type.Object({
+  PRESET: setting(
+    Type.Union([Type.Literal('production'), Type.Literal('off')], { default: 'production' }),
+    'production: every protection and production plugin on. off: only rendering, routing and static files (for measuring what the preset costs; never for real traffic).',
+  ),
   NODE_ENV: setting(
     Type.Union([Type.Literal('production'), Type.Literal('development'), Type.Literal('test')], { default: 'development' }),
     'Runtime mode. production turns every protection on and hides internal error messages.',
@@ -98,6 +102,16 @@ export const ConfigSchema = Type.Object({
     'Answer 503 while event-loop utilization is above this (0–1); 0 turns the check off.',
   ),
   LOAD_SHED_MAX_HEAP_USED_BYTES: int('Answer 503 while the V8 heap in use is above this; 0 turns the check off.', 0, 0, Number.MAX_SAFE_INTEGER),
+  CACHE_ENABLED: bool('Server-side page cache: rendered public pages are kept and served without rendering again.', true),
+  CACHE_TTL_MS: int('How long a cached page is fresh.', 10_000, 0, 86_400_000),
+  CACHE_STALE_MS: int('After it stops being fresh, how long a cached page is still served (at once) while it is re-rendered in the background.', 60_000, 0, 86_400_000),
+  CACHE_MAX_BYTES: int('Memory page cache size bound (least recently used pages are dropped first). With REDIS_URL the cache lives in Redis instead, shared by every instance.', 52_428_800, 1_048_576, 8_589_934_592),
+  CACHE_PAGE_MAX_AGE_S: int('max-age of the Cache-Control sent with public pages (browsers and CDNs).', 60, 0, 31_536_000),
+  CACHE_PAGE_SWR_S: int('stale-while-revalidate of the Cache-Control sent with public pages.', 600, 0, 31_536_000),
+  CACHE_API_CONTROL: setting(Type.String({ default: 'no-cache', minLength: 1 }), 'Cache-Control for successful JSON GET responses that set none (no-cache: always revalidate, cheap with ETags).'),
+  COMPRESSION_ENABLED: bool('br/gzip compression of dynamic responses (hashed assets are precompressed at build time).', true),
+  COMPRESSION_THRESHOLD_BYTES: int('Responses smaller than this are sent uncompressed.', 1024, 0, 1_048_576),
+  COMPRESSION_BROTLI_QUALITY: int('Brotli quality for dynamic responses (0–11; higher is smaller and slower). Cached pages are compressed once, at this quality.', 5, 0, 11),
   LOAD_SHED_MAX_RSS_BYTES: int('Answer 503 while resident memory is above this; 0 turns the check off.', 0, 0, Number.MAX_SAFE_INTEGER),
 });
 

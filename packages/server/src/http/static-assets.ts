@@ -40,6 +40,8 @@ async function staticAssetsPlugin(fastify: FastifyInstance, options: StaticAsset
     index: false,
     list: false,
     cacheControl: false,
+    // .br / .gz written at build time are sent as they are; nothing is compressed per request.
+    preCompressed: true,
     // A symlink inside the build must not lead outside it. Build output does not change while the
     // server runs, so each verified path is remembered (only real files: misses are not cached).
     allowedPath: (pathName) => {

@@ -16,6 +16,7 @@ export interface ServerMetrics {
   readonly dependencyUp: Gauge<'dependency'>;
   readonly dependencyStateChanges: Counter<'dependency' | 'state'>;
   readonly loadShed: Counter;
+  readonly pageCache: Counter<'event'>;
 }
 
 declare module 'fastify' {
@@ -43,6 +44,7 @@ export function createServerMetrics(prefix = ''): ServerMetrics {
     unhandled: new Counter({ name: `${prefix}process_unhandled_errors_total`, help: 'Unhandled promise rejections and uncaught exceptions', labelNames: ['kind'], registers: [registry] }),
     dependencyUp: new Gauge({ name: `${prefix}dependency_up`, help: '1 when a dependency answers, 0 when it does not', labelNames: ['dependency'], registers: [registry] }),
     dependencyStateChanges: new Counter({ name: `${prefix}dependency_state_changes_total`, help: 'Times a dependency went down or came back', labelNames: ['dependency', 'state'], registers: [registry] }),
+    pageCache: new Counter({ name: `${prefix}page_cache_events_total`, help: 'Page cache hits, misses, stale hits, background refreshes, stores, shared renders, invalidations, errors', labelNames: ['event'], registers: [registry] }),
     loadShed: new Counter({ name: `${prefix}load_shed_total`, help: 'Requests refused with 503 because the process was under pressure', registers: [registry] }),
   };
 }

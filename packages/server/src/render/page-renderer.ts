@@ -8,19 +8,46 @@ import type { ClientAssets } from './client-manifest.js';
 import { renderDocument, renderFallbackErrorPage } from './document.js';
 import type { ServerMetrics } from '../observability/metrics.js';
 import { inSpan } from '../observability/trace-context.js';
+import type { RenderedPage } from '../cache/page-cache.js';
 
-/** The path and query of a request target, whatever form it arrived in (origin-form or absolute-form). */
+/**
+ * The path and query of a request target. An origin-form target ("/a?b") is taken as it is —
+ * "//evil.example/x" is a path with an empty first segment, never a host; only an absolute-form
+ * target ("http://host/a") is parsed as a URL. The fragment, which clients should not send, is dropped.
+ */
 export function requestPath(target: string): string {
+  if (target.startsWith('/')) {
+    const hash = target.indexOf('#');
+    return hash === -1 ? target : target.slice(0, hash);
+  }
   const { pathname, search } = new URL(target, 'http://request.invalid');
   return pathname + search;
+}
+
+/** The public URL of a path: the origin is always ours, whatever the request said. */
+function publicUrlOf(path: string, publicUrl: string): URL {
+  const url = new URL(publicUrl);
+  const query = path.indexOf('?');
+  url.pathname = query === -1 ? path : path.slice(0, query);
+  url.search = query === -1 ? '' : path.slice(query);
+  return url;
 }
 
 /** Status code 499: the client closed the connection before the page was ready (nginx's convention). */
 const CLIENT_CLOSED_REQUEST = 499;
 
 export interface PageRenderer {
-  /** The SSR route handler: parse, load through the reducer, await settled, render, send. */
+  /**
+   * Parse, load through the reducer, await settled, render. The reply is only used for what the
+   * page asks of it (a CSRF cookie) and to notice a client that went away; nothing is sent.
+   */
+  render(request: FastifyRequest, reply: FastifyReply): Promise<RenderedPage>;
+  /** Sends a rendered page with its status and preload hints. */
+  send(reply: FastifyReply, page: RenderedPage): FastifyReply;
+  /** render + send: the SSR route handler when no page cache is in front. */
   handle(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply>;
+  /** `Link` header announcing the stylesheets and entry module, for early fetching. */
+  readonly linkHeader: string;
   /** The app's own error page for a status, with a message that is safe to show. */
   renderError(request: FastifyRequest, status: number, message: string): Promise<string>;
 }
@@ -60,7 +87,15 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
     }
   };
 
-  const handle = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+  const linkHeader = [
+    ...assets.styles.map((css) => `<${css.href}>; rel=preload; as=style`),
+    `<${assets.script.href}>; rel=modulepreload`,
+  ].join(', ');
+
+  const isPrivate = (reply: FastifyReply) =>
+    reply.hasHeader('set-cookie') || /\b(private|no-store)\b/.test(String(reply.getHeader('cache-control') ?? ''));
+
+  const render = async (request: FastifyRequest, reply: FastifyReply): Promise<RenderedPage> => {
     const controller = new AbortController();
     const onClose = () => {
       if (!reply.raw.writableEnded) controller.abort(new Error('The client closed the connection'));
@@ -81,8 +116,7 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
     const effectErrors: unknown[] = [];
     let store: Store<S, A> | undefined;
     try {
-      // The origin is ours, never the request's: an absolute-form request target must not choose it.
-      const url = new URL(path, config.publicUrl);
+      const url = publicUrlOf(path, config.publicUrl);
       const { state, actions = [] } = app.load(route, url, context);
       const created = createStore<S, A, D>({
         initialState: state,
@@ -102,18 +136,18 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
         metrics?.ssrSettleDuration.observe({ outcome: 'timeout' }, (performance.now() - settleStarted) / 1000);
         throw error;
       }
-      if (controller.signal.aborted) return reply.code(CLIENT_CLOSED_REQUEST).send();
+      if (controller.signal.aborted) return { status: CLIENT_CLOSED_REQUEST, html: '', cacheable: false, tags: [] };
       if (effectErrors.length > 0) throw effectErrors[0];
       const status = route.ok ? app.status?.(created.state) ?? 200 : route.reason === 'not-found' ? 404 : 400;
       const html = await inSpan(request, 'ssr.render', () => renderState(created));
-      return reply.code(status).type('text/html; charset=utf-8').send(html);
+      return { status, html, cacheable: status === 200 && !isPrivate(reply), tags: app.cacheTags?.(created.state) ?? [] };
     } catch (error) {
       const timedOut = error instanceof StoreSettleTimeoutError;
       const status = timedOut ? 504 : 500;
       request.log.error({ err: error, url: request.url }, timedOut ? 'SSR deadline passed; effects cancelled' : 'SSR failed');
       const message =
         config.nodeEnv === 'production' ? statusText(status) : `${statusText(status)}: ${error instanceof Error ? error.message : String(error)}`;
-      return reply.code(status).type('text/html; charset=utf-8').send(await renderError(request, status, message));
+      return { status, html: await renderError(request, status, message), cacheable: false, tags: [] };
     } finally {
       // Cancels every effect still running: a timed-out page must not keep working after the reply.
       store?.destroy();
@@ -121,5 +155,17 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
     }
   };
 
-  return { handle, renderError };
+  const send = (reply: FastifyReply, page: RenderedPage): FastifyReply => {
+    if (page.status === CLIENT_CLOSED_REQUEST) return reply.code(page.status).send();
+    if (page.status === 200) reply.header('link', linkHeader);
+    return reply.code(page.status).type('text/html; charset=utf-8').send(page.html);
+  };
+
+  return {
+    render,
+    send,
+    handle: async (request, reply) => send(reply, await render(request, reply)),
+    renderError,
+    linkHeader,
+  };
 }

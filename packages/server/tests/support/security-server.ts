@@ -9,6 +9,10 @@ export const PRODUCTION_ENV: Readonly<Record<string, string>> = {
   LOG_LEVEL: 'silent',
   PUBLIC_URL: 'https://example.test',
   SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',
+  // Load shedding is not under test here, and these tests keep the event loop busy on purpose:
+  // a 503 for "overloaded" would hide the answer being checked.
+  LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
+  LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
 };
 
 /** A marker no response may ever contain: the text of the error thrown by GET /boom. */

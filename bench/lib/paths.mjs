@@ -1,0 +1,14 @@
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+/** Absolute paths the harness works with. */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const BENCH = join(ROOT, 'bench');
+export const CACHE = join(BENCH, '.cache');
+export const RESULTS = join(BENCH, 'results');
+export const BLOG = join(ROOT, 'examples', 'blog');
+export const BLOG_ENTRY = join(BLOG, 'dist', 'server', 'entry.js');
+export const KIT = join(BENCH, 'peers', 'sveltekit');
+export const KIT_GENERATED = join(KIT, 'src', 'lib', 'generated');
+export const KIT_BUILD_ENTRY = join(KIT, 'build', 'index.js');
+export const RAW_FASTIFY = join(BENCH, 'peers', 'raw-fastify.mjs');

@@ -1,0 +1,89 @@
+import { formatTarget, formatValue, KB } from './checks.mjs';
+
+function table(headers, rows, align) {
+  const cells = [headers, ...rows].map((row) => row.map((cell) => (cell === null || cell === undefined ? '—' : String(cell))));
+  const widths = headers.map((_, i) => Math.max(...cells.map((row) => [...row[i]].length)));
+  const pad = (text, i) => {
+    const gap = ' '.repeat(widths[i] - [...text].length);
+    return align[i] === 'r' ? gap + text : text + gap;
+  };
+  const line = (row) => row.map(pad).join('  ').trimEnd();
+  return [line(cells[0]), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+const int = (v) => (typeof v === 'number' ? Math.round(v).toLocaleString('en-US') : null);
+const ms = (v) => (typeof v === 'number' ? v.toFixed(v < 10 ? 1 : 0) : null);
+const kb = (v) => (typeof v === 'number' ? (v / KB).toFixed(1) : null);
+const mb = (v) => (typeof v === 'number' ? (v / 1024 / 1024).toFixed(0) : null);
+
+/** The human-readable report. */
+export function renderReport(results) {
+  const { meta, scenarios, servers, sizes, startup, checks } = results;
+  const out = [];
+  out.push(
+    `Composable Svelte benchmark — ${meta.date}`,
+    `node ${meta.node}, ${meta.cpus} × ${meta.cpuModel}, load average ${meta.loadavgBefore.join(' ')} before, ${meta.loadavgAfter.join(' ')} after`,
+    `${meta.options.connections} connections, ${meta.options.rounds} round(s) × ${meta.options.duration} s per scenario (medians), ${meta.options.warmup} s warm-up; client and servers share the box, loopback`,
+    '',
+  );
+
+  out.push(
+    table(
+      ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'err', 'non-2xx', 'rounds req/s'],
+      Object.values(scenarios).map((s) =>
+        s.summary
+          ? [s.label, int(s.summary.rps), ms(s.summary.p50), ms(s.summary.p99), ms(s.summary.max), s.summary.errors + s.summary.timeouts, s.summary.non2xx, s.summary.rpsPerRound.join(' / ')]
+          : [s.label, 'not run', '', '', '', '', '', s.error ?? ''],
+      ),
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+    ),
+    '',
+  );
+
+  out.push(
+    table(
+      ['server', 'env', 'RSS after runs MB', 'RSS idle MB', 'first ready ms'],
+      Object.values(servers).map((s) => [s.label, s.knobs, mb(s.rssAfter), mb(s.rssIdle), ms(s.readyMs) ?? s.error ?? '']),
+      ['l', 'l', 'r', 'r', 'r'],
+    ),
+    '',
+  );
+
+  out.push(
+    table(
+      ['start-up (spawn → first 200)', 'median ms', 'samples ms'],
+      Object.values(startup).map((s) => [s.label, ms(s.median), s.error ?? s.samples.map((v) => v.toFixed(0)).join(' / ')]),
+      ['l', 'r', 'l'],
+    ),
+    '',
+  );
+
+  out.push(
+    table(
+      ['page weight (gzip level 6)', 'HTML raw kB', 'HTML gzip kB', 'JS raw kB', 'JS gzip kB', 'JS files'],
+      Object.entries(sizes).map(([, s]) =>
+        s.error ? [s.label, s.error, '', '', '', ''] : [s.label, kb(s.html.raw), kb(s.html.gzip), kb(s.js.raw), kb(s.js.gzip), s.js.files],
+      ),
+      ['l', 'r', 'r', 'r', 'r', 'r'],
+    ),
+    '',
+  );
+
+  out.push(
+    table(
+      ['check', 'value', 'target', 'result'],
+      checks.map((c) => [c.label, formatValue(c.value, c.unit), formatTarget(c), c.status]),
+      ['l', 'r', 'l', 'l'],
+    ),
+  );
+
+  if (results.knobs.length > 0) {
+    out.push('', 'knobs:');
+    for (const knob of results.knobs) out.push(`  ${knob.status.padEnd(13)} ${knob.name}: ${knob.evidence}`);
+  }
+  if (results.problems.length > 0) {
+    out.push('', 'problems:');
+    for (const problem of results.problems) out.push(`  - ${problem}`);
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,4 @@
+import { listPosts } from '$lib/posts';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = () => ({ posts: listPosts() });

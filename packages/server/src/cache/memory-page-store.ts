@@ -1,0 +1,50 @@
+import { LRUCache } from 'lru-cache';
+import { entrySize, type PageCacheStore, type PageEntry } from './page-entry.js';
+
+/** Least-recently-used pages go first once `maxBytes` is reached; expired ones are never served. */
+export function createMemoryPageStore(options: { maxBytes: number; now?: () => number }): PageCacheStore {
+  const now = options.now ?? Date.now;
+  const tags = new Map<string, Set<string>>();
+  const untag = (key: string, entry: PageEntry) => {
+    for (const tag of entry.tags) {
+      const keys = tags.get(tag);
+      keys?.delete(key);
+      if (keys?.size === 0) tags.delete(tag);
+    }
+  };
+  const cache = new LRUCache<string, PageEntry>({
+    maxSize: options.maxBytes,
+    sizeCalculation: entrySize,
+    dispose: (entry, key) => untag(key, entry),
+  });
+  return {
+    kind: 'memory',
+    async get(key) {
+      const entry = cache.get(key);
+      if (entry && entry.staleUntil <= now()) {
+        cache.delete(key);
+        return undefined;
+      }
+      return entry;
+    },
+    async set(key, entry) {
+      cache.set(key, entry);
+      // A page too large for the whole cache is refused by the LRU; it must not be tagged either.
+      if (!cache.has(key)) return;
+      for (const tag of entry.tags) {
+        let keys = tags.get(tag);
+        if (!keys) tags.set(tag, (keys = new Set()));
+        keys.add(key);
+      }
+    },
+    async deleteKey(key) {
+      return cache.delete(key);
+    },
+    async deleteTag(tag) {
+      const keys = [...(tags.get(tag) ?? [])];
+      for (const key of keys) cache.delete(key);
+      tags.delete(tag);
+      return keys.length;
+    },
+  };
+}

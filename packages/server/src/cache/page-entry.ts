@@ -1,0 +1,30 @@
+/** A rendered public page as the cache keeps it: the HTML and its br/gzip variants, made once. */
+export interface PageEntry {
+  readonly html: string;
+  readonly br: Buffer;
+  readonly gzip: Buffer;
+  /** Strong validator of the identity body; encoded variants add -br / -gz. */
+  readonly etag: string;
+  /** HTTP date of the render, for Last-Modified / If-Modified-Since. */
+  readonly lastModified: string;
+  readonly createdAt: number;
+  /** Until then the entry is served as is. */
+  readonly freshUntil: number;
+  /** Until then the entry is served at once while a background render refreshes it. */
+  readonly staleUntil: number;
+  readonly tags: readonly string[];
+}
+
+/** Where entries live: memory (one process) or Redis (shared by every instance). */
+export interface PageCacheStore {
+  readonly kind: 'memory' | 'redis';
+  get(key: string): Promise<PageEntry | undefined>;
+  set(key: string, entry: PageEntry): Promise<void>;
+  deleteKey(key: string): Promise<boolean>;
+  /** Deletes every entry carrying the tag; resolves with how many went. */
+  deleteTag(tag: string): Promise<number>;
+}
+
+export function entrySize(entry: PageEntry): number {
+  return Buffer.byteLength(entry.html) + entry.br.length + entry.gzip.length + 256;
+}
