@@ -29,7 +29,7 @@ import { createPageRenderer, type PageRenderer } from './render/page-renderer.js
 import { ssrPages } from './render/ssr-pages.js';
 import { corsPolicy } from './security/cors.js';
 import { csrf } from './security/csrf.js';
-import { securityHeaders, type CspDirectives } from './security/headers.js';
+import { DEFAULT_PERMISSIONS_POLICY, securityHeaders, type CspDirectives } from './security/headers.js';
 import { requestLimits } from './security/limits.js';
 import { rateLimit } from './security/rate-limit/plugin.js';
 import { requestIdGenerator } from './security/request-id.js';
@@ -119,7 +119,12 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
     http: { maxHeaderSize: config.limits.headerBytes },
     // A malformed URL fails before any hook runs: answer it here, hardened, with a request id.
     frameworkErrors: (error, request, reply) => {
-      reply.headers({ ...HARDENED_ERROR_HEADERS, 'x-request-id': request.id });
+      reply.headers({
+        ...HARDENED_ERROR_HEADERS,
+        'permissions-policy': security.permissionsPolicy ?? DEFAULT_PERMISSIONS_POLICY,
+        ...(production && security.headers !== false ? { 'strict-transport-security': `max-age=31536000; includeSubDomains${config.hstsPreload ? '; preload' : ''}` } : {}),
+        'x-request-id': request.id,
+      });
       const body = { error: { status: 400, code: 'BAD_URL', message: 'The request URL is malformed', requestId: request.id } };
       void (reply as FastifyReply).code(400).send(body);
       request.log.info({ err: error }, 'malformed request URL');
@@ -151,6 +156,12 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
     onResult: (name, up) => metrics.dependencyUp.set({ dependency: name }, up ? 1 : 0),
   });
   for (const [name, check] of Object.entries(options.readinessChecks ?? {})) fastify.readiness.checks.set(name, check);
+  // While draining, every response tells the client not to reuse its connection: Node then closes
+  // each socket after its last response, so the drain ends as soon as the last request does.
+  fastify.addHook('onSend', async (_request, reply, payload) => {
+    if (fastify.readiness.shuttingDown) reply.header('connection', 'close');
+    return payload;
+  });
 
   const redis = config.redisUrl
     ? createRedisClient(config.redisUrl, {
@@ -188,6 +199,7 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   // Unknown URLs count against the global limit too: probing for paths is what scanners do.
   const notFoundOptions = rateLimited ? { preHandler: fastify.rateLimit() } : {};
   fastify.setNotFoundHandler(notFoundOptions, async (request, reply) => {
+    metrics.errors.inc({ code: 'NOT_FOUND', status: '404' });
     // A missing asset is a broken reference, not a page visit: no need to render the app for it.
     if (request.url.startsWith('/assets/')) return reply.code(404).type('text/plain; charset=utf-8').send('Not Found');
     const message = `No route for ${request.method} ${request.url.split('?')[0]}`;
@@ -222,7 +234,7 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   await fastify.register(cookie, { secret: config.sessionSecret });
   await fastify.register(formbody, { bodyLimit: config.limits.bodyBytes });
   if (security.csrf !== false) {
-    await fastify.register(csrf, { publicOrigin: new URL(config.publicUrl).origin, secureCookie: production });
+    await fastify.register(csrf, { publicOrigin: new URL(config.publicUrl).origin, allowedOrigins: config.cors.origins, secureCookie: production });
   }
 
   const pageCache = config.cache.enabled

@@ -100,10 +100,7 @@ describe('request log', () => {
     expect(log.withMessage('request completed').map((line) => line.url)).toEqual(['/']);
   });
 
-  // BUG: health.ts and readiness.ts register their routes with `logLevel: 'warn'`, so the request's
-  // logger drops the debug line request-log.ts writes for them, even at LOG_LEVEL=debug or trace.
-  // /metrics (no route logLevel) shows the intended behaviour. Flip to `it` once fixed.
-  it.fails('logs successful /health and /ready at debug when LOG_LEVEL=debug (known bug)', async () => {
+  it('logs successful /health and /ready at debug when LOG_LEVEL=debug', async () => {
     const { server, log } = await startOpsServer({ env: { LOG_LEVEL: 'debug' }, baseEnv: { ...OPS_DEVELOPMENT_ENV } });
     await server.inject('/metrics');
     const metricsLines = log.withMessage('request completed').filter((line) => line.url === '/metrics');
@@ -161,10 +158,7 @@ describe('secrets never reach the log', () => {
     expect((logged.user as { name: string }).name).toBe('ada');
   });
 
-  // BUG: redactSecrets (observability/logger.ts) returns Error instances untouched, and pino's err
-  // serializer then copies the error's own enumerable properties (here `details`) into the line,
-  // so a password or token carried by an internal error is written verbatim. Flip to `it` once fixed.
-  it.fails('hides secrets carried by an internal error’s own properties (known bug)', async () => {
+  it('hides secrets carried by an internal error’s own properties', async () => {
     const { server, log } = await startOpsServer({ routes });
     const response = await server.inject({ url: '/boom', headers: { accept: 'application/json' } });
     expect(response.statusCode).toBe(500);

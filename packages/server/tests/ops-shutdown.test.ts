@@ -72,7 +72,7 @@ describe('server.shutdown()', () => {
 
     const deadline = Date.now() + 3000;
     while (client.responses().length === 0 && Date.now() < deadline) await sleep(5);
-    // The client goes away once answered (holding the connection is the known bug below).
+    // The client goes away once answered.
     client.destroy();
     await shutdown;
     const responses = client.responses();
@@ -80,11 +80,7 @@ describe('server.shutdown()', () => {
     expect(server.inFlight()).toEqual([]);
   });
 
-  // BUG: during a graceful shutdown the response to an in-flight request still says
-  // `Connection: keep-alive`. The client is invited to reuse a connection the server is about to
-  // drop: its next request gets Fastify's bare 503 (not the framework's error envelope, no request
-  // id, not in the request log) and a closed socket. Flip to `it` once fixed.
-  it.fails('tells a keep-alive client to close after the in-flight response (known bug)', async () => {
+  it('tells a keep-alive client to close after the in-flight response', async () => {
     const { server, port } = await startListening();
     const client = keepAliveConnection(port);
     await client.connected;
@@ -100,11 +96,7 @@ describe('server.shutdown()', () => {
     expect(response?.headers.connection).toBe('close');
   });
 
-  // BUG: a connection that was busy when shutdown began is not closed once its response is sent;
-  // close() waits until the client or KEEP_ALIVE_TIMEOUT_MS closes it. With KEEP_ALIVE_TIMEOUT_MS at
-  // or above SHUTDOWN_TIMEOUT_MS a clean drain ends in "shutdown took longer" and exit code 1 with
-  // nothing in flight. Flip to `it` once fixed.
-  it.fails('completes promptly after the last response even if the client keeps its connection open (known bug)', async () => {
+  it('completes promptly after the last response even if the client keeps its connection open', async () => {
     const { server, port } = await startListening({ KEEP_ALIVE_TIMEOUT_MS: '2500' });
     const client = keepAliveConnection(port);
     await client.connected;

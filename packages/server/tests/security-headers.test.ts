@@ -128,9 +128,7 @@ describe('security headers on every response (production)', () => {
           const response = await (probe.target === 'main' ? main : limited).inject(probe.request);
           const label = `${probe.kind} ${probe.request.method ?? 'GET'} ${String(probe.request.url).slice(0, 60)}`;
           expect(response.statusCode, label).toBe(probe.status);
-          // The framework's malformed-URL answer lacks two headers: see the known-bug test below.
-          const isMalformedUrl = probe.kind === 'malformed URL 400';
-          expectHardened(response, label, isMalformedUrl ? { hsts: undefined, permissionsPolicy: false } : { hsts: HSTS });
+          expectHardened(response, label, { hsts: HSTS });
         }
       }),
       { numRuns: 60, examples: [[oneOfEach]] },
@@ -144,10 +142,7 @@ describe('security headers on every response (production)', () => {
     expect(csp.get('form-action')).toEqual(["'self'"]);
   });
 
-  // KNOWN BUG: create-server.ts frameworkErrors answers a malformed URL with HARDENED_ERROR_HEADERS
-  // only, which has neither Permissions-Policy nor (in production) Strict-Transport-Security.
-  // Flip to `it` once fixed (and drop the exception in the property above).
-  it.fails('KNOWN BUG: the malformed-URL 400 also carries Permissions-Policy and HSTS', async () => {
+  it('the malformed-URL 400 also carries Permissions-Policy and HSTS', async () => {
     const response = await main.inject('/%E0%A4%A');
     expect(response.statusCode).toBe(400);
     expect(response.headers['permissions-policy']).toBeDefined();

@@ -118,7 +118,7 @@ function parseOrigins(raw: string, problems: string[]): string[] {
     let valid = false;
     try {
       const url = new URL(origin);
-      valid = (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === origin;
+      valid = (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === origin && !origin.includes('*');
     } catch {
       valid = false;
     }

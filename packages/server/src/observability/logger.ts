@@ -13,15 +13,30 @@ const MAX_DEPTH = 8;
  */
 export function redactSecrets(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
   if (typeof value !== 'object' || value === null || depth > MAX_DEPTH) return value;
-  if (value instanceof Error) return value;
   if (seen.has(value)) return '[circular]';
   seen.add(value);
+  if (value instanceof Error) return redactError(value, depth, seen);
   if (Array.isArray(value)) return value.map((item) => redactSecrets(item, depth + 1, seen));
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
     out[key] = SECRET_KEY.test(key) ? CENSOR : redactSecrets(inner, depth + 1, seen);
   }
   return out;
+}
+
+/**
+ * A copy of an error with the same prototype (so serializers still see its type, message and
+ * stack) whose own properties are redacted like any object: errors often carry request details.
+ */
+function redactError(error: Error, depth: number, seen: WeakSet<object>): Error {
+  const copy = Object.create(Object.getPrototypeOf(error)) as Error;
+  for (const name of Object.getOwnPropertyNames(error)) {
+    const descriptor = Object.getOwnPropertyDescriptor(error, name)!;
+    if (!('value' in descriptor)) continue;
+    const value = name === 'stack' || name === 'message' ? descriptor.value : SECRET_KEY.test(name) ? CENSOR : redactSecrets(descriptor.value, depth + 1, seen);
+    Object.defineProperty(copy, name, { ...descriptor, value });
+  }
+  return copy;
 }
 
 function prettyAvailable(): boolean {

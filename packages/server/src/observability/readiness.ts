@@ -51,7 +51,7 @@ async function readinessPlugin(fastify: FastifyInstance, options: ReadinessOptio
   const state: ReadinessState = { shuttingDown: false, checks: new Map() };
   fastify.decorate('readiness', state);
 
-  fastify.get('/ready', { logLevel: 'warn', config: { rateLimit: false } }, async (_request, reply) => {
+  fastify.get('/ready', { config: { rateLimit: false } }, async (_request, reply) => {
     reply.header('cache-control', 'no-store');
     const entries = await Promise.all(
       [...state.checks].map(async ([name, check]) => {

@@ -31,8 +31,10 @@ function serveEntry(reply: FastifyReply, request: FastifyRequest, entry: PageEnt
 /** Every GET (and HEAD) not claimed by another route is a page of the app. */
 async function ssrPagesPlugin(fastify: FastifyInstance, options: SsrPagesOptions): Promise<void> {
   const { renderer, cache } = options;
+  // The API prefix is JSON territory: an unknown GET there gets the JSON 404, not an HTML page.
+  const isApi = (request: FastifyRequest) => request.url === '/api' || request.url.startsWith('/api/') || request.url.startsWith('/api?');
   if (!cache) {
-    fastify.get('/*', (request, reply) => renderer.handle(request, reply));
+    fastify.get('/*', (request, reply) => (isApi(request) ? reply.callNotFound() : renderer.handle(request, reply)));
     return;
   }
   const keyOf = (request: FastifyRequest) => `GET ${requestPath(request.url)}${options.cacheKey ? `|${options.cacheKey(request)}` : ''}`;
@@ -41,6 +43,7 @@ async function ssrPagesPlugin(fastify: FastifyInstance, options: SsrPagesOptions
   };
 
   fastify.get('/*', async (request, reply) => {
+    if (isApi(request)) return reply.callNotFound();
     const key = keyOf(request);
     const found = await cache.lookup(key);
     if (found) {

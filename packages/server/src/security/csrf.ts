@@ -6,6 +6,8 @@ import { forbidden } from '../errors/http-error.js';
 export interface CsrfOptions {
   /** The site's public origin (PUBLIC_URL); requests whose Origin differs are refused. */
   readonly publicOrigin: string;
+  /** Other origins trusted to send state-changing requests (the CORS allow-list); they still need a token. */
+  readonly allowedOrigins?: readonly string[];
   /** Secure cookies in production; browsers treat localhost as secure, so tests keep working. */
   readonly secureCookie: boolean;
   readonly cookieName?: string;
@@ -44,14 +46,16 @@ async function csrfPlugin(fastify: FastifyInstance, options: CsrfOptions): Promi
     getToken: tokenOf,
   });
 
+  const allowed = new Set(options.allowedOrigins ?? []);
   fastify.addHook('preHandler', (request, reply, done) => {
     if (SAFE_METHODS.has(request.method) || request.routeOptions.config?.csrf === false) return done();
     const site = request.headers['sec-fetch-site'];
-    if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+    const trustedCrossOrigin = request.headers.origin !== undefined && allowed.has(request.headers.origin);
+    if (site !== undefined && site !== 'same-origin' && site !== 'none' && !trustedCrossOrigin) {
       return done(forbidden(`Cross-site request refused: Sec-Fetch-Site is "${site}"`, { details: { code: 'CSRF_CROSS_SITE' } }));
     }
     const origin = request.headers.origin;
-    if (origin !== undefined && origin !== options.publicOrigin && origin !== `${request.protocol}://${request.host}`) {
+    if (origin !== undefined && origin !== options.publicOrigin && !allowed.has(origin) && origin !== `${request.protocol}://${request.host}`) {
       return done(forbidden(`Cross-origin request refused: Origin ${origin} is not this site`, { details: { code: 'CSRF_ORIGIN' } }));
     }
     const carriesCookies = Boolean(request.headers.cookie);

@@ -51,8 +51,10 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 
 /** The text of an HTML fragment (for excerpts, search, meta descriptions), entities decoded. */
 export function htmlToText(html: string): string {
-  const stripped = sanitize(html, { allowedTags: [], allowedAttributes: {}, nonTextTags: NON_TEXT_TAGS });
-  return stripped.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
+  // Block boundaries become spaces so words of adjacent paragraphs do not run together.
+  const spaced = html.replace(/(<\/(p|div|li|h[1-6]|blockquote|pre|td|th|tr|dt|dd|figcaption)>|<br\s*\/?>)(?=\s*\S)/gi, '$1 ');
+  const stripped = sanitize(spaced, { allowedTags: [], allowedAttributes: {}, nonTextTags: NON_TEXT_TAGS });
+  return stripped.trim().replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
     if (name[0] === '#') {
       const code = name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
       return Number.isInteger(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
