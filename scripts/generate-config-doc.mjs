@@ -1,7 +1,10 @@
-// Writes docs/configuration.md from the server's configuration schema (run after building the server).
+// Writes docs/configuration.md and .env.example from the server's configuration schema
+// (run after building the server: `npm run docs:config`).
 import { writeFileSync } from 'node:fs';
-import { renderConfigDoc } from '../packages/server/dist/index.js';
+import { renderConfigDoc, renderEnvExample } from '../packages/server/dist/index.js';
 
-const target = new URL('../docs/configuration.md', import.meta.url);
-writeFileSync(target, renderConfigDoc());
-console.log(`wrote ${target.pathname}`);
+for (const [file, content] of [['../docs/configuration.md', renderConfigDoc()], ['../.env.example', renderEnvExample()]]) {
+  const target = new URL(file, import.meta.url);
+  writeFileSync(target, content);
+  console.log(`wrote ${target.pathname}`);
+}

@@ -1,4 +1,6 @@
 import type { Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { join } from 'node:path';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -33,6 +35,7 @@ import { DEFAULT_PERMISSIONS_POLICY, securityHeaders, type CspDirectives } from 
 import { requestLimits } from './security/limits.js';
 import { rateLimit } from './security/rate-limit/plugin.js';
 import { requestIdGenerator } from './security/request-id.js';
+import { createPostgresPool, type PostgresPool } from './stores/postgres-pool.js';
 import { createRedisClient, redisReady } from './stores/redis-client.js';
 
 export interface SecurityOptions {
@@ -66,6 +69,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The validated server configuration, readable by every plugin and route. */
     readonly config: ServerConfig;
+    /** The PostgreSQL pool when DATABASE_URL is set. */
+    pg?: PostgresPool;
     /** Invalidation of cached pages by key (`GET /posts/3`) or tag (`post:3`); absent when caching is off. */
     pageCache?: PageCache;
   }
@@ -130,7 +135,11 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
       request.log.info({ err: error }, 'malformed request URL');
     },
   };
-  const fastify = Fastify(serverOptions);
+  // With a certificate, serve HTTPS and HTTP/2 directly; HTTP/1.1 clients are still served (ALPN).
+  const tlsOptions = config.tls
+    ? { http2: true, https: { allowHTTP1: true, cert: readFileSync(config.tls.certPath), key: readFileSync(config.tls.keyPath) } }
+    : {};
+  const fastify = Fastify({ ...serverOptions, ...tlsOptions } as FastifyHttpOptions<Server>);
   fastify.decorate('config', config);
   if (config.limits.maxConnections > 0) fastify.server.maxConnections = config.limits.maxConnections;
 
@@ -172,6 +181,21 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
         },
       })
     : undefined;
+  if (config.databaseUrl) {
+    const pool = createPostgresPool(config.databaseUrl, {
+      max: config.databasePoolMax,
+      logger: fastify.log,
+      onStateChange: (up) => {
+        metrics.dependencyUp.set({ dependency: 'database' }, up ? 1 : 0);
+        metrics.dependencyStateChanges.inc({ dependency: 'database', state: up ? 'up' : 'down' });
+      },
+    });
+    fastify.decorate('pg', pool);
+    fastify.readiness.checks.set('database', () => pool.probe());
+    fastify.addHook('onClose', async () => {
+      await pool.end();
+    });
+  }
   if (redis) {
     fastify.readiness.checks.set('redis', async () => {
       await redis.ping();
@@ -273,10 +297,29 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
     });
   }
 
+  let redirectServer: HttpServer | undefined;
+  if (config.httpRedirectPort !== undefined) {
+    // The target comes from PUBLIC_URL, never from the Host header: no open redirect.
+    const origin = new URL(config.publicUrl).origin;
+    redirectServer = createHttpServer((request, response) => {
+      const path = request.url?.startsWith('/') && !request.url.startsWith('//') ? request.url : '/';
+      response.writeHead(308, { location: origin + path, 'cache-control': 'no-store', 'content-length': '0' });
+      response.end();
+    });
+    fastify.addHook('onClose', async () => {
+      await new Promise<void>((resolve) => redirectServer!.close(() => resolve()));
+    });
+  }
+
   const server = fastify as unknown as ComposableServer;
   Object.defineProperty(server, 'start', {
     value: async () => {
       if (metricsServer) await metricsServer.listen({ host: config.metrics.host, port: config.metrics.port! });
+      if (redirectServer) {
+        await new Promise<void>((resolve, reject) => {
+          redirectServer!.once('error', reject).listen(config.httpRedirectPort, config.host, () => resolve());
+        });
+      }
       return fastify.listen({ host: config.host, port: config.port });
     },
   });

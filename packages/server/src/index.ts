@@ -8,7 +8,7 @@ export type { AppDefinition, PageError, PageLoad, PageRouter, RequestContext } f
 export { loadServerConfig, readEnvFile, ConfigError } from './config/load-config.js';
 export type { ServerConfig, TrustProxy } from './config/load-config.js';
 export { ConfigSchema } from './config/schema.js';
-export { renderConfigDoc } from './config/config-doc.js';
+export { renderConfigDoc, renderEnvExample } from './config/config-doc.js';
 
 export {
   HttpError,
@@ -91,3 +91,7 @@ export { compression } from './http/compression.js';
 export type { CompressionOptions } from './http/compression.js';
 export { etag, etagPerEncoding } from './http/etag.js';
 export { strongEtag, noneMatchHits, notModifiedSince, encodedEtag } from './http/conditional.js';
+export { runApp } from './lifecycle/run-app.js';
+export type { RunAppOptions } from './lifecycle/run-app.js';
+export { createPostgresPool } from './stores/postgres-pool.js';
+export type { PostgresPool, PostgresPoolOptions } from './stores/postgres-pool.js';

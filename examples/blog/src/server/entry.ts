@@ -1,10 +1,10 @@
-import { ConfigError, readEnvFile, runServer } from '@composable-svelte/server';
+import { ConfigError, readEnvFile, runApp } from '@composable-svelte/server';
 import { createBlogServer } from './app.js';
 
+// Variables already in the environment win over the .env file.
+const env = { ...readEnvFile('.env'), ...process.env };
 try {
-  // Variables already in the environment win over the .env file.
-  const server = await createBlogServer({ env: { ...readEnvFile('.env'), ...process.env } });
-  await runServer(server);
+  await runApp(() => createBlogServer({ env }), { env });
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(error.message);

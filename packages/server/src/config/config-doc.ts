@@ -38,3 +38,23 @@ export function renderConfigDoc(): string {
     '',
   ].join('\n');
 }
+
+/** .env.example: every variable with its default, commented out, so copying it changes nothing. */
+export function renderEnvExample(): string {
+  const lines = [
+    '# Every environment variable the server reads, with its default. Generated from',
+    '# packages/server/src/config/schema.ts by `npm run docs:config`. Uncomment what you change.',
+    '# SESSION_SECRET is required in production: openssl rand -base64 48',
+    '',
+  ];
+  for (const [name, schema] of Object.entries(ConfigSchema.properties)) {
+    const s = schema as TSchema;
+    const description = String(s.description ?? '');
+    lines.push(`# ${description}`);
+    const perEnv = (s['x-env-defaults'] ?? {}) as Record<string, unknown>;
+    const perEnvNote = Object.entries(perEnv).map(([env, value]) => `${value} in ${env}`).join(', ');
+    if (perEnvNote) lines.push(`# (${perEnvNote})`);
+    lines.push(`# ${name}=${s.default === undefined ? '' : String(s.default)}`, '');
+  }
+  return lines.join('\n');
+}

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parseEnv } from 'node:util';
 import { Value } from '@sinclair/typebox/value';
 import { ConfigSchema, type RawConfig } from './schema.js';
@@ -30,6 +31,8 @@ export interface ServerConfig {
   readonly requestIdHeader: string | undefined;
   readonly sessionSecret: string;
   readonly redisUrl: string | undefined;
+  readonly databaseUrl: string | undefined;
+  readonly databasePoolMax: number;
   readonly rateLimit: {
     readonly enabled: boolean;
     readonly max: number;
@@ -63,6 +66,10 @@ export interface ServerConfig {
     readonly maxHeapUsedBytes: number;
     readonly maxRssBytes: number;
   };
+  readonly tls: { readonly certPath: string; readonly keyPath: string } | undefined;
+  readonly httpRedirectPort: number | undefined;
+  /** Worker processes; 1 means no cluster. */
+  readonly workers: number;
   readonly cache: {
     readonly enabled: boolean;
     readonly ttlMs: number;
@@ -154,6 +161,14 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
   const trustProxy = parseTrustProxy(String(raw.TRUST_PROXY ?? 'false'), problems);
   const origins = parseOrigins(String(raw.CORS_ORIGINS ?? ''), problems);
   if (raw.CORS_CREDENTIALS && origins.length === 0) problems.push('CORS_CREDENTIALS=true needs explicit CORS_ORIGINS');
+  if (Boolean(raw.TLS_CERT) !== Boolean(raw.TLS_KEY)) problems.push('TLS_CERT and TLS_KEY: set both or neither');
+  for (const [name, path] of [['TLS_CERT', raw.TLS_CERT], ['TLS_KEY', raw.TLS_KEY]] as const) {
+    if (path && !existsSync(path)) problems.push(`${name}: no file at ${path}`);
+  }
+  if (raw.HTTP_REDIRECT_PORT !== undefined) {
+    if (!raw.TLS_CERT) problems.push('HTTP_REDIRECT_PORT: only makes sense with TLS_CERT/TLS_KEY (this server would not be serving HTTPS)');
+    if (!raw.PUBLIC_URL?.startsWith('https://')) problems.push('HTTP_REDIRECT_PORT: PUBLIC_URL must be the https:// address to redirect to');
+  }
   let sessionSecret = raw.SESSION_SECRET;
   if (!sessionSecret) {
     if (nodeEnv === 'production') problems.push('SESSION_SECRET: required in production (at least 32 characters, e.g. `openssl rand -base64 48`)');
@@ -185,6 +200,8 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
     requestIdHeader: raw.REQUEST_ID_HEADER?.toLowerCase(),
     sessionSecret,
     redisUrl: raw.REDIS_URL,
+    databaseUrl: raw.DATABASE_URL,
+    databasePoolMax: raw.DATABASE_POOL_MAX,
     rateLimit: {
       enabled: raw.RATE_LIMIT_ENABLED,
       max: raw.RATE_LIMIT_MAX,
@@ -213,6 +230,9 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
       maxHeapUsedBytes: raw.LOAD_SHED_MAX_HEAP_USED_BYTES,
       maxRssBytes: raw.LOAD_SHED_MAX_RSS_BYTES,
     },
+    tls: raw.TLS_CERT && raw.TLS_KEY ? { certPath: raw.TLS_CERT, keyPath: raw.TLS_KEY } : undefined,
+    httpRedirectPort: raw.HTTP_REDIRECT_PORT,
+    workers: raw.WEB_CONCURRENCY === 'auto' ? availableParallelism() : Number(raw.WEB_CONCURRENCY),
     cache: {
       enabled: raw.CACHE_ENABLED,
       ttlMs: raw.CACHE_TTL_MS,

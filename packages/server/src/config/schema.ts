@@ -56,6 +56,11 @@ export const ConfigSchema = Type.Object({
     Type.Optional(Type.String({ pattern: '^rediss?://', 'x-error': 'must be a redis:// or rediss:// URL' })),
     'Redis connection URL. When set, rate limits (and later page cache, sessions, pub/sub) are shared through Redis.',
   ),
+  DATABASE_URL: setting(
+    Type.Optional(Type.String({ pattern: '^postgres(ql)?://', 'x-error': 'must be a postgres:// or postgresql:// URL' })),
+    'PostgreSQL connection URL. When set, the server opens a pool (fastify.pg), reports it on /ready and closes it on shutdown.',
+  ),
+  DATABASE_POOL_MAX: int('Most PostgreSQL connections the pool opens.', 10, 1, 1000),
   RATE_LIMIT_ENABLED: bool('Rate limiting on or off. Turning it off in production is logged at start-up.', true),
   RATE_LIMIT_MAX: int('Requests per window per client, for every counted route.', 300, 1, 1_000_000),
   RATE_LIMIT_WINDOW_MS: int('Length of the sliding rate-limit window.', 60_000, 1000, 86_400_000),
@@ -80,6 +85,16 @@ export const ConfigSchema = Type.Object({
   REQUEST_TIMEOUT_MS: int('Time allowed to receive a whole request.', 30_000, 1000, 600_000),
   KEEP_ALIVE_TIMEOUT_MS: int('How long an idle keep-alive connection stays open.', 5000, 100, 600_000),
   MAX_CONNECTIONS: int('Most simultaneous connections; 0 means no limit.', 0, 0, 1_000_000),
+  TLS_CERT: setting(Type.Optional(Type.String({ minLength: 1 })), 'Path to a PEM certificate (chain): serve HTTPS and HTTP/2 (with HTTP/1.1 fallback) directly, without a proxy. Needs TLS_KEY.'),
+  TLS_KEY: setting(Type.Optional(Type.String({ minLength: 1 })), 'Path to the PEM private key for TLS_CERT.'),
+  HTTP_REDIRECT_PORT: setting(
+    Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+    'Also listen on this port with plain HTTP and answer every request with a 308 redirect to PUBLIC_URL (which must be https). Only with TLS_CERT.',
+  ),
+  WEB_CONCURRENCY: setting(
+    Type.String({ default: '1', pattern: '^(auto|[1-9][0-9]{0,2})$', 'x-error': 'must be a number of worker processes (1–999) or auto' }),
+    'Worker processes (node:cluster) sharing the port; auto uses every core. State kept in memory (rate limits, page cache) is per process: set REDIS_URL when this is above 1.',
+  ),
   SHUTDOWN_TIMEOUT_MS: int('On SIGTERM/SIGINT, how long in-flight requests may take to finish before the process exits with code 1.', 10_000, 100, 600_000),
   UNCAUGHT_EXCEPTION: setting(
     Type.Union([Type.Literal('shutdown'), Type.Literal('log')], { default: 'shutdown' }),

@@ -1,0 +1,32 @@
+import { it } from 'vitest';
+import { closePerfServers, startPerfServer } from './support/perf-server.js';
+closePerfServers();
+it('scratch', async () => {
+  const { server } = await startPerfServer({ dev: true, env: { SSR_TIMEOUT_MS: '100' } });
+  const show = async (url: string, headers: Record<string, string> = {}, method: 'GET' | 'HEAD' = 'GET') => {
+    const r = await server.inject({ url, headers, method });
+    const h = { ...r.headers };
+    for (const k of Object.keys(h)) if (/^(cross|origin|referrer|x-(content|dns|download|frame|permitted|xss|request)|permissions|ratelimit|link|content-security|date|connection|strict)/.test(k)) delete h[k];
+    console.log(method, url, JSON.stringify(headers), r.statusCode, JSON.stringify(h), r.rawPayload.length, JSON.stringify(r.body.slice(0, 60)));
+    return r;
+  };
+  const p = await show('/pages/1');
+  await show('/pages/1', { 'if-none-match': p.headers.etag as string, 'accept-encoding': 'br' });
+  await show('/pages/1', { 'if-modified-since': p.headers['last-modified'] as string });
+  const b = await show('/api/big');
+  await show('/api/big', { 'if-none-match': b.headers.etag as string, 'accept-encoding': 'gzip' });
+  await show('/api/big', { 'accept-encoding': 'gzip' }, 'HEAD');
+  await show('/api/big', { 'accept-encoding': 'gzip' }, 'GET');
+  await show('/mode/never');
+  await show('/mode/throws');
+  await show('/assets/entry-abc123.js', { 'accept-encoding': 'br' });
+  await show('/api/nope');
+  await show('/health');
+  await show('/health', {}, 'HEAD');
+  await show('/big/8', { 'accept-encoding': 'br' });
+  await show('/big/8', { 'accept-encoding': 'br' });
+  await show('/big/8', { 'accept-encoding': 'identity' });
+  await show('/big/8', { 'accept-encoding': 'gzip;q=1, br;q=0.5' });
+  await show('/big/8', { 'accept-encoding': 'br;q=0, gzip;q=0' });
+  await show('/big/8', { 'accept-encoding': '*' });
+});
