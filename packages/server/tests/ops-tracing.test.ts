@@ -14,7 +14,7 @@ const routes: FastifyPluginAsync = async (fastify) => {
   fastify.get('/api/outgoing', async (request) => ({ traceparent: request.traceContext?.traceparent, sampled: request.traceContext?.sampled }));
 };
 
-function traceIdLogged(log: LogSink, requestId: string | string[] | undefined): unknown {
+function traceIdLogged(log: LogSink, requestId: unknown): unknown {
   const lines = log.withMessage('request completed').filter((line) => line.reqId === requestId);
   expect(lines).toHaveLength(1);
   return lines[0]!.traceId;

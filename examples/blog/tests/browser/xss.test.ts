@@ -70,7 +70,7 @@ describe('a hostile post title is text, never markup', () => {
   it('an HTML payload quoted in a post body stays text (post 13)', async () => {
     const { page, log } = await blog.load('/posts/13');
     await page.waitForLoadState('networkidle');
-    const paragraphs = await page.locator('main article > p').allTextContents();
+    const paragraphs = await page.locator('main article .post-body p').allTextContents();
     expect(paragraphs.some((text) => text.includes(XSS_BODY_PAYLOAD))).toBe(true);
     expect(await page.locator('main img').count(), 'elements created from the payload').toBe(0);
     expect(await page.locator('[onerror]').count()).toBe(0);

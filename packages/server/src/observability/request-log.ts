@@ -20,7 +20,9 @@ async function requestLogPlugin(fastify: FastifyInstance): Promise<void> {
       durationMs: Math.round(reply.elapsedTime * 100) / 100,
       ...(request.traceContext ? { traceId: request.traceContext.traceId } : {}),
     };
-    const level = status >= 500 ? 'error' : QUIET.has(route) && status < 400 ? 'debug' : 'info';
+    // 503s are deliberate refusals (load shedding, a backend away): under overload, error-level
+    // lines for each would add I/O exactly when the process can least afford it.
+    const level = status === 503 ? 'warn' : status >= 500 ? 'error' : QUIET.has(route) && status < 400 ? 'debug' : 'info';
     request.log[level](line, 'request completed');
   });
 }

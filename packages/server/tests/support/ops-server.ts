@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import type { FastifyPluginAsync } from 'fastify';
 import { afterEach } from 'vitest';
 import { createServer, type ComposableServer, type ServerConfig } from '../../src/index.js';
@@ -93,11 +94,13 @@ export interface OpsStarted {
 }
 
 const started: ComposableServer[] = [];
+const clientDirs: string[] = [];
 
 /** Closes every server {@link startOpsServer} created, after each test. Call once per file. */
 export function closeOpsServersAfterEach(): void {
   afterEach(async () => {
     await Promise.all(started.splice(0).map((server) => server.close().catch(() => undefined)));
+    for (const dir of clientDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 }
 
@@ -105,9 +108,11 @@ export function closeOpsServersAfterEach(): void {
 export async function startOpsServer(options: OpsStartOptions = {}): Promise<OpsStarted> {
   const log = createLogSink();
   const deps: FixtureDependencies = { signals: [] };
+  const clientDir = fixtureClientDir();
+  clientDirs.push(clientDir);
   const server = await createServer({
     app: fixtureApp(deps),
-    clientDir: fixtureClientDir(),
+    clientDir,
     env: { ...(options.baseEnv ?? OPS_PRODUCTION_ENV), ...options.env },
     ...(options.routes ? { routes: options.routes } : {}),
     ...(options.readinessChecks ? { readinessChecks: options.readinessChecks } : {}),
