@@ -102,7 +102,7 @@ describe('negotiation', () => {
   // COMPRESSION_ENABLED=false (e.g. a proxy in front compresses) or a threshold above the page's
   // size, cached pages are still sent compressed, while the same page rendered is not.
   it.fails('BUG: cached pages honour COMPRESSION_ENABLED=false and COMPRESSION_THRESHOLD_BYTES', async () => {
-    for (const env of [{ COMPRESSION_ENABLED: 'false' }, { COMPRESSION_THRESHOLD_BYTES: '100000' }]) {
+    for (const env of [{ COMPRESSION_ENABLED: 'false' }, { COMPRESSION_THRESHOLD_BYTES: '100000' }] as Array<Record<string, string>>) {
       const { server: tuned } = await startPerfServer({ env });
       for (let i = 0; i < 2; i++) {
         const response = await get(tuned, '/big/8', { 'accept-encoding': 'br, gzip' });
