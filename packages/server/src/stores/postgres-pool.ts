@@ -1,20 +1,10 @@
 import pg from 'pg';
+import { describeConnectionUrl } from './describe-url.js';
 
 export interface PostgresPoolOptions {
   readonly max: number;
   readonly logger?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
   readonly onStateChange?: (up: boolean) => void;
-}
-
-/** The URL without its password, for logs. */
-function describe(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparsable DATABASE_URL)';
-  }
 }
 
 /**
@@ -23,7 +13,7 @@ function describe(url: string): string {
  */
 export function createPostgresPool(url: string, options: PostgresPoolOptions) {
   const pool = new pg.Pool({ connectionString: url, max: options.max, connectionTimeoutMillis: 2000, idleTimeoutMillis: 30_000 });
-  const database = describe(url);
+  const database = describeConnectionUrl(url, 'DATABASE_URL');
   let up: boolean | undefined;
   const mark = (next: boolean, error?: unknown) => {
     if (up === next) return;

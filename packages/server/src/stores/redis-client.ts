@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { describeConnectionUrl } from './describe-url.js';
 
 /** The subset of pino (and Fastify's logger) this module writes to. */
 export interface RedisLogger {
@@ -24,17 +25,6 @@ export function reconnectDelayMs(attempt: number): number {
   return Math.min(MAX_RETRY_DELAY_MS, 100 * 2 ** Math.min(Math.max(attempt - 1, 0), 10));
 }
 
-/** The URL without its password, for logs. */
-function describe(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparsable REDIS_URL)';
-  }
-}
-
 /**
  * A client tuned for request-path use: commands fail fast instead of queueing while Redis is away
  * (no offline queue, one retry, a command timeout), and the connection is retried forever in the
@@ -50,7 +40,7 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
     retryStrategy: reconnectDelayMs,
     lazyConnect: false,
   });
-  const redis = describe(url);
+  const redis = describeConnectionUrl(url, 'REDIS_URL');
   let state: 'connecting' | 'up' | 'down' = 'connecting';
   let lastError: unknown;
 
