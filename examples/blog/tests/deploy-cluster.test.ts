@@ -126,7 +126,7 @@ describe('WEB_CONCURRENCY=2: the blog as a cluster', () => {
     // (`worstExit = Math.max(worstExit, code ?? 1)` runs before the restart branch). A clean SIGTERM
     // drain, hours after one restarted crash, then exits 1: systemd marks the unit failed and
     // orchestrators report an error for a normal shutdown. Uses the exit of the test above.
-    it('the later SIGTERM drain still exits 0: a crash already replaced does not count against it', () => {
+    it.fails('the later SIGTERM drain still exits 0: a crash already replaced does not count against it', () => {
       expect(restartExit).toEqual({ code: 0, signal: null });
     });
   });
@@ -181,24 +181,28 @@ describe('WEB_CONCURRENCY=2: the blog as a cluster', () => {
   });
 
   // BUG: packages/server/src/lifecycle/run-app.ts forwards SIGTERM/SIGINT to every worker even when
-  // the workers received the same signal themselves, which is what happens when the signal goes to
-  // the whole process group: systemd's default KillMode=control-group (deploy/systemd/
-  // composable-svelte.service keeps the default), or Ctrl-C (SIGINT) in a terminal. Each worker
-  // then sees a second signal during its drain, close-with-grace exits 1 at once, the request in
-  // flight is cut off (socket hang up) and the primary exits 1.
-  it('SIGTERM to the whole process group (systemd KillMode=control-group) still drains the request in flight', async () => {
+  // the workers received the same signal themselves, which is what a signal to the whole process
+  // group does: systemd's default KillMode=control-group (deploy/systemd/composable-svelte.service
+  // keeps that default), or Ctrl-C (SIGINT) in a terminal. A worker already draining then gets a
+  // second signal, close-with-grace (run-server.ts) exits 1 at once, the request in flight is cut
+  // off (socket hang up) and the primary exits 1. With a real group signal the two deliveries race
+  // (seen failing in about half the runs, e.g. `process.kill(-primaryPid, 'SIGTERM')`); delivering
+  // to the workers first and to the primary 100 ms later reproduces it every time.
+  it.fails('SIGTERM reaching the workers as well as the primary (process-group signal) still drains the request in flight', async () => {
     const cluster = await startCluster({
       script: clusterFixture,
-      detached: true,
       env: { WEB_CONCURRENCY: '2', DEPLOY_GET_POST_DELAY_MS: '1500', CACHE_ENABLED: 'false' },
       workers: 2,
     });
+    const workers = [...new Set(cluster.listeningWorkers().map((worker) => worker.pid))];
     const slow = get(cluster.port, '/api/posts/1', { headers: { accept: 'application/json' }, timeoutMs: 10_000 }).then(
       (reply) => reply.status,
       (error: Error) => error.message,
     );
     await sleep(300);
-    process.kill(-cluster.pid, 'SIGTERM');
+    for (const pid of workers) process.kill(pid, 'SIGTERM');
+    await sleep(100);
+    cluster.kill('SIGTERM');
     const status = await slow;
     const exit = await cluster.exited(15_000);
     expect({ status, exit }).toEqual({ status: 200, exit: { code: 0, signal: null } });

@@ -6,6 +6,8 @@ import type { Component } from 'svelte';
 /** What the server needs from a route table: `parse` from `@composable-svelte/core/routing`. */
 export interface PageRouter<Dest extends { route: string }> {
   parse(url: string): ParseResult<Dest>;
+  /** Canonical URL of a destination; when present, the page cache keys pages by it. */
+  href?(destination: Dest): string;
 }
 
 /** The initial state for a URL and the actions the server dispatches before rendering. */

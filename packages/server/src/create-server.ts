@@ -245,6 +245,9 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   }
   await fastify.register(requestLimits, { maxUriLength: config.limits.uriLength });
   await fastify.register(corsPolicy, { origins: config.cors.origins, credentials: config.cors.credentials });
+  // Before cache-control: the cookie plugin writes Set-Cookie in its own onSend hook, and
+  // cache-control must see it to mark the response private.
+  await fastify.register(cookie, { secret: config.sessionSecret });
   // Order matters: the ETag is taken from the identity body, then compression, then per-encoding tags.
   await fastify.register(cacheControl, {
     page: publicPageCacheControl(config.cache.pageMaxAgeS, config.cache.pageSwrS),
@@ -255,7 +258,6 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
     await fastify.register(compression, { thresholdBytes: config.compression.thresholdBytes, brotliQuality: config.compression.brotliQuality });
   }
   await fastify.register(etagPerEncoding);
-  await fastify.register(cookie, { secret: config.sessionSecret });
   await fastify.register(formbody, { bodyLimit: config.limits.bodyBytes });
   if (security.csrf !== false) {
     await fastify.register(csrf, { publicOrigin: new URL(config.publicUrl).origin, allowedOrigins: config.cors.origins, secureCookie: production });
@@ -285,6 +287,8 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
       ...(pageCache ? { cache: pageCache } : {}),
       ...(options.app.cacheKey ? { cacheKey: options.app.cacheKey } : {}),
       debugHeader: !production,
+      compressed: full && config.compression.enabled,
+      compressThresholdBytes: config.compression.thresholdBytes,
     });
   });
 

@@ -90,7 +90,7 @@ export type { CacheControlOptions } from './http/cache-control.js';
 export { compression } from './http/compression.js';
 export type { CompressionOptions } from './http/compression.js';
 export { etag, etagPerEncoding } from './http/etag.js';
-export { strongEtag, noneMatchHits, notModifiedSince, encodedEtag } from './http/conditional.js';
+export { strongEtag, noneMatchHits, matchingTag, notModifiedSince, encodedEtag } from './http/conditional.js';
 export { runApp } from './lifecycle/run-app.js';
 export type { RunAppOptions } from './lifecycle/run-app.js';
 export { createPostgresPool } from './stores/postgres-pool.js';

@@ -209,10 +209,7 @@ describe('composableSvelteBuild', () => {
     expect(existsSync(join(bare, OUT, 'entry.js.br'))).toBe(false);
   });
 
-  // BUG: src/build/vite-plugin.ts keeps jsByOrigin in the plugin's closure and never resets it,
-  // so a second build with the same plugin instance (`vite build --watch` rebuilds, or a
-  // programmatic build run twice) reports the sum of every build so far instead of this one.
-  it.fails('BUG: each build reports its own JS by origin, not the total of every build of the plugin instance', () => {
+  it('each build reports its own JS by origin, not the total of every build of the plugin instance', () => {
     const { root, outDir } = clientBuild();
     vi.spyOn(console, 'log').mockImplementation(() => {});
     const plugin = composableSvelteBuild();

@@ -68,12 +68,7 @@ describe('Cache-Control presets', () => {
     expect(response.headers['cache-control']).toBe('private, no-store');
   });
 
-  // BUG: src/http/cache-control.ts checks reply.hasHeader('set-cookie') in an onSend hook that runs
-  // before @fastify/cookie's own onSend hook (registered later in create-server.ts), which is where
-  // reply.setCookie() cookies become a Set-Cookie header. So a response whose cookie was set with
-  // reply.setCookie() (the normal way, and what reply.generateCsrf() does) keeps the preset or the
-  // handler's `public`: a CDN may store one visitor's Set-Cookie and hand it to everyone.
-  it.fails('BUG: a route that calls reply.setCookie() is `private, no-store`, whatever it or the preset chose', async () => {
+  it('a route that calls reply.setCookie() is `private, no-store`, whatever it or the preset chose', async () => {
     for (const url of ['/api/cookie-public', '/api/cookie', '/html-cookie']) {
       const response = await get(server, url);
       expect(response.headers['set-cookie'], url).toMatch(/^visited=yes/);
@@ -100,10 +95,7 @@ describe('Cache-Control presets', () => {
     }
   });
 
-  // BUG: src/http/cache-control.ts returns early when the reply already has a Cache-Control header,
-  // before looking at the status, so a handler that chose `public` and then threw sends its 500 as
-  // `public, max-age=300`: the error page is stored by browsers and CDNs for five minutes.
-  it.fails('BUG: an error is `no-store` even when the handler had chosen public before failing', async () => {
+  it('an error is `no-store` even when the handler had chosen public before failing', async () => {
     const response = await get(server, '/api/handler-public-then-fails');
     expect(response.statusCode).toBe(500);
     expect(response.headers['cache-control']).toBe('no-store');
@@ -190,12 +182,7 @@ describe('strong ETags and 304 Not Modified', () => {
     });
   }
 
-  // BUG: a 304 is decided in the etag hook, before compression. For a response that
-  // @fastify/compress compresses per request (anything not served from the page cache), the 200
-  // says `Vary: accept-encoding` but the 304 to the same request has no Vary (and, once the
-  // per-encoding ETag works, a different ETag): RFC 9110 §15.4.5 requires the 304 to carry the
-  // Vary and ETag the 200 would have had, and caches key stored variants on them.
-  it.fails('BUG: a 304 for a response compressed per request repeats the Vary and ETag of its 200', async () => {
+  it('a 304 for a response compressed per request repeats the Vary and ETag of its 200', async () => {
     const headers = { 'accept-encoding': 'gzip' };
     const full = await get(server, '/api/big', headers);
     expect(full.headers['content-encoding']).toBe('gzip');
@@ -314,11 +301,7 @@ describe('strong ETags and 304 Not Modified', () => {
     }
   });
 
-  // BUG: a body that would have been compressed for another client but is sent as identity
-  // (the client sent no Accept-Encoding, or only identity) has no Vary when it is not a cached page:
-  // the representation was still selected by Accept-Encoding (RFC 9110 §12.5.5), and a cache keeps
-  // serving this uncompressed copy to every client. Cached pages do send it (ssr-pages.ts).
-  it.fails('BUG: a compressible response sent uncompressed also says Vary: Accept-Encoding', async () => {
+  it('a compressible response sent uncompressed also says Vary: Accept-Encoding', async () => {
     for (const url of ['/api/big', '/text']) {
       const response = await get(server, url, { 'accept-encoding': 'identity' });
       expect(response.headers['content-encoding'], url).toBeUndefined();

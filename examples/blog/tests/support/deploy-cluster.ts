@@ -88,7 +88,7 @@ export interface ClusterProcess {
   exited(timeoutMs: number): Promise<Exit | 'timeout'>;
   exit(): Exit | undefined;
   kill(signal: NodeJS.Signals): void;
-  /** SIGKILLs the primary (its process group when detached) and every worker pid seen; waits for them. */
+  /** SIGKILLs the primary and every worker pid seen; waits for them. */
   destroy(): Promise<void>;
 }
 
@@ -96,8 +96,6 @@ export interface SpawnClusterOptions {
   readonly env: Record<string, string>;
   /** Defaults to the built blog entry. */
   readonly script?: string;
-  /** Own process group (so a test can signal the whole group, as systemd or a terminal would). */
-  readonly detached?: boolean;
   readonly port?: number;
 }
 
@@ -114,7 +112,6 @@ export async function spawnCluster(options: SpawnClusterOptions): Promise<Cluste
   workDirs.push(cwd);
   const child = spawn(process.execPath, [script], {
     cwd,
-    detached: options.detached ?? false,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: process.env.HOME ?? cwd,
@@ -185,12 +182,7 @@ export async function spawnCluster(options: SpawnClusterOptions): Promise<Cluste
         // gone already
       }
     }
-    try {
-      if (options.detached) process.kill(-pid, 'SIGKILL');
-      else child.kill('SIGKILL');
-    } catch {
-      // gone already
-    }
+    child.kill('SIGKILL');
   };
   // Never leave a server behind if the test process goes away without afterEach.
   process.once('exit', killEverything);

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
@@ -8,6 +8,7 @@ interface VitePluginLike {
   apply: 'build';
   enforce: 'post';
   configResolved(config: { root: string; build: { outDir: string; ssr: unknown } }): void;
+  buildStart(): void;
   generateBundle(options: unknown, bundle: Record<string, BundleItem>): void;
   closeBundle(): void;
 }
@@ -62,6 +63,10 @@ export function composableSvelteBuild(options: BuildPluginOptions = {}): VitePlu
   let outDir = '';
   let ssr = false;
   const jsByOrigin = { app: 0, framework: 0, svelte: 0, other: 0 };
+  // Each build reports its own bundle (watch mode and repeated builds reuse this instance).
+  const resetOrigins = () => {
+    jsByOrigin.app = jsByOrigin.framework = jsByOrigin.svelte = jsByOrigin.other = 0;
+  };
   return {
     name: 'composable-svelte:build',
     apply: 'build',
@@ -69,6 +74,10 @@ export function composableSvelteBuild(options: BuildPluginOptions = {}): VitePlu
     configResolved(config) {
       outDir = resolve(config.root, config.build.outDir);
       ssr = Boolean(config.build.ssr);
+      resetOrigins();
+    },
+    buildStart() {
+      resetOrigins();
     },
     generateBundle(_options, bundle) {
       if (ssr) return;
@@ -97,12 +106,14 @@ export function composableSvelteBuild(options: BuildPluginOptions = {}): VitePlu
         jsByOrigin,
         totals: { js: sum('.js', 'bytes'), jsGzip: sum('.js', 'gzip'), css: sum('.css', 'bytes'), cssGzip: sum('.css', 'gzip') },
       };
+      mkdirSync(join(outDir, '.vite'), { recursive: true });
       writeFileSync(join(outDir, '.vite', 'bundle-report.json'), `${JSON.stringify(report, null, 2)}\n`);
       if (options.printReport ?? true) {
         const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
         const shares = Object.entries(jsByOrigin).map(([origin, n]) => `${origin} ${kb(n)}`).join(', ');
         console.log(`\n[composable-svelte] client JS ${kb(report.totals.js)} (gzip ${kb(report.totals.jsGzip)}); before minification: ${shares}`);
       }
+      resetOrigins();
     },
   };
 }

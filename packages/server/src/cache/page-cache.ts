@@ -50,6 +50,9 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     options.onError?.(error, operation);
   };
   const inflight = new Map<string, Promise<{ page: RenderedPage; entry?: PageEntry }>>();
+  // Bumped by every invalidation: a render that started before one must not store what it made,
+  // since it may have read the data the invalidation was about.
+  let epoch = 0;
 
   const toEntry = async (page: RenderedPage): Promise<PageEntry> => {
     const [br, gz] = await Promise.all([
@@ -70,12 +73,17 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     };
   };
 
-  const run = (key: string, produce: () => Promise<RenderedPage>) => {
+  const run = (key: string, produce: () => Promise<RenderedPage>, refreshing = false) => {
     const running = inflight.get(key);
     if (running) return { promise: running, leader: false };
+    const startedIn = epoch;
     const promise = (async () => {
       const page = await produce();
-      if (!page.cacheable || options.ttlMs + options.staleMs === 0) return { page };
+      if (!page.cacheable || options.ttlMs + options.staleMs === 0 || startedIn !== epoch) {
+        // A stale page whose refresh is now a 404/410/private must stop being served.
+        if (refreshing) await store.deleteKey(key).catch((error: unknown) => fail(error, 'delete'));
+        return { page };
+      }
       const entry = await toEntry(page);
       try {
         await store.set(key, entry);
@@ -119,9 +127,10 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     refresh(key, produce) {
       if (inflight.has(key)) return;
       emit('refresh');
-      run(key, produce).promise.catch((error: unknown) => fail(error, 'refresh'));
+      run(key, produce, true).promise.catch((error: unknown) => fail(error, 'refresh'));
     },
     async invalidate(target) {
+      epoch++;
       const count = 'key' in target ? ((await store.deleteKey(target.key)) ? 1 : 0) : await store.deleteTag(target.tag);
       emit('invalidate', count);
       return count;

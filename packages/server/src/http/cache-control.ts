@@ -16,6 +16,7 @@ export interface CacheControlOptions {
 }
 
 const PRIVATE = 'private, no-store';
+const COMPRESSIBLE = /^text\/(?!event-stream)|[+/]json|[+/]xml|javascript/;
 
 /**
  * Cache-Control presets, applied last so handlers can still choose. Two rules are not negotiable:
@@ -24,22 +25,28 @@ const PRIVATE = 'private, no-store';
  */
 async function cacheControlPlugin(fastify: FastifyInstance, options: CacheControlOptions): Promise<void> {
   fastify.addHook('onSend', async (request, reply, payload) => {
+    const type = String(reply.getHeader('content-type') ?? '');
+    // Compressible bodies vary by encoding whether or not this one was compressed (RFC 9110 §12.5.5).
+    if (COMPRESSIBLE.test(type) && !/accept-encoding/i.test(String(reply.getHeader('vary') ?? ''))) {
+      const vary = reply.getHeader('vary');
+      // Spelled as @fastify/compress spells it, which matches case-sensitively before adding its own.
+      reply.header('vary', vary ? `${String(vary)}, accept-encoding` : 'accept-encoding');
+    }
     if (reply.hasHeader('set-cookie')) {
       reply.header('cache-control', PRIVATE);
       return payload;
     }
-    if (reply.hasHeader('cache-control')) return payload;
     const status = reply.statusCode;
     if (status >= 400 || (request.method !== 'GET' && request.method !== 'HEAD')) {
       reply.header('cache-control', 'no-store');
       return payload;
     }
+    if (reply.hasHeader('cache-control')) return payload;
     const routeChoice = request.routeOptions.config?.cacheControl;
     if (routeChoice) {
       reply.header('cache-control', routeChoice);
       return payload;
     }
-    const type = String(reply.getHeader('content-type') ?? '');
     if (status === 200 && type.startsWith('text/html')) reply.header('cache-control', options.page);
     else if (status === 200 && type.includes('json')) reply.header('cache-control', options.api);
     else reply.header('cache-control', 'no-store');

@@ -17,10 +17,15 @@ function opaque(tag: string): string {
  * otherwise any listed tag whose opaque value equals ours. Encoded variants of one body share it.
  */
 export function noneMatchHits(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  if (header.trim() === '*') return true;
+  return matchingTag(header, etag) !== undefined;
+}
+
+/** The listed tag that matched (`*` for the wildcard), or undefined. */
+export function matchingTag(header: string | undefined, etag: string): string | undefined {
+  if (!header) return undefined;
+  if (header.trim() === '*') return '*';
   const ours = opaque(etag);
-  return header.split(',').some((tag) => opaque(tag) === ours);
+  return header.split(',').map((tag) => tag.trim()).find((tag) => opaque(tag) === ours);
 }
 
 /** If-Modified-Since, consulted only when there is no If-None-Match (RFC 9110 §13.1.3). */

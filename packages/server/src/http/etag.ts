@@ -1,6 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
-import { encodedEtag, noneMatchHits, notModifiedSince, strongEtag } from './conditional.js';
+import { encodedEtag, matchingTag, notModifiedSince, strongEtag } from './conditional.js';
 
 /**
  * Strong ETags and 304s for every successful GET/HEAD whose body is in memory (pages, JSON).
@@ -17,20 +17,33 @@ async function etagPlugin(fastify: FastifyInstance): Promise<void> {
       reply.header('etag', etag);
     }
     const inm = request.headers['if-none-match'];
-    const hit = inm !== undefined ? noneMatchHits(inm, etag) : notModifiedSince(request.headers['if-modified-since'], reply.getHeader('last-modified') as string | undefined);
+    const matched = inm !== undefined ? matchingTag(inm, etag) : undefined;
+    const hit = inm !== undefined ? matched !== undefined : notModifiedSince(request.headers['if-modified-since'], reply.getHeader('last-modified') as string | undefined);
     if (!hit) return payload;
+    // A 304 names the representation the client holds: its tag carries the encoding suffix, which a
+    // body that is no longer compressed (there is none) could not add.
+    if (matched && matched !== '*' && !reply.hasHeader('content-encoding')) reply.header('etag', matched.replace(/^W\//, ''));
     reply.code(304);
     reply.removeHeader('content-length');
     return '';
   });
 }
 
+async function tagEncoding(_request: unknown, reply: FastifyReply, payload: unknown) {
+  const encoding = reply.getHeader('content-encoding');
+  const etag = reply.getHeader('etag');
+  if (typeof encoding === 'string' && typeof etag === 'string') reply.header('etag', encodedEtag(etag, encoding));
+  return payload;
+}
+
 async function etagEncodingPlugin(fastify: FastifyInstance): Promise<void> {
-  fastify.addHook('onSend', async (_request, reply, payload) => {
-    const encoding = reply.getHeader('content-encoding');
-    const etag = reply.getHeader('etag');
-    if (typeof encoding === 'string' && typeof etag === 'string') reply.header('etag', encodedEtag(etag, encoding));
-    return payload;
+  // Bodies encoded by the handler (cached pages) are tagged here; @fastify/compress compresses in a
+  // route-level hook, which runs after every instance-level one, so each route also gets the same
+  // step appended after its own hooks.
+  fastify.addHook('onSend', tagEncoding);
+  fastify.addHook('onRoute', (route) => {
+    const existing = route.onSend ? ([] as unknown[]).concat(route.onSend) : [];
+    route.onSend = [...existing, tagEncoding] as typeof route.onSend;
   });
 }
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { context as otelContext, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -53,8 +53,9 @@ async function traceContextPlugin(fastify: FastifyInstance): Promise<void> {
     spans.set(request, span);
     const spanContext = span.spanContext();
     const recording = trace.isSpanContextValid(spanContext);
-    const traceId = recording ? spanContext.traceId : incoming?.traceId ?? randomBytes(16).toString('hex');
-    const spanId = recording ? spanContext.spanId : randomBytes(8).toString('hex');
+    // randomUUID draws from Node's buffered entropy pool: far cheaper per request than randomBytes.
+    const traceId = recording ? spanContext.traceId : incoming?.traceId ?? randomUUID().replaceAll('-', '');
+    const spanId = recording ? spanContext.spanId : randomUUID().replaceAll('-', '').slice(16);
     const sampled = incoming?.sampled ?? false;
     request.traceContext = {
       traceId,

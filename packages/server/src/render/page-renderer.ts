@@ -48,6 +48,11 @@ export interface PageRenderer {
   handle(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply>;
   /** `Link` header announcing the stylesheets and entry module, for early fetching. */
   readonly linkHeader: string;
+  /**
+   * The page's canonical path for cache keys: query parameters the route table ignores do not
+   * create new entries (a flood of `?r=1`, `?r=2`… would otherwise push real pages out).
+   */
+  cachePath(request: FastifyRequest): string;
   /** The app's own error page for a status, with a message that is safe to show. */
   renderError(request: FastifyRequest, status: number, message: string): Promise<string>;
 }
@@ -161,7 +166,15 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
     return reply.code(page.status).type('text/html; charset=utf-8').send(page.html);
   };
 
+  const cachePath = (request: FastifyRequest): string => {
+    const path = requestPath(request.url);
+    if (!app.router.href) return path;
+    const route = app.router.parse(path);
+    return route.ok ? app.router.href(route.destination) : path;
+  };
+
   return {
+    cachePath,
     render,
     send,
     handle: async (request, reply) => send(reply, await render(request, reply)),

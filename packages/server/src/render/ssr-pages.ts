@@ -4,7 +4,6 @@ import fp from 'fastify-plugin';
 import type { PageCache } from '../cache/page-cache.js';
 import type { PageEntry } from '../cache/page-entry.js';
 import type { PageRenderer } from './page-renderer.js';
-import { requestPath } from './page-renderer.js';
 
 export interface SsrPagesOptions {
   readonly renderer: PageRenderer;
@@ -14,48 +13,69 @@ export interface SsrPagesOptions {
   readonly cacheKey?: (request: FastifyRequest) => string;
   /** Adds `x-cache: HIT|MISS|STALE` (development). */
   readonly debugHeader?: boolean;
+  /** Serve the stored br/gzip variants; false sends the identity body (COMPRESSION_ENABLED=false, PRESET=off). */
+  readonly compressed?: boolean;
+  /** Pages smaller than this are sent as they are, as for dynamic responses. */
+  readonly compressThresholdBytes?: number;
 }
 
 const ENCODINGS = ['br', 'gzip', 'identity'];
 
-function serveEntry(reply: FastifyReply, request: FastifyRequest, entry: PageEntry, renderer: PageRenderer): FastifyReply {
+function serveEntry(reply: FastifyReply, request: FastifyRequest, entry: PageEntry, renderer: PageRenderer, compressed: (entry: PageEntry) => boolean): FastifyReply {
   reply.header('etag', entry.etag).header('last-modified', entry.lastModified).header('link', renderer.linkHeader).header('vary', 'Accept-Encoding');
   reply.type('text/html; charset=utf-8');
   // Variants were compressed once, when the page was stored; compression plugins skip encoded bodies.
-  const encoding = negotiate(request.headers['accept-encoding'] ?? 'identity', ENCODINGS);
+  const encoding = compressed(entry) ? negotiate(request.headers['accept-encoding'] ?? 'identity', ENCODINGS) : 'identity';
   if (encoding === 'br') return reply.header('content-encoding', 'br').send(entry.br);
   if (encoding === 'gzip') return reply.header('content-encoding', 'gzip').send(entry.gzip);
   return reply.send(entry.html);
 }
 
 /** Every GET (and HEAD) not claimed by another route is a page of the app. */
+/**
+ * A page whose response sets a cookie is private: it must never be stored and shared. Cookies are
+ * written by @fastify/cookie only when the response is sent, so the call itself is what marks it.
+ */
+function markPrivateOnSetCookie(_request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+  const setCookie = reply.setCookie as ((...args: unknown[]) => FastifyReply) | undefined;
+  if (setCookie) {
+    reply.setCookie = ((...args: unknown[]) => {
+      reply.header('cache-control', 'private, no-store');
+      return setCookie.apply(reply, args);
+    }) as typeof reply.setCookie;
+  }
+  done();
+}
+
 async function ssrPagesPlugin(fastify: FastifyInstance, options: SsrPagesOptions): Promise<void> {
   const { renderer, cache } = options;
+  const threshold = options.compressThresholdBytes ?? 0;
+  const compressed = (entry: PageEntry) => (options.compressed ?? true) && Buffer.byteLength(entry.html) >= threshold;
   // The API prefix is JSON territory: an unknown GET there gets the JSON 404, not an HTML page.
   const isApi = (request: FastifyRequest) => request.url === '/api' || request.url.startsWith('/api/') || request.url.startsWith('/api?');
   if (!cache) {
-    fastify.get('/*', (request, reply) => (isApi(request) ? reply.callNotFound() : renderer.handle(request, reply)));
+    fastify.get('/*', { onRequest: markPrivateOnSetCookie }, (request, reply) => (isApi(request) ? reply.callNotFound() : renderer.handle(request, reply)));
     return;
   }
-  const keyOf = (request: FastifyRequest) => `GET ${requestPath(request.url)}${options.cacheKey ? `|${options.cacheKey(request)}` : ''}`;
+  const keyOf = (request: FastifyRequest) => `GET ${renderer.cachePath(request)}${options.cacheKey ? `|${options.cacheKey(request)}` : ''}`;
   const mark = (reply: FastifyReply, state: string) => {
     if (options.debugHeader) reply.header('x-cache', state);
   };
 
-  fastify.get('/*', async (request, reply) => {
+  fastify.get('/*', { onRequest: markPrivateOnSetCookie }, async (request, reply) => {
     if (isApi(request)) return reply.callNotFound();
     const key = keyOf(request);
     const found = await cache.lookup(key);
     if (found) {
       if (found.state === 'stale') cache.refresh(key, () => renderer.render(request, reply));
       mark(reply, found.state === 'fresh' ? 'HIT' : 'STALE');
-      return serveEntry(reply, request, found.entry, renderer);
+      return serveEntry(reply, request, found.entry, renderer, compressed);
     }
     const { page, entry, leader } = await cache.render(key, () => renderer.render(request, reply));
     mark(reply, 'MISS');
-    if (leader) return entry ? serveEntry(reply, request, entry, renderer) : renderer.send(reply, page);
+    if (leader) return entry ? serveEntry(reply, request, entry, renderer, compressed) : renderer.send(reply, page);
     // Another request rendered it: share it only if it is the same for everyone.
-    if (entry) return serveEntry(reply, request, entry, renderer);
+    if (entry) return serveEntry(reply, request, entry, renderer, compressed);
     return renderer.handle(request, reply);
   });
 }

@@ -1,4 +1,5 @@
-import helmet from '@fastify/helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import helmet from 'helmet';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -49,37 +50,59 @@ function toHelmetDirectives(directives: CspDirectives): Record<string, string[]>
   return Object.fromEntries(Object.entries(directives).map(([name, sources]) => [name, [...sources]]));
 }
 
+/**
+ * The headers helmet would set, computed once. @fastify/helmet builds helmet's middleware (and
+ * re-parses the CSP) on every request; our policies hold no per-request values (no nonces: there is
+ * no inline script), so helmet runs once per policy against a recorder and the result is replayed.
+ */
+function computeHeaders(options: SecurityHeadersOptions, directives: CspDirectives, permissionsPolicy: string): Readonly<Record<string, string>> {
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader: (name: string, value: unknown) => {
+      headers[name.toLowerCase()] = String(value);
+    },
+    removeHeader: (name: string) => {
+      delete headers[name.toLowerCase()];
+    },
+    getHeader: (name: string) => headers[name.toLowerCase()],
+  };
+  const middleware = helmet({
+    contentSecurityPolicy: { useDefaults: false, directives: toHelmetDirectives(directives) },
+    crossOriginEmbedderPolicy: { policy: options.coep ?? 'require-corp' },
+    crossOriginOpenerPolicy: { policy: 'same-origin' },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    strictTransportSecurity: options.production ? { maxAge: 31_536_000, includeSubDomains: true, preload: options.hstsPreload ?? false } : false,
+    xFrameOptions: { action: 'deny' },
+    xDnsPrefetchControl: { allow: false },
+    xPermittedCrossDomainPolicies: { permittedPolicies: 'none' },
+  });
+  middleware({} as IncomingMessage, recorder as unknown as ServerResponse, () => {});
+  headers['permissions-policy'] = permissionsPolicy;
+  return Object.freeze(headers);
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Set by this plugin when a route has its own CSP: the precomputed headers for it. */
+    securityHeaders?: Readonly<Record<string, string>>;
+  }
+}
+
 async function securityHeadersPlugin(fastify: FastifyInstance, options: SecurityHeadersOptions): Promise<void> {
   const base: CspDirectives = { ...DEFAULT_CSP, ...options.csp };
   const permissionsPolicy = options.permissionsPolicy ?? DEFAULT_PERMISSIONS_POLICY;
+  const baseHeaders = computeHeaders(options, base, permissionsPolicy);
 
   // Route-specific policies are resolved once, when each route is registered.
   fastify.addHook('onRoute', (route) => {
     const override = { ...options.routeCsp?.[route.url], ...route.config?.csp };
     if (Object.keys(override).length === 0) return;
-    route.config = {
-      ...route.config,
-      helmet: { contentSecurityPolicy: { useDefaults: false, directives: toHelmetDirectives({ ...base, ...override }) } },
-    } as typeof route.config;
+    route.config = { ...route.config, securityHeaders: computeHeaders(options, { ...base, ...override }, permissionsPolicy) } as typeof route.config;
   });
 
-  await fastify.register(helmet, {
-    global: true,
-    contentSecurityPolicy: { useDefaults: false, directives: toHelmetDirectives(base) },
-    crossOriginEmbedderPolicy: { policy: options.coep ?? 'require-corp' },
-    crossOriginOpenerPolicy: { policy: 'same-origin' },
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
-    strictTransportSecurity: options.production
-      ? { maxAge: 31_536_000, includeSubDomains: true, preload: options.hstsPreload ?? false }
-      : false,
-    xFrameOptions: { action: 'deny' },
-    xDnsPrefetchControl: { allow: false },
-    xPermittedCrossDomainPolicies: { permittedPolicies: 'none' },
-  });
-
-  fastify.addHook('onRequest', async (_request, reply) => {
-    reply.header('permissions-policy', permissionsPolicy);
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.headers(request.routeOptions.config?.securityHeaders ?? baseHeaders);
   });
 }
 

@@ -153,7 +153,7 @@ export const PERF_ENV: Readonly<Record<string, string>> = {
 /** Development: `x-cache` on pages and /metrics readable without a token. */
 export const PERF_DEV_ENV: Readonly<Record<string, string>> = { ...PERF_ENV, NODE_ENV: 'development' };
 
-/** Incompressible bytes (a PNG signature then noise is irrelevant: the type decides). */
+/** Bytes that would compress very well: only the image type keeps them uncompressed. */
 const IMAGE = Buffer.alloc(8192, 0x41);
 export const BIG_JSON = { items: Array.from({ length: 200 }, (_, i) => ({ id: i, name: `item number ${i}`, tags: ['alpha', 'beta'] })) };
 export const EVENT_STREAM = 'data: {"tick":1}\n\n'.repeat(400);
