@@ -137,9 +137,32 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   };
   // With a certificate, serve HTTPS and HTTP/2 directly; HTTP/1.1 clients are still served (ALPN).
   const tlsOptions = config.tls
-    ? { http2: true, https: { allowHTTP1: true, cert: readFileSync(config.tls.certPath), key: readFileSync(config.tls.keyPath) } }
+    ? {
+        http2: true,
+        https: {
+          allowHTTP1: true,
+          cert: readFileSync(config.tls.certPath),
+          key: readFileSync(config.tls.keyPath),
+          // HTTP/2's own header limit; the HTTP/1.1 fallback reads maxHeaderSize.
+          settings: { maxHeaderListSize: config.limits.headerBytes },
+          maxHeaderSize: config.limits.headerBytes,
+        },
+      }
     : {};
   const fastify = Fastify({ ...serverOptions, ...tlsOptions } as FastifyHttpOptions<Server>);
+  const http2Sessions = new Set<import('node:http2').ServerHttp2Session>();
+  if (config.tls) {
+    // Fastify applies these to plain HTTP servers only; the TLS server's HTTP/1.1 fallback reads them too.
+    const tlsServer = fastify.server as unknown as { keepAliveTimeout: number; requestTimeout: number; headersTimeout: number; maxHeaderSize: number; on: Server['on'] };
+    tlsServer.maxHeaderSize = config.limits.headerBytes;
+    tlsServer.keepAliveTimeout = config.limits.keepAliveTimeoutMs;
+    tlsServer.requestTimeout = config.limits.requestTimeoutMs;
+    tlsServer.headersTimeout = Math.min(60_000, config.limits.requestTimeoutMs);
+    tlsServer.on('session', (session: import('node:http2').ServerHttp2Session) => {
+      http2Sessions.add(session);
+      session.once('close', () => http2Sessions.delete(session));
+    });
+  }
   fastify.decorate('config', config);
   if (config.limits.maxConnections > 0) fastify.server.maxConnections = config.limits.maxConnections;
 
@@ -167,8 +190,9 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   for (const [name, check] of Object.entries(options.readinessChecks ?? {})) fastify.readiness.checks.set(name, check);
   // While draining, every response tells the client not to reuse its connection: Node then closes
   // each socket after its last response, so the drain ends as soon as the last request does.
-  fastify.addHook('onSend', async (_request, reply, payload) => {
-    if (fastify.readiness.shuttingDown) reply.header('connection', 'close');
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    // HTTP/2 has no Connection header; its sessions are closed by shutdown() instead.
+    if (fastify.readiness.shuttingDown && request.raw.httpVersionMajor < 2) reply.header('connection', 'close');
     return payload;
   });
 
@@ -243,7 +267,7 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
       ...(security.permissionsPolicy ? { permissionsPolicy: security.permissionsPolicy } : {}),
     });
   }
-  await fastify.register(requestLimits, { maxUriLength: config.limits.uriLength });
+  await fastify.register(requestLimits, { maxUriLength: config.limits.uriLength, maxHeaderBytes: config.limits.headerBytes });
   await fastify.register(corsPolicy, { origins: config.cors.origins, credentials: config.cors.credentials });
   // Before cache-control: the cookie plugin writes Set-Cookie in its own onSend hook, and
   // cache-control must see it to mark the response private.
@@ -330,6 +354,8 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   Object.defineProperty(server, 'shutdown', {
     value: async () => {
       fastify.readiness.shuttingDown = true;
+      // Graceful HTTP/2 close: streams in flight finish, no new ones start, then the session ends.
+      for (const session of http2Sessions) session.close();
       await fastify.close();
     },
   });

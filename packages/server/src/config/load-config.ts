@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseEnv } from 'node:util';
 import { Value } from '@sinclair/typebox/value';
@@ -145,6 +145,12 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
   for (const [key, schema] of Object.entries(ConfigSchema.properties)) {
     const raw = env[key];
     if (raw !== undefined && raw !== '') {
+      // TypeBox's conversion would read "8e3" as 8 and "true" as 1: numbers must look like numbers.
+      const type = (schema as { type?: string }).type;
+      if ((type === 'integer' && !/^-?\d+$/.test(raw.trim())) || (type === 'number' && !/^-?\d+(\.\d+)?$/.test(raw.trim()))) {
+        problems.push(`${key}: ${describeError(schema as Parameters<typeof describeError>[0], '')}; got ${JSON.stringify(raw)}`);
+        continue;
+      }
       input[key] = raw;
       continue;
     }
@@ -163,8 +169,18 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
   if (raw.CORS_CREDENTIALS && origins.length === 0) problems.push('CORS_CREDENTIALS=true needs explicit CORS_ORIGINS');
   if (Boolean(raw.TLS_CERT) !== Boolean(raw.TLS_KEY)) problems.push('TLS_CERT and TLS_KEY: set both or neither');
   for (const [name, path] of [['TLS_CERT', raw.TLS_CERT], ['TLS_KEY', raw.TLS_KEY]] as const) {
-    if (path && !existsSync(path)) problems.push(`${name}: no file at ${path}`);
+    if (!path) continue;
+    if (!existsSync(path)) problems.push(`${name}: no file at ${path}`);
+    else if (!statSync(path).isFile()) problems.push(`${name}: ${path} is not a file`);
+    else {
+      try {
+        if (!readFileSync(path, 'utf8').includes('-----BEGIN ')) problems.push(`${name}: ${path} is not a PEM file`);
+      } catch (error) {
+        problems.push(`${name}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+    }
   }
+  if (raw.HTTP_REDIRECT_PORT !== undefined && raw.HTTP_REDIRECT_PORT === raw.PORT) problems.push('HTTP_REDIRECT_PORT: must differ from PORT');
   if (raw.HTTP_REDIRECT_PORT !== undefined) {
     if (!raw.TLS_CERT) problems.push('HTTP_REDIRECT_PORT: only makes sense with TLS_CERT/TLS_KEY (this server would not be serving HTTPS)');
     if (!raw.PUBLIC_URL?.startsWith('https://')) problems.push('HTTP_REDIRECT_PORT: PUBLIC_URL must be the https:// address to redirect to');
@@ -174,7 +190,15 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
     if (nodeEnv === 'production') problems.push('SESSION_SECRET: required in production (at least 32 characters, e.g. `openssl rand -base64 48`)');
     sessionSecret = randomBytes(32).toString('base64url');
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) {
+    // Reported in the schema's order, whichever check found them.
+    const order = Object.keys(ConfigSchema.properties);
+    const rank = (problem: string) => {
+      const index = order.indexOf(problem.split(/[:=\s]/)[0]!);
+      return index === -1 ? order.length : index;
+    };
+    throw new ConfigError([...problems].sort((a, b) => rank(a) - rank(b)));
+  }
 
   const warnings: string[] = [];
   if (raw.PRESET === 'off') warnings.push('PRESET=off: security headers, CSRF, rate limiting, compression, load shedding, metrics and request logs are all OFF');

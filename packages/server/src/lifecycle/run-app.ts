@@ -9,6 +9,8 @@ export interface RunAppOptions {
   readonly log?: (message: string) => void;
 }
 
+export const SHUTDOWN_MESSAGE = { type: 'composable-svelte:shutdown' } as const;
+
 /** A worker that dies within this long of starting is crashing at start-up: restarting it would loop. */
 const MIN_UPTIME_MS = 5000;
 
@@ -32,32 +34,49 @@ export async function runApp(createServer: () => Promise<ComposableServer>, opti
     const worker = cluster.fork();
     started.set(worker.id, Date.now());
   };
+  const remaining = () => Object.keys(cluster.workers ?? {}).length;
+  // A message, not a signal: a worker that got a signal from its process group (systemd, Ctrl-C)
+  // would take a forwarded one as the "second signal" and stop draining.
+  const drainAll = () => {
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.send(SHUTDOWN_MESSAGE);
+  };
   cluster.on('exit', (worker, code, signal) => {
     const uptime = Date.now() - (started.get(worker.id) ?? 0);
     started.delete(worker.id);
-    worstExit = Math.max(worstExit, code ?? 1);
+    if (!stopping && code === 0) {
+      // A clean exit is a drain someone asked for (a signal to the whole group): finish the job.
+      log(`worker ${worker.process.pid} stopped cleanly; draining the others`);
+      stopping = true;
+      drainAll();
+    }
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(worstExit);
+      worstExit = Math.max(worstExit, code ?? 1);
+      if (remaining() === 0) process.exit(worstExit);
       return;
     }
     if (uptime < MIN_UPTIME_MS) {
       log(`worker ${worker.process.pid} exited ${signal ?? code} ${uptime} ms after starting; not restarting, stopping the cluster`);
       stopping = true;
-      for (const other of Object.values(cluster.workers ?? {})) other?.process.kill('SIGTERM');
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(1);
+      worstExit = 1;
+      drainAll();
+      if (remaining() === 0) process.exit(1);
       return;
     }
     log(`worker ${worker.process.pid} exited (${signal ?? code}); starting a new one`);
     fork();
   });
+  let signalled = false;
   const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      // A second signal: do not wait for the drain.
+    if (signalled) {
+      // A second signal to the primary: do not wait for the drain.
       for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');
       process.exit(1);
     }
+    signalled = true;
+    if (stopping) return;
     stopping = true;
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+    log(`${signal}: draining ${remaining()} workers`);
+    drainAll();
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import closeWithGrace from 'close-with-grace';
 import type { ComposableServer } from '../create-server.js';
 
@@ -25,7 +26,7 @@ export async function runServer(server: ComposableServer): Promise<void> {
     });
   }
 
-  closeWithGrace(
+  const grace = closeWithGrace(
     {
       delay: config.shutdownTimeoutMs,
       skip: config.uncaughtException === 'log' ? ['unhandledRejection', 'uncaughtException'] : ['unhandledRejection'],
@@ -48,6 +49,13 @@ export async function runServer(server: ComposableServer): Promise<void> {
       log.info('shutdown complete');
     },
   );
+
+  // In a cluster the primary asks for the drain by message; a drain already under way ignores it.
+  if (cluster.isWorker) {
+    process.on('message', (message: { type?: string } | undefined) => {
+      if (message?.type === 'composable-svelte:shutdown' && !(closeWithGrace as { closing?: boolean }).closing) void grace.close();
+    });
+  }
 
   await server.start();
 }
