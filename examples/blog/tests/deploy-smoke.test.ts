@@ -1,11 +1,11 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blogRoot } from './support/built-server.js';
+import { freePort } from './support/free-port.js';
 
 /**
  * The Dockerfile's steps without Docker: the runtime artifact from scripts/make-runtime.mjs,
@@ -26,16 +26,6 @@ function megabytes(path: string): number {
   };
   walk(path);
   return Math.round((bytes / 1024 / 1024) * 10) / 10;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 let dir: string;

@@ -8,7 +8,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { builtEntry, freePort, killChildrenAfterEach, sleep, spawnChild, type Child } from './support/ops-child.js';
+import { builtEntry, killChildrenAfterEach, sleep, spawnChild, type Child } from './support/ops-child.js';
+import { freePort } from './support/free-port.js';
 
 killChildrenAfterEach();
 

@@ -6,10 +6,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './free-port.js';
 
 /** The production server the build writes. */
 export const blogEntry = fileURLToPath(new URL('../../dist/server/entry.js', import.meta.url));
@@ -20,18 +20,6 @@ export const SESSION_SECRET = 'deploy-cluster-secret-that-is-long-enough-for-pro
 const MAX_OUTPUT_CHARS = 4_000_000;
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve, reject) => {
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (address === null || typeof address === 'string' || address.port === 0) throw new Error(`no free port (got ${JSON.stringify(address)})`);
-  return address.port;
-}
 
 /** Whether a process with this pid still runs (a zombie waiting to be reaped counts as gone). */
 export function isAlive(pid: number): boolean {

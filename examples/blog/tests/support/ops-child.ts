@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
+import { freePort } from './free-port.js';
 
 export const blogRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const builtEntry = fileURLToPath(new URL('../../dist/server/entry.js', import.meta.url));
@@ -20,18 +20,6 @@ export const PRODUCTION_CHILD_ENV: Readonly<Record<string, string>> = {
 };
 
 const MAX_OUTPUT_CHARS = 2_000_000;
-
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve, reject) => {
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no free port');
-  return address.port;
-}
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../support/free-port.js';
 
 /** examples/blog, whatever the working directory of the test run. */
 export const blogRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -20,21 +20,6 @@ export interface RunningServer {
   output(): string;
   /** SIGTERM, then SIGKILL if it has not exited after 5 s. Safe to call twice. */
   stop(): Promise<void>;
-}
-
-/** A port the OS considers free right now: listen on port 0, read the number, close. */
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve, reject) => {
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (address === null || typeof address === 'string' || address.port === 0) {
-    throw new Error(`Could not get a free port from the OS (got ${JSON.stringify(address)})`);
-  }
-  return address.port;
 }
 
 function hasExited(child: ChildProcess): boolean {
