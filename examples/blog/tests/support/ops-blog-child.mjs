@@ -7,35 +7,9 @@
 import { writeFileSync } from 'node:fs';
 import { runServer } from '@composable-svelte/server';
 import { createBlogServer } from '../../dist/server/app.js';
+import { fixturePostsRepository } from './fixture-posts-repository.mjs';
 
-const delayMs = Number(process.env.OPS_GET_POST_DELAY_MS ?? 0);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const body = (n) => `<p>Post ${n} body, served by the operations test fixture.</p>`;
-const posts = [1, 2, 3].map((id) => ({
-  id,
-  title: `Fixture post ${id}`,
-  author: 'Ops Fixture',
-  publishedAt: `2024-0${id}-01T10:00:00Z`,
-  excerpt: `Post ${id} body, served by the operations test fixture.`,
-  commentCount: 1,
-  bodyHtml: body(id),
-}));
-const comments = new Map(posts.map((post) => [post.id, [{ id: post.id * 10, postId: post.id, author: 'Reader', body: 'Nice.', createdAt: '2024-05-01T10:00:00Z' }]]));
-
-/** A small PostsRepository: the in-memory one is not exported from the build. */
-const repository = {
-  async listPosts() {
-    return posts.map(({ bodyHtml: _omit, ...summary }) => summary);
-  },
-  async getPost(id) {
-    if (delayMs > 0) await sleep(delayMs);
-    return posts.find((post) => post.id === id);
-  },
-  async listComments(postId) {
-    return posts.some((post) => post.id === postId) ? comments.get(postId) : undefined;
-  },
-};
+const repository = fixturePostsRepository({ count: 3, label: 'Ops', commentsPerPost: 1, getPostDelayMs: Number(process.env.OPS_GET_POST_DELAY_MS ?? 0) });
 
 const server = await createBlogServer({ repository, env: process.env });
 
