@@ -419,7 +419,7 @@ describe('createMemoryPageStore: LRU bounded by bytes', () => {
   /** An entry of exactly `size` bytes as the store counts them (html + br + gzip + 256). */
   function entryOfSize(size: number, tags: readonly string[], staleUntil = Number.MAX_SAFE_INTEGER): PageEntry {
     const html = 'x'.repeat(size - 256 - 20);
-    return { html, br: Buffer.alloc(10), gzip: Buffer.alloc(10), etag: '"e"', lastModified: new Date(0).toUTCString(), createdAt: 0, freshUntil: staleUntil, staleUntil, tags };
+    return { html, bytes: Buffer.byteLength(html), br: Buffer.alloc(10), gzip: Buffer.alloc(10), etag: '"e"', lastModified: new Date(0).toUTCString(), createdAt: 0, freshUntil: staleUntil, staleUntil, tags };
   }
 
   it('evicts the least recently used entries once maxBytes is reached, and forgets their tags', async () => {
@@ -504,6 +504,7 @@ describe.skipIf(!redisUrl)('Redis page store (shared Redis)', () => {
     const html = '<p>redis</p>';
     const entry: PageEntry = {
       html,
+      bytes: Buffer.byteLength(html),
       br: Buffer.from([1, 2, 3, 0, 255]),
       gzip: Buffer.from([4, 5, 6]),
       etag: '"r"',

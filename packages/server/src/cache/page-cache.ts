@@ -62,6 +62,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     const createdAt = now();
     return {
       html: page.html,
+      bytes: Buffer.byteLength(page.html),
       br,
       gzip: gz,
       etag: strongEtag(page.html),

@@ -1,6 +1,8 @@
 /** A rendered public page as the cache keeps it: the HTML and its br/gzip variants, made once. */
 export interface PageEntry {
   readonly html: string;
+  /** UTF-8 size of `html`, measured once when stored. */
+  readonly bytes: number;
   readonly br: Buffer;
   readonly gzip: Buffer;
   /** Strong validator of the identity body; encoded variants add -br / -gz. */
@@ -26,5 +28,5 @@ export interface PageCacheStore {
 }
 
 export function entrySize(entry: PageEntry): number {
-  return Buffer.byteLength(entry.html) + entry.br.length + entry.gzip.length + 256;
+  return entry.bytes + entry.br.length + entry.gzip.length + 256;
 }

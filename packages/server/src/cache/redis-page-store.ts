@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { PageCacheStore, PageEntry } from './page-entry.js';
 
 interface Meta {
+  bytes: number;
   etag: string;
   lastModified: string;
   createdAt: number;
@@ -31,6 +32,7 @@ export function createRedisPageStore(redis: Redis, options: { prefix?: string; n
     },
     async set(key, entry: PageEntry) {
       const meta: Meta = {
+        bytes: entry.bytes,
         etag: entry.etag,
         lastModified: entry.lastModified,
         createdAt: entry.createdAt,

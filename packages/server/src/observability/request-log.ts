@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 
 /** Routes whose successful requests are logged at debug, not info: probes would drown the log. */
 const QUIET = new Set(['/health', '/ready', '/metrics']);
+const LEVELS = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity } as const;
 
 /**
  * One line per request, written when the response is done: id, method, route pattern, URL, status
@@ -12,6 +13,11 @@ async function requestLogPlugin(fastify: FastifyInstance): Promise<void> {
   fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? '(not found)';
     const status = reply.statusCode;
+    // 503s are deliberate refusals (load shedding, a backend away): under overload, error-level
+    // lines for each would add I/O exactly when the process can least afford it.
+    const level = status === 503 ? 'warn' : status >= 500 ? 'error' : QUIET.has(route) && status < 400 ? 'debug' : 'info';
+    // Probes and busy routes run this on every request: build the line only when it will be written.
+    if (LEVELS[level] < ((LEVELS as Record<string, number>)[request.log.level] ?? 0)) return;
     const line = {
       method: request.method,
       route,
@@ -20,9 +26,6 @@ async function requestLogPlugin(fastify: FastifyInstance): Promise<void> {
       durationMs: Math.round(reply.elapsedTime * 100) / 100,
       ...(request.traceContext ? { traceId: request.traceContext.traceId } : {}),
     };
-    // 503s are deliberate refusals (load shedding, a backend away): under overload, error-level
-    // lines for each would add I/O exactly when the process can least afford it.
-    const level = status === 503 ? 'warn' : status >= 500 ? 'error' : QUIET.has(route) && status < 400 ? 'debug' : 'info';
     request.log[level](line, 'request completed');
   });
 }

@@ -50,7 +50,7 @@ function markPrivateOnSetCookie(_request: FastifyRequest, reply: FastifyReply, d
 async function ssrPagesPlugin(fastify: FastifyInstance, options: SsrPagesOptions): Promise<void> {
   const { renderer, cache } = options;
   const threshold = options.compressThresholdBytes ?? 0;
-  const compressed = (entry: PageEntry) => (options.compressed ?? true) && Buffer.byteLength(entry.html) >= threshold;
+  const compressed = (entry: PageEntry) => (options.compressed ?? true) && entry.bytes >= threshold;
   // The API prefix is JSON territory: an unknown GET there gets the JSON 404, not an HTML page.
   const isApi = (request: FastifyRequest) => request.url === '/api' || request.url.startsWith('/api/') || request.url.startsWith('/api?');
   if (!cache) {
