@@ -48,6 +48,6 @@ for (const name of [...names].sort()) {
 const rootPackage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 writeFileSync(
   join(outDir, 'package.json'),
-  `${JSON.stringify({ name: 'composable-svelte-blog-runtime', private: true, type: 'module', engines: { node: '>=20.19' }, scripts: { start: 'node dist/server/entry.js' }, dependencies, overrides: rootPackage.overrides }, null, 2)}\n`,
+  `${JSON.stringify({ name: 'composable-svelte-blog-runtime', private: true, type: 'module', engines: { node: '>=22.12' }, scripts: { start: 'node dist/server/entry.js' }, dependencies, overrides: rootPackage.overrides }, null, 2)}\n`,
 );
 console.log(`runtime written to ${outDir} with ${Object.keys(dependencies).length} dependencies`);

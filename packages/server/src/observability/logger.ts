@@ -32,8 +32,13 @@ function redactError(error: Error, depth: number, seen: WeakSet<object>): Error 
   const copy = Object.create(Object.getPrototypeOf(error)) as Error;
   for (const name of Object.getOwnPropertyNames(error)) {
     const descriptor = Object.getOwnPropertyDescriptor(error, name)!;
+    // Since V8 13 (Node 24) `stack` is an own accessor: copy what it reads as a plain value.
+    if (name === 'stack') {
+      Object.defineProperty(copy, name, { value: error.stack, writable: true, configurable: true, enumerable: false });
+      continue;
+    }
     if (!('value' in descriptor)) continue;
-    const value = name === 'stack' || name === 'message' ? descriptor.value : SECRET_KEY.test(name) ? CENSOR : redactSecrets(descriptor.value, depth + 1, seen);
+    const value = name === 'message' ? descriptor.value : SECRET_KEY.test(name) ? CENSOR : redactSecrets(descriptor.value, depth + 1, seen);
     Object.defineProperty(copy, name, { ...descriptor, value });
   }
   return copy;
