@@ -25,7 +25,14 @@ const HTML_FILE = join(CACHE, 'home.html');
 
 /** Our blog's production environment; each server below adds its knobs. */
 const oursEnv = (port, knobs) =>
-  baseEnv({ NODE_ENV: 'production', SESSION_SECRET, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...knobs });
+  baseEnv({
+    NODE_ENV: 'production',
+    SESSION_SECRET,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    ...knobs,
+  });
 
 /** The servers. `knobs` are the variables that distinguish them (shown in the report). */
 const SERVERS = {
@@ -43,7 +50,12 @@ const SERVERS = {
   },
   'ours-ratelimit': {
     label: 'ours (preset, uncached, limiter on, never reached)',
-    knobs: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_MAX: '1000000', RATE_LIMIT_WINDOW_MS: '1000', CACHE_ENABLED: 'false' },
+    knobs: {
+      RATE_LIMIT_ENABLED: 'true',
+      RATE_LIMIT_MAX: '1000000',
+      RATE_LIMIT_WINDOW_MS: '1000',
+      CACHE_ENABLED: 'false',
+    },
   },
   sveltekit: { label: 'SvelteKit 2 + adapter-node', knobs: {} },
   ceiling: { label: 'raw Fastify (constant HTML)', knobs: {} },
@@ -59,12 +71,23 @@ function spawnSpec(id, port) {
       cwd: KIT,
       port,
       // ORIGIN makes SvelteKit's url.origin (the canonical link) match ours, http://localhost:<port>.
-      env: baseEnv({ NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', ORIGIN: `http://localhost:${port}` }),
+      env: baseEnv({
+        NODE_ENV: 'production',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        ORIGIN: `http://localhost:${port}`,
+      }),
       readyPath: '/',
     };
   }
   if (id === 'ceiling') {
-    return { name: id, args: [RAW_FASTIFY], cwd: CACHE, port, env: baseEnv({ NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', HTML_FILE }) };
+    return {
+      name: id,
+      args: [RAW_FASTIFY],
+      cwd: CACHE,
+      port,
+      env: baseEnv({ NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', HTML_FILE }),
+    };
   }
   // cwd is a directory without a .env file, so only the variables given here apply.
   return { name: id, args: [BLOG_ENTRY], cwd: CACHE, port, env: oursEnv(port, server.knobs) };
@@ -88,7 +111,11 @@ const STARTUP = ['ours', 'sveltekit', 'ceiling'];
 
 function gitCommit() {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return null;
   }
@@ -137,13 +164,18 @@ async function checkKnobs(handles, scenarios) {
   }
   if (ours && cached) {
     const interesting = (r) =>
-      Object.fromEntries(Object.entries(r?.headers ?? {}).filter(([k]) => /^(age|etag|cache-control|cache-status|x-cache.*|last-modified)$/i.test(k)));
+      Object.fromEntries(
+        Object.entries(r?.headers ?? {}).filter(([k]) =>
+          /^(age|etag|cache-control|cache-status|x-cache.*|last-modified)$/i.test(k),
+        ),
+      );
     const before = JSON.stringify(interesting(cached));
     const after = JSON.stringify(interesting(cachedAgain));
     const uncachedCacheHeaders = JSON.stringify({ ...interesting(ours), ...interesting(oursAgain) });
-    const speedup = scenarios['ours-home-cached']?.summary && scenarios['ours-home']?.summary
-      ? scenarios['ours-home-cached'].summary.rps / scenarios['ours-home'].summary.rps
-      : null;
+    const speedup =
+      scenarios['ours-home-cached']?.summary && scenarios['ours-home']?.summary
+        ? scenarios['ours-home-cached'].summary.rps / scenarios['ours-home'].summary.rps
+        : null;
     const fast = speedup !== null && speedup >= 1.5;
     knobs.push({
       name: 'CACHE_ENABLED=true',
@@ -173,7 +205,12 @@ async function measureStartup(starts, problems) {
   return Object.fromEntries(
     STARTUP.map((id) => [
       id,
-      { label: SERVERS[id].label, median: median(samples[id]), samples: samples[id], ...(errors[id] ? { error: errors[id] } : {}) },
+      {
+        label: SERVERS[id].label,
+        median: median(samples[id]),
+        samples: samples[id],
+        ...(errors[id] ? { error: errors[id] } : {}),
+      },
     ]),
   );
 }
@@ -220,7 +257,14 @@ async function main() {
     cpuModel: cpus()[0]?.model?.replace(/\s+/g, ' ').trim() ?? 'unknown',
     loadavgBefore: loadavg().map((v) => round(v, 2)),
     loadavgAfter: null,
-    options: { rounds: options.rounds, duration: options.duration, connections: options.connections, warmup: options.warmup, starts: options.starts, quick: options.quick },
+    options: {
+      rounds: options.rounds,
+      duration: options.duration,
+      connections: options.connections,
+      warmup: options.warmup,
+      starts: options.starts,
+      quick: options.quick,
+    },
   };
 
   // The ceiling serves our `/` byte for byte, so a copy of it is needed before anything else starts.
@@ -232,7 +276,16 @@ async function main() {
     try {
       const handle = await startServer(spawnSpec(id, await freePort()));
       handles[id] = handle;
-      servers[id] = { label: SERVERS[id].label, knobs: Object.entries(SERVERS[id].knobs).map(([k, v]) => `${k}=${v}`).join(' '), pid: handle.pid, readyMs: handle.readyMs, rssIdle: null, rssAfter: null };
+      servers[id] = {
+        label: SERVERS[id].label,
+        knobs: Object.entries(SERVERS[id].knobs)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' '),
+        pid: handle.pid,
+        readyMs: handle.readyMs,
+        rssIdle: null,
+        rssAfter: null,
+      };
     } catch (error) {
       servers[id] = { label: SERVERS[id].label, knobs: '', error: 'failed to start' };
       problems.push(`server ${id} did not start: ${error.message}`);
@@ -279,7 +332,10 @@ async function main() {
   }
 
   const scenarios = Object.fromEntries(
-    selected.map((s) => [s.id, { ...s, url: handles[s.server] ? handles[s.server].url + s.path : null, rounds: [], summary: null }]),
+    selected.map((s) => [
+      s.id,
+      { ...s, url: handles[s.server] ? handles[s.server].url + s.path : null, rounds: [], summary: null },
+    ]),
   );
   const runnable = Object.values(scenarios).filter((s) => s.url);
   for (const s of Object.values(scenarios)) if (!s.url) s.error = `server ${s.server} did not start`;
@@ -315,7 +371,10 @@ async function main() {
   const knobs = await checkKnobs(handles, scenarios);
   for (const [id, handle] of Object.entries(handles)) {
     const exited = handle.exited();
-    if (exited) problems.push(`server ${id} exited during the run (code ${exited.code}, signal ${exited.signal}): ${handle.output().slice(-1500)}`);
+    if (exited)
+      problems.push(
+        `server ${id} exited during the run (code ${exited.code}, signal ${exited.signal}): ${handle.output().slice(-1500)}`,
+      );
   }
   await Promise.all(Object.values(handles).map((h) => h.stop()));
   meta.loadavgAfter = loadavg().map((v) => round(v, 2));
@@ -324,7 +383,8 @@ async function main() {
   for (const s of Object.values(scenarios)) {
     if (s.summary && s.summary.non2xx > 0) {
       const codes = {};
-      for (const r of s.rounds) for (const [k, v] of Object.entries(r.statusCodes)) if (k !== '2xx') codes[k] = (codes[k] ?? 0) + v;
+      for (const r of s.rounds)
+        for (const [k, v] of Object.entries(r.statusCodes)) if (k !== '2xx') codes[k] = (codes[k] ?? 0) + v;
       problems.push(`${s.id}: ${s.summary.non2xx} non-2xx responses ${JSON.stringify(codes)}`);
     }
   }

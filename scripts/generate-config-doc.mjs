@@ -3,7 +3,10 @@
 import { writeFileSync } from 'node:fs';
 import { renderConfigDoc, renderEnvExample } from '../packages/server/dist/index.js';
 
-for (const [file, content] of [['../docs/configuration.md', renderConfigDoc()], ['../.env.example', renderEnvExample()]]) {
+for (const [file, content] of [
+  ['../docs/configuration.md', renderConfigDoc()],
+  ['../.env.example', renderEnvExample()],
+]) {
   const target = new URL(file, import.meta.url);
   writeFileSync(target, content);
   console.log(`wrote ${target.pathname}`);

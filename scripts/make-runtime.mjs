@@ -24,14 +24,19 @@ if (!existsSync(join(serverDir, 'entry.js')) || !existsSync(join(blog, 'dist/cli
 mkdirSync(outDir, { recursive: true });
 const noMaps = (source) => !source.endsWith('.map');
 cpSync(serverDir, join(outDir, 'dist/server'), { recursive: true, filter: noMaps });
-cpSync(join(blog, 'dist/client'), join(outDir, 'dist/client'), { recursive: true, filter: (source) => noMaps(source) && !source.endsWith('bundle-report.json') });
+cpSync(join(blog, 'dist/client'), join(outDir, 'dist/client'), {
+  recursive: true,
+  filter: (source) => noMaps(source) && !source.endsWith('bundle-report.json'),
+});
 
 // Bare specifiers imported by the bundle, reduced to package names.
 const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 const names = new Set();
 for (const file of readdirSync(serverDir).filter((f) => f.endsWith('.js'))) {
   const code = readFileSync(join(serverDir, file), 'utf8');
-  for (const match of code.matchAll(/(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*["']([^"'.#/][^"']*)["']|import\(\s*["']([^"'.#/][^"']*)["']\s*\)/gm)) {
+  for (const match of code.matchAll(
+    /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*["']([^"'.#/][^"']*)["']|import\(\s*["']([^"'.#/][^"']*)["']\s*\)/gm,
+  )) {
     const specifier = match[1] ?? match[2];
     if (builtins.has(specifier)) continue;
     const parts = specifier.split('/');
@@ -41,7 +46,10 @@ for (const file of readdirSync(serverDir).filter((f) => f.endsWith('.js'))) {
 const require = createRequire(join(blog, 'package.json'));
 const dependencies = {};
 for (const name of [...names].sort()) {
-  let dir = require.resolve.paths(name).map((p) => join(p, name)).find((p) => existsSync(join(p, 'package.json')));
+  let dir = require.resolve
+    .paths(name)
+    .map((p) => join(p, name))
+    .find((p) => existsSync(join(p, 'package.json')));
   if (!dir) throw new Error(`The server bundle imports ${name}, which is not installed`);
   dependencies[name] = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version;
 }

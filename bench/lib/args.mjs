@@ -39,7 +39,8 @@ export function parseArgs(argv) {
   };
   const explicit = new Set();
   for (let i = 0; i < argv.length; i += 1) {
-    const [flag, inline] = argv[i].startsWith('--') && argv[i].includes('=') ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
+    const [flag, inline] =
+      argv[i].startsWith('--') && argv[i].includes('=') ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
     const value = () => {
       if (inline !== undefined) return inline;
       i += 1;
@@ -47,21 +48,53 @@ export function parseArgs(argv) {
       return argv[i];
     };
     switch (flag) {
-      case '--quick': options.quick = true; break;
-      case '--rounds': options.rounds = positive(flag, value()); explicit.add('rounds'); break;
-      case '--duration': options.duration = positive(flag, value(), { integer: false }); explicit.add('duration'); break;
-      case '--connections': options.connections = positive(flag, value()); break;
-      case '--warmup': options.warmup = Number(value()); explicit.add('warmup');
+      case '--quick':
+        options.quick = true;
+        break;
+      case '--rounds':
+        options.rounds = positive(flag, value());
+        explicit.add('rounds');
+        break;
+      case '--duration':
+        options.duration = positive(flag, value(), { integer: false });
+        explicit.add('duration');
+        break;
+      case '--connections':
+        options.connections = positive(flag, value());
+        break;
+      case '--warmup':
+        options.warmup = Number(value());
+        explicit.add('warmup');
         if (!(options.warmup >= 0)) throw new Error('--warmup must be 0 or more seconds');
         break;
-      case '--starts': options.starts = positive(flag, value()); explicit.add('starts'); break;
-      case '--only': options.only = value().split(',').map((s) => s.trim()).filter(Boolean); break;
-      case '--list': options.list = true; break;
-      case '--json': options.json = true; break;
-      case '--no-build': options.build = 'never'; break;
-      case '--rebuild': options.build = 'always'; break;
-      case '-h': case '--help': options.help = true; break;
-      default: throw new Error(`unknown option ${argv[i]}\n\n${USAGE}`);
+      case '--starts':
+        options.starts = positive(flag, value());
+        explicit.add('starts');
+        break;
+      case '--only':
+        options.only = value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        break;
+      case '--list':
+        options.list = true;
+        break;
+      case '--json':
+        options.json = true;
+        break;
+      case '--no-build':
+        options.build = 'never';
+        break;
+      case '--rebuild':
+        options.build = 'always';
+        break;
+      case '-h':
+      case '--help':
+        options.help = true;
+        break;
+      default:
+        throw new Error(`unknown option ${argv[i]}\n\n${USAGE}`);
     }
   }
   if (options.quick) {

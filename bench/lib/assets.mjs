@@ -4,7 +4,10 @@ import { gzipSync } from 'node:zlib';
 export const gzipBytes = (buffer) => gzipSync(buffer).length;
 
 async function get(url) {
-  const response = await fetch(url, { signal: AbortSignal.timeout(10_000), headers: { accept: 'text/html,*/*;q=0.8' } });
+  const response = await fetch(url, {
+    signal: AbortSignal.timeout(10_000),
+    headers: { accept: 'text/html,*/*;q=0.8' },
+  });
   const body = Buffer.from(await response.arrayBuffer());
   if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
   return { body, headers: response.headers };
@@ -60,7 +63,9 @@ function staticImports(code, moduleUrl) {
 export async function pageWeight(pageUrl) {
   const { body: html, headers } = await get(pageUrl);
   const origin = new URL(pageUrl).origin;
-  const queue = scriptUrls(html.toString('utf8'), headers.get('link'), pageUrl).filter((u) => new URL(u).origin === origin);
+  const queue = scriptUrls(html.toString('utf8'), headers.get('link'), pageUrl).filter(
+    (u) => new URL(u).origin === origin,
+  );
   const seen = new Set(queue);
   const files = [];
   while (queue.length > 0) {

@@ -1,7 +1,9 @@
 import { formatTarget, formatValue, KB } from './checks.mjs';
 
 function table(headers, rows, align) {
-  const cells = [headers, ...rows].map((row) => row.map((cell) => (cell === null || cell === undefined ? '—' : String(cell))));
+  const cells = [headers, ...rows].map((row) =>
+    row.map((cell) => (cell === null || cell === undefined ? '—' : String(cell))),
+  );
   const widths = headers.map((_, i) => Math.max(...cells.map((row) => [...row[i]].length)));
   const pad = (text, i) => {
     const gap = ' '.repeat(widths[i] - [...text].length);
@@ -32,7 +34,16 @@ export function renderReport(results) {
       ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'err', 'non-2xx', 'rounds req/s'],
       Object.values(scenarios).map((s) =>
         s.summary
-          ? [s.label, int(s.summary.rps), ms(s.summary.p50), ms(s.summary.p99), ms(s.summary.max), s.summary.errors + s.summary.timeouts, s.summary.non2xx, s.summary.rpsPerRound.join(' / ')]
+          ? [
+              s.label,
+              int(s.summary.rps),
+              ms(s.summary.p50),
+              ms(s.summary.p99),
+              ms(s.summary.max),
+              s.summary.errors + s.summary.timeouts,
+              s.summary.non2xx,
+              s.summary.rpsPerRound.join(' / '),
+            ]
           : [s.label, 'not run', '', '', '', '', '', s.error ?? ''],
       ),
       ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
@@ -43,7 +54,13 @@ export function renderReport(results) {
   out.push(
     table(
       ['server', 'env', 'RSS after runs MB', 'RSS idle MB', 'first ready ms'],
-      Object.values(servers).map((s) => [s.label, s.knobs, mb(s.rssAfter), mb(s.rssIdle), ms(s.readyMs) ?? s.error ?? '']),
+      Object.values(servers).map((s) => [
+        s.label,
+        s.knobs,
+        mb(s.rssAfter),
+        mb(s.rssIdle),
+        ms(s.readyMs) ?? s.error ?? '',
+      ]),
       ['l', 'l', 'r', 'r', 'r'],
     ),
     '',
@@ -52,7 +69,11 @@ export function renderReport(results) {
   out.push(
     table(
       ['start-up (spawn → first 200)', 'median ms', 'samples ms'],
-      Object.values(startup).map((s) => [s.label, ms(s.median), s.error ?? s.samples.map((v) => v.toFixed(0)).join(' / ')]),
+      Object.values(startup).map((s) => [
+        s.label,
+        ms(s.median),
+        s.error ?? s.samples.map((v) => v.toFixed(0)).join(' / '),
+      ]),
       ['l', 'r', 'l'],
     ),
     '',
@@ -62,7 +83,9 @@ export function renderReport(results) {
     table(
       ['page weight (gzip level 6)', 'HTML raw kB', 'HTML gzip kB', 'JS raw kB', 'JS gzip kB', 'JS files'],
       Object.entries(sizes).map(([, s]) =>
-        s.error ? [s.label, s.error, '', '', '', ''] : [s.label, kb(s.html.raw), kb(s.html.gzip), kb(s.js.raw), kb(s.js.gzip), s.js.files],
+        s.error
+          ? [s.label, s.error, '', '', '', '']
+          : [s.label, kb(s.html.raw), kb(s.html.gzip), kb(s.js.raw), kb(s.js.gzip), s.js.files],
       ),
       ['l', 'r', 'r', 'r', 'r', 'r'],
     ),

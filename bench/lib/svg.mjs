@@ -1,6 +1,7 @@
 import { formatTarget, formatValue } from './checks.mjs';
 
-const escape = (text) => String(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+const escape = (text) =>
+  String(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
 const COLORS = { PASS: '#2e7d32', MISS: '#c62828', INFO: '#607d8b', 'N/A': '#9e9e9e' };
 
@@ -40,11 +41,16 @@ export function renderSvg(checks, meta) {
     );
     if (reference !== null) {
       const tx = barX + (reference / scaleMax) * barWidth;
-      const stroke = check.target !== null ? 'stroke="#212121" stroke-dasharray="4 3"' : 'stroke="#9e9e9e" stroke-dasharray="2 3"';
-      parts.push(`<line x1="${tx.toFixed(1)}" y1="${y + 3}" x2="${tx.toFixed(1)}" y2="${y + 29}" ${stroke} stroke-width="2"/>`);
+      const stroke =
+        check.target !== null ? 'stroke="#212121" stroke-dasharray="4 3"' : 'stroke="#9e9e9e" stroke-dasharray="2 3"';
+      parts.push(
+        `<line x1="${tx.toFixed(1)}" y1="${y + 3}" x2="${tx.toFixed(1)}" y2="${y + 29}" ${stroke} stroke-width="2"/>`,
+      );
     }
     const text = `${formatValue(check.value, check.unit)}${check.target !== null ? ` (${formatTarget(check)})` : ''} ${check.status}`;
-    parts.push(`<text x="${barX + barWidth + 8}" y="${y + 20}" fill="${color}" font-weight="600">${escape(text)}</text>`);
+    parts.push(
+      `<text x="${barX + barWidth + 8}" y="${y + 20}" fill="${color}" font-weight="600">${escape(text)}</text>`,
+    );
   });
   const errors = checks.find((c) => c.unit === 'n');
   if (errors) {

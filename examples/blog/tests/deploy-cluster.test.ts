@@ -48,7 +48,10 @@ describe('WEB_CONCURRENCY=2: the blog as a cluster', () => {
   it('forks 2 workers that share the port, and SIGTERM drains both and exits 0 with no worker left', async () => {
     const cluster = await startCluster({ env: { WEB_CONCURRENCY: '2' }, workers: 2 });
 
-    expect(cluster.primaryLines().filter((line) => line.includes('starting 2 workers')), cluster.output()).toHaveLength(1);
+    expect(
+      cluster.primaryLines().filter((line) => line.includes('starting 2 workers')),
+      cluster.output(),
+    ).toHaveLength(1);
     const workers = [...new Set(cluster.listeningWorkers().map((worker) => worker.pid))];
     expect(workers).toHaveLength(2);
     expect(workers).not.toContain(cluster.pid);
@@ -96,14 +99,24 @@ describe('WEB_CONCURRENCY=2: the blog as a cluster', () => {
       const replaced = () => cluster.listeningWorkers().some((worker) => !workers.includes(worker.pid));
       const deadline = Date.now() + 15_000;
       while (!replaced() && Date.now() < deadline) {
-        outcomes.push(await get(cluster.port, '/health', { timeoutMs: 3000 }).then((reply) => String(reply.status), (error: Error) => error.message));
+        outcomes.push(
+          await get(cluster.port, '/health', { timeoutMs: 3000 }).then(
+            (reply) => String(reply.status),
+            (error: Error) => error.message,
+          ),
+        );
         await sleep(50);
       }
       expect(replaced(), cluster.output()).toBe(true);
-      expect(outcomes.filter((outcome) => outcome !== '200'), 'every /health during the restart').toEqual([]);
+      expect(
+        outcomes.filter((outcome) => outcome !== '200'),
+        'every /health during the restart',
+      ).toEqual([]);
       expect(await eventually(() => !isAlive(victim.pid), 3000)).toBe(true);
 
-      const notice = cluster.primaryLines().filter((line) => line.includes(`worker ${victim.pid} exited (SIGKILL); starting a new one`));
+      const notice = cluster
+        .primaryLines()
+        .filter((line) => line.includes(`worker ${victim.pid} exited (SIGKILL); starting a new one`));
       expect(notice, cluster.output()).toHaveLength(1);
       const replacement = cluster.listeningWorkers().find((worker) => !workers.includes(worker.pid))!;
       expect(isAlive(replacement.pid)).toBe(true);
@@ -136,11 +149,17 @@ describe('WEB_CONCURRENCY=2: the blog as a cluster', () => {
       expect(exit, cluster.output()).toEqual({ code: 1, signal: null });
       expect(Date.now() - startedAt).toBeLessThan(5000);
       const name = 'PORT' in env ? 'PORT' : 'WEB_CONCURRENCY';
-      const mentions = cluster.stderr().split('\n').filter((line) => line.includes(`${name}: `));
+      const mentions = cluster
+        .stderr()
+        .split('\n')
+        .filter((line) => line.includes(`${name}: `));
       expect(mentions, cluster.output()).toHaveLength(1);
       expect(cluster.stderr().match(/Invalid configuration/g), cluster.output()).toHaveLength(1);
       expect(cluster.stderr()).not.toMatch(/\n\s+at /);
-      expect(cluster.primaryLines().some((line) => line.includes('starting')), cluster.output()).toBe(false);
+      expect(
+        cluster.primaryLines().some((line) => line.includes('starting')),
+        cluster.output(),
+      ).toBe(false);
       expect(cluster.workerPids().size, 'no worker ever logged').toBe(0);
     }
   });
@@ -156,8 +175,14 @@ describe('WEB_CONCURRENCY=2: the blog as a cluster', () => {
       const exit = await cluster.exited(15_000);
       expect(exit, cluster.output()).toEqual({ code: 1, signal: null });
       expect(cluster.primaryLines().filter((line) => line.includes('starting 2 workers'))).toHaveLength(1);
-      expect(cluster.primaryLines().filter((line) => /not restarting, stopping the cluster/.test(line)), cluster.output()).toHaveLength(1);
-      expect(cluster.primaryLines().some((line) => line.includes('starting a new one')), cluster.output()).toBe(false);
+      expect(
+        cluster.primaryLines().filter((line) => /not restarting, stopping the cluster/.test(line)),
+        cluster.output(),
+      ).toHaveLength(1);
+      expect(
+        cluster.primaryLines().some((line) => line.includes('starting a new one')),
+        cluster.output(),
+      ).toBe(false);
       expect(cluster.listeningWorkers()).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -36,7 +36,10 @@ let base = '';
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cs-runtime-'));
   await run(process.execPath, [join(repoRoot, 'scripts/make-runtime.mjs'), dir], { timeout: 60_000 });
-  await run('npm', ['install', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: dir, timeout: 180_000 });
+  await run('npm', ['install', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund'], {
+    cwd: dir,
+    timeout: 180_000,
+  });
   await run('sh', [join(repoRoot, 'scripts/prune-runtime.sh'), join(dir, 'node_modules')], { timeout: 60_000 });
   // mkdtemp makes the directory private to root; the unprivileged user must be able to read it.
   chmodSync(dir, 0o755);
@@ -60,8 +63,12 @@ beforeAll(async () => {
   child.stderr!.on('data', (chunk) => (output += chunk));
   const deadline = Date.now() + 15_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the runtime exited with ${child.exitCode} before answering /health:\n${output}`);
-    const ok = await fetch(`${base}/health`).then((r) => r.ok, () => false);
+    if (child.exitCode !== null)
+      throw new Error(`the runtime exited with ${child.exitCode} before answering /health:\n${output}`);
+    const ok = await fetch(`${base}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) throw new Error(`no answer on /health within 15 s:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -77,7 +84,15 @@ describe('production runtime, as the image runs it', () => {
   it('contains the build and production dependencies only, and reports its footprint', () => {
     expect(existsSync(join(dir, 'dist/server/entry.js'))).toBe(true);
     expect(readdirSync(join(dir, 'dist/server')).some((f) => f.endsWith('.map'))).toBe(false);
-    for (const devOnly of ['vite', 'vitest', 'typescript', '@sveltejs/vite-plugin-svelte', 'pino-pretty', 'playwright-core', 'esbuild']) {
+    for (const devOnly of [
+      'vite',
+      'vitest',
+      'typescript',
+      '@sveltejs/vite-plugin-svelte',
+      'pino-pretty',
+      'playwright-core',
+      'esbuild',
+    ]) {
       expect(existsSync(join(dir, 'node_modules', devOnly)), devOnly).toBe(false);
     }
     const total = megabytes(dir);
@@ -118,7 +133,10 @@ describe('production runtime, as the image runs it', () => {
   it('drains and exits 0 on SIGTERM', async () => {
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
     child!.kill('SIGTERM');
-    const code = await Promise.race([exited, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 12_000))]);
+    const code = await Promise.race([
+      exited,
+      new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 12_000)),
+    ]);
     expect(code, output).toBe(0);
   }, 15_000);
 });

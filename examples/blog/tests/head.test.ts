@@ -14,14 +14,19 @@ const post3: Post = {
   publishedAt: '2025-02-27T16:45:00.000Z',
   excerpt: 'On a Tuesday afternoon in February, the API started returning timeouts…',
   commentCount: 6,
-  bodyHtml: '<p>On a Tuesday afternoon in February, the API started returning timeouts for roughly one request in five.</p>',
+  bodyHtml:
+    '<p>On a Tuesday afternoon in February, the API started returning timeouts for roughly one request in five.</p>',
 };
 
 const home: Page = { route: 'home', params: {}, query: {} };
 const postPage = (id: number): Page => ({ route: 'post', params: { id }, query: {} });
 const commentsPage = (id: number): Page => ({ route: 'comments', params: { id }, query: {} });
 const notFound: Page = { route: 'notFound', path: '/x/y' };
-const badRequest: Page = { route: 'badRequest', path: '/posts/abc', errors: [{ path: 'params.id', message: 'must be an integer' }] };
+const badRequest: Page = {
+  route: 'badRequest',
+  path: '/posts/abc',
+  errors: [{ path: 'params.id', message: 'must be an integer' }],
+};
 const errorPage = (status: number, message: string): Page => ({ route: 'error', status, message, requestId: 'req-1' });
 
 const READY: Load = { status: 'ready' };
@@ -154,7 +159,15 @@ describe('headFor', () => {
   });
 
   it('every head has a non-empty title naming the site and a non-empty description', () => {
-    const pages = [home, postPage(3), commentsPage(3), postPage(8), notFound, badRequest, errorPage(504, 'Gateway Timeout')];
+    const pages = [
+      home,
+      postPage(3),
+      commentsPage(3),
+      postPage(8),
+      notFound,
+      badRequest,
+      errorPage(504, 'Gateway Timeout'),
+    ];
     for (const page of pages) {
       for (const load of [READY, LOADING, MISSING, BROKEN]) {
         const head = headFor(withPost3(page, load));
@@ -175,7 +188,11 @@ describe('statusFor', () => {
     ['comments of a post that does not exist', 404, state(commentsPage(999), { load: MISSING })],
     ['home whose data source answered 503', 503, state(home, { load: BROKEN })],
     ['post whose data source answered 503', 503, state(postPage(3), { load: BROKEN })],
-    ['post whose request never reached the server', 502, state(postPage(3), { load: { status: 'failed', httpStatus: 0, message: 'The network request failed.' } })],
+    [
+      'post whose request never reached the server',
+      502,
+      state(postPage(3), { load: { status: 'failed', httpStatus: 0, message: 'The network request failed.' } }),
+    ],
     ['not found page', 404, state(notFound)],
     ['bad request page', 400, state(badRequest)],
     ['error page 504', 504, state(errorPage(504, 'Gateway Timeout'))],

@@ -7,12 +7,23 @@ type AppModule = Awaited<ReturnType<typeof loadBuiltApp>>;
 type BlogServer = Awaited<ReturnType<AppModule['createBlogServer']>>;
 type InjectResponse = Awaited<ReturnType<BlogServer['inject']>>;
 
-const ENV = { NODE_ENV: 'production', LOG_LEVEL: 'silent', PUBLIC_URL: 'https://blog.example.com', SESSION_SECRET: 'test-secret-that-is-at-least-32-characters' } as const;
+const ENV = {
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'silent',
+  PUBLIC_URL: 'https://blog.example.com',
+  SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',
+} as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const JSON_TYPE = /^application\/json(;\s*charset=utf-8)?$/i;
 
 interface ErrorBody {
-  error: { status: number; code: string; message: string; requestId: string; details?: { path: string; message: string }[] };
+  error: {
+    status: number;
+    code: string;
+    message: string;
+    requestId: string;
+    details?: { path: string; message: string }[];
+  };
 }
 
 let app: AppModule;
@@ -159,11 +170,14 @@ describe('invalid ids', () => {
 });
 
 describe('unknown API paths', () => {
-  it.each(['/api/nope', '/api/posts/3/nope', '/api/posts/3/comments/1', '/api/', '/api/nope?x=1'])('%s is a JSON 404, not an HTML page', async (url) => {
-    const res = await get(url, { accept: 'text/html,application/xhtml+xml' });
-    const error = expectError(res, 404, 'NOT_FOUND');
-    expect(error.message).not.toContain('?');
-  });
+  it.each(['/api/nope', '/api/posts/3/nope', '/api/posts/3/comments/1', '/api/', '/api/nope?x=1'])(
+    '%s is a JSON 404, not an HTML page',
+    async (url) => {
+      const res = await get(url, { accept: 'text/html,application/xhtml+xml' });
+      const error = expectError(res, 404, 'NOT_FOUND');
+      expect(error.message).not.toContain('?');
+    },
+  );
 
   it('/api itself is a JSON 404, not an HTML page', async () => {
     const res = await get('/api', { accept: 'text/html' });
@@ -196,15 +210,18 @@ describe('failures behind the API', () => {
     }
   }
 
-  it.each(['/api/posts', '/api/posts/3', '/api/posts/3/comments'])('%s answers a failing repository with a JSON 500 that hides the internal message', async (url) => {
-    const res = await failingWith(new Error(SECRET), url);
+  it.each(['/api/posts', '/api/posts/3', '/api/posts/3/comments'])(
+    '%s answers a failing repository with a JSON 500 that hides the internal message',
+    async (url) => {
+      const res = await failingWith(new Error(SECRET), url);
 
-    const error = expectError(res, 500, 'INTERNAL_SERVER_ERROR');
-    expect(error.message).toBe('Internal Server Error');
-    expect(res.body).not.toContain('s3cr3t');
-    expect(res.body).not.toContain('10.0.0.5');
-    expect(res.body).not.toMatch(/\bat .+:\d+:\d+/);
-  });
+      const error = expectError(res, 500, 'INTERNAL_SERVER_ERROR');
+      expect(error.message).toBe('Internal Server Error');
+      expect(res.body).not.toContain('s3cr3t');
+      expect(res.body).not.toContain('10.0.0.5');
+      expect(res.body).not.toMatch(/\bat .+:\d+:\d+/);
+    },
+  );
 
   it('does not reveal an internal error code either (e.g. a Node system error)', async () => {
     const systemError = Object.assign(new Error(SECRET), { code: 'ECONNREFUSED', errno: -111, syscall: 'connect' });
@@ -219,7 +236,14 @@ describe('failures behind the API', () => {
 
 describe('every API response', () => {
   it('is JSON and carries a request id', async () => {
-    const urls = ['/api/posts', '/api/posts/3', '/api/posts/3/comments', '/api/posts/abc', '/api/posts/999', '/api/nope'];
+    const urls = [
+      '/api/posts',
+      '/api/posts/3',
+      '/api/posts/3/comments',
+      '/api/posts/abc',
+      '/api/posts/999',
+      '/api/nope',
+    ];
     for (const url of urls) {
       const res = await get(url);
       expect(res.headers['content-type'], url).toMatch(JSON_TYPE);

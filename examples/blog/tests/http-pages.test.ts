@@ -12,7 +12,12 @@ type AppModule = Awaited<ReturnType<typeof loadBuiltApp>>;
 type BlogServer = Awaited<ReturnType<AppModule['createBlogServer']>>;
 
 const PUBLIC_URL = 'https://blog.example.com';
-const ENV = { NODE_ENV: 'production', LOG_LEVEL: 'silent', PUBLIC_URL, SESSION_SECRET: 'test-secret-that-is-at-least-32-characters' } as const;
+const ENV = {
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'silent',
+  PUBLIC_URL,
+  SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',
+} as const;
 const XSS_TITLE = 'Why </script><script>alert(1)</script> in a title is harmless here';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -21,7 +26,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // the few tags we care about are enough; every helper fails loudly when what it looks for is absent.
 // ---------------------------------------------------------------------------------------------
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", '#39': "'", '#x27': "'", nbsp: '\u00a0' };
+const ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  '#39': "'",
+  '#x27': "'",
+  nbsp: '\u00a0',
+};
 
 function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
@@ -191,7 +205,9 @@ describe('the home page', () => {
   });
 
   it('gives every request its own id', async () => {
-    const ids = await Promise.all([get('/'), get('/'), get('/posts/3')]).then((all) => all.map((r) => r.headers['x-request-id']));
+    const ids = await Promise.all([get('/'), get('/'), get('/posts/3')]).then((all) =>
+      all.map((r) => r.headers['x-request-id']),
+    );
     expect(new Set(ids).size).toBe(3);
   });
 
@@ -313,19 +329,22 @@ describe('pages that do not exist', () => {
     expect(stateOf(res.body).load).toMatchObject({ status: 'failed', httpStatus: 404 });
   });
 
-  it.each(['/x/y', '/posts', '/posts/3/comments/extra', '/POSTS/3', '/posts//3'])('answers the unknown path %s with the app’s 404 page', async (url) => {
-    const res = await get(url);
+  it.each(['/x/y', '/posts', '/posts/3/comments/extra', '/POSTS/3', '/posts//3'])(
+    'answers the unknown path %s with the app’s 404 page',
+    async (url) => {
+      const res = await get(url);
 
-    expect(res.statusCode).toBe(404);
-    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
-    expect(res.headers['x-request-id']).toMatch(UUID);
-    expect(titlesOf(res.body)).toEqual(['Page not found — Field Notes']);
-    expect(firstElementText(res.body, 'h1')).toBe('Page not found');
-    // Error pages are not indexed.
-    expect(canonicalOf(res.body)).toBeUndefined();
-    expect(stateOf(res.body).page).toMatchObject({ route: 'notFound' });
-    expectNoInlineScript(res.body);
-  });
+      expect(res.statusCode).toBe(404);
+      expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(res.headers['x-request-id']).toMatch(UUID);
+      expect(titlesOf(res.body)).toEqual(['Page not found — Field Notes']);
+      expect(firstElementText(res.body, 'h1')).toBe('Page not found');
+      // Error pages are not indexed.
+      expect(canonicalOf(res.body)).toBeUndefined();
+      expect(stateOf(res.body).page).toMatchObject({ route: 'notFound' });
+      expectNoInlineScript(res.body);
+    },
+  );
 
   it('shows the unknown path as text, never as markup', async () => {
     const res = await get('/%3Cimg%20src=x%20onerror=alert(1)%3E');
@@ -365,12 +384,15 @@ describe('invalid post ids', () => {
     expectNoInlineScript(res.body);
   });
 
-  it.each(['/posts/%E0%A4%A', '/posts/%', '/posts/%ZZ', '/%E0%A4%A'])('malformed percent-encoding in %s is a client error, never a 500', async (url) => {
-    const res = await get(url);
+  it.each(['/posts/%E0%A4%A', '/posts/%', '/posts/%ZZ', '/%E0%A4%A'])(
+    'malformed percent-encoding in %s is a client error, never a 500',
+    async (url) => {
+      const res = await get(url);
 
-    expect(res.statusCode === 400 || res.statusCode === 404, `status ${res.statusCode}`).toBe(true);
-    expect(res.body).not.toMatch(/\n\s+at /);
-  });
+      expect(res.statusCode === 400 || res.statusCode === 404, `status ${res.statusCode}`).toBe(true);
+      expect(res.body).not.toMatch(/\n\s+at /);
+    },
+  );
 });
 
 describe('the hostile title of post 7', () => {
@@ -502,7 +524,9 @@ describe('canonical URLs and the public origin', () => {
       const address = new URL(await live.start());
       const raw = await new Promise<string>((resolve, reject) => {
         const socket = connect(Number(address.port), address.hostname, () => {
-          socket.write('GET http://evil.example/posts/3 HTTP/1.1\r\nHost: blog.example.com\r\nConnection: close\r\n\r\n');
+          socket.write(
+            'GET http://evil.example/posts/3 HTTP/1.1\r\nHost: blog.example.com\r\nConnection: close\r\n\r\n',
+          );
         });
         let data = '';
         socket.setEncoding('utf8');

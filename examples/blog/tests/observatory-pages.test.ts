@@ -14,7 +14,12 @@ type BlogServer = Awaited<ReturnType<AppModule['createBlogServer']>>;
 
 const PUBLIC_URL = 'https://blog.example.com';
 // Production requires a session secret (the server refuses to start without one).
-const ENV = { NODE_ENV: 'production', LOG_LEVEL: 'silent', PUBLIC_URL, SESSION_SECRET: 'test-secret-that-is-at-least-32-characters' } as const;
+const ENV = {
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'silent',
+  PUBLIC_URL,
+  SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',
+} as const;
 
 let server: BlogServer;
 const summary: string[] = [];
@@ -30,14 +35,22 @@ afterAll(async () => {
 });
 
 /** A GET as the Observatory sends it (it always adds its Origin), graded and printed. */
-async function grade(path: string): Promise<{ status: number; contentType: string; body: string; grade: Grade; report: string }> {
+async function grade(
+  path: string,
+): Promise<{ status: number; contentType: string; body: string; grade: Grade; report: string }> {
   const res = await server.inject({ method: 'GET', url: path, headers: { origin: OBSERVATORY_ORIGIN } });
   const url = PUBLIC_URL + path;
   const result = gradeResponse({ url, status: res.statusCode, headers: res.headers, body: res.body });
   const report = formatGrade(url, result);
   console.log(report);
   summary.push(`  ${String(result.score).padStart(3)} ${result.grade.padEnd(2)}  ${res.statusCode}  ${path}`);
-  return { status: res.statusCode, contentType: String(res.headers['content-type'] ?? ''), body: res.body, grade: result, report };
+  return {
+    status: res.statusCode,
+    contentType: String(res.headers['content-type'] ?? ''),
+    body: res.body,
+    grade: result,
+    report,
+  };
 }
 
 describe('Observatory grades of the blog’s pages', () => {
@@ -62,7 +75,9 @@ describe('Observatory grades of the blog’s pages', () => {
 
     expect(api.status).toBe(200);
     expect(api.contentType).toMatch(/^application\/json\b/);
-    expect(api.grade.results.find((r) => r.test === 'subresource-integrity')?.expectation).toBe('SriNotImplementedResponseNotHtml');
+    expect(api.grade.results.find((r) => r.test === 'subresource-integrity')?.expectation).toBe(
+      'SriNotImplementedResponseNotHtml',
+    );
   });
 
   it('grades a built asset, for information', async () => {

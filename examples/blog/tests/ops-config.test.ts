@@ -33,18 +33,22 @@ function runEntry(cwd: string, env: Record<string, string>, port: number): Child
 
 async function healthStatus(port: number): Promise<number | string> {
   try {
-    const response = await fetch(`http://127.0.0.1:${port}/health`, { headers: { connection: 'close' }, signal: AbortSignal.timeout(1000) });
+    const response = await fetch(`http://127.0.0.1:${port}/health`, {
+      headers: { connection: 'close' },
+      signal: AbortSignal.timeout(1000),
+    });
     await response.body?.cancel();
     return response.status;
   } catch (error) {
-    return ((error as { cause?: { code?: string } }).cause?.code ?? String(error));
+    return (error as { cause?: { code?: string } }).cause?.code ?? String(error);
   }
 }
 
 async function waitForHealth(child: Child, port: number, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while ((await healthStatus(port)) !== 200) {
-    if (child.process.exitCode !== null) throw new Error(`exited ${child.process.exitCode}:\n${child.stdout()}\n${child.stderr()}`);
+    if (child.process.exitCode !== null)
+      throw new Error(`exited ${child.process.exitCode}:\n${child.stdout()}\n${child.stderr()}`);
     if (Date.now() > deadline) throw new Error(`no /health on ${port}:\n${child.stdout()}\n${child.stderr()}`);
     await sleep(50);
   }
@@ -80,7 +84,15 @@ describe('invalid configuration', () => {
     expect(exit).toEqual({ code: 1, signal: null });
     const stderr = child.stderr();
     expect(stderr).toContain('Invalid configuration');
-    for (const name of ['PORT', 'RATE_LIMIT_MAX', 'SESSION_SECRET', 'LOG_LEVEL', 'METRICS_TOKEN', 'PUBLIC_URL', 'REDIS_URL']) {
+    for (const name of [
+      'PORT',
+      'RATE_LIMIT_MAX',
+      'SESSION_SECRET',
+      'LOG_LEVEL',
+      'METRICS_TOKEN',
+      'PUBLIC_URL',
+      'REDIS_URL',
+    ]) {
       expect(stderr, name).toMatch(new RegExp(`^\\s+- ${name}\\b`, 'm'));
     }
     // What was given is echoed, so the operator sees which value is wrong.
@@ -124,7 +136,9 @@ describe('.env in the working directory', () => {
     const dotenvPort = await freePort();
     const envPort = await freePort();
     expect(envPort).not.toBe(dotenvPort);
-    const dir = workdir(`NODE_ENV=production\nPORT=${dotenvPort}\nHOST=127.0.0.1\nSESSION_SECRET=${SECRET}\nPUBLIC_URL=https://example.test\nLOG_LEVEL=warn\n`);
+    const dir = workdir(
+      `NODE_ENV=production\nPORT=${dotenvPort}\nHOST=127.0.0.1\nSESSION_SECRET=${SECRET}\nPUBLIC_URL=https://example.test\nLOG_LEVEL=warn\n`,
+    );
     const child = runEntry(dir, { PORT: String(envPort), LOG_LEVEL: 'info' }, envPort);
     await waitForHealth(child, envPort);
     expect(await refuses(dotenvPort)).toBe(true);

@@ -39,13 +39,21 @@ function send(origin: string, agent: Agent, path: string, timeoutMs = 15_000): P
       settled = true;
       resolve({ id, path, sentAt, endedAt: Date.now(), reused: request.reusedSocket, ...outcome });
     };
-    const request = httpRequest(`${origin}${path}`, { agent, headers: { 'x-test-id': id, accept: path.startsWith('/api/') ? 'application/json' : 'text/html' } }, (response) => {
-      response.resume();
-      response.once('end', () => finish({ status: response.statusCode! }));
-      response.once('error', (error: NodeJS.ErrnoException) => finish({ error: `response ${error.code ?? error.message}` }));
-      response.once('aborted', () => finish({ error: 'response aborted' }));
-    });
-    request.setTimeout(timeoutMs, () => request.destroy(Object.assign(new Error('client timeout'), { code: 'CLIENT_TIMEOUT' })));
+    const request = httpRequest(
+      `${origin}${path}`,
+      { agent, headers: { 'x-test-id': id, accept: path.startsWith('/api/') ? 'application/json' : 'text/html' } },
+      (response) => {
+        response.resume();
+        response.once('end', () => finish({ status: response.statusCode! }));
+        response.once('error', (error: NodeJS.ErrnoException) =>
+          finish({ error: `response ${error.code ?? error.message}` }),
+        );
+        response.once('aborted', () => finish({ error: 'response aborted' }));
+      },
+    );
+    request.setTimeout(timeoutMs, () =>
+      request.destroy(Object.assign(new Error('client timeout'), { code: 'CLIENT_TIMEOUT' })),
+    );
     request.once('error', (error: NodeJS.ErrnoException) => finish({ error: error.code ?? error.message }));
     request.end();
   });
@@ -97,7 +105,9 @@ describe('SIGTERM under steady keep-alive load', () => {
   let inFlightAtSignal: Outcome[] = [];
 
   beforeAll(async () => {
-    child = await startChild({ env: { ...NO_CACHE, SHUTDOWN_TIMEOUT_MS: '10000', OPS_GET_POST_DELAY_MS: '600', OPS_ACCEPTED_FILE: acceptedFile } });
+    child = await startChild({
+      env: { ...NO_CACHE, SHUTDOWN_TIMEOUT_MS: '10000', OPS_GET_POST_DELAY_MS: '600', OPS_ACCEPTED_FILE: acceptedFile },
+    });
     const load = keepAliveLoad(child.origin, 10);
     try {
       await sleep(1500);
@@ -206,7 +216,9 @@ describe('shutdown limits', () => {
   });
 
   it('exits at once with code 1 on a second SIGTERM during the drain', { timeout: 20_000 }, async () => {
-    const child = await startChild({ env: { ...NO_CACHE, SHUTDOWN_TIMEOUT_MS: '10000', OPS_GET_POST_DELAY_MS: '3000' } });
+    const child = await startChild({
+      env: { ...NO_CACHE, SHUTDOWN_TIMEOUT_MS: '10000', OPS_GET_POST_DELAY_MS: '3000' },
+    });
     const agent = new Agent({ keepAlive: false });
     const slow = send(child.origin, agent, '/posts/1');
     await sleep(300);

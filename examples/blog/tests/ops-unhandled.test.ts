@@ -17,7 +17,10 @@ async function waitForLog(child: Child, needle: string, timeoutMs = 5000): Promi
 }
 
 async function get(child: Child, path: string, headers: Record<string, string> = {}) {
-  const response = await fetch(`${child.origin}${path}`, { headers: { connection: 'close', ...headers }, signal: AbortSignal.timeout(3000) });
+  const response = await fetch(`${child.origin}${path}`, {
+    headers: { connection: 'close', ...headers },
+    signal: AbortSignal.timeout(3000),
+  });
   return { status: response.status, body: await response.text() };
 }
 
@@ -30,7 +33,9 @@ async function unhandledCount(child: Child, kind: string): Promise<number | unde
 
 describe('an unhandled promise rejection', () => {
   it('is logged once and counted, and the process keeps serving', { timeout: 20_000 }, async () => {
-    const child = await startChild({ env: { METRICS_TOKEN, OPS_TRIGGER: 'unhandled-rejection', OPS_TRIGGER_DELAY_MS: '200' } });
+    const child = await startChild({
+      env: { METRICS_TOKEN, OPS_TRIGGER: 'unhandled-rejection', OPS_TRIGGER_DELAY_MS: '200' },
+    });
     const lines = await waitForLog(child, 'unhandled promise rejection');
     expect(lines).toHaveLength(1);
     expect(lines[0]!.level).toBe(50);
@@ -67,7 +72,9 @@ describe('an uncaught exception', () => {
   });
 
   it('is logged, counted and survived with UNCAUGHT_EXCEPTION=log', { timeout: 20_000 }, async () => {
-    const child = await startChild({ env: { METRICS_TOKEN, UNCAUGHT_EXCEPTION: 'log', OPS_TRIGGER: 'uncaught-exception', OPS_TRIGGER_DELAY_MS: '200' } });
+    const child = await startChild({
+      env: { METRICS_TOKEN, UNCAUGHT_EXCEPTION: 'log', OPS_TRIGGER: 'uncaught-exception', OPS_TRIGGER_DELAY_MS: '200' },
+    });
     const lines = await waitForLog(child, 'uncaught exception; the process keeps serving');
     expect(lines).toHaveLength(1);
     expect((lines[0]!.err as { message: string }).message).toBe('ops fixture: thrown from a timer');

@@ -71,7 +71,8 @@ async function cacheEvents(server: BlogServer): Promise<Record<string, number>> 
   const response = await server.inject({ url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
   expect(response.statusCode).toBe(200);
   const events: Record<string, number> = {};
-  for (const match of response.body.matchAll(/^\w*page_cache_events_total\{[^}]*event="([^"]+)"[^}]*\}\s+(\S+)$/gm)) events[match[1]!] = Number(match[2]);
+  for (const match of response.body.matchAll(/^\w*page_cache_events_total\{[^}]*event="([^"]+)"[^}]*\}\s+(\S+)$/gm))
+    events[match[1]!] = Number(match[2]);
   return events;
 }
 
@@ -107,14 +108,19 @@ describe('blog pages behind the page cache', () => {
     const full = await server.inject({ url: '/posts/3', headers: { 'accept-encoding': 'br' } });
     expect(full.headers['content-encoding']).toBe('br');
     expect(full.headers.etag).toMatch(/-br"$/);
-    const notModified = await server.inject({ url: '/posts/3', headers: { 'accept-encoding': 'br', 'if-none-match': full.headers.etag as string } });
+    const notModified = await server.inject({
+      url: '/posts/3',
+      headers: { 'accept-encoding': 'br', 'if-none-match': full.headers.etag as string },
+    });
     expect(notModified.statusCode).toBe(304);
     expect(notModified.rawPayload.length).toBe(0);
     expect(notModified.headers.etag).toBe(full.headers.etag);
     expect(notModified.headers['cache-control']).toBe(PAGE_PRESET);
     expect(notModified.headers.vary).toBe(full.headers.vary);
     expect(notModified.headers['content-security-policy']).toBe(full.headers['content-security-policy']);
-    expect(brotliDecompressSync(full.rawPayload).toString('utf8')).toBe((await server.pageCache!.store.get('GET /posts/3'))!.html);
+    expect(brotliDecompressSync(full.rawPayload).toString('utf8')).toBe(
+      (await server.pageCache!.store.get('GET /posts/3'))!.html,
+    );
   });
 
   it('`/subscribe` is `private, no-store` with its own CSRF cookie, and never cached', async () => {
@@ -142,7 +148,11 @@ describe('blog pages behind the page cache', () => {
     const urls = ['/', '/posts/3', '/posts/3/comments', '/posts/4'];
     for (const url of urls) expect((await server.inject(url)).statusCode, url).toBe(200);
     expect((await cache.store.get('GET /'))!.tags).toEqual(['posts']);
-    for (const [url, id] of [['/posts/3', 3], ['/posts/3/comments', 3], ['/posts/4', 4]] as const) {
+    for (const [url, id] of [
+      ['/posts/3', 3],
+      ['/posts/3/comments', 3],
+      ['/posts/4', 4],
+    ] as const) {
       expect([...(await cache.store.get(`GET ${url}`))!.tags].sort(), url).toEqual([`post:${id}`, 'posts'].sort());
     }
 
@@ -176,7 +186,10 @@ describe('the blog client build is precompressed', () => {
   const clientDir = join(blogRoot, 'dist', 'client');
 
   it('the entry script has .br and .gz next to it, served as they are with immutable caching', async () => {
-    const manifest = JSON.parse(readFileSync(join(clientDir, '.vite', 'manifest.json'), 'utf8')) as Record<string, { file: string; isEntry?: boolean }>;
+    const manifest = JSON.parse(readFileSync(join(clientDir, '.vite', 'manifest.json'), 'utf8')) as Record<
+      string,
+      { file: string; isEntry?: boolean }
+    >;
     const entry = Object.values(manifest).find((chunk) => chunk.isEntry)!;
     expect(entry).toBeDefined();
     const path = join(clientDir, entry.file);
@@ -201,7 +214,8 @@ describe('the blog client build is precompressed', () => {
     };
     const js = report.files.filter((f) => f.file.endsWith('.js'));
     expect(js.length).toBeGreaterThan(0);
-    for (const file of report.files) expect(readFileSync(join(clientDir, file.file)).length, file.file).toBe(file.bytes);
+    for (const file of report.files)
+      expect(readFileSync(join(clientDir, file.file)).length, file.file).toBe(file.bytes);
     expect(report.totals.js).toBe(js.reduce((total, f) => total + f.bytes, 0));
     expect(report.jsByOrigin.app).toBeGreaterThan(0);
     expect(report.jsByOrigin.framework).toBeGreaterThan(0);

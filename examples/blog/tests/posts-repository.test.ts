@@ -86,7 +86,9 @@ describe('listPosts', () => {
   it('sanitizes editor-written HTML bodies once, keeping safe markup and text', async () => {
     const post2 = (await createInMemoryPostsRepository().getPost(2))!;
     expect(post2.bodyHtml).toContain('<code>Cache-Control</code>');
-    expect(post2.bodyHtml).toContain('<a href="https://www.rfc-editor.org/rfc/rfc9111" rel="noopener noreferrer nofollow">');
+    expect(post2.bodyHtml).toContain(
+      '<a href="https://www.rfc-editor.org/rfc/rfc9111" rel="noopener noreferrer nofollow">',
+    );
     expect(post2.bodyHtml).not.toMatch(/<script|href="javascript:|onclick|stored XSS/i);
     expect(post2.bodyHtml).toContain('A script element stood before this sentence');
     expect(post2.excerpt).not.toContain('<');
@@ -146,7 +148,10 @@ describe('getPost', () => {
     const summary3 = (await repository.listPosts()).find((p) => p.id === 3);
     const source = seedPosts.find((p) => p.id === 3)!;
 
-    expect(post3).toEqual({ ...summary3, bodyHtml: source.body.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('\n') });
+    expect(post3).toEqual({
+      ...summary3,
+      bodyHtml: source.body.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('\n'),
+    });
     expect(source.body.length).toBeGreaterThanOrEqual(3);
   });
 
@@ -265,9 +270,9 @@ describe('validation', () => {
   });
 
   it('rejects a comment that points at a missing post', () => {
-    expect(() =>
-      createInMemoryPostsRepository({ posts: [post(1, ok)], comments: [comment(7, 99, ok)] }),
-    ).toThrow('comment 7 refers to post 99, which does not exist');
+    expect(() => createInMemoryPostsRepository({ posts: [post(1, ok)], comments: [comment(7, 99, ok)] })).toThrow(
+      'comment 7 refers to post 99, which does not exist',
+    );
   });
 
   it('rejects ids that are not positive integers and dates that are not ISO 8601', () => {
@@ -293,7 +298,9 @@ describe('seed content', () => {
 
     expect((await repository.getPost(7))?.title).toBe(XSS_TITLE);
     expect((await repository.listPosts()).find((p) => p.id === 7)?.title).toBe(XSS_TITLE);
-    const withPayload = seedPosts.filter((p) => p.id !== 7 && p.body.some((paragraph) => paragraph.includes(XSS_PAYLOAD)));
+    const withPayload = seedPosts.filter(
+      (p) => p.id !== 7 && p.body.some((paragraph) => paragraph.includes(XSS_PAYLOAD)),
+    );
     expect(withPayload).toHaveLength(1);
     // Text paragraphs are escaped into HTML, so the payload is shown, not parsed.
     expect((await repository.getPost(withPayload[0]!.id))?.bodyHtml).toContain(escapeHtml(XSS_PAYLOAD));

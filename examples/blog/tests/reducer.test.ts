@@ -82,7 +82,10 @@ class ControlledApi implements BlogApi {
   csrfToken(signal: AbortSignal): Promise<string> {
     return this.request('csrfToken', undefined, signal);
   }
-  subscribe(_input: { name: string; email: string; csrfToken: string }, signal: AbortSignal): Promise<{ name: string }> {
+  subscribe(
+    _input: { name: string; email: string; csrfToken: string },
+    signal: AbortSignal,
+  ): Promise<{ name: string }> {
     return this.request('subscribe', undefined, signal);
   }
 
@@ -125,7 +128,11 @@ describe('the home page', () => {
     expect(api.calls.map((c) => c.method)).toEqual(['listPosts']);
 
     api.call('listPosts').resolve(POSTS);
-    await store.receive({ type: 'postsLoaded', posts: POSTS }, (s) => ({ ...s, posts: POSTS, load: { status: 'ready' } }));
+    await store.receive({ type: 'postsLoaded', posts: POSTS }, (s) => ({
+      ...s,
+      posts: POSTS,
+      load: { status: 'ready' },
+    }));
     await store.finish();
   });
 
@@ -193,7 +200,11 @@ describe('the comments page', () => {
     expect(store.state.load.status).toBe('loading');
 
     api.call('listComments', 2).resolve(comments(2));
-    await store.receive('commentsLoaded', (s) => ({ ...s, commentsByPost: { 2: comments(2) }, load: { status: 'ready' } }));
+    await store.receive('commentsLoaded', (s) => ({
+      ...s,
+      commentsByPost: { 2: comments(2) },
+      load: { status: 'ready' },
+    }));
     await store.finish();
   });
 
@@ -219,12 +230,20 @@ describe('the comments page', () => {
     expect(api.calls.map((c) => c.method)).toEqual(['listComments']);
 
     api.answer(api.call('listComments', 3));
-    await store.receive('commentsLoaded', (s) => ({ ...s, commentsByPost: { 3: comments(3) }, load: { status: 'ready' } }));
+    await store.receive('commentsLoaded', (s) => ({
+      ...s,
+      commentsByPost: { 3: comments(3) },
+      load: { status: 'ready' },
+    }));
     await store.finish();
   });
 
   it('is ready at once, without a request, when both are already loaded', async () => {
-    const { api, store } = setup({ ...initialBlogState(home, ORIGIN), postsById: { 3: post(3) }, commentsByPost: { 3: comments(3) } });
+    const { api, store } = setup({
+      ...initialBlogState(home, ORIGIN),
+      postsById: { 3: post(3) },
+      commentsByPost: { 3: comments(3) },
+    });
 
     await store.send(navigate(commentsPage(3)), (s) => ({ ...s, page: commentsPage(3) }));
     expect(api.calls).toHaveLength(0);
@@ -232,7 +251,11 @@ describe('the comments page', () => {
   });
 
   it('treats an empty comment list as loaded', async () => {
-    const { api, store } = setup({ ...initialBlogState(home, ORIGIN), postsById: { 3: post(3) }, commentsByPost: { 3: [] } });
+    const { api, store } = setup({
+      ...initialBlogState(home, ORIGIN),
+      postsById: { 3: post(3) },
+      commentsByPost: { 3: [] },
+    });
 
     await store.send(navigate(commentsPage(3)), (s) => ({ ...s, page: commentsPage(3) }));
     expect(api.calls).toHaveLength(0);
@@ -256,7 +279,11 @@ describe('quick navigation', () => {
     slow.resolve(post(1));
     await tick();
     fast.resolve(post(2));
-    await store.receive({ type: 'postLoaded', post: post(2) }, (s) => ({ ...s, postsById: { 2: post(2) }, load: { status: 'ready' } }));
+    await store.receive({ type: 'postLoaded', post: post(2) }, (s) => ({
+      ...s,
+      postsById: { 2: post(2) },
+      load: { status: 'ready' },
+    }));
     expect(store.state.postsById).not.toHaveProperty('1');
     await store.finish();
   });
@@ -324,10 +351,13 @@ describe('failures', () => {
 
     await store.send(navigate(home), (s) => ({ ...s, page: home, load: { status: 'loading' } }));
     api.call('listPosts').reject('socket hang up');
-    await store.receive({ type: 'loadFailed', httpStatus: 500, message: 'Something went wrong while loading.' }, (s) => ({
-      ...s,
-      load: { status: 'failed', httpStatus: 500, message: 'Something went wrong while loading.' },
-    }));
+    await store.receive(
+      { type: 'loadFailed', httpStatus: 500, message: 'Something went wrong while loading.' },
+      (s) => ({
+        ...s,
+        load: { status: 'failed', httpStatus: 500, message: 'Something went wrong while loading.' },
+      }),
+    );
     await store.finish();
   });
 
@@ -337,7 +367,10 @@ describe('failures', () => {
     await store.send(navigate(commentsPage(9)), (s) => ({ ...s, page: commentsPage(9), load: { status: 'loading' } }));
     const comments9 = api.call('listComments', 9);
     api.call('getPost', 9).reject(new ApiError(404, 'Post 9 does not exist'));
-    await store.receive('loadFailed', (s) => ({ ...s, load: { status: 'failed', httpStatus: 404, message: 'This post does not exist.' } }));
+    await store.receive('loadFailed', (s) => ({
+      ...s,
+      load: { status: 'failed', httpStatus: 404, message: 'This post does not exist.' },
+    }));
     expect(comments9.signal.aborted).toBe(true);
 
     comments9.reject(new ApiError(404, 'Post 9 does not exist'));
@@ -358,7 +391,11 @@ describe('failures', () => {
     await store.send({ type: 'retry' }, (s) => ({ ...s, load: { status: 'loading' } }));
     expect(api.calls).toHaveLength(2);
     api.answer(api.calls[1]!);
-    await store.receive({ type: 'postLoaded', post: post(2) }, (s) => ({ ...s, postsById: { 2: post(2) }, load: { status: 'ready' } }));
+    await store.receive({ type: 'postLoaded', post: post(2) }, (s) => ({
+      ...s,
+      postsById: { 2: post(2) },
+      load: { status: 'ready' },
+    }));
     await store.finish();
   });
 
@@ -369,12 +406,19 @@ describe('failures', () => {
     api.call('getPost', 2).resolve(post(2));
     await store.receive('postLoaded', (s) => ({ ...s, postsById: { 2: post(2) } }));
     api.call('listComments', 2).reject(new ApiError(500, 'The server answered 500.'));
-    await store.receive('loadFailed', (s) => ({ ...s, load: { status: 'failed', httpStatus: 500, message: 'The server answered 500.' } }));
+    await store.receive('loadFailed', (s) => ({
+      ...s,
+      load: { status: 'failed', httpStatus: 500, message: 'The server answered 500.' },
+    }));
 
     await store.send({ type: 'retry' }, (s) => ({ ...s, load: { status: 'loading' } }));
     expect(api.calls.slice(2).map((c) => `${c.method}(${c.arg})`)).toEqual(['listComments(2)']);
     api.answer(api.calls[2]!);
-    await store.receive('commentsLoaded', (s) => ({ ...s, commentsByPost: { 2: comments(2) }, load: { status: 'ready' } }));
+    await store.receive('commentsLoaded', (s) => ({
+      ...s,
+      commentsByPost: { 2: comments(2) },
+      load: { status: 'ready' },
+    }));
     await store.finish();
   });
 
@@ -383,7 +427,10 @@ describe('failures', () => {
 
     await store.send(navigate(postPage(9)), (s) => ({ ...s, page: postPage(9), load: { status: 'loading' } }));
     api.call('getPost', 9).reject(new ApiError(404, 'gone'));
-    await store.receive('loadFailed', (s) => ({ ...s, load: { status: 'failed', httpStatus: 404, message: 'This post does not exist.' } }));
+    await store.receive('loadFailed', (s) => ({
+      ...s,
+      load: { status: 'failed', httpStatus: 404, message: 'This post does not exist.' },
+    }));
 
     await store.send(navigate(home), (s) => ({ ...s, page: home, load: { status: 'ready' } }));
     await store.finish();
@@ -457,26 +504,29 @@ function blogStore(api: BlogApi, errors: unknown[]) {
 describe('properties', () => {
   it('after any navigation sequence the store settles ready, with the final page’s data', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.record({ page: pageArb, wait: fc.boolean() }), { minLength: 1, maxLength: 25 }), async (steps) => {
-        const { api } = instantApi();
-        const errors: unknown[] = [];
-        const store = blogStore(api, errors);
-        try {
-          for (const { page, wait } of steps) {
-            store.dispatch(navigate(page));
-            if (wait) await store.settled();
-          }
-          await store.settled();
-          const last = steps.at(-1)!.page;
+      fc.asyncProperty(
+        fc.array(fc.record({ page: pageArb, wait: fc.boolean() }), { minLength: 1, maxLength: 25 }),
+        async (steps) => {
+          const { api } = instantApi();
+          const errors: unknown[] = [];
+          const store = blogStore(api, errors);
+          try {
+            for (const { page, wait } of steps) {
+              store.dispatch(navigate(page));
+              if (wait) await store.settled();
+            }
+            await store.settled();
+            const last = steps.at(-1)!.page;
 
-          expect(errors).toEqual([]);
-          expect(store.state.page).toEqual(last);
-          expect(store.state.load).toEqual({ status: 'ready' });
-          expect(hasEverythingFor(store.state, last)).toBe(true);
-        } finally {
-          store.destroy();
-        }
-      }),
+            expect(errors).toEqual([]);
+            expect(store.state.page).toEqual(last);
+            expect(store.state.load).toEqual({ status: 'ready' });
+            expect(hasEverythingFor(store.state, last)).toBe(true);
+          } finally {
+            store.destroy();
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -572,7 +622,11 @@ describe('properties', () => {
             expect(errors).toEqual([]);
             const needsMissing = (last!.route === 'post' || last!.route === 'comments') && last!.params.id === missing;
             if (needsMissing) {
-              expect(store.state.load).toEqual({ status: 'failed', httpStatus: 404, message: 'This post does not exist.' });
+              expect(store.state.load).toEqual({
+                status: 'failed',
+                httpStatus: 404,
+                message: 'This post does not exist.',
+              });
             } else {
               expect(store.state.load).toEqual({ status: 'ready' });
               expect(hasEverythingFor(store.state, last!)).toBe(true);

@@ -30,7 +30,13 @@ describe('the core is browser-safe', () => {
 
   it('would catch a Node import: a module importing node:fs fails the browser bundle', async () => {
     await expect(
-      build({ stdin: { contents: "import { readFileSync } from 'node:fs'; console.log(readFileSync);" }, bundle: true, write: false, platform: 'browser', logLevel: 'silent' }),
+      build({
+        stdin: { contents: "import { readFileSync } from 'node:fs'; console.log(readFileSync);" },
+        bundle: true,
+        write: false,
+        platform: 'browser',
+        logLevel: 'silent',
+      }),
     ).rejects.toThrow(/node:fs/);
   });
 });

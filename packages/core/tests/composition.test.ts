@@ -15,7 +15,8 @@ describe('scope', () => {
   type AppAction = { type: 'counter'; action: CounterAction } | { type: 'click' };
   const app = combine<App, AppAction, unknown>(
     scope({ state: 'counter', action: 'counter', reducer: counter }),
-    (state, action) => (action.type === 'click' ? [{ ...state, clicks: state.clicks + 1 }, Effect.none()] : [state, Effect.none()]),
+    (state, action) =>
+      action.type === 'click' ? [{ ...state, clicks: state.clicks + 1 }, Effect.none()] : [state, Effect.none()],
   );
 
   it('routes child actions to the child slice and lifts its effects back to parent actions', async () => {
@@ -29,7 +30,11 @@ describe('scope', () => {
 
   it('keeps the parent state identity when the child did not change', () => {
     const initial: App = { counter: { count: 0 }, clicks: 0 };
-    const [next] = scope<App, AppAction, Counter, CounterAction, unknown>({ state: 'counter', action: 'counter', reducer: (s) => [s, Effect.none()] })(initial, { type: 'counter', action: { type: 'increment' } }, undefined);
+    const [next] = scope<App, AppAction, Counter, CounterAction, unknown>({
+      state: 'counter',
+      action: 'counter',
+      reducer: (s) => [s, Effect.none()],
+    })(initial, { type: 'counter', action: { type: 'increment' } }, undefined);
     expect(next).toBe(initial);
   });
 
@@ -41,7 +46,9 @@ describe('scope', () => {
       action: { embed: (inner) => ({ kind: 'child', inner }), extract: (pa) => pa.inner },
       reducer: counter,
     });
-    expect(reducer({ nested: { c: { count: 1 } } }, { kind: 'child', inner: { type: 'increment' } }, undefined)[0]).toEqual({ nested: { c: { count: 2 } } });
+    expect(
+      reducer({ nested: { c: { count: 1 } } }, { kind: 'child', inner: { type: 'increment' } }, undefined)[0],
+    ).toEqual({ nested: { c: { count: 2 } } });
   });
 });
 
@@ -79,13 +86,21 @@ describe('forEach', () => {
 
   it('updates the element with that id and routes its effects back to the same element', async () => {
     const store = createStore<S, A>({
-      initialState: { todos: [{ id: 1, done: false, saved: false }, { id: 2, done: false, saved: false }] },
+      initialState: {
+        todos: [
+          { id: 1, done: false, saved: false },
+          { id: 2, done: false, saved: false },
+        ],
+      },
       reducer,
     });
     store.dispatch({ type: 'todo', id: 2, action: { type: 'toggle' } });
     store.dispatch({ type: 'todo', id: 2, action: { type: 'save' } });
     await store.settled();
-    expect(store.state.todos).toEqual([{ id: 1, done: false, saved: false }, { id: 2, done: true, saved: true }]);
+    expect(store.state.todos).toEqual([
+      { id: 1, done: false, saved: false },
+      { id: 2, done: true, saved: true },
+    ]);
   });
 
   it('ignores actions for a missing element with a development warning', () => {
@@ -102,7 +117,9 @@ describe('ifLet', () => {
   const reducer = ifLet<S, A, Counter, CounterAction, unknown>({ state: 'detail', action: 'detail', reducer: counter });
 
   it('runs the child while its state is present', () => {
-    expect(reducer({ detail: { count: 1 } }, { type: 'detail', action: { type: 'increment' } }, undefined)[0]).toEqual({ detail: { count: 2 } });
+    expect(reducer({ detail: { count: 1 } }, { type: 'detail', action: { type: 'increment' } }, undefined)[0]).toEqual({
+      detail: { count: 2 },
+    });
   });
 
   it('ignores actions while the child is absent, with a development warning', () => {
@@ -117,7 +134,10 @@ describe('ifLet', () => {
   it('drops the response of an effect whose child was dismissed meanwhile', async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {});
     type PA = A | { type: 'close' };
-    const app = combine<S, PA, unknown>(reducer as Reducer<S, PA, unknown>, (state, action) => [action.type === 'close' ? { detail: null } : state, Effect.none()]);
+    const app = combine<S, PA, unknown>(reducer as Reducer<S, PA, unknown>, (state, action) => [
+      action.type === 'close' ? { detail: null } : state,
+      Effect.none(),
+    ]);
     const store = createStore<S, PA>({ initialState: { detail: { count: 0 } }, reducer: app });
     store.dispatch({ type: 'detail', action: { type: 'incrementLater' } });
     store.dispatch({ type: 'close' });

@@ -36,7 +36,9 @@ describe('timed effects match their reference semantics for arbitrary schedules'
           start(Effect.afterDelay(ms, fire(label)));
         });
         clock.advance(ms + 1);
-        const expected = times.map((t, label) => ({ label, at: t + ms })).sort((a, b) => a.at - b.at || a.label - b.label);
+        const expected = times
+          .map((t, label) => ({ label, at: t + ms }))
+          .sort((a, b) => a.at - b.at || a.label - b.label);
         expect(fired).toEqual(expected);
       }),
     );
@@ -107,7 +109,11 @@ describe('cancellation is absolute', () => {
       fc.asyncProperty(
         fc.array(
           fc.oneof(
-            fc.record({ op: fc.constant('start' as const), id: fc.integer({ min: 0, max: 2 }), delay: fc.integer({ min: 0, max: 3 }) }),
+            fc.record({
+              op: fc.constant('start' as const),
+              id: fc.integer({ min: 0, max: 2 }),
+              delay: fc.integer({ min: 0, max: 3 }),
+            }),
             fc.record({ op: fc.constant('cancel' as const), id: fc.integer({ min: 0, max: 2 }) }),
             fc.record({ op: fc.constant('tick' as const) }),
           ),
@@ -125,7 +131,8 @@ describe('cancellation is absolute', () => {
             reducer: (state, action) => {
               if (action.type === 'run') return [state, action.effect];
               dispatched++;
-              if (generation[action.id] !== action.gen) violations.push(`id ${action.id} gen ${action.gen} fired in gen ${generation[action.id]}`);
+              if (generation[action.id] !== action.gen)
+                violations.push(`id ${action.id} gen ${action.gen} fired in gen ${generation[action.id]}`);
               return [state, Effect.none()];
             },
           });
@@ -135,10 +142,13 @@ describe('cancellation is absolute', () => {
               const { id, delay } = op;
               store.dispatch({
                 type: 'run',
-                effect: Effect.cancellable(id, Effect.run(async (dispatch) => {
-                  for (let i = 0; i < delay; i++) await Promise.resolve();
-                  dispatch({ type: 'fired', id, gen });
-                })),
+                effect: Effect.cancellable(
+                  id,
+                  Effect.run(async (dispatch) => {
+                    for (let i = 0; i < delay; i++) await Promise.resolve();
+                    dispatch({ type: 'fired', id, gen });
+                  }),
+                ),
               });
             } else if (op.op === 'cancel') {
               generation[op.id]!++;
@@ -172,7 +182,17 @@ describe('settled()', () => {
         let completed = 0;
         start(Effect.subscription('live', () => () => {}));
         for (const _ of delays) {
-          start(Effect.run(() => new Promise<void>((resolve) => resolvers.push(() => { completed++; resolve(); }))));
+          start(
+            Effect.run(
+              () =>
+                new Promise<void>((resolve) =>
+                  resolvers.push(() => {
+                    completed++;
+                    resolve();
+                  }),
+                ),
+            ),
+          );
         }
         let settledAt: number | undefined;
         const done = store.settled().then(() => (settledAt = completed));

@@ -44,12 +44,17 @@ describe('Effect.run and fireAndForget', () => {
   it('reports a throwing effect through onEffectError and keeps the store working', async () => {
     const { store, start, onEffectError } = setup();
     start(Effect.run(async () => Promise.reject(new Error('network down'))));
-    start(Effect.run(() => {
-      throw new Error('sync failure');
-    }));
+    start(
+      Effect.run(() => {
+        throw new Error('sync failure');
+      }),
+    );
     await store.settled();
     expect(onEffectError).toHaveBeenCalledTimes(2);
-    expect(onEffectError.mock.calls.map(([e]) => (e as Error).message).sort()).toEqual(['network down', 'sync failure']);
+    expect(onEffectError.mock.calls.map(([e]) => (e as Error).message).sort()).toEqual([
+      'network down',
+      'sync failure',
+    ]);
     start(Effect.run(async (dispatch) => dispatch(got('still works'))));
     await store.settled();
     expect(store.state.got).toEqual(['still works']);
@@ -58,17 +63,25 @@ describe('Effect.run and fireAndForget', () => {
   it('runs fire-and-forget work and waits for it in settled()', async () => {
     const { store, start } = setup();
     const done = vi.fn();
-    start(Effect.fireAndForget(async () => {
-      await Promise.resolve();
-      done();
-    }));
+    start(
+      Effect.fireAndForget(async () => {
+        await Promise.resolve();
+        done();
+      }),
+    );
     await store.settled();
     expect(done).toHaveBeenCalledOnce();
   });
 
   it('batch runs every effect', async () => {
     const { store, start } = setup();
-    start(Effect.batch(Effect.run(async (d) => d(got('1'))), Effect.none(), Effect.run(async (d) => d(got('2')))));
+    start(
+      Effect.batch(
+        Effect.run(async (d) => d(got('1'))),
+        Effect.none(),
+        Effect.run(async (d) => d(got('2'))),
+      ),
+    );
     await store.settled();
     expect([...store.state.got].sort()).toEqual(['1', '2']);
   });
@@ -79,12 +92,22 @@ describe('cancellation', () => {
     const { store, start } = setup();
     const first = deferred();
     const signals: AbortSignal[] = [];
-    start(Effect.cancellable('load', Effect.run(async (dispatch, { signal }) => {
-      signals.push(signal);
-      await first.promise;
-      dispatch(got('stale'));
-    })));
-    start(Effect.cancellable('load', Effect.run(async (dispatch) => dispatch(got('fresh')))));
+    start(
+      Effect.cancellable(
+        'load',
+        Effect.run(async (dispatch, { signal }) => {
+          signals.push(signal);
+          await first.promise;
+          dispatch(got('stale'));
+        }),
+      ),
+    );
+    start(
+      Effect.cancellable(
+        'load',
+        Effect.run(async (dispatch) => dispatch(got('fresh'))),
+      ),
+    );
     expect(signals[0]!.aborted).toBe(true);
     first.resolve();
     await store.settled();
@@ -96,10 +119,15 @@ describe('cancellation', () => {
     const { store, start } = setup();
     const never = new Promise<void>(() => {});
     let signal: AbortSignal | undefined;
-    start(Effect.cancellable('slow', Effect.run(async (_d, context) => {
-      signal = context.signal;
-      await never;
-    })));
+    start(
+      Effect.cancellable(
+        'slow',
+        Effect.run(async (_d, context) => {
+          signal = context.signal;
+          await never;
+        }),
+      ),
+    );
     start(Effect.cancel('slow'));
     expect(signal!.aborted).toBe(true);
     await expect(store.settled({ timeoutMs: 50 })).resolves.toBeUndefined();
@@ -108,10 +136,15 @@ describe('cancellation', () => {
   it('a cancelled effect cannot change state even if it dispatches synchronously after abort', async () => {
     const { store, start } = setup();
     let capturedDispatch: ((a: Action) => void) | undefined;
-    start(Effect.cancellable('x', Effect.run((dispatch) => {
-      capturedDispatch = dispatch;
-      return new Promise(() => {});
-    })));
+    start(
+      Effect.cancellable(
+        'x',
+        Effect.run((dispatch) => {
+          capturedDispatch = dispatch;
+          return new Promise(() => {});
+        }),
+      ),
+    );
     start(Effect.cancel('x'));
     capturedDispatch!(got('after cancel'));
     expect(store.state.got).toEqual([]);
@@ -120,10 +153,18 @@ describe('cancellation', () => {
   it('cancelling an outer id cancels nested work', async () => {
     const { store, start } = setup();
     let signal: AbortSignal | undefined;
-    start(Effect.cancellable('outer', Effect.cancellable('inner', Effect.run((_d, c) => {
-      signal = c.signal;
-      return new Promise(() => {});
-    }))));
+    start(
+      Effect.cancellable(
+        'outer',
+        Effect.cancellable(
+          'inner',
+          Effect.run((_d, c) => {
+            signal = c.signal;
+            return new Promise(() => {});
+          }),
+        ),
+      ),
+    );
     start(Effect.cancel('outer'));
     expect(signal!.aborted).toBe(true);
     await store.settled({ timeoutMs: 50 });
@@ -133,10 +174,12 @@ describe('cancellation', () => {
     const { store, start } = setup();
     const cleanup = vi.fn();
     let signal: AbortSignal | undefined;
-    start(Effect.run((_d, c) => {
-      signal = c.signal;
-      return new Promise(() => {});
-    }));
+    start(
+      Effect.run((_d, c) => {
+        signal = c.signal;
+        return new Promise(() => {});
+      }),
+    );
     start(Effect.subscription('ticks', () => cleanup));
     store.destroy();
     expect(signal!.aborted).toBe(true);
@@ -145,9 +188,14 @@ describe('cancellation', () => {
 
   it('does not report errors from work that failed because it was cancelled', async () => {
     const { store, start, onEffectError } = setup();
-    start(Effect.cancellable('f', Effect.run(async (_d, { signal }) => {
-      await new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
-    })));
+    start(
+      Effect.cancellable(
+        'f',
+        Effect.run(async (_d, { signal }) => {
+          await new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+        }),
+      ),
+    );
     start(Effect.cancel('f'));
     await store.settled();
     await new Promise((r) => setTimeout(r, 0));
@@ -158,7 +206,12 @@ describe('cancellation', () => {
 describe('timed effects on the mock clock', () => {
   it('afterDelay runs after exactly ms', () => {
     const { clock, store, start } = setup();
-    start(Effect.afterDelay(100, Effect.run((d) => d(got('later')))));
+    start(
+      Effect.afterDelay(
+        100,
+        Effect.run((d) => d(got('later'))),
+      ),
+    );
     clock.advance(99);
     expect(store.state.got).toEqual([]);
     clock.advance(1);
@@ -167,9 +220,21 @@ describe('timed effects on the mock clock', () => {
 
   it('debounced runs only the last call, ms after it', () => {
     const { clock, store, start } = setup();
-    start(Effect.debounced('q', 300, Effect.run((d) => d(got('a')))));
+    start(
+      Effect.debounced(
+        'q',
+        300,
+        Effect.run((d) => d(got('a'))),
+      ),
+    );
     clock.advance(200);
-    start(Effect.debounced('q', 300, Effect.run((d) => d(got('b')))));
+    start(
+      Effect.debounced(
+        'q',
+        300,
+        Effect.run((d) => d(got('b'))),
+      ),
+    );
     clock.advance(299);
     expect(store.state.got).toEqual([]);
     clock.advance(1);
@@ -178,22 +243,64 @@ describe('timed effects on the mock clock', () => {
 
   it('throttled runs the first call at once and the latest one at the end of the window', () => {
     const { clock, store, start } = setup();
-    start(Effect.throttled('t', 100, Effect.run((d) => d(got('1')))));
-    start(Effect.throttled('t', 100, Effect.run((d) => d(got('2')))));
-    start(Effect.throttled('t', 100, Effect.run((d) => d(got('3')))));
+    start(
+      Effect.throttled(
+        't',
+        100,
+        Effect.run((d) => d(got('1'))),
+      ),
+    );
+    start(
+      Effect.throttled(
+        't',
+        100,
+        Effect.run((d) => d(got('2'))),
+      ),
+    );
+    start(
+      Effect.throttled(
+        't',
+        100,
+        Effect.run((d) => d(got('3'))),
+      ),
+    );
     expect(store.state.got).toEqual(['1']);
     clock.advance(100);
     expect(store.state.got).toEqual(['1', '3']);
     clock.advance(100);
-    start(Effect.throttled('t', 100, Effect.run((d) => d(got('4')))));
+    start(
+      Effect.throttled(
+        't',
+        100,
+        Effect.run((d) => d(got('4'))),
+      ),
+    );
     expect(store.state.got).toEqual(['1', '3', '4']);
   });
 
   it('Effect.cancel clears a pending debounce and a pending throttle trailing call', async () => {
     const { clock, store, start } = setup();
-    start(Effect.debounced('d', 50, Effect.run((d) => d(got('debounced')))));
-    start(Effect.throttled('t', 50, Effect.run((d) => d(got('lead')))));
-    start(Effect.throttled('t', 50, Effect.run((d) => d(got('trail')))));
+    start(
+      Effect.debounced(
+        'd',
+        50,
+        Effect.run((d) => d(got('debounced'))),
+      ),
+    );
+    start(
+      Effect.throttled(
+        't',
+        50,
+        Effect.run((d) => d(got('lead'))),
+      ),
+    );
+    start(
+      Effect.throttled(
+        't',
+        50,
+        Effect.run((d) => d(got('trail'))),
+      ),
+    );
     start(Effect.batch(Effect.cancel('d'), Effect.cancel('t')));
     clock.advance(1000);
     expect(store.state.got).toEqual(['lead']);
@@ -212,10 +319,12 @@ describe('subscriptions', () => {
     const emitters: ((v: string) => void)[] = [];
     const cleanups = [vi.fn(), vi.fn()];
     for (const cleanup of cleanups) {
-      start(Effect.subscription('feed', (dispatch) => {
-        emitters.push((v) => dispatch(got(v)));
-        return cleanup;
-      }));
+      start(
+        Effect.subscription('feed', (dispatch) => {
+          emitters.push((v) => dispatch(got(v)));
+          return cleanup;
+        }),
+      );
     }
     expect(cleanups[0]).toHaveBeenCalledOnce();
     emitters[0]!('old');
@@ -251,7 +360,12 @@ describe('settled()', () => {
       initialState: { step: 0 },
       reducer: (state) => [
         { step: state.step + 1 },
-        state.step < 3 ? Effect.run<A>(async (d) => { await new Promise((r) => setTimeout(r, 5)); d({ type: 'next' }); }) : Effect.none(),
+        state.step < 3
+          ? Effect.run<A>(async (d) => {
+              await new Promise((r) => setTimeout(r, 5));
+              d({ type: 'next' });
+            })
+          : Effect.none(),
       ],
     });
     store.dispatch({ type: 'next' });
@@ -262,7 +376,9 @@ describe('settled()', () => {
   it('rejects with a clear error when effects outlive the deadline', async () => {
     const { store, start } = setup();
     start(Effect.run(() => new Promise(() => {})));
-    await expect(store.settled({ timeoutMs: 20 })).rejects.toThrow(/did not settle within 20 ms: 1 effect is still in flight/);
+    await expect(store.settled({ timeoutMs: 20 })).rejects.toThrow(
+      /did not settle within 20 ms: 1 effect is still in flight/,
+    );
     store.destroy();
     await expect(store.settled({ timeoutMs: 20 })).resolves.toBeUndefined();
   });

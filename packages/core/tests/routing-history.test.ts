@@ -161,7 +161,10 @@ describe('syncHistory', () => {
     fake.win.history.pushState({}, '', '/elsewhere');
     fake.back();
     expect(seen).toEqual([
-      [{ ok: false, reason: 'bad-param', route: 'post', errors: [{ path: 'params.id', message: 'must be ≥ 1' }] }, '/posts/0?x=1'],
+      [
+        { ok: false, reason: 'bad-param', route: 'post', errors: [{ path: 'params.id', message: 'must be ≥ 1' }] },
+        '/posts/0?x=1',
+      ],
     ]);
   });
 
@@ -249,16 +252,21 @@ describe('syncHistory', () => {
       },
       dispatch: () => {},
     };
-    expect(() =>
-      syncHistory({ router, store, window: fake.win, select: () => '/', onUrlChange: () => ({}) }),
-    ).toThrow('no');
+    expect(() => syncHistory({ router, store, window: fake.win, select: () => '/', onUrlChange: () => ({}) })).toThrow(
+      'no',
+    );
     expect(fake.listeners.size).toBe(0);
   });
 
   it('needs a window outside the browser', () => {
     const store = fakeStore({ destination: home }, reduce);
     expect(() =>
-      syncHistory({ router, store, select: () => '/', onUrlChange: (result): Action => ({ type: 'urlChanged', result }) }),
+      syncHistory({
+        router,
+        store,
+        select: () => '/',
+        onUrlChange: (result): Action => ({ type: 'urlChanged', result }),
+      }),
     ).toThrow(/no window/);
   });
 

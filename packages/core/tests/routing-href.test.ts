@@ -35,7 +35,9 @@ describe('router.href', () => {
 
   it('leaves out undefined optional values and values equal to the default', () => {
     expect(router.href({ route: 'home', query: { page: undefined } })).toBe('/');
-    expect(router.href({ route: 'search', params: { scope: 'a' }, query: { q: 'x', sort: 'new' } })).toBe('/search/a?q=x');
+    expect(router.href({ route: 'search', params: { scope: 'a' }, query: { q: 'x', sort: 'new' } })).toBe(
+      '/search/a?q=x',
+    );
   });
 
   it('percent-encodes path segments and form-encodes query values', () => {
@@ -52,7 +54,9 @@ describe('router.href', () => {
   });
 
   it('throws when a param does not satisfy its decoder', () => {
-    expect(() => router.href({ route: 'post', params: { id: 0 } })).toThrow('router.href("post"): params.id must be ≥ 1');
+    expect(() => router.href({ route: 'post', params: { id: 0 } })).toThrow(
+      'router.href("post"): params.id must be ≥ 1',
+    );
     expect(() => router.href({ route: 'post', params: { id: 2_000_000 } })).toThrow(/params\.id must be ≤ 1000000/);
     expect(() => router.href({ route: 'post', params: { id: 1.5 } })).toThrow(/params\.id must be an integer/);
     expect(() => router.href({ route: 'post', params: { id: Number.NaN } })).toThrow(/params\.id/);
@@ -69,13 +73,19 @@ describe('router.href', () => {
 
   it('refuses path values that a browser would drop or resolve away', () => {
     for (const scope of ['.', '..']) {
-      expect(() => router.href({ route: 'search', params: { scope }, query: { q: 'x' } })).toThrow(/must not be "\." or "\.\."/);
+      expect(() => router.href({ route: 'search', params: { scope }, query: { q: 'x' } })).toThrow(
+        /must not be "\." or "\.\."/,
+      );
     }
   });
 
   it('refuses strings that cannot be put in a URL', () => {
-    expect(() => router.href({ route: 'search', params: { scope: '\uD800' }, query: { q: 'x' } })).toThrow(/well-formed/);
-    expect(() => router.href({ route: 'search', params: { scope: 'a' }, query: { q: 'x\uDFFF' } })).toThrow(/well-formed/);
+    expect(() => router.href({ route: 'search', params: { scope: '\uD800' }, query: { q: 'x' } })).toThrow(
+      /well-formed/,
+    );
+    expect(() => router.href({ route: 'search', params: { scope: 'a' }, query: { q: 'x\uDFFF' } })).toThrow(
+      /well-formed/,
+    );
   });
 
   it('writes -0 as 0 rather than refusing it, since arithmetic produces it easily', () => {
@@ -154,6 +164,8 @@ describe('createRouter and route definitions', () => {
   });
 
   it('refuses table entries that are not routes', () => {
-    expect(() => createRouter({ bad: {} as ReturnType<typeof route<'/'>> })).toThrow(/"bad" is not a route\(\) definition/);
+    expect(() => createRouter({ bad: {} as ReturnType<typeof route<'/'>> })).toThrow(
+      /"bad" is not a route\(\) definition/,
+    );
   });
 });

@@ -59,7 +59,9 @@ describe('isPlainLeftClick', () => {
     const span = element('span', {}, newTab);
     const documentLike = {};
     expect(isPlainLeftClick(click({ currentTarget: documentLike, target: span }))).toBe(false);
-    expect(isPlainLeftClick(click({ currentTarget: documentLike, target: element('span', {}, element('a')) }))).toBe(true);
+    expect(isPlainLeftClick(click({ currentTarget: documentLike, target: element('span', {}, element('a')) }))).toBe(
+      true,
+    );
   });
 
   it('accepts a bare attribute holder as the link', () => {

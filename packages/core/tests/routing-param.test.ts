@@ -125,20 +125,34 @@ describe('param.custom and plain decoder objects', () => {
     expect(isoDate.optional).toBe(true);
     const r = createRouter({ day: route('/day', { query: { on: isoDate } }) });
     expect(r.parse('/day?on=2024-01-02')).toMatchObject({ ok: true, destination: { query: { on: '2024-01-02' } } });
-    expect(r.parse('/day?on=yesterday')).toMatchObject({ ok: false, errors: [{ path: 'query.on', message: 'must be a date' }] });
+    expect(r.parse('/day?on=yesterday')).toMatchObject({
+      ok: false,
+      errors: [{ path: 'query.on', message: 'must be a date' }],
+    });
   });
 
   it('refuses objects that are not decoders', () => {
     expect(() => param.custom({} as unknown as ParamDecoder<string>)).toThrow(/decode and encode/);
-    expect(() =>
-      route('/x/:id', { params: { id: { decode: 1 } as unknown as ParamDecoder<string> } }),
-    ).toThrow(/decode and encode/);
+    expect(() => route('/x/:id', { params: { id: { decode: 1 } as unknown as ParamDecoder<string> } })).toThrow(
+      /decode and encode/,
+    );
   });
 
   it('turns a throwing or misbehaving user decoder into bad-param, so parse still never throws', () => {
     const r = createRouter({
-      a: route('/a/:x', { params: { x: { decode: (): DecodeResult<string> => { throw new Error('boom'); }, encode: (v: string) => v } } }),
-      b: route('/b/:x', { params: { x: { decode: () => undefined as unknown as DecodeResult<string>, encode: (v: string) => v } } }),
+      a: route('/a/:x', {
+        params: {
+          x: {
+            decode: (): DecodeResult<string> => {
+              throw new Error('boom');
+            },
+            encode: (v: string) => v,
+          },
+        },
+      }),
+      b: route('/b/:x', {
+        params: { x: { decode: () => undefined as unknown as DecodeResult<string>, encode: (v: string) => v } },
+      }),
     });
     expect(r.parse('/a/1')).toEqual({
       ok: false,

@@ -45,7 +45,10 @@ describe('router.parse: the examples', () => {
   });
 
   it('decodes a present optional query key', () => {
-    expect(router.parse('/?page=7')).toEqual({ ok: true, destination: { route: 'home', params: {}, query: { page: 7 } } });
+    expect(router.parse('/?page=7')).toEqual({
+      ok: true,
+      destination: { route: 'home', params: {}, query: { page: 7 } },
+    });
   });
 
   it('matches enum values and rejects others', () => {
@@ -80,7 +83,10 @@ describe('router.parse: bad inputs', () => {
 
   it('rejects integers beyond the safe range even without explicit bounds', () => {
     const r = createRouter({ n: route('/n/:n', { params: { n: param.int() } }) });
-    expect(r.parse('/n/9007199254740991')).toMatchObject({ ok: true, destination: { params: { n: 9007199254740991 } } });
+    expect(r.parse('/n/9007199254740991')).toMatchObject({
+      ok: true,
+      destination: { params: { n: 9007199254740991 } },
+    });
     expect(r.parse('/n/9007199254740992')).toEqual(badParam('n', 'params.n', 'must be ≤ 9007199254740991'));
     expect(r.parse('/n/-9007199254740992')).toEqual(badParam('n', 'params.n', 'must be ≥ -9007199254740991'));
   });
@@ -146,7 +152,10 @@ describe('router.parse: URL forms', () => {
 
   it('accepts URL objects and absolute URL strings, using only pathname and search', () => {
     expect(router.parse(new URL('https://example.com/posts/3?x=1#h'))).toEqual(post3);
-    expect(router.parse('https://example.com/?page=4')).toMatchObject({ ok: true, destination: { query: { page: 4 } } });
+    expect(router.parse('https://example.com/?page=4')).toMatchObject({
+      ok: true,
+      destination: { query: { page: 4 } },
+    });
     expect(router.parse('http://[bad')).toMatchObject({ ok: false, reason: 'not-found' });
     expect(router.parse('javascript:alert(1)')).toMatchObject({ ok: false, reason: 'not-found' });
   });
@@ -160,7 +169,10 @@ describe('router.parse: URL forms', () => {
   });
 
   it('uses the first of repeated query keys and ignores unknown ones', () => {
-    expect(router.parse('/?page=2&page=3&utm=x&page=abc')).toMatchObject({ ok: true, destination: { query: { page: 2 } } });
+    expect(router.parse('/?page=2&page=3&utm=x&page=abc')).toMatchObject({
+      ok: true,
+      destination: { query: { page: 2 } },
+    });
   });
 
   it('never lets query keys reach Object.prototype', () => {

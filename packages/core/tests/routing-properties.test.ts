@@ -20,14 +20,63 @@ const router = createRouter({
 type Destination = DestinationOf<typeof router>;
 
 // Characters that URL syntax gives a meaning to, plus unicode from several planes.
-const tricky = ['%', '?', '#', '&', '=', '+', ' ', '/', '\\', ';', ':', '@', "'", '"', '<', '.', '\n', '\u0000', '😀', 'é', '日', '\u0301', '\u200B', '%25', '%2F', '%E0%A4%A'];
+const tricky = [
+  '%',
+  '?',
+  '#',
+  '&',
+  '=',
+  '+',
+  ' ',
+  '/',
+  '\\',
+  ';',
+  ':',
+  '@',
+  "'",
+  '"',
+  '<',
+  '.',
+  '\n',
+  '\u0000',
+  '😀',
+  'é',
+  '日',
+  '\u0301',
+  '\u200B',
+  '%25',
+  '%2F',
+  '%E0%A4%A',
+];
 const trickyString = (maxLength: number) =>
   fc.oneof(
     fc.string({ unit: 'binary', minLength: 1, maxLength }),
     fc.string({ unit: 'grapheme', minLength: 1, maxLength: Math.floor(maxLength / 2) }),
-    fc.array(fc.constantFrom(...tricky), { minLength: 1, maxLength: Math.floor(maxLength / 4) }).map((parts) => parts.join('')),
+    fc
+      .array(fc.constantFrom(...tricky), { minLength: 1, maxLength: Math.floor(maxLength / 4) })
+      .map((parts) => parts.join('')),
   );
-const slugChar = fc.constantFrom('a', 'z', 'Z', '0', '9', '-', '_', '.', 'é', 'ß', 'Ж', 'λ', '日', '本', '١', 'ก', 'न', '\u093F', '𝒜');
+const slugChar = fc.constantFrom(
+  'a',
+  'z',
+  'Z',
+  '0',
+  '9',
+  '-',
+  '_',
+  '.',
+  'é',
+  'ß',
+  'Ж',
+  'λ',
+  '日',
+  '本',
+  '١',
+  'ก',
+  'न',
+  '\u093F',
+  '𝒜',
+);
 const slug = (maxLength: number) =>
   fc
     .array(slugChar, { minLength: 1, maxLength })
@@ -93,7 +142,22 @@ describe('routing properties', () => {
 
   // Mostly near-misses of real routes, so that all three outcomes are exercised.
   const segment = fc.oneof(
-    fc.constantFrom('posts', 'tags', 'feed', 'rss', 'atom', 'u', 'notes', '', '.', '..', '%', '%2F', '%E0%A4%A', '%C3%A9'),
+    fc.constantFrom(
+      'posts',
+      'tags',
+      'feed',
+      'rss',
+      'atom',
+      'u',
+      'notes',
+      '',
+      '.',
+      '..',
+      '%',
+      '%2F',
+      '%E0%A4%A',
+      '%C3%A9',
+    ),
     fc.integer({ min: -10, max: 2_000_000 }).map(String),
     slug(8),
     trickyString(8),
@@ -135,7 +199,15 @@ describe('routing properties', () => {
         return result.ok ? `ok:${result.destination.route}` : result.reason;
       }),
     );
-    expect([...outcomes].sort()).toEqual(['bad-param', 'not-found', 'ok:feed', 'ok:home', 'ok:note', 'ok:post', 'ok:tag']);
+    expect([...outcomes].sort()).toEqual([
+      'bad-param',
+      'not-found',
+      'ok:feed',
+      'ok:home',
+      'ok:note',
+      'ok:post',
+      'ok:tag',
+    ]);
   });
 
   it('parse never throws and always returns one of the three outcomes', () => {
@@ -164,11 +236,14 @@ describe('routing properties', () => {
   it('param.int accepts exactly the canonical spelling of each integer in range', () => {
     const int = param.int({ min: -1000, max: 1000 });
     fc.assert(
-      fc.property(fc.oneof(fc.integer({ min: -1000, max: 1000 }).map(String), fc.string({ unit: 'binary-ascii', maxLength: 6 })), (raw) => {
-        const result = int.decode(raw);
-        if (result.ok) expect(String(result.value)).toBe(raw);
-        else expect(/^-?[1-9][0-9]{0,2}$|^0$|^-?1000$/.test(raw)).toBe(false);
-      }),
+      fc.property(
+        fc.oneof(fc.integer({ min: -1000, max: 1000 }).map(String), fc.string({ unit: 'binary-ascii', maxLength: 6 })),
+        (raw) => {
+          const result = int.decode(raw);
+          if (result.ok) expect(String(result.value)).toBe(raw);
+          else expect(/^-?[1-9][0-9]{0,2}$|^0$|^-?1000$/.test(raw)).toBe(false);
+        },
+      ),
     );
   });
 });

@@ -4,7 +4,14 @@
  * assertions check that what the types forbid is also refused at run time.
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { createRouter, param, route, type DecodeResult, type DestinationOf, type ParseResult } from '../src/routing/index.js';
+import {
+  createRouter,
+  param,
+  route,
+  type DecodeResult,
+  type DestinationOf,
+  type ParseResult,
+} from '../src/routing/index.js';
 
 const router = createRouter({
   home: route('/', { query: { page: param.int({ min: 1, max: 1000, optional: true }) } }),
@@ -25,7 +32,11 @@ type D = DestinationOf<typeof router>;
 describe('routing types', () => {
   it('infers one destination per route, discriminated by name', () => {
     expectTypeOf<D['route']>().toEqualTypeOf<'home' | 'post' | 'feed' | 'search' | 'day'>();
-    expectTypeOf<Extract<D, { route: 'home' }>>().toEqualTypeOf<{ route: 'home'; params: {}; query: { page?: number } }>();
+    expectTypeOf<Extract<D, { route: 'home' }>>().toEqualTypeOf<{
+      route: 'home';
+      params: {};
+      query: { page?: number };
+    }>();
     expectTypeOf<Extract<D, { route: 'post' }>>().toEqualTypeOf<{ route: 'post'; params: { id: number }; query: {} }>();
     expectTypeOf<Extract<D, { route: 'feed' }>['params']>().toEqualTypeOf<{ format: 'rss' | 'atom' }>();
     expectTypeOf<Extract<D, { route: 'search' }>['query']>().toEqualTypeOf<{ q: string; sort: 'new' | 'top' }>();
@@ -60,7 +71,9 @@ describe('routing types', () => {
     // @ts-expect-error missing decoder for :id
     expect(() => route('/x/:id')).toThrow(/no decoder for :id/);
     // @ts-expect-error decoder for a param not in the path
-    expect(() => route('/x/:id', { params: { id: param.int(), other: param.int() } })).toThrow(/params\.other is not in the path/);
+    expect(() => route('/x/:id', { params: { id: param.int(), other: param.int() } })).toThrow(
+      /params\.other is not in the path/,
+    );
     // @ts-expect-error optional path param
     expect(() => route('/x/:id', { params: { id: param.int({ optional: true }) } })).toThrow(/cannot be optional/);
     // @ts-expect-error misspelt param

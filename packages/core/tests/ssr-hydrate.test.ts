@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Effect, type Reducer } from '../src/index.js';
-import { hydrateStore, readSerializedState, serializeState, StateParseError, STATE_ELEMENT_ID } from '../src/ssr/index.js';
+import {
+  hydrateStore,
+  readSerializedState,
+  serializeState,
+  StateParseError,
+  STATE_ELEMENT_ID,
+} from '../src/ssr/index.js';
 
 type State = { count: number; label: string };
 type Action = { type: 'increment' };
@@ -20,7 +26,10 @@ describe('hydrateStore', () => {
   });
 
   it('reads the state element the server wrote, and says so when it is missing', () => {
-    const doc = { getElementById: (id: string) => (id === STATE_ELEMENT_ID ? ({ textContent: '{"count":1}' } as HTMLElement) : null) };
+    const doc = {
+      getElementById: (id: string) =>
+        id === STATE_ELEMENT_ID ? ({ textContent: '{"count":1}' } as HTMLElement) : null,
+    };
     expect(readSerializedState(doc)).toBe('{"count":1}');
     expect(() => readSerializedState({ getElementById: () => null })).toThrow(/No element with id "composable-state"/);
   });

@@ -71,18 +71,11 @@ const { state: nastyState } = fc.letrec((tie) => ({
   ),
   array: fc.array(tie('state'), { maxLength: 5 }),
   object: fc
-    .tuple(
-      fc.uniqueArray(fc.tuple(nastyKey, tie('state')), { selector: ([key]) => key, maxLength: 5 }),
-      fc.boolean(),
-    )
+    .tuple(fc.uniqueArray(fc.tuple(nastyKey, tie('state')), { selector: ([key]) => key, maxLength: 5 }), fc.boolean())
     .map(([entries, nullPrototype]) => objectFrom(entries, nullPrototype)),
 }));
 
-const jsonState: fc.Arbitrary<unknown> = fc.oneof(
-  fc.jsonValue(),
-  fc.jsonValue({ stringUnit: 'binary' }),
-  nastyState,
-);
+const jsonState: fc.Arbitrary<unknown> = fc.oneof(fc.jsonValue(), fc.jsonValue({ stringUnit: 'binary' }), nastyState);
 
 // ---------------------------------------------------------------------------
 // Helpers

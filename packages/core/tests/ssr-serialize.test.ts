@@ -1,11 +1,7 @@
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { parseState, StateParseError } from '../src/ssr/parse.js';
-import {
-  MAX_STATE_DEPTH,
-  serializeState,
-  StateSerializationError,
-} from '../src/ssr/serialize.js';
+import { MAX_STATE_DEPTH, serializeState, StateSerializationError } from '../src/ssr/serialize.js';
 
 function caught(fn: () => unknown): unknown {
   try {
@@ -226,7 +222,12 @@ describe('serializeState: rejected values', () => {
       'state["my key"]["x-y"][1]',
       /^function\b/,
     ],
-    ['key with quotes and digits', () => ({ 'say "hi"': { '1st': Number.NaN } }), 'state["say \\"hi\\""]["1st"]', /^NaN\b/],
+    [
+      'key with quotes and digits',
+      () => ({ 'say "hi"': { '1st': Number.NaN } }),
+      'state["say \\"hi\\""]["1st"]',
+      /^NaN\b/,
+    ],
     ['identifier-like keys with $ and _', () => ({ $store: { _private: 1n } }), 'state.$store._private', /^BigInt\b/],
     ['undefined at the root', () => undefined, 'state', /^undefined\b/],
     ['Date at the root', () => new Date(0), 'state', /^Date\b/],

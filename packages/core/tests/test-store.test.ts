@@ -23,14 +23,23 @@ const reducer: Reducer<State, Action, Deps> = (state, action, deps) => {
     case 'factRequested':
       return [
         { ...state, loading: true },
-        Effect.cancellable('fact', Effect.run(async (dispatch, { signal }) => {
-          dispatch({ type: 'factLoaded', fact: await deps.fetchFact(state.count, signal) });
-        })),
+        Effect.cancellable(
+          'fact',
+          Effect.run(async (dispatch, { signal }) => {
+            dispatch({ type: 'factLoaded', fact: await deps.fetchFact(state.count, signal) });
+          }),
+        ),
       ];
     case 'factLoaded':
       return [{ ...state, loading: false, fact: action.fact }, Effect.none()];
     case 'delayedIncrement':
-      return [state, Effect.afterDelay(1000, Effect.run(async (d) => d({ type: 'increment' })))];
+      return [
+        state,
+        Effect.afterDelay(
+          1000,
+          Effect.run(async (d) => d({ type: 'increment' })),
+        ),
+      ];
     case 'startTimer':
       return [state, Effect.subscription('timer', () => () => {})];
     case 'stopTimer':
@@ -49,14 +58,21 @@ describe('TestStore passes a correct script', () => {
     const store = make();
     await store.send({ type: 'increment' }, (s) => ({ ...s, count: 1 }));
     await store.send({ type: 'factRequested' }, (s) => ({ ...s, loading: true }));
-    await store.receive({ type: 'factLoaded', fact: '1 is a good number' }, (s) => ({ ...s, loading: false, fact: '1 is a good number' }));
+    await store.receive({ type: 'factLoaded', fact: '1 is a good number' }, (s) => ({
+      ...s,
+      loading: false,
+      fact: '1 is a good number',
+    }));
     await store.finish();
   });
 
   it('matches received actions by type string or predicate', async () => {
     const store = make();
     await store.send({ type: 'factRequested' }, (s) => ({ ...s, loading: true }));
-    await store.receive((a) => a.type === 'factLoaded', (s) => ({ ...s, loading: false, fact: '0 is a good number' }));
+    await store.receive(
+      (a) => a.type === 'factLoaded',
+      (s) => ({ ...s, loading: false, fact: '0 is a good number' }),
+    );
     await store.send({ type: 'factRequested' }, (s) => ({ ...s, loading: true }));
     await store.receive('factLoaded', (s) => ({ ...s, loading: false }));
     await store.finish();
@@ -74,7 +90,11 @@ describe('TestStore passes a correct script', () => {
 
   it('uses a mock clock passed in the dependencies', async () => {
     const clock = createMockClock({ now: 5000 });
-    const store = createTestStore<State, Action, Deps & { clock: typeof clock }>({ initialState, reducer, dependencies: { ...dependencies, clock } });
+    const store = createTestStore<State, Action, Deps & { clock: typeof clock }>({
+      initialState,
+      reducer,
+      dependencies: { ...dependencies, clock },
+    });
     expect(store.clock).toBe(clock);
     await store.send({ type: 'delayedIncrement' });
     await store.advanceTime(1000);
@@ -98,17 +118,23 @@ describe('TestStore fails when it should', () => {
     const store = make();
     const failure = store.send({ type: 'increment' }, (s) => ({ ...s, count: 2 }));
     await expect(failure).rejects.toBeInstanceOf(TestStoreFailure);
-    await expect(make().send({ type: 'increment' }, (s) => ({ ...s, count: 2 }))).rejects.toThrow(/state\.count: expected 2, received 1/);
+    await expect(make().send({ type: 'increment' }, (s) => ({ ...s, count: 2 }))).rejects.toThrow(
+      /state\.count: expected 2, received 1/,
+    );
   });
 
   it('fails when state changed but no expectation was given', async () => {
-    await expect(make().send({ type: 'increment' })).rejects.toThrow(/State changed .* no expectation[\s\S]*state\.count: expected 0, received 1/);
+    await expect(make().send({ type: 'increment' })).rejects.toThrow(
+      /State changed .* no expectation[\s\S]*state\.count: expected 0, received 1/,
+    );
   });
 
   it('fails when a received action was not asserted before the next send', async () => {
     const store = make();
     await store.send({ type: 'factRequested' }, (s) => ({ ...s, loading: true }));
-    await expect(store.send({ type: 'increment' }, (s) => ({ ...s, count: 1 }))).rejects.toThrow(/Must receive 1 action before sending.*factLoaded/);
+    await expect(store.send({ type: 'increment' }, (s) => ({ ...s, count: 1 }))).rejects.toThrow(
+      /Must receive 1 action before sending.*factLoaded/,
+    );
   });
 
   it('fails at finish when a received action was not asserted', async () => {
@@ -120,14 +146,18 @@ describe('TestStore fails when it should', () => {
   it('fails when the received action is a different one', async () => {
     const store = make();
     await store.send({ type: 'factRequested' }, (s) => ({ ...s, loading: true }));
-    await expect(store.receive({ type: 'increment' })).rejects.toThrow(/Expected to receive .*increment.*but received .*factLoaded/);
+    await expect(store.receive({ type: 'increment' })).rejects.toThrow(
+      /Expected to receive .*increment.*but received .*factLoaded/,
+    );
   });
 
   it('fails after a bounded wait when nothing arrives, and says a timer is pending', async () => {
     const store = make();
     await store.send({ type: 'delayedIncrement' });
     const started = Date.now();
-    await expect(store.receive('increment')).rejects.toThrow(/within 100 ms\. No action was received\. 1 effect\(s\) in flight, 1 timer\(s\) waiting on the mock clock/);
+    await expect(store.receive('increment')).rejects.toThrow(
+      /within 100 ms\. No action was received\. 1 effect\(s\) in flight, 1 timer\(s\) waiting on the mock clock/,
+    );
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
@@ -154,13 +184,25 @@ describe('TestStore fails when it should', () => {
   });
 
   it('fails when an effect throws', async () => {
-    const store = make({ dependencies: { fetchFact: async () => { throw new Error('api down'); } } });
-    await expect(store.send({ type: 'factRequested' }, (s) => ({ ...s, loading: true }))).rejects.toThrow(/An effect threw: Error: api down/);
+    const store = make({
+      dependencies: {
+        fetchFact: async () => {
+          throw new Error('api down');
+        },
+      },
+    });
+    await expect(store.send({ type: 'factRequested' }, (s) => ({ ...s, loading: true }))).rejects.toThrow(
+      /An effect threw: Error: api down/,
+    );
   });
 
   it('rejects a real clock in the dependencies', () => {
     expect(() =>
-      createTestStore({ initialState, reducer, dependencies: { ...dependencies, clock: { now: Date.now, setTimeout, clearTimeout } } as Deps }),
+      createTestStore({
+        initialState,
+        reducer,
+        dependencies: { ...dependencies, clock: { now: Date.now, setTimeout, clearTimeout } } as Deps,
+      }),
     ).toThrow(/must be a mock clock/);
   });
 });

@@ -4,7 +4,14 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { join } from 'node:path';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import Fastify, { LogController, type FastifyHttpOptions, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyHttpOptions,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { AppDefinition } from './app.js';
 import { loadServerConfig, type ServerConfig } from './config/load-config.js';
@@ -90,9 +97,14 @@ function sendError(renderer: PageRenderer, production: boolean, metrics: ServerM
     const { status, code, message, details } = described;
     metrics.errors.inc({ code, status: String(status) });
     if (wantsJson(request)) {
-      return reply.code(status).send({ error: { status, code, message, requestId: request.id, ...(details === undefined ? {} : { details }) } });
+      return reply.code(status).send({
+        error: { status, code, message, requestId: request.id, ...(details === undefined ? {} : { details }) },
+      });
     }
-    return reply.code(status).type('text/html; charset=utf-8').send(await renderer.renderError(request, status, message));
+    return reply
+      .code(status)
+      .type('text/html; charset=utf-8')
+      .send(await renderer.renderError(request, status, message));
   };
 }
 
@@ -107,11 +119,15 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   const production = config.nodeEnv === 'production';
   // PRESET=off keeps only what renders pages: it exists to measure what the preset costs.
   const full = config.preset === 'production';
-  const security = full ? options.security ?? {} : { ...options.security, headers: false, csrf: false };
+  const security = full ? (options.security ?? {}) : { ...options.security, headers: false, csrf: false };
   const assets = loadClientAssets(options.clientDir, options.app.clientEntry);
   const metrics = createServerMetrics();
   const serverOptions: FastifyHttpOptions<Server> = {
-    logger: loggerOptions({ level: config.logLevel, production, ...(options.logStream ? { stream: options.logStream } : {}) }),
+    logger: loggerOptions({
+      level: config.logLevel,
+      production,
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    }),
     // One line per request comes from the request-log plugin instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: requestIdGenerator(config.requestIdHeader),
@@ -127,10 +143,16 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
       reply.headers({
         ...HARDENED_ERROR_HEADERS,
         'permissions-policy': security.permissionsPolicy ?? DEFAULT_PERMISSIONS_POLICY,
-        ...(production && security.headers !== false ? { 'strict-transport-security': `max-age=31536000; includeSubDomains${config.hstsPreload ? '; preload' : ''}` } : {}),
+        ...(production && security.headers !== false
+          ? {
+              'strict-transport-security': `max-age=31536000; includeSubDomains${config.hstsPreload ? '; preload' : ''}`,
+            }
+          : {}),
         'x-request-id': request.id,
       });
-      const body = { error: { status: 400, code: 'BAD_URL', message: 'The request URL is malformed', requestId: request.id } };
+      const body = {
+        error: { status: 400, code: 'BAD_URL', message: 'The request URL is malformed', requestId: request.id },
+      };
       void (reply as FastifyReply).code(400).send(body);
       request.log.info({ err: error }, 'malformed request URL');
     },
@@ -153,7 +175,13 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   const http2Sessions = new Set<import('node:http2').ServerHttp2Session>();
   if (config.tls) {
     // Fastify applies these to plain HTTP servers only; the TLS server's HTTP/1.1 fallback reads them too.
-    const tlsServer = fastify.server as unknown as { keepAliveTimeout: number; requestTimeout: number; headersTimeout: number; maxHeaderSize: number; on: Server['on'] };
+    const tlsServer = fastify.server as unknown as {
+      keepAliveTimeout: number;
+      requestTimeout: number;
+      headersTimeout: number;
+      maxHeaderSize: number;
+      on: Server['on'];
+    };
     tlsServer.maxHeaderSize = config.limits.headerBytes;
     tlsServer.keepAliveTimeout = config.limits.keepAliveTimeoutMs;
     tlsServer.requestTimeout = config.limits.requestTimeoutMs;
@@ -167,7 +195,8 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   if (config.limits.maxConnections > 0) fastify.server.maxConnections = config.limits.maxConnections;
 
   for (const warning of config.warnings) fastify.log.warn(`configuration: ${warning}`);
-  if (security.headers === false) fastify.log.warn('security: security headers and CSP are OFF (security.headers = false)');
+  if (security.headers === false)
+    fastify.log.warn('security: security headers and CSP are OFF (security.headers = false)');
   if (security.csrf === false) fastify.log.warn('security: CSRF protection is OFF (security.csrf = false)');
 
   fastify.addHook('onRequest', async (request, reply) => {
@@ -177,8 +206,13 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   if (full) await fastify.register(requestLog);
   await fastify.register(inFlight);
   const metricsOn = full && config.metrics.enabled;
-  const exposeMetrics = metricsOn && config.metrics.port === undefined && (!production || config.metrics.token !== undefined);
-  await fastify.register(serverMetrics, { metrics, expose: exposeMetrics, ...(config.metrics.token ? { token: config.metrics.token } : {}) });
+  const exposeMetrics =
+    metricsOn && config.metrics.port === undefined && (!production || config.metrics.token !== undefined);
+  await fastify.register(serverMetrics, {
+    metrics,
+    expose: exposeMetrics,
+    ...(config.metrics.token ? { token: config.metrics.token } : {}),
+  });
 
   const renderer = createPageRenderer(options.app, assets, config, metrics);
   fastify.setErrorHandler(sendError(renderer, production, metrics));
@@ -254,7 +288,10 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
     if (wantsJson(request)) {
       return reply.code(404).send({ error: { status: 404, code: 'NOT_FOUND', message, requestId: request.id } });
     }
-    return reply.code(404).type('text/html; charset=utf-8').send(await renderer.renderError(request, 404, 'Not Found'));
+    return reply
+      .code(404)
+      .type('text/html; charset=utf-8')
+      .send(await renderer.renderError(request, 404, 'Not Found'));
   });
 
   if (security.headers !== false) {
@@ -267,7 +304,10 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
       ...(security.permissionsPolicy ? { permissionsPolicy: security.permissionsPolicy } : {}),
     });
   }
-  await fastify.register(requestLimits, { maxUriLength: config.limits.uriLength, maxHeaderBytes: config.limits.headerBytes });
+  await fastify.register(requestLimits, {
+    maxUriLength: config.limits.uriLength,
+    maxHeaderBytes: config.limits.headerBytes,
+  });
   await fastify.register(corsPolicy, { origins: config.cors.origins, credentials: config.cors.credentials });
   // Before cache-control: the cookie plugin writes Set-Cookie in its own onSend hook, and
   // cache-control must see it to mark the response private.
@@ -279,12 +319,19 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   });
   await fastify.register(etag);
   if (full && config.compression.enabled) {
-    await fastify.register(compression, { thresholdBytes: config.compression.thresholdBytes, brotliQuality: config.compression.brotliQuality });
+    await fastify.register(compression, {
+      thresholdBytes: config.compression.thresholdBytes,
+      brotliQuality: config.compression.brotliQuality,
+    });
   }
   await fastify.register(etagPerEncoding);
   await fastify.register(formbody, { bodyLimit: config.limits.bodyBytes });
   if (security.csrf !== false) {
-    await fastify.register(csrf, { publicOrigin: new URL(config.publicUrl).origin, allowedOrigins: config.cors.origins, secureCookie: production });
+    await fastify.register(csrf, {
+      publicOrigin: new URL(config.publicUrl).origin,
+      allowedOrigins: config.cors.origins,
+      secureCookie: production,
+    });
   }
 
   const pageCache = config.cache.enabled
@@ -295,7 +342,8 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
         brotliQuality: config.compression.brotliQuality,
         onEvent: (event, count) => metrics.pageCache.inc({ event }, count ?? 1),
         // Redis trouble is already logged once per state change; the cache just falls back to rendering.
-        onError: (error, operation) => fastify.log.debug({ err: error, operation }, 'page cache unavailable; rendered instead'),
+        onError: (error, operation) =>
+          fastify.log.debug({ err: error, operation }, 'page cache unavailable; rendered instead'),
       })
     : undefined;
 

@@ -53,8 +53,24 @@ export { loadClientAssets } from './render/client-manifest.js';
 export type { ClientAsset, ClientAssets } from './render/client-manifest.js';
 export { renderDocument, APP_ELEMENT_ID } from './render/document.js';
 export { escapeHtml } from './render/html.js';
-export { gradeResponse, formatGrade, letterGrade, scoreResults, OBSERVATORY_EXPECTATIONS, OBSERVATORY_ORIGIN, HSTS_MIN_MAX_AGE } from './security/observatory.js';
-export type { Grade, GradedResponse, GradedHeaders, GradeOptions, TestResult, Expectation, ObservatoryTest } from './security/observatory.js';
+export {
+  gradeResponse,
+  formatGrade,
+  letterGrade,
+  scoreResults,
+  OBSERVATORY_EXPECTATIONS,
+  OBSERVATORY_ORIGIN,
+  HSTS_MIN_MAX_AGE,
+} from './security/observatory.js';
+export type {
+  Grade,
+  GradedResponse,
+  GradedHeaders,
+  GradeOptions,
+  TestResult,
+  Expectation,
+  ObservatoryTest,
+} from './security/observatory.js';
 export { rateLimit, RATE_LIMIT_DEFAULTS } from './security/rate-limit/plugin.js';
 export type { RateLimitOptions } from './security/rate-limit/plugin.js';
 export type { RateLimitEvent } from './security/rate-limit/events.js';
@@ -63,7 +79,10 @@ export { defaultSkip as defaultRateLimitSkip } from './security/rate-limit/skip.
 export { createSlidingWindowLimiter } from './security/rate-limit/sliding-window.js';
 export type { HitResult, SlidingWindowLimiter, SlidingWindowOptions } from './security/rate-limit/sliding-window.js';
 export { createRedisSlidingWindowLimiter } from './security/rate-limit/redis-sliding-window.js';
-export type { RedisSlidingWindowLimiter, RedisSlidingWindowOptions } from './security/rate-limit/redis-sliding-window.js';
+export type {
+  RedisSlidingWindowLimiter,
+  RedisSlidingWindowOptions,
+} from './security/rate-limit/redis-sliding-window.js';
 export { createRedisClient, redisStatus, redisReady } from './stores/redis-client.js';
 export type { RedisClientOptions, RedisLogger } from './stores/redis-client.js';
 export { runServer } from './lifecycle/run-server.js';

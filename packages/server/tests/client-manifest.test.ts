@@ -15,8 +15,12 @@ describe('client assets from the Vite manifest', () => {
   });
 
   it('fails clearly when the build or the entry is missing', () => {
-    expect(() => loadClientAssets(mkdtempSync(join(tmpdir(), 'empty-')), 'src/entry.ts')).toThrow(/Cannot read the client build manifest .* run the client build first/);
-    expect(() => loadClientAssets(fixtureClientDir(), 'src/other.ts')).toThrow(/no entry "src\/other\.ts"; entries: src\/entry\.ts/);
+    expect(() => loadClientAssets(mkdtempSync(join(tmpdir(), 'empty-')), 'src/entry.ts')).toThrow(
+      /Cannot read the client build manifest .* run the client build first/,
+    );
+    expect(() => loadClientAssets(fixtureClientDir(), 'src/other.ts')).toThrow(
+      /no entry "src\/other\.ts"; entries: src\/entry\.ts/,
+    );
   });
 });
 

@@ -13,7 +13,9 @@ describe('docs/configuration.md', () => {
     expect(example).toBe(renderEnvExample());
     for (const name of Object.keys(ConfigSchema.properties)) expect(example).toMatch(new RegExp(`^# ${name}=`, 'm'));
     // Uncommenting every default must give a valid configuration.
-    const env = Object.fromEntries([...example.matchAll(/^# ([A-Z_0-9]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]).filter(([, v]) => v !== ''));
+    const env = Object.fromEntries(
+      [...example.matchAll(/^# ([A-Z_0-9]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]).filter(([, v]) => v !== ''),
+    );
     expect(() => loadServerConfig(env)).not.toThrow();
   });
 

@@ -15,13 +15,30 @@ function problemsOf(env: Record<string, string>): readonly string[] {
 
 describe('server configuration', () => {
   it('has working defaults per NODE_ENV', () => {
-    expect(loadServerConfig({})).toMatchObject({ nodeEnv: 'development', host: '127.0.0.1', port: 3000, ssrTimeoutMs: 5000, publicUrl: 'http://localhost:3000', logLevel: 'info', trustProxy: false });
+    expect(loadServerConfig({})).toMatchObject({
+      nodeEnv: 'development',
+      host: '127.0.0.1',
+      port: 3000,
+      ssrTimeoutMs: 5000,
+      publicUrl: 'http://localhost:3000',
+      logLevel: 'info',
+      trustProxy: false,
+    });
     expect(loadServerConfig({ NODE_ENV: 'test' }).logLevel).toBe('silent');
-    expect(loadServerConfig({ NODE_ENV: 'production', PORT: '8080', SESSION_SECRET: SECRET })).toMatchObject({ host: '0.0.0.0', port: 8080, sessionSecret: SECRET });
+    expect(loadServerConfig({ NODE_ENV: 'production', PORT: '8080', SESSION_SECRET: SECRET })).toMatchObject({
+      host: '0.0.0.0',
+      port: 8080,
+      sessionSecret: SECRET,
+    });
   });
 
   it('converts typed values', () => {
-    const config = loadServerConfig({ RATE_LIMIT_ENABLED: 'false', TRUST_PROXY: '10.0.0.0/8, 127.0.0.1', CORS_ORIGINS: 'https://a.example, https://b.example', MAX_URI_LENGTH: '2048' });
+    const config = loadServerConfig({
+      RATE_LIMIT_ENABLED: 'false',
+      TRUST_PROXY: '10.0.0.0/8, 127.0.0.1',
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+      MAX_URI_LENGTH: '2048',
+    });
     expect(config.rateLimit.enabled).toBe(false);
     expect(config.trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
     expect(config.cors.origins).toEqual(['https://a.example', 'https://b.example']);
@@ -52,8 +69,12 @@ describe('server configuration', () => {
   });
 
   it('requires a long SESSION_SECRET in production, and CORS credentials only with explicit origins', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^SESSION_SECRET: required in production/)]);
-    expect(problemsOf({ SESSION_SECRET: 'short' })).toEqual(['SESSION_SECRET: must be at least 32 characters; got "short"']);
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      expect.stringMatching(/^SESSION_SECRET: required in production/),
+    ]);
+    expect(problemsOf({ SESSION_SECRET: 'short' })).toEqual([
+      'SESSION_SECRET: must be at least 32 characters; got "short"',
+    ]);
     expect(problemsOf({ CORS_CREDENTIALS: 'true' })).toEqual(['CORS_CREDENTIALS=true needs explicit CORS_ORIGINS']);
   });
 

@@ -62,7 +62,9 @@ interface Started {
 }
 
 /** The fixture app on a free port, with TLS unless `tls: false`; the caller closes it (or afterEach does). */
-async function startServer(options: { env?: Record<string, string>; tls?: boolean; routes?: FastifyPluginAsync; track?: boolean } = {}): Promise<Started> {
+async function startServer(
+  options: { env?: Record<string, string>; tls?: boolean; routes?: FastifyPluginAsync; track?: boolean } = {},
+): Promise<Started> {
   const port = await freePort();
   const clientDir = fixtureClientDir();
   clientDirs.push(clientDir);
@@ -128,7 +130,10 @@ describe('TLS_CERT/TLS_KEY: HTTPS with HTTP/2 and an HTTP/1.1 fallback', () => {
     const h2 = await http2GetOnce(main.origin, cert.cert, '/', { accept: 'text/html' });
     const h1 = await http1TlsGet(main.origin, cert.cert, '/', { headers: { accept: 'text/html' } });
     const noAlpn = await http1TlsGet(main.origin, cert.cert, '/', { headers: { accept: 'text/html' }, alpn: null });
-    for (const [label, answer] of [['http/1.1', h1], ['no ALPN', noAlpn]] as const) {
+    for (const [label, answer] of [
+      ['http/1.1', h1],
+      ['no ALPN', noAlpn],
+    ] as const) {
       expect(answer.status, label).toBe(200);
       expect(answer.httpVersion, label).toBe('1.1');
       expect(answer.headers['content-type'], label).toBe('text/html; charset=utf-8');
@@ -144,7 +149,10 @@ describe('TLS_CERT/TLS_KEY: HTTPS with HTTP/2 and an HTTP/1.1 fallback', () => {
   it('answers /health over both protocols', async () => {
     const h2 = await http2GetOnce(main.origin, cert.cert, '/health');
     const h1 = await http1TlsGet(main.origin, cert.cert, '/health');
-    for (const [label, answer] of [['h2', h2], ['http/1.1', h1]] as const) {
+    for (const [label, answer] of [
+      ['h2', h2],
+      ['http/1.1', h1],
+    ] as const) {
       expect(answer.status, label).toBe(200);
       expect(JSON.parse(answer.body), label).toEqual({ status: 'ok' });
       expect(answer.headers['cache-control'], label).toBe('no-store');
@@ -210,7 +218,13 @@ describe('TLS: connection limits and shutdown', () => {
 
   it('shutdown finishes at once with an idle HTTP/1.1 keep-alive connection open over TLS', async () => {
     const { server, port } = await startServer();
-    const socket = tlsConnect({ host: '127.0.0.1', port, servername: 'localhost', ca: cert.cert, ALPNProtocols: ['http/1.1'] });
+    const socket = tlsConnect({
+      host: '127.0.0.1',
+      port,
+      servername: 'localhost',
+      ca: cert.cert,
+      ALPNProtocols: ['http/1.1'],
+    });
     try {
       await new Promise((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject));
       socket.write('GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n');
@@ -224,7 +238,7 @@ describe('TLS: connection limits and shutdown', () => {
   it('shutdown finishes promptly while a client holds an idle HTTP/2 session', async () => {
     const { server, origin } = await startServer();
     const session = await openHttp2(origin, cert.cert);
-    let took: number | 'timeout' = 'timeout';
+    let took: number | 'timeout' | undefined;
     try {
       await http2Get(session, '/health');
       took = await timed(server.shutdown(), 2000);
@@ -244,10 +258,17 @@ describe('TLS: connection limits and shutdown', () => {
   it('with TLS, MAX_HEADER_BYTES still refuses a larger header block (HTTP/1.1 fallback and HTTP/2)', async () => {
     const { origin } = await startServer({ env: { MAX_HEADER_BYTES: '1024' } });
     const padding = { 'x-padding': 'a'.repeat(4000) };
-    const outcome = (promise: Promise<Answer>) => promise.then((answer) => answer.status, () => 'refused');
+    const outcome = (promise: Promise<Answer>) =>
+      promise.then(
+        (answer) => answer.status,
+        () => 'refused',
+      );
     const h1 = await outcome(http1TlsGet(origin, cert.cert, '/health', { headers: padding }));
     const h2 = await outcome(http2GetOnce(origin, cert.cert, '/health', padding));
-    expect({ h1: h1 === 200 ? 'served' : 'refused', h2: h2 === 200 ? 'served' : 'refused' }).toEqual({ h1: 'refused', h2: 'refused' });
+    expect({ h1: h1 === 200 ? 'served' : 'refused', h2: h2 === 200 ? 'served' : 'refused' }).toEqual({
+      h1: 'refused',
+      h2: 'refused',
+    });
   });
 
   it('control: without TLS, the listener carries REQUEST_TIMEOUT_MS', async () => {
@@ -285,8 +306,14 @@ describe('TLS: connection limits and shutdown', () => {
   // http.Server keep-alive timer, so KEEP_ALIVE_TIMEOUT_MS does not apply to them. Flip once fixed.
   it.fails('with TLS, an idle HTTP/1.1 keep-alive connection is closed after KEEP_ALIVE_TIMEOUT_MS', async () => {
     const { port } = await startServer({ env: { KEEP_ALIVE_TIMEOUT_MS: '300' } });
-    const socket = tlsConnect({ host: '127.0.0.1', port, servername: 'localhost', ca: cert.cert, ALPNProtocols: ['http/1.1'] });
-    let took: number | 'timeout' = 'timeout';
+    const socket = tlsConnect({
+      host: '127.0.0.1',
+      port,
+      servername: 'localhost',
+      ca: cert.cert,
+      ALPNProtocols: ['http/1.1'],
+    });
+    let took: number | 'timeout' | undefined;
     try {
       await new Promise((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject));
       const closed = new Promise((resolve) => socket.once('close', resolve));
@@ -326,12 +353,25 @@ describe('HTTP_REDIRECT_PORT: plain HTTP answers 308 to PUBLIC_URL', () => {
       expect(answer.status, host).toBe(308);
       expect(answer.headers.location, host).toBe(`${main.origin}/posts/3?x=1`);
     }
-    const forwarded = await plainGet(redirectPort, '/a', { host: 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'http' });
+    const forwarded = await plainGet(redirectPort, '/a', {
+      host: 'evil.example',
+      'x-forwarded-host': 'evil.example',
+      'x-forwarded-proto': 'http',
+    });
     expect(forwarded.headers.location).toBe(`${main.origin}/a`);
   });
 
   it('never redirects off-site, whatever the request target', async () => {
-    const targets = ['//evil.example/x', '///evil.example/x', '/\\evil.example', '/\\/evil.example', 'http://evil.example/x', '/@evil.example', '/%2F%2Fevil.example', '/.evil.example'];
+    const targets = [
+      '//evil.example/x',
+      '///evil.example/x',
+      '/\\evil.example',
+      '/\\/evil.example',
+      'http://evil.example/x',
+      '/@evil.example',
+      '/%2F%2Fevil.example',
+      '/.evil.example',
+    ];
     for (const target of targets) {
       const answer = await plainGet(redirectPort, target, { host: 'evil.example' });
       expect(answer.status, target).toBe(308);
@@ -346,10 +386,20 @@ describe('HTTP_REDIRECT_PORT: plain HTTP answers 308 to PUBLIC_URL', () => {
 
   it('redirects other methods with 308, which keeps the method and body', async () => {
     const answer = await new Promise<{ status: number; location: string | undefined }>((resolve, reject) => {
-      const request = httpRequest({ host: '127.0.0.1', port: redirectPort, method: 'POST', path: '/subscribe', agent: false, headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (response) => {
-        response.resume();
-        response.once('end', () => resolve({ status: response.statusCode!, location: response.headers.location }));
-      });
+      const request = httpRequest(
+        {
+          host: '127.0.0.1',
+          port: redirectPort,
+          method: 'POST',
+          path: '/subscribe',
+          agent: false,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        },
+        (response) => {
+          response.resume();
+          response.once('end', () => resolve({ status: response.statusCode!, location: response.headers.location }));
+        },
+      );
       request.once('error', reject);
       request.end('email=a%40b.example');
     });
@@ -403,7 +453,12 @@ describe('TLS and cluster configuration', () => {
   }
 
   it('accepts a certificate with its key, and a redirect port with an https PUBLIC_URL', () => {
-    const config = loadServerConfig({ ...BASE, TLS_CERT: cert.certPath, TLS_KEY: cert.keyPath, HTTP_REDIRECT_PORT: '8080' });
+    const config = loadServerConfig({
+      ...BASE,
+      TLS_CERT: cert.certPath,
+      TLS_KEY: cert.keyPath,
+      HTTP_REDIRECT_PORT: '8080',
+    });
     expect(config.tls).toEqual({ certPath: cert.certPath, keyPath: cert.keyPath });
     expect(config.httpRedirectPort).toBe(8080);
     const plain = loadServerConfig({ ...BASE });
@@ -423,48 +478,72 @@ describe('TLS and cluster configuration', () => {
     const clientDir = fixtureClientDir();
     clientDirs.push(clientDir);
     await expect(
-      createServer({ app: fixtureApp({ signals: [] }), clientDir, env: { ...BASE, LOG_LEVEL: 'silent', TLS_CERT: cert.certPath } }),
+      createServer({
+        app: fixtureApp({ signals: [] }),
+        clientDir,
+        env: { ...BASE, LOG_LEVEL: 'silent', TLS_CERT: cert.certPath },
+      }),
     ).rejects.toBeInstanceOf(ConfigError);
   });
 
   it('a certificate or key path with no file behind it is a problem naming the path', () => {
     const missing = `${cert.dir}/no-such-cert.pem`;
     const certProblems = problemsOf({ TLS_CERT: missing, TLS_KEY: cert.keyPath });
-    expect(certProblems.some((p) => p.startsWith('TLS_CERT') && p.includes(missing)), JSON.stringify(certProblems)).toBe(true);
+    expect(
+      certProblems.some((p) => p.startsWith('TLS_CERT') && p.includes(missing)),
+      JSON.stringify(certProblems),
+    ).toBe(true);
     const missingKey = `${cert.dir}/no-such-key.pem`;
     const keyProblems = problemsOf({ TLS_CERT: cert.certPath, TLS_KEY: missingKey });
-    expect(keyProblems.some((p) => p.startsWith('TLS_KEY') && p.includes(missingKey)), JSON.stringify(keyProblems)).toBe(true);
+    expect(
+      keyProblems.some((p) => p.startsWith('TLS_KEY') && p.includes(missingKey)),
+      JSON.stringify(keyProblems),
+    ).toBe(true);
   });
 
   it('HTTP_REDIRECT_PORT without TLS is a problem', () => {
     const problems = problemsOf({ HTTP_REDIRECT_PORT: '8080' });
-    expect(problems.some((p) => p.startsWith('HTTP_REDIRECT_PORT') && p.includes('TLS')), JSON.stringify(problems)).toBe(true);
+    expect(
+      problems.some((p) => p.startsWith('HTTP_REDIRECT_PORT') && p.includes('TLS')),
+      JSON.stringify(problems),
+    ).toBe(true);
   });
 
   it('HTTP_REDIRECT_PORT with an http:// (or missing) PUBLIC_URL is a problem', () => {
     const tls = { TLS_CERT: cert.certPath, TLS_KEY: cert.keyPath, HTTP_REDIRECT_PORT: '8080' };
     const http = problemsOf({ ...tls, PUBLIC_URL: 'http://blog.example' });
-    expect(http.some((p) => p.startsWith('HTTP_REDIRECT_PORT') && p.includes('PUBLIC_URL')), JSON.stringify(http)).toBe(true);
+    expect(
+      http.some((p) => p.startsWith('HTTP_REDIRECT_PORT') && p.includes('PUBLIC_URL')),
+      JSON.stringify(http),
+    ).toBe(true);
     let unset: readonly string[] = [];
     try {
       loadServerConfig({ NODE_ENV: 'production', SESSION_SECRET: SECRET, ...tls });
     } catch (error) {
       unset = (error as ConfigError).problems;
     }
-    expect(unset.some((p) => p.startsWith('HTTP_REDIRECT_PORT') && p.includes('PUBLIC_URL')), JSON.stringify(unset)).toBe(true);
+    expect(
+      unset.some((p) => p.startsWith('HTTP_REDIRECT_PORT') && p.includes('PUBLIC_URL')),
+      JSON.stringify(unset),
+    ).toBe(true);
   });
 
   it('HTTP_REDIRECT_PORT must be a port number', () => {
     const tls = { TLS_CERT: cert.certPath, TLS_KEY: cert.keyPath };
     for (const value of ['abc', '0', '65536', '-1', '8080abc']) {
       const problems = problemsOf({ ...tls, HTTP_REDIRECT_PORT: value });
-      expect(problems.some((p) => p.startsWith('HTTP_REDIRECT_PORT')), `${value}: ${JSON.stringify(problems)}`).toBe(true);
+      expect(
+        problems.some((p) => p.startsWith('HTTP_REDIRECT_PORT')),
+        `${value}: ${JSON.stringify(problems)}`,
+      ).toBe(true);
     }
   });
 
   it('HTTP_REDIRECT_PORT that is not a whole number (8e3, 80.5, true) is a problem, not a different port', () => {
     const tls = { TLS_CERT: cert.certPath, TLS_KEY: cert.keyPath };
-    const accepted = ['8e3', '80.5', 'true'].filter((value) => problemsOf({ ...tls, HTTP_REDIRECT_PORT: value }).length === 0);
+    const accepted = ['8e3', '80.5', 'true'].filter(
+      (value) => problemsOf({ ...tls, HTTP_REDIRECT_PORT: value }).length === 0,
+    );
     expect(accepted).toEqual([]);
   });
 
@@ -477,14 +556,25 @@ describe('TLS and cluster configuration', () => {
   it('WEB_CONCURRENCY 0, abc and other non-counts are problems', () => {
     for (const value of ['0', 'abc', '-1', '1.5', '1000', 'AUTO ', '2x']) {
       const problems = problemsOf({ WEB_CONCURRENCY: value });
-      expect(problems.some((p) => p.startsWith('WEB_CONCURRENCY')), `${value}: ${JSON.stringify(problems)}`).toBe(true);
+      expect(
+        problems.some((p) => p.startsWith('WEB_CONCURRENCY')),
+        `${value}: ${JSON.stringify(problems)}`,
+      ).toBe(true);
     }
   });
 
   it('reports every TLS, redirect and cluster problem at once', () => {
-    const problems = problemsOf({ TLS_CERT: `${cert.dir}/nope.pem`, HTTP_REDIRECT_PORT: '8080', PUBLIC_URL: 'http://blog.example', WEB_CONCURRENCY: '0' });
+    const problems = problemsOf({
+      TLS_CERT: `${cert.dir}/nope.pem`,
+      HTTP_REDIRECT_PORT: '8080',
+      PUBLIC_URL: 'http://blog.example',
+      WEB_CONCURRENCY: '0',
+    });
     for (const name of ['TLS_CERT and TLS_KEY', 'TLS_CERT: no file', 'HTTP_REDIRECT_PORT', 'WEB_CONCURRENCY']) {
-      expect(problems.some((p) => p.startsWith(name)), `${name}: ${JSON.stringify(problems)}`).toBe(true);
+      expect(
+        problems.some((p) => p.startsWith(name)),
+        `${name}: ${JSON.stringify(problems)}`,
+      ).toBe(true);
     }
   });
 });

@@ -45,7 +45,12 @@ function respond(overrides: GradedHeaders = {}, body = PAGE, options?: GradeOpti
   return gradeResponse({ url: URL_, status: 200, headers, body }, options);
 }
 
-function expectationOf(test: ObservatoryTest, overrides: GradedHeaders = {}, body = PAGE, options?: GradeOptions): Expectation {
+function expectationOf(
+  test: ObservatoryTest,
+  overrides: GradedHeaders = {},
+  body = PAGE,
+  options?: GradeOptions,
+): Expectation {
   const found = respond(overrides, body, options).results.filter((r) => r.test === test);
   expect(found).toHaveLength(1);
   return found[0]!.expectation;
@@ -91,8 +96,16 @@ describe('content-security-policy', () => {
     ['an empty header', '', 'CspHeaderInvalid'],
     ['a colon after the directive name', "default-src 'none'; script-src: 'self'", 'CspHeaderInvalid'],
     ['an unbalanced quote', "default-src 'self", 'CspHeaderInvalid'],
-    ["'strict-dynamic' without a nonce or hash", "default-src 'none'; script-src 'strict-dynamic'; form-action 'self'", 'CspHeaderInvalid'],
-    ["default-src 'none' but script-src 'unsafe-inline'", "default-src 'none'; script-src 'self' 'unsafe-inline'; form-action 'self'", 'CspImplementedWithUnsafeInline'],
+    [
+      "'strict-dynamic' without a nonce or hash",
+      "default-src 'none'; script-src 'strict-dynamic'; form-action 'self'",
+      'CspHeaderInvalid',
+    ],
+    [
+      "default-src 'none' but script-src 'unsafe-inline'",
+      "default-src 'none'; script-src 'self' 'unsafe-inline'; form-action 'self'",
+      'CspImplementedWithUnsafeInline',
+    ],
     ['data: in script-src', "default-src 'self'; script-src 'self' data:", 'CspImplementedWithUnsafeInline'],
     ['https: in script-src', "default-src 'self'; script-src https:", 'CspImplementedWithUnsafeInline'],
     ['a * host in script-src', "default-src 'self'; script-src https://*", 'CspImplementedWithUnsafeInline'],
@@ -100,41 +113,113 @@ describe('content-security-policy', () => {
     ['object-src *', "default-src 'self'; object-src *", 'CspImplementedWithUnsafeInline'],
     ['object-src unrestricted', "script-src 'self'", 'CspImplementedWithUnsafeInline'],
     ['script-src unrestricted', "object-src 'none'; img-src 'self'", 'CspImplementedWithUnsafeInline'],
-    ["script-src-attr 'unsafe-inline'", "default-src 'self'; script-src-attr 'unsafe-inline'", 'CspImplementedWithUnsafeInline'],
-    ["'unsafe-inline' next to a nonce (ignored by browsers)", "default-src 'self'; script-src 'nonce-R4nd0m' 'unsafe-inline'", 'CspImplementedWithNoUnsafe'],
-    ["'strict-dynamic' with a nonce and legacy fallbacks", "default-src 'self'; script-src 'nonce-R4nd0m' 'strict-dynamic' https: 'unsafe-inline'", 'CspImplementedWithNoUnsafe'],
+    [
+      "script-src-attr 'unsafe-inline'",
+      "default-src 'self'; script-src-attr 'unsafe-inline'",
+      'CspImplementedWithUnsafeInline',
+    ],
+    [
+      "'unsafe-inline' next to a nonce (ignored by browsers)",
+      "default-src 'self'; script-src 'nonce-R4nd0m' 'unsafe-inline'",
+      'CspImplementedWithNoUnsafe',
+    ],
+    [
+      "'strict-dynamic' with a nonce and legacy fallbacks",
+      "default-src 'self'; script-src 'nonce-R4nd0m' 'strict-dynamic' https: 'unsafe-inline'",
+      'CspImplementedWithNoUnsafe',
+    ],
     ["'unsafe-eval'", "default-src 'self'; script-src 'self' 'unsafe-eval'", 'CspImplementedWithUnsafeEval'],
-    ['http: for active content', "default-src 'self'; connect-src 'self' http://api.example.com", 'CspImplementedWithInsecureScheme'],
+    [
+      'http: for active content',
+      "default-src 'self'; connect-src 'self' http://api.example.com",
+      'CspImplementedWithInsecureScheme',
+    ],
     ['http: in default-src', "default-src 'self' http://cdn.example.com", 'CspImplementedWithInsecureScheme'],
-    ['http: for images only', "default-src 'self'; img-src 'self' http:", 'CspImplementedWithInsecureSchemeInPassiveContentOnly'],
-    ["'unsafe-inline' in style-src only", "default-src 'self'; style-src 'self' 'unsafe-inline'", 'CspImplementedWithUnsafeInlineInStyleSrcOnly'],
+    [
+      'http: for images only',
+      "default-src 'self'; img-src 'self' http:",
+      'CspImplementedWithInsecureSchemeInPassiveContentOnly',
+    ],
+    [
+      "'unsafe-inline' in style-src only",
+      "default-src 'self'; style-src 'self' 'unsafe-inline'",
+      'CspImplementedWithUnsafeInlineInStyleSrcOnly',
+    ],
     ['styles unrestricted', "script-src 'self'; object-src 'none'", 'CspImplementedWithUnsafeInlineInStyleSrcOnly'],
     ["default-src 'self'", "default-src 'self'", 'CspImplementedWithNoUnsafe'],
-    ["default-src 'none' without form-action", "default-src 'none'; script-src 'self'; style-src 'self'", 'CspImplementedWithNoUnsafe'],
-    ["form-action to a specific source", "default-src 'none'; script-src 'self'; form-action https://blog.example.com", 'CspImplementedWithNoUnsafe'],
-    ["default-src 'none' and form-action 'self'", "default-src 'none'; script-src 'self'; style-src 'self'; form-action 'self'", 'CspImplementedWithNoUnsafeDefaultSrcNone'],
-    ["default-src 'none' and form-action 'none'", "DEFAULT-SRC 'NONE'; Form-Action 'none'", 'CspImplementedWithNoUnsafeDefaultSrcNone'],
-    ['a duplicated directive', "default-src 'none'; form-action 'self'; default-src 'self'", 'CspImplementedButDuplicateDirectives'],
-    ['a duplicate next to a worse problem', "default-src 'self'; script-src 'unsafe-inline'; default-src 'none'", 'CspImplementedWithUnsafeInline'],
+    [
+      "default-src 'none' without form-action",
+      "default-src 'none'; script-src 'self'; style-src 'self'",
+      'CspImplementedWithNoUnsafe',
+    ],
+    [
+      'form-action to a specific source',
+      "default-src 'none'; script-src 'self'; form-action https://blog.example.com",
+      'CspImplementedWithNoUnsafe',
+    ],
+    [
+      "default-src 'none' and form-action 'self'",
+      "default-src 'none'; script-src 'self'; style-src 'self'; form-action 'self'",
+      'CspImplementedWithNoUnsafeDefaultSrcNone',
+    ],
+    [
+      "default-src 'none' and form-action 'none'",
+      "DEFAULT-SRC 'NONE'; Form-Action 'none'",
+      'CspImplementedWithNoUnsafeDefaultSrcNone',
+    ],
+    [
+      'a duplicated directive',
+      "default-src 'none'; form-action 'self'; default-src 'self'",
+      'CspImplementedButDuplicateDirectives',
+    ],
+    [
+      'a duplicate next to a worse problem',
+      "default-src 'self'; script-src 'unsafe-inline'; default-src 'none'",
+      'CspImplementedWithUnsafeInline',
+    ],
     // Two headers: browsers enforce both, so only what both allow is allowed.
-    ['two headers, one unsafe', ["default-src 'self'; script-src 'self' 'unsafe-inline'", "script-src 'self'"], 'CspImplementedWithNoUnsafe'],
-    ['two headers, both unsafe', ["default-src 'self'; script-src 'unsafe-inline'", "script-src 'self' 'unsafe-inline'"], 'CspImplementedWithUnsafeInline'],
-    ['two comma-separated policies', "default-src 'none'; form-action 'none', script-src 'self'", 'CspImplementedWithNoUnsafeDefaultSrcNone'],
-    ['the same directive in two policies is no duplicate', "default-src 'self', default-src 'self'", 'CspImplementedWithNoUnsafe'],
+    [
+      'two headers, one unsafe',
+      ["default-src 'self'; script-src 'self' 'unsafe-inline'", "script-src 'self'"],
+      'CspImplementedWithNoUnsafe',
+    ],
+    [
+      'two headers, both unsafe',
+      ["default-src 'self'; script-src 'unsafe-inline'", "script-src 'self' 'unsafe-inline'"],
+      'CspImplementedWithUnsafeInline',
+    ],
+    [
+      'two comma-separated policies',
+      "default-src 'none'; form-action 'none', script-src 'self'",
+      'CspImplementedWithNoUnsafeDefaultSrcNone',
+    ],
+    [
+      'the same directive in two policies is no duplicate',
+      "default-src 'self', default-src 'self'",
+      'CspImplementedWithNoUnsafe',
+    ],
   ];
   it.each(cases)('%s', (_label, csp, expected) => {
     expect(expectationOf('content-security-policy', { 'content-security-policy': csp })).toBe(expected);
   });
 
   it('counts a report-only policy as reporting, not enforcement', () => {
-    const reportOnly = { 'content-security-policy': undefined, 'content-security-policy-report-only': "default-src 'none'" };
+    const reportOnly = {
+      'content-security-policy': undefined,
+      'content-security-policy-report-only': "default-src 'none'",
+    };
     expect(expectationOf('content-security-policy', reportOnly)).toBe('CspNotImplementedButReportingEnabled');
     // Next to an enforced policy, the enforced one is graded.
-    expect(expectationOf('content-security-policy', { 'content-security-policy-report-only': 'default-src *' })).toBe('CspImplementedWithNoUnsafeDefaultSrcNone');
+    expect(expectationOf('content-security-policy', { 'content-security-policy-report-only': 'default-src *' })).toBe(
+      'CspImplementedWithNoUnsafeDefaultSrcNone',
+    );
   });
 
   it('reads header names case-insensitively', () => {
-    const headers = { 'content-security-policy': undefined, 'Content-Security-Policy': "default-src 'self'; script-src 'unsafe-eval' 'self'" };
+    const headers = {
+      'content-security-policy': undefined,
+      'Content-Security-Policy': "default-src 'self'; script-src 'unsafe-eval' 'self'",
+    };
     expect(expectationOf('content-security-policy', headers)).toBe('CspImplementedWithUnsafeEval');
   });
 });
@@ -145,22 +230,77 @@ describe('cookies', () => {
   const DAY_HSTS = { 'strict-transport-security': 'max-age=86400' };
   const cases: ReadonlyArray<readonly [string, string | readonly string[] | undefined, GradedHeaders, Expectation]> = [
     ['no Set-Cookie', undefined, LONG_HSTS, 'CookiesNotFound'],
-    ['a hardened session cookie', 'sessionid=abc; Path=/; Secure; HttpOnly; SameSite=Lax', LONG_HSTS, 'CookiesSecureWithHttponlySessionsAndSamesite'],
-    ['sessionid without HttpOnly', 'sessionid=abc; Path=/; Secure; SameSite=Lax', LONG_HSTS, 'CookiesSessionWithoutHttponlyFlag'],
-    ['a login cookie without HttpOnly (any case)', 'LOGIN_TOKEN=abc; Secure; SameSite=Strict', LONG_HSTS, 'CookiesSessionWithoutHttponlyFlag'],
+    [
+      'a hardened session cookie',
+      'sessionid=abc; Path=/; Secure; HttpOnly; SameSite=Lax',
+      LONG_HSTS,
+      'CookiesSecureWithHttponlySessionsAndSamesite',
+    ],
+    [
+      'sessionid without HttpOnly',
+      'sessionid=abc; Path=/; Secure; SameSite=Lax',
+      LONG_HSTS,
+      'CookiesSessionWithoutHttponlyFlag',
+    ],
+    [
+      'a login cookie without HttpOnly (any case)',
+      'LOGIN_TOKEN=abc; Secure; SameSite=Strict',
+      LONG_HSTS,
+      'CookiesSessionWithoutHttponlyFlag',
+    ],
     ['a secure cookie without SameSite', 'theme=dark; Secure', LONG_HSTS, 'CookiesSecureWithHttponlySessions'],
-    ['a secure cookie with SameSite=None', 'theme=dark; Secure; SameSite=None', LONG_HSTS, 'CookiesSecureWithHttponlySessions'],
+    [
+      'a secure cookie with SameSite=None',
+      'theme=dark; Secure; SameSite=None',
+      LONG_HSTS,
+      'CookiesSecureWithHttponlySessions',
+    ],
     ['SameSite=None without Secure', 'theme=dark; SameSite=None', LONG_HSTS, 'CookiesSamesiteFlagInvalid'],
     ['an unknown SameSite value', 'theme=dark; Secure; SameSite=Sometimes', LONG_HSTS, 'CookiesSamesiteFlagInvalid'],
     ['SameSite without a value', 'theme=dark; Secure; SameSite', LONG_HSTS, 'CookiesSamesiteFlagInvalid'],
-    ['an anti-CSRF cookie without SameSite', '_csrf=tok; Path=/; Secure', LONG_HSTS, 'CookiesAnticsrfWithoutSamesiteFlag'],
-    ['an XSRF cookie with SameSite', 'XSRF-TOKEN=tok; Secure; SameSite=Strict', LONG_HSTS, 'CookiesSecureWithHttponlySessionsAndSamesite'],
-    ['a cookie without Secure, behind HSTS', 'theme=dark; SameSite=Lax', LONG_HSTS, 'CookiesWithoutSecureFlagButProtectedByHsts'],
+    [
+      'an anti-CSRF cookie without SameSite',
+      '_csrf=tok; Path=/; Secure',
+      LONG_HSTS,
+      'CookiesAnticsrfWithoutSamesiteFlag',
+    ],
+    [
+      'an XSRF cookie with SameSite',
+      'XSRF-TOKEN=tok; Secure; SameSite=Strict',
+      LONG_HSTS,
+      'CookiesSecureWithHttponlySessionsAndSamesite',
+    ],
+    [
+      'a cookie without Secure, behind HSTS',
+      'theme=dark; SameSite=Lax',
+      LONG_HSTS,
+      'CookiesWithoutSecureFlagButProtectedByHsts',
+    ],
     ['a cookie without Secure, no HSTS', 'theme=dark; SameSite=Lax', NO_HSTS, 'CookiesWithoutSecureFlag'],
-    ['a session cookie without Secure, behind HSTS', 'PHPSESSID=x; HttpOnly; SameSite=Lax', LONG_HSTS, 'CookiesSessionWithoutSecureFlagButProtectedByHsts'],
-    ['a session cookie without Secure, no HSTS', 'PHPSESSID=x; HttpOnly; SameSite=Lax', NO_HSTS, 'CookiesSessionWithoutSecureFlag'],
-    ['a session cookie without Secure, one-day HSTS', 'PHPSESSID=x; HttpOnly; SameSite=Lax', DAY_HSTS, 'CookiesSessionWithoutSecureFlag'],
-    ['the worst cookie decides', ['theme=dark; Secure; SameSite=Lax', 'sid_session=1; Secure; SameSite=Lax'], LONG_HSTS, 'CookiesSessionWithoutHttponlyFlag'],
+    [
+      'a session cookie without Secure, behind HSTS',
+      'PHPSESSID=x; HttpOnly; SameSite=Lax',
+      LONG_HSTS,
+      'CookiesSessionWithoutSecureFlagButProtectedByHsts',
+    ],
+    [
+      'a session cookie without Secure, no HSTS',
+      'PHPSESSID=x; HttpOnly; SameSite=Lax',
+      NO_HSTS,
+      'CookiesSessionWithoutSecureFlag',
+    ],
+    [
+      'a session cookie without Secure, one-day HSTS',
+      'PHPSESSID=x; HttpOnly; SameSite=Lax',
+      DAY_HSTS,
+      'CookiesSessionWithoutSecureFlag',
+    ],
+    [
+      'the worst cookie decides',
+      ['theme=dark; Secure; SameSite=Lax', 'sid_session=1; Secure; SameSite=Lax'],
+      LONG_HSTS,
+      'CookiesSessionWithoutHttponlyFlag',
+    ],
     [
       'cookies folded into one line (commas inside Expires kept)',
       'a=1; Secure; SameSite=Strict; Expires=Wed, 21 Oct 2037 07:28:00 GMT, login=2; Secure; HttpOnly; SameSite=Strict',
@@ -177,10 +317,26 @@ describe('cross-origin-resource-sharing', () => {
   const cases: ReadonlyArray<readonly [string, GradedHeaders, Expectation]> = [
     ['no header', {}, 'CrossOriginResourceSharingNotImplemented'],
     ['*', { 'access-control-allow-origin': '*' }, 'CrossOriginResourceSharingImplementedWithPublicAccess'],
-    ['* with credentials (browsers refuse them)', { 'access-control-allow-origin': '*', 'access-control-allow-credentials': 'true' }, 'CrossOriginResourceSharingImplementedWithPublicAccess'],
-    ['the Origin reflected, with credentials', { 'access-control-allow-origin': OBSERVATORY_ORIGIN, 'access-control-allow-credentials': 'true' }, 'CrossOriginResourceSharingImplementedWithUniversalAccess'],
-    ['the Origin reflected, without credentials', { 'access-control-allow-origin': OBSERVATORY_ORIGIN }, 'CrossOriginResourceSharingImplementedWithPublicAccess'],
-    ['a specific origin, with credentials', { 'access-control-allow-origin': 'https://app.example.com', 'access-control-allow-credentials': 'true' }, 'CrossOriginResourceSharingImplementedWithRestrictedAccess'],
+    [
+      '* with credentials (browsers refuse them)',
+      { 'access-control-allow-origin': '*', 'access-control-allow-credentials': 'true' },
+      'CrossOriginResourceSharingImplementedWithPublicAccess',
+    ],
+    [
+      'the Origin reflected, with credentials',
+      { 'access-control-allow-origin': OBSERVATORY_ORIGIN, 'access-control-allow-credentials': 'true' },
+      'CrossOriginResourceSharingImplementedWithUniversalAccess',
+    ],
+    [
+      'the Origin reflected, without credentials',
+      { 'access-control-allow-origin': OBSERVATORY_ORIGIN },
+      'CrossOriginResourceSharingImplementedWithPublicAccess',
+    ],
+    [
+      'a specific origin, with credentials',
+      { 'access-control-allow-origin': 'https://app.example.com', 'access-control-allow-credentials': 'true' },
+      'CrossOriginResourceSharingImplementedWithRestrictedAccess',
+    ],
   ];
   it.each(cases)('%s', (_label, headers, expected) => {
     expect(expectationOf('cross-origin-resource-sharing', headers)).toBe(expected);
@@ -207,8 +363,16 @@ describe('referrer-policy', () => {
     ['no-referrer-when-downgrade', 'no-referrer-when-downgrade', 'ReferrerPolicyUnsafe'],
     ['unsafe-url', 'unsafe-url', 'ReferrerPolicyUnsafe'],
     ['a list: the last valid token wins (unsafe)', 'no-referrer, unsafe-url', 'ReferrerPolicyUnsafe'],
-    ['a list: the last valid token wins (private)', 'unsafe-url, strict-origin-when-cross-origin', 'ReferrerPolicyPrivate'],
-    ['an unknown token after a valid one', 'strict-origin-when-cross-origin, some-future-policy', 'ReferrerPolicyPrivate'],
+    [
+      'a list: the last valid token wins (private)',
+      'unsafe-url, strict-origin-when-cross-origin',
+      'ReferrerPolicyPrivate',
+    ],
+    [
+      'an unknown token after a valid one',
+      'strict-origin-when-cross-origin, some-future-policy',
+      'ReferrerPolicyPrivate',
+    ],
     ['two header lines', ['no-referrer', 'unsafe-url'], 'ReferrerPolicyUnsafe'],
     ['nothing recognizable', 'nonsense', 'ReferrerPolicyHeaderInvalid'],
     ['empty', '', 'ReferrerPolicyHeaderInvalid'],
@@ -221,7 +385,11 @@ describe('referrer-policy', () => {
 describe('strict-transport-security', () => {
   const cases: Case[] = [
     ['no header', undefined, 'HstsNotImplemented'],
-    ['two years, preload asked for (not earnable offline)', 'max-age=63072000; includeSubDomains; preload', 'HstsImplementedMaxAgeAtLeastSixMonths'],
+    [
+      'two years, preload asked for (not earnable offline)',
+      'max-age=63072000; includeSubDomains; preload',
+      'HstsImplementedMaxAgeAtLeastSixMonths',
+    ],
     ['exactly 15552000', 'max-age=15552000', 'HstsImplementedMaxAgeAtLeastSixMonths'],
     ['a quoted max-age', 'max-age="31536000"', 'HstsImplementedMaxAgeAtLeastSixMonths'],
     ['one day', 'max-age=86400', 'HstsImplementedMaxAgeLessThanSixMonths'],
@@ -241,28 +409,84 @@ describe('subresource-integrity', () => {
   const html = (body: string) => `<!doctype html><html><head><title>t</title></head><body>${body}</body></html>`;
   const cases: ReadonlyArray<readonly [string, string, Expectation]> = [
     ['no scripts', html('<p>hello</p>'), 'SriNotImplementedButNoScriptsLoaded'],
-    ['only inline scripts and data blocks', html('<script>1</script><script type="application/json">{"a":1}</script>'), 'SriNotImplementedButNoScriptsLoaded'],
-    ['a commented-out script', html('<!-- <script src="http://evil.example/x.js"></script> -->'), 'SriNotImplementedButNoScriptsLoaded'],
-    ['script markup inside a data block', html('<script type="application/json">{"x":"<script src=\'http://evil.example/x.js\'>"}</script>'), 'SriNotImplementedButNoScriptsLoaded'],
-    ['script markup inside a textarea', html('<textarea><script src="http://evil.example/x.js"></script></textarea>'), 'SriNotImplementedButNoScriptsLoaded'],
+    [
+      'only inline scripts and data blocks',
+      html('<script>1</script><script type="application/json">{"a":1}</script>'),
+      'SriNotImplementedButNoScriptsLoaded',
+    ],
+    [
+      'a commented-out script',
+      html('<!-- <script src="http://evil.example/x.js"></script> -->'),
+      'SriNotImplementedButNoScriptsLoaded',
+    ],
+    [
+      'script markup inside a data block',
+      html('<script type="application/json">{"x":"<script src=\'http://evil.example/x.js\'>"}</script>'),
+      'SriNotImplementedButNoScriptsLoaded',
+    ],
+    [
+      'script markup inside a textarea',
+      html('<textarea><script src="http://evil.example/x.js"></script></textarea>'),
+      'SriNotImplementedButNoScriptsLoaded',
+    ],
     ['a same-origin module with integrity', PAGE, 'SriImplementedAndAllScriptsLoadedSecurely'],
-    ['a same-origin script without integrity', html('<script src="/assets/app.js"></script>'), 'SriNotImplementedButAllScriptsLoadedFromSecureOrigin'],
-    ['a subdomain without integrity', html('<script src="https://static.blog.example.com/app.js"></script>'), 'SriNotImplementedButAllScriptsLoadedFromSecureOrigin'],
-    ['an external HTTPS script with integrity', html(`<script src="https://cdn.example.net/lib.js" integrity="${SRI}" crossorigin></script>`), 'SriImplementedAndExternalScriptsLoadedSecurely'],
-    ['an external HTTPS script without integrity', html('<SCRIPT SRC="https://cdn.example.net/lib.js"></SCRIPT>'), 'SriNotImplementedButExternalScriptsLoadedSecurely'],
-    ['an external HTTP script with integrity', html(`<script src="http://cdn.example.net/lib.js" integrity="${SRI}"></script>`), 'SriImplementedButExternalScriptsNotLoadedSecurely'],
-    ['an external HTTP script without integrity', html('<script type="module" src="http://cdn.example.net/lib.js"></script>'), 'SriNotImplementedAndExternalScriptsNotLoadedSecurely'],
-    ['a protocol-relative external script', html('<script src="//cdn.example.net/lib.js"></script>'), 'SriNotImplementedAndExternalScriptsNotLoadedSecurely'],
-    ['a quoted ">" before src', html('<script data-note="a>b" src="http://evil.example/x.js"></script>'), 'SriNotImplementedAndExternalScriptsNotLoadedSecurely'],
-    ['a malformed integrity value', html('<script src="https://cdn.example.net/lib.js" integrity="md5-abc"></script>'), 'SriNotImplementedButExternalScriptsLoadedSecurely'],
+    [
+      'a same-origin script without integrity',
+      html('<script src="/assets/app.js"></script>'),
+      'SriNotImplementedButAllScriptsLoadedFromSecureOrigin',
+    ],
+    [
+      'a subdomain without integrity',
+      html('<script src="https://static.blog.example.com/app.js"></script>'),
+      'SriNotImplementedButAllScriptsLoadedFromSecureOrigin',
+    ],
+    [
+      'an external HTTPS script with integrity',
+      html(`<script src="https://cdn.example.net/lib.js" integrity="${SRI}" crossorigin></script>`),
+      'SriImplementedAndExternalScriptsLoadedSecurely',
+    ],
+    [
+      'an external HTTPS script without integrity',
+      html('<SCRIPT SRC="https://cdn.example.net/lib.js"></SCRIPT>'),
+      'SriNotImplementedButExternalScriptsLoadedSecurely',
+    ],
+    [
+      'an external HTTP script with integrity',
+      html(`<script src="http://cdn.example.net/lib.js" integrity="${SRI}"></script>`),
+      'SriImplementedButExternalScriptsNotLoadedSecurely',
+    ],
+    [
+      'an external HTTP script without integrity',
+      html('<script type="module" src="http://cdn.example.net/lib.js"></script>'),
+      'SriNotImplementedAndExternalScriptsNotLoadedSecurely',
+    ],
+    [
+      'a protocol-relative external script',
+      html('<script src="//cdn.example.net/lib.js"></script>'),
+      'SriNotImplementedAndExternalScriptsNotLoadedSecurely',
+    ],
+    [
+      'a quoted ">" before src',
+      html('<script data-note="a>b" src="http://evil.example/x.js"></script>'),
+      'SriNotImplementedAndExternalScriptsNotLoadedSecurely',
+    ],
+    [
+      'a malformed integrity value',
+      html('<script src="https://cdn.example.net/lib.js" integrity="md5-abc"></script>'),
+      'SriNotImplementedButExternalScriptsLoadedSecurely',
+    ],
   ];
   it.each(cases)('%s', (_label, body, expected) => {
     expect(expectationOf('subresource-integrity', {}, body)).toBe(expected);
   });
 
   it('is only needed for HTML', () => {
-    expect(expectationOf('subresource-integrity', { 'content-type': 'application/json; charset=utf-8' }, '{"a":1}')).toBe('SriNotImplementedResponseNotHtml');
-    expect(expectationOf('subresource-integrity', { 'content-type': undefined }, PAGE)).toBe('SriNotImplementedResponseNotHtml');
+    expect(
+      expectationOf('subresource-integrity', { 'content-type': 'application/json; charset=utf-8' }, '{"a":1}'),
+    ).toBe('SriNotImplementedResponseNotHtml');
+    expect(expectationOf('subresource-integrity', { 'content-type': undefined }, PAGE)).toBe(
+      'SriNotImplementedResponseNotHtml',
+    );
   });
 
   it('reports HTML that is not there as not parseable', () => {
@@ -271,10 +495,9 @@ describe('subresource-integrity', () => {
   });
 
   it('tokenizes script attributes with quotes, entities and repeated names', () => {
-    expect(scriptTags('<script src=/a.js?x=1&amp;y=2 src="/b.js" async></script><script type=\'module\'>x</script>')).toEqual([
-      { src: '/a.js?x=1&y=2', async: '' },
-      { type: 'module' },
-    ]);
+    expect(
+      scriptTags('<script src=/a.js?x=1&amp;y=2 src="/b.js" async></script><script type=\'module\'>x</script>'),
+    ).toEqual([{ src: '/a.js?x=1&y=2', async: '' }, { type: 'module' }]);
   });
 });
 
@@ -294,17 +517,49 @@ describe('x-content-type-options', () => {
 describe('x-frame-options', () => {
   const NO_FRAME_ANCESTORS = { 'content-security-policy': "default-src 'none'; form-action 'self'" };
   const cases: ReadonlyArray<readonly [string, GradedHeaders, Expectation]> = [
-    ["frame-ancestors 'none' without X-Frame-Options", { 'x-frame-options': undefined }, 'XFrameOptionsImplementedViaCsp'],
-    ["frame-ancestors 'self' next to an invalid X-Frame-Options", { 'content-security-policy': "default-src 'self'; frame-ancestors 'self'", 'x-frame-options': 'nonsense' }, 'XFrameOptionsImplementedViaCsp'],
-    ['frame-ancestors * without X-Frame-Options', { 'content-security-policy': "default-src 'self'; frame-ancestors *", 'x-frame-options': undefined }, 'XFrameOptionsNotImplemented'],
-    ['frame-ancestors in a report-only policy', { 'content-security-policy': undefined, 'content-security-policy-report-only': "frame-ancestors 'none'", 'x-frame-options': undefined }, 'XFrameOptionsNotImplemented'],
+    [
+      "frame-ancestors 'none' without X-Frame-Options",
+      { 'x-frame-options': undefined },
+      'XFrameOptionsImplementedViaCsp',
+    ],
+    [
+      "frame-ancestors 'self' next to an invalid X-Frame-Options",
+      { 'content-security-policy': "default-src 'self'; frame-ancestors 'self'", 'x-frame-options': 'nonsense' },
+      'XFrameOptionsImplementedViaCsp',
+    ],
+    [
+      'frame-ancestors * without X-Frame-Options',
+      { 'content-security-policy': "default-src 'self'; frame-ancestors *", 'x-frame-options': undefined },
+      'XFrameOptionsNotImplemented',
+    ],
+    [
+      'frame-ancestors in a report-only policy',
+      {
+        'content-security-policy': undefined,
+        'content-security-policy-report-only': "frame-ancestors 'none'",
+        'x-frame-options': undefined,
+      },
+      'XFrameOptionsNotImplemented',
+    ],
     ['DENY', { ...NO_FRAME_ANCESTORS, 'x-frame-options': 'DENY' }, 'XFrameOptionsSameoriginOrDeny'],
     ['sameorigin', { ...NO_FRAME_ANCESTORS, 'x-frame-options': 'sameorigin' }, 'XFrameOptionsSameoriginOrDeny'],
-    ['a repeated DENY', { ...NO_FRAME_ANCESTORS, 'x-frame-options': ['DENY', 'deny'] }, 'XFrameOptionsSameoriginOrDeny'],
-    ['ALLOW-FROM', { ...NO_FRAME_ANCESTORS, 'x-frame-options': 'ALLOW-FROM https://partner.example' }, 'XFrameOptionsAllowFromOrigin'],
+    [
+      'a repeated DENY',
+      { ...NO_FRAME_ANCESTORS, 'x-frame-options': ['DENY', 'deny'] },
+      'XFrameOptionsSameoriginOrDeny',
+    ],
+    [
+      'ALLOW-FROM',
+      { ...NO_FRAME_ANCESTORS, 'x-frame-options': 'ALLOW-FROM https://partner.example' },
+      'XFrameOptionsAllowFromOrigin',
+    ],
     ['no header', { ...NO_FRAME_ANCESTORS, 'x-frame-options': undefined }, 'XFrameOptionsNotImplemented'],
     ['ALLOWALL', { ...NO_FRAME_ANCESTORS, 'x-frame-options': 'ALLOWALL' }, 'XFrameOptionsHeaderInvalid'],
-    ['conflicting values', { ...NO_FRAME_ANCESTORS, 'x-frame-options': 'DENY, SAMEORIGIN' }, 'XFrameOptionsHeaderInvalid'],
+    [
+      'conflicting values',
+      { ...NO_FRAME_ANCESTORS, 'x-frame-options': 'DENY, SAMEORIGIN' },
+      'XFrameOptionsHeaderInvalid',
+    ],
   ];
   it.each(cases)('%s', (_label, headers, expected) => {
     expect(expectationOf('x-frame-options', headers)).toBe(expected);
@@ -351,9 +606,32 @@ describe('cross-origin isolation headers', () => {
 
 describe('scores and grades', () => {
   it.each([
-    [160, 'A+'], [100, 'A+'], [99, 'A'], [90, 'A'], [89, 'A-'], [85, 'A-'], [84, 'B+'], [80, 'B+'], [79, 'B'], [70, 'B'],
-    [69, 'B-'], [65, 'B-'], [64, 'C+'], [60, 'C+'], [59, 'C'], [50, 'C'], [49, 'C-'], [45, 'C-'], [44, 'D+'], [40, 'D+'],
-    [39, 'D'], [30, 'D'], [29, 'D-'], [25, 'D-'], [24, 'F'], [0, 'F'],
+    [160, 'A+'],
+    [100, 'A+'],
+    [99, 'A'],
+    [90, 'A'],
+    [89, 'A-'],
+    [85, 'A-'],
+    [84, 'B+'],
+    [80, 'B+'],
+    [79, 'B'],
+    [70, 'B'],
+    [69, 'B-'],
+    [65, 'B-'],
+    [64, 'C+'],
+    [60, 'C+'],
+    [59, 'C'],
+    [50, 'C'],
+    [49, 'C-'],
+    [45, 'C-'],
+    [44, 'D+'],
+    [40, 'D+'],
+    [39, 'D'],
+    [30, 'D'],
+    [29, 'D-'],
+    [25, 'D-'],
+    [24, 'F'],
+    [0, 'F'],
   ] as const)('%i is %s', (score, grade) => {
     expect(letterGrade(score)).toBe(grade);
   });
@@ -386,7 +664,12 @@ describe('scores and grades', () => {
     // CSP -25, HSTS -20, X-Content-Type-Options -5, X-Frame-Options -20: 100 - 70 = 30 (D). The
     // online Observatory would also find no HTTP→HTTPS redirection (-20, so 10, F) — something an
     // offline grader cannot observe and assumes is in place.
-    const bare = gradeResponse({ url: URL_, status: 200, headers: { 'content-type': 'text/html' }, body: '<!doctype html><p>hi</p>' });
+    const bare = gradeResponse({
+      url: URL_,
+      status: 200,
+      headers: { 'content-type': 'text/html' },
+      body: '<!doctype html><p>hi</p>',
+    });
     expect(bare).toMatchObject({ score: 30, grade: 'D' });
     // The same with a bare session cookie: 30 - 40 = -10, floored at 0: F.
     const withCookie = gradeResponse({
@@ -415,11 +698,16 @@ describe('scores and grades', () => {
   });
 
   it('refuses a URL that is not HTTPS: the grader assumes HTTPS', () => {
-    expect(() => gradeResponse({ url: 'http://blog.example.com/', status: 200, headers: {}, body: '' })).toThrow(TypeError);
+    expect(() => gradeResponse({ url: 'http://blog.example.com/', status: 200, headers: {}, body: '' })).toThrow(
+      TypeError,
+    );
   });
 
   it('accepts header values as inject() reports them, numbers included', () => {
-    const grade = respond({ 'content-length': 1234, 'set-cookie': ['a=1; Secure; SameSite=Strict', 'b=2; Secure; SameSite=Lax'] });
+    const grade = respond({
+      'content-length': 1234,
+      'set-cookie': ['a=1; Secure; SameSite=Strict', 'b=2; Secure; SameSite=Lax'],
+    });
     expect(grade.score).toBe(160);
   });
 });
@@ -436,7 +724,13 @@ describe('formatGrade', () => {
     expect(lines.some((l) => l.startsWith('    -5  referrer-policy: ReferrerPolicyUnsafe'))).toBe(true);
     expect(lines.some((l) => l.startsWith('     0  cross-origin-embedder-policy: CoepNotImplemented'))).toBe(true);
     // Zero results that are full marks (no cookies, nosniff, HSTS, redirection, no CORS) are not listed.
-    expect(lines.some((l) => /CookiesNotFound|XContentTypeOptionsNosniff|HstsImplemented|RedirectionToHttps|CrossOriginResourceSharingNotImplemented/.test(l))).toBe(false);
+    expect(
+      lines.some((l) =>
+        /CookiesNotFound|XContentTypeOptionsNosniff|HstsImplemented|RedirectionToHttps|CrossOriginResourceSharingNotImplemented/.test(
+          l,
+        ),
+      ),
+    ).toBe(false);
     expect(lines).toHaveLength(1 + 7);
   });
 

@@ -1,6 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { closeOpsServersAfterEach, eventually, metricValue, OPS_DEVELOPMENT_ENV, readMetrics, startOpsServer } from './support/ops-server.js';
+import {
+  closeOpsServersAfterEach,
+  eventually,
+  metricValue,
+  OPS_DEVELOPMENT_ENV,
+  readMetrics,
+  startOpsServer,
+} from './support/ops-server.js';
 
 closeOpsServersAfterEach();
 
@@ -41,7 +48,9 @@ describe('load shedding', () => {
 
     const metrics = await readMetrics(server);
     expect(metricValue(metrics, 'load_shed_total')).toBe(shedBefore + 3);
-    expect(metricValue(metrics, 'http_errors_total', { code: 'SERVICE_UNAVAILABLE', status: '503' })).toBeGreaterThanOrEqual(3);
+    expect(
+      metricValue(metrics, 'http_errors_total', { code: 'SERVICE_UNAVAILABLE', status: '503' }),
+    ).toBeGreaterThanOrEqual(3);
 
     // Orchestrator probes are outside the shed context: a busy process is not restarted.
     const health = await server.inject('/health');

@@ -46,7 +46,11 @@ const routes: FastifyPluginAsync = async (fastify) => {
   fastify.get('/boom', async () => {
     // Internal: not an HttpError. The message is harmless; the extra properties are not.
     throw Object.assign(new Error('database write failed'), {
-      details: { user: 'ada', password: ERROR_SECRETS.detailsPassword, connection: { token: ERROR_SECRETS.connectionToken } },
+      details: {
+        user: 'ada',
+        password: ERROR_SECRETS.detailsPassword,
+        connection: { token: ERROR_SECRETS.connectionToken },
+      },
     });
   });
 };
@@ -107,7 +111,9 @@ describe('request log', () => {
     expect(metricsLines.map((line) => line.level)).toEqual([20]);
     await server.inject('/health');
     await server.inject('/ready');
-    const probeLines = log.withMessage('request completed').filter((line) => line.url === '/health' || line.url === '/ready');
+    const probeLines = log
+      .withMessage('request completed')
+      .filter((line) => line.url === '/health' || line.url === '/ready');
     expect(probeLines.map((line) => line.level)).toEqual([20, 20]);
   });
 
@@ -131,7 +137,9 @@ describe('secrets never reach the log', () => {
     const { server, log } = await startOpsServer({ routes, env: { LOG_LEVEL: 'trace' } });
     const responses = [];
     for (const url of ['/log-secrets', '/log-headers', '/boom', '/', '/plain', '/no/such/page']) {
-      responses.push(await server.inject({ method: 'GET', url, headers: { ...SECRET_HEADERS, accept: 'application/json' } }));
+      responses.push(
+        await server.inject({ method: 'GET', url, headers: { ...SECRET_HEADERS, accept: 'application/json' } }),
+      );
     }
     // A form post with a password field that fails CSRF: the body must not be logged either.
     responses.push(
@@ -176,7 +184,9 @@ describe('5xx errors', () => {
     const response = await server.inject({ url: '/boom', headers: { accept: 'application/json' } });
     expect(response.statusCode).toBe(500);
     const id = response.headers['x-request-id'];
-    const withStack = log.entries().filter((entry) => typeof (entry.err as { stack?: unknown } | undefined)?.stack === 'string');
+    const withStack = log
+      .entries()
+      .filter((entry) => typeof (entry.err as { stack?: unknown } | undefined)?.stack === 'string');
     expect(withStack).toHaveLength(1);
     const line = withStack[0]!;
     expect(line.reqId).toBe(id);
@@ -198,7 +208,9 @@ describe('5xx errors', () => {
     const { server, log } = await startOpsServer();
     const response = await server.inject('/mode/throws');
     expect(response.statusCode).toBe(500);
-    const withStack = log.entries().filter((entry) => typeof (entry.err as { stack?: unknown } | undefined)?.stack === 'string');
+    const withStack = log
+      .entries()
+      .filter((entry) => typeof (entry.err as { stack?: unknown } | undefined)?.stack === 'string');
     expect(withStack).toHaveLength(1);
     expect(withStack[0]!.reqId).toBe(response.headers['x-request-id']);
     expect((withStack[0]!.err as { stack: string }).stack).toContain('effect exploded');

@@ -2,7 +2,13 @@ import { connect } from 'node:net';
 import type { FastifyPluginAsync } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { notFound } from '../src/index.js';
-import { closeOpsServersAfterEach, metricValue, OPS_DEVELOPMENT_ENV, readMetrics, startOpsServer } from './support/ops-server.js';
+import {
+  closeOpsServersAfterEach,
+  metricValue,
+  OPS_DEVELOPMENT_ENV,
+  readMetrics,
+  startOpsServer,
+} from './support/ops-server.js';
 import { freePort } from './support/redis-spare-server.js';
 
 closeOpsServersAfterEach();
@@ -53,8 +59,21 @@ describe('/metrics in development', () => {
     expect(text).toMatch(/^# TYPE http_request_duration_seconds histogram$/m);
 
     // The page went through the catch-all route; the JSON route is labelled by its pattern.
-    expect(metricValue(text, 'http_request_duration_seconds_bucket', { route: '/*', method: 'GET', status_class: '2xx', le: '+Inf' })).toBe(1);
-    expect(metricValue(text, 'http_request_duration_seconds_count', { route: '/api/thing', method: 'GET', status_class: '2xx' })).toBe(1);
+    expect(
+      metricValue(text, 'http_request_duration_seconds_bucket', {
+        route: '/*',
+        method: 'GET',
+        status_class: '2xx',
+        le: '+Inf',
+      }),
+    ).toBe(1);
+    expect(
+      metricValue(text, 'http_request_duration_seconds_count', {
+        route: '/api/thing',
+        method: 'GET',
+        status_class: '2xx',
+      }),
+    ).toBe(1);
     // One page: one settle, one render.
     expect(metricValue(text, 'ssr_settle_duration_seconds_count', { outcome: 'settled' })).toBe(1);
     expect(metricValue(text, 'ssr_render_duration_seconds_count')).toBe(1);
@@ -74,8 +93,16 @@ describe('/metrics in development', () => {
     const text = await readMetrics(server);
     expect(metricValue(text, 'http_errors_total', { code: 'NOT_FOUND', status: '404' })).toBe(1);
     expect(metricValue(text, 'http_errors_total', { code: 'INTERNAL_SERVER_ERROR', status: '500' })).toBe(2);
-    expect(metricValue(text, 'http_request_duration_seconds_count', { route: '/api/boom', method: 'GET', status_class: '5xx' })).toBe(2);
-    expect(metricValue(text, 'http_request_duration_seconds_count', { route: '/*', method: 'GET', status_class: '5xx' })).toBe(1);
+    expect(
+      metricValue(text, 'http_request_duration_seconds_count', {
+        route: '/api/boom',
+        method: 'GET',
+        status_class: '5xx',
+      }),
+    ).toBe(2);
+    expect(
+      metricValue(text, 'http_request_duration_seconds_count', { route: '/*', method: 'GET', status_class: '5xx' }),
+    ).toBe(1);
   });
 
   it('counts a 404 for an unknown URL in http_errors_total', async () => {
@@ -94,7 +121,13 @@ describe('/metrics in development', () => {
     // /metrics itself is not rate limited.
     const text = await readMetrics(server);
     expect(metricValue(text, 'rate_limit_rejections_total', { route: '/api/thing' })).toBe(2);
-    expect(metricValue(text, 'http_request_duration_seconds_count', { route: '/api/thing', method: 'GET', status_class: '4xx' })).toBe(2);
+    expect(
+      metricValue(text, 'http_request_duration_seconds_count', {
+        route: '/api/thing',
+        method: 'GET',
+        status_class: '4xx',
+      }),
+    ).toBe(2);
   });
 });
 
@@ -106,7 +139,9 @@ describe('/metrics in production', () => {
     expect(response.statusCode).toBe(404);
     expect(response.body).not.toContain('http_request_duration_seconds');
     expect(response.body).not.toContain('# HELP');
-    const warnings = log.entries().filter((entry) => entry.level === 40 && String(entry.msg).includes('/metrics is not served'));
+    const warnings = log
+      .entries()
+      .filter((entry) => entry.level === 40 && String(entry.msg).includes('/metrics is not served'));
     expect(warnings).toHaveLength(1);
     expect(String(warnings[0]!.msg)).toMatch(/METRICS_TOKEN/);
   });
@@ -134,7 +169,9 @@ describe('/metrics in production', () => {
 
   it('with METRICS_PORT is served on that port only, and closing the server closes both listeners', async () => {
     const metricsPort = await freePort();
-    const { server } = await startOpsServer({ env: { METRICS_PORT: String(metricsPort), PORT: '0', HOST: '127.0.0.1' } });
+    const { server } = await startOpsServer({
+      env: { METRICS_PORT: String(metricsPort), PORT: '0', HOST: '127.0.0.1' },
+    });
     const address = await server.start();
     const publicOrigin = address.replace('0.0.0.0', '127.0.0.1');
     const metricsOrigin = `http://127.0.0.1:${metricsPort}`;
@@ -146,7 +183,9 @@ describe('/metrics in production', () => {
     expect(onMetricsPort.headers.get('content-type')).toMatch(PROMETHEUS_TEXT);
     const text = await onMetricsPort.text();
     // The public listener's traffic is what the metrics port reports.
-    expect(metricValue(text, 'http_request_duration_seconds_count', { route: '/*', method: 'GET', status_class: '2xx' })).toBe(1);
+    expect(
+      metricValue(text, 'http_request_duration_seconds_count', { route: '/*', method: 'GET', status_class: '2xx' }),
+    ).toBe(1);
 
     const onPublicPort = await fetch(`${publicOrigin}/metrics`, { headers: json, signal: AbortSignal.timeout(2000) });
     expect(onPublicPort.status).toBe(404);

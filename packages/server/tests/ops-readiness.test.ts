@@ -1,6 +1,12 @@
 import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { closeOpsServersAfterEach, metricValue, OPS_DEVELOPMENT_ENV, readMetrics, startOpsServer } from './support/ops-server.js';
+import {
+  closeOpsServersAfterEach,
+  metricValue,
+  OPS_DEVELOPMENT_ENV,
+  readMetrics,
+  startOpsServer,
+} from './support/ops-server.js';
 import { requireRedis } from './support/redis-available.js';
 
 closeOpsServersAfterEach();
@@ -102,7 +108,14 @@ describe('/ready', () => {
   it('is never rate limited', async () => {
     const { server } = await startOpsServer({
       env: { RATE_LIMIT_MAX: '1' },
-      readinessChecks: { flaky: (() => { let n = 0; return async () => { if (n++ % 2) throw new Error('flaky'); }; })() },
+      readinessChecks: {
+        flaky: (() => {
+          let n = 0;
+          return async () => {
+            if (n++ % 2) throw new Error('flaky');
+          };
+        })(),
+      },
     });
     const statuses = [];
     for (let i = 0; i < 5; i++) statuses.push((await server.inject('/ready')).statusCode);
@@ -134,7 +147,8 @@ describe('/ready during shutdown', () => {
     });
     // Wait until the slow request is accepted.
     const deadline = Date.now() + 2000;
-    while (server.inFlight().length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
+    while (server.inFlight().length === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 2));
     expect(server.inFlight().map((r) => r.url)).toEqual(['/mode/slow']);
 
     const shutdown = server.shutdown();

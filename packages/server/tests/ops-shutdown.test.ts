@@ -20,7 +20,9 @@ function keepAliveConnection(port: number) {
     [...received.matchAll(/HTTP\/1\.1 (\d{3})[^\r]*\r\n([\s\S]*?)\r\n\r\n/g)].map((match) => ({
       status: Number(match[1]),
       headers: Object.fromEntries(
-        match[2]!.split('\r\n').map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+        match[2]!
+          .split('\r\n')
+          .map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
       ) as Record<string, string>,
     }));
   return {

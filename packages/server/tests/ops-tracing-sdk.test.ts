@@ -4,7 +4,12 @@
  */
 import { propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closeOpsServersAfterEach, startOpsServer } from './support/ops-server.js';
 
@@ -29,12 +34,16 @@ afterAll(async () => {
 
 beforeEach(() => exporter.reset());
 
-const spansNamed = (prefix: string): ReadableSpan[] => exporter.getFinishedSpans().filter((span) => span.name.startsWith(prefix));
+const spansNamed = (prefix: string): ReadableSpan[] =>
+  exporter.getFinishedSpans().filter((span) => span.name.startsWith(prefix));
 
 describe('with an OpenTelemetry SDK', () => {
   it('makes a page request a SERVER span under the incoming traceparent, with ssr.settle and ssr.render children', async () => {
     const { server, log } = await startOpsServer();
-    const response = await server.inject({ url: '/mode/slow', headers: { traceparent: `00-${TRACE_ID}-${PARENT_ID}-01` } });
+    const response = await server.inject({
+      url: '/mode/slow',
+      headers: { traceparent: `00-${TRACE_ID}-${PARENT_ID}-01` },
+    });
     expect(response.statusCode).toBe(200);
 
     const serverSpans = exporter.getFinishedSpans().filter((span) => span.kind === SpanKind.SERVER);

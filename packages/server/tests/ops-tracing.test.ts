@@ -11,7 +11,10 @@ const HEX32 = /^[0-9a-f]{32}$/;
 
 /** Shows what an outgoing call made for this request would carry. */
 const routes: FastifyPluginAsync = async (fastify) => {
-  fastify.get('/api/outgoing', async (request) => ({ traceparent: request.traceContext?.traceparent, sampled: request.traceContext?.sampled }));
+  fastify.get('/api/outgoing', async (request) => ({
+    traceparent: request.traceContext?.traceparent,
+    sampled: request.traceContext?.sampled,
+  }));
 };
 
 function traceIdLogged(log: LogSink, requestId: unknown): unknown {
@@ -37,7 +40,10 @@ describe('W3C trace context without an OpenTelemetry SDK', () => {
   it('continues the trace on outgoing calls: same trace id, a new span id of its own, the sampled flag kept', async () => {
     const { server } = await startOpsServer({ routes });
     for (const flags of ['01', '00']) {
-      const response = await server.inject({ url: '/api/outgoing', headers: { traceparent: `00-${TRACE_ID}-${PARENT_ID}-${flags}` } });
+      const response = await server.inject({
+        url: '/api/outgoing',
+        headers: { traceparent: `00-${TRACE_ID}-${PARENT_ID}-${flags}` },
+      });
       const body = response.json<{ traceparent: string; sampled: boolean }>();
       const [version, traceId, spanId, outFlags] = body.traceparent.split('-');
       expect(version).toBe('00');

@@ -32,12 +32,18 @@ function clientBuild(): { root: string; outDir: string; files: Record<string, Bu
     'assets/noise-0f0f0f.js': randomBytes(4096),
     // Compressible, but under the default 1024-byte threshold.
     'assets/mid-112233.css': Buffer.from('p { margin: 0 }\n'.repeat(40)),
-    'assets/entry-1a2b3c.css': Buffer.from(`${'.card { margin: 0 auto; padding: 1rem 2rem; color: #333 }\n'.repeat(60)}`),
-    'assets/logo-abcdef.svg': Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg">${'<circle r="1"/>'.repeat(200)}</svg>`),
+    'assets/entry-1a2b3c.css': Buffer.from(
+      `${'.card { margin: 0 auto; padding: 1rem 2rem; color: #333 }\n'.repeat(60)}`,
+    ),
+    'assets/logo-abcdef.svg': Buffer.from(
+      `<svg xmlns="http://www.w3.org/2000/svg">${'<circle r="1"/>'.repeat(200)}</svg>`,
+    ),
     'assets/photo-123456.png': Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), Buffer.alloc(8192, 7)]),
     'assets/entry-1a2b3c.js.map': Buffer.from(JSON.stringify({ version: 3, mappings: 'AAAA;'.repeat(800) })),
     'assets/nested/chunk-aa11bb.js': Buffer.from(`export const nested = ${JSON.stringify(bigText(3, 3))};\n`),
-    '.vite/manifest.json': Buffer.from(JSON.stringify({ 'src/entry.ts': { file: 'assets/entry-1a2b3c.js', isEntry: true, padding: 'x'.repeat(4000) } })),
+    '.vite/manifest.json': Buffer.from(
+      JSON.stringify({ 'src/entry.ts': { file: 'assets/entry-1a2b3c.js', isEntry: true, padding: 'x'.repeat(4000) } }),
+    ),
   };
   for (const [name, bytes] of Object.entries(files)) {
     mkdirSync(dirname(join(outDir, name)), { recursive: true });
@@ -57,7 +63,9 @@ function fakeBundle() {
       isEntry: true,
       modules: {
         [svelteRuntime]: { renderedLength: 1000 },
-        '/home/dev/app/node_modules/.pnpm/svelte@5.57.3/node_modules/svelte/src/index-client.js': { renderedLength: 50 },
+        '/home/dev/app/node_modules/.pnpm/svelte@5.57.3/node_modules/svelte/src/index-client.js': {
+          renderedLength: 50,
+        },
         '\0svelte/internal/disclose-version': { renderedLength: 5 },
         'C:\\dev\\app\\node_modules\\svelte\\src\\store\\index.js': { renderedLength: 7 },
         '/home/dev/composable-svelte/packages/core/src/store/create-store.ts': { renderedLength: 300 },
@@ -85,7 +93,8 @@ function runBuild(plugin: ReturnType<typeof composableSvelteBuild>, root: string
   plugin.closeBundle();
 }
 
-const readReport = (outDir: string) => JSON.parse(readFileSync(join(outDir, '.vite', 'bundle-report.json'), 'utf8')) as BundleReport;
+const readReport = (outDir: string) =>
+  JSON.parse(readFileSync(join(outDir, '.vite', 'bundle-report.json'), 'utf8')) as BundleReport;
 
 describe('composableSvelteBuild', () => {
   it('is a post, build-only plugin', () => {
@@ -131,14 +140,16 @@ describe('composableSvelteBuild', () => {
     expect(existsSync(join(outDir, 'assets/entry-1a2b3c.js.br.gz'))).toBe(false);
   });
 
-  it('writes .vite/bundle-report.json with each file\'s raw and gzip size, totals, and JS by origin', () => {
+  it("writes .vite/bundle-report.json with each file's raw and gzip size, totals, and JS by origin", () => {
     const { root, outDir, files } = clientBuild();
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     runBuild(composableSvelteBuild(), root);
     const report = readReport(outDir);
 
     const reported = new Map(report.files.map((f) => [f.file.replace(/\\/g, '/'), f]));
-    const expectedNames = Object.keys(files).filter((name) => /\.(js|css|svg|map)$/.test(name) && !name.startsWith('.vite/'));
+    const expectedNames = Object.keys(files).filter(
+      (name) => /\.(js|css|svg|map)$/.test(name) && !name.startsWith('.vite/'),
+    );
     expect([...reported.keys()].sort()).toEqual(expectedNames.sort());
     for (const name of expectedNames) {
       const entry = reported.get(name)!;
@@ -150,16 +161,20 @@ describe('composableSvelteBuild', () => {
       expect(entry.brotli, name).toBeGreaterThan(0);
     }
 
-    const sum = (suffix: string, key: 'bytes' | 'gzip') => expectedNames.filter((n) => n.endsWith(suffix)).reduce((total, n) => total + reported.get(n)![key], 0);
+    const sum = (suffix: string, key: 'bytes' | 'gzip') =>
+      expectedNames.filter((n) => n.endsWith(suffix)).reduce((total, n) => total + reported.get(n)![key], 0);
     expect(report.totals.js).toBe(sum('.js', 'bytes'));
     expect(report.totals.jsGzip).toBe(sum('.js', 'gzip'));
     expect(report.totals.css).toBe(sum('.css', 'bytes'));
     expect(report.totals.cssGzip).toBe(sum('.css', 'gzip'));
     expect(report.totals.js).toBe(
-      ['assets/entry-1a2b3c.js', 'assets/lazy-4d5e6f.js', 'assets/tiny-7a8b9c.js', 'assets/noise-0f0f0f.js', 'assets/nested/chunk-aa11bb.js'].reduce(
-        (total, n) => total + files[n]!.length,
-        0,
-      ),
+      [
+        'assets/entry-1a2b3c.js',
+        'assets/lazy-4d5e6f.js',
+        'assets/tiny-7a8b9c.js',
+        'assets/noise-0f0f0f.js',
+        'assets/nested/chunk-aa11bb.js',
+      ].reduce((total, n) => total + files[n]!.length, 0),
     );
 
     expect(report.jsByOrigin).toEqual(EXPECTED_ORIGINS);

@@ -98,7 +98,9 @@ describe('negotiation', () => {
   });
 
   it('cached pages honour COMPRESSION_ENABLED=false and COMPRESSION_THRESHOLD_BYTES', async () => {
-    for (const env of [{ COMPRESSION_ENABLED: 'false' }, { COMPRESSION_THRESHOLD_BYTES: '100000' }] as Array<Record<string, string>>) {
+    for (const env of [{ COMPRESSION_ENABLED: 'false' }, { COMPRESSION_THRESHOLD_BYTES: '100000' }] as Array<
+      Record<string, string>
+    >) {
       const { server: tuned } = await startPerfServer({ env });
       for (let i = 0; i < 2; i++) {
         const response = await get(tuned, '/big/8', { 'accept-encoding': 'br, gzip' });
@@ -139,7 +141,11 @@ describe('one strong ETag per representation', () => {
 
   it('a response compressed per request gets "-br" / "-gz" on its ETag', async () => {
     const uncached = (await startPerfServer({ env: { CACHE_ENABLED: 'false' } })).server;
-    for (const [target, url] of [[server, '/api/big'], [server, '/text'], [uncached, '/big/5']] as const) {
+    for (const [target, url] of [
+      [server, '/api/big'],
+      [server, '/text'],
+      [uncached, '/big/5'],
+    ] as const) {
       const identity = await get(target, url, { 'accept-encoding': 'identity' });
       const br = await get(target, url, { 'accept-encoding': 'br' });
       const gzip = await get(target, url, { 'accept-encoding': 'gzip' });

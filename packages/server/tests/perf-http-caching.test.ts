@@ -16,12 +16,26 @@ const PAGE_PRESET = 'public, max-age=60, stale-while-revalidate=600';
 
 type Headers = Record<string, string>;
 
-function get(server: ComposableServer, url: string, headers: Headers = {}, method: 'GET' | 'HEAD' = 'GET'): Promise<LightMyRequestResponse> {
+function get(
+  server: ComposableServer,
+  url: string,
+  headers: Headers = {},
+  method: 'GET' | 'HEAD' = 'GET',
+): Promise<LightMyRequestResponse> {
   return server.inject({ method, url, headers });
 }
 
 /** The headers that only tell which request this was, or how many are left: they differ by design. */
-const PER_REQUEST = new Set(['date', 'x-request-id', 'ratelimit-remaining', 'ratelimit-reset', 'x-cache', 'set-cookie', 'connection', 'transfer-encoding']);
+const PER_REQUEST = new Set([
+  'date',
+  'x-request-id',
+  'ratelimit-remaining',
+  'ratelimit-reset',
+  'x-cache',
+  'set-cookie',
+  'connection',
+  'transfer-encoding',
+]);
 
 function stableHeaders(response: LightMyRequestResponse): Record<string, unknown> {
   return Object.fromEntries(Object.entries(response.headers).filter(([name]) => !PER_REQUEST.has(name)));
@@ -45,12 +59,16 @@ describe('Cache-Control presets', () => {
 
   it('CACHE_PAGE_MAX_AGE_S and CACHE_PAGE_SWR_S set the page preset; SWR 0 leaves the directive out', async () => {
     const tuned = (await startPerfServer({ env: { CACHE_PAGE_MAX_AGE_S: '30', CACHE_PAGE_SWR_S: '120' } })).server;
-    expect((await get(tuned, '/pages/1')).headers['cache-control']).toBe('public, max-age=30, stale-while-revalidate=120');
+    expect((await get(tuned, '/pages/1')).headers['cache-control']).toBe(
+      'public, max-age=30, stale-while-revalidate=120',
+    );
     const noSwr = (await startPerfServer({ env: { CACHE_PAGE_MAX_AGE_S: '0', CACHE_PAGE_SWR_S: '0' } })).server;
     expect((await get(noSwr, '/pages/1')).headers['cache-control']).toBe('public, max-age=0');
     // Without the server-side page cache the preset is the same.
     const uncached = (await startPerfServer({ env: { CACHE_ENABLED: 'false', CACHE_PAGE_MAX_AGE_S: '5' } })).server;
-    expect((await get(uncached, '/pages/1')).headers['cache-control']).toBe('public, max-age=5, stale-while-revalidate=600');
+    expect((await get(uncached, '/pages/1')).headers['cache-control']).toBe(
+      'public, max-age=5, stale-while-revalidate=600',
+    );
   });
 
   it('a page that calls context.csrfToken() is `private, no-store` and sets its CSRF cookie', async () => {
@@ -221,7 +239,10 @@ describe('strong ETags and 304 Not Modified', () => {
     const ignored = await get(server, '/pages/4', { 'if-none-match': '"other"', 'if-modified-since': lastModified });
     expect(ignored.statusCode).toBe(200);
     expect(ignored.body).toBe(full.body);
-    const both = await get(server, '/pages/4', { 'if-none-match': full.headers.etag as string, 'if-modified-since': at(modifiedAt - 60_000) });
+    const both = await get(server, '/pages/4', {
+      'if-none-match': full.headers.etag as string,
+      'if-modified-since': at(modifiedAt - 60_000),
+    });
     expect(both.statusCode).toBe(304);
   });
 
@@ -288,7 +309,12 @@ describe('strong ETags and 304 Not Modified', () => {
   });
 
   it('compressible responses say `Vary: Accept-Encoding`, compressed or not, for cached pages', async () => {
-    for (const headers of [{}, { 'accept-encoding': 'br' }, { 'accept-encoding': 'gzip' }, { 'accept-encoding': 'identity' }] as Headers[]) {
+    for (const headers of [
+      {},
+      { 'accept-encoding': 'br' },
+      { 'accept-encoding': 'gzip' },
+      { 'accept-encoding': 'identity' },
+    ] as Headers[]) {
       const page = await get(server, '/big/3', headers);
       expect(String(page.headers.vary).toLowerCase(), JSON.stringify(headers)).toContain('accept-encoding');
     }
@@ -357,14 +383,19 @@ function rfcNotModified(ifNoneMatch: string, selected: string): boolean {
   return parsed.some((tag) => tag === ours);
 }
 
-const ETAGC = fc.mapToConstant({ num: 1, build: () => '!' }, { num: 0x7e - 0x23 + 1, build: (v) => String.fromCharCode(0x23 + v) });
+const ETAGC = fc.mapToConstant(
+  { num: 1, build: () => '!' },
+  { num: 0x7e - 0x23 + 1, build: (v) => String.fromCharCode(0x23 + v) },
+);
 const OWS = fc.constantFrom('', ' ', '  ', '\t', ' \t');
 
 /** A header built from `entries`: each an entity-tag, possibly weak, with OWS around the commas. */
 function ifNoneMatchArbitrary(candidates: fc.Arbitrary<string>) {
   return fc
     .array(fc.tuple(OWS, fc.boolean(), candidates, OWS), { minLength: 1, maxLength: 6 })
-    .map((entries) => entries.map(([before, weak, tag, after]) => `${before}${weak ? 'W/' : ''}${tag}${after}`).join(','));
+    .map((entries) =>
+      entries.map(([before, weak, tag, after]) => `${before}${weak ? 'W/' : ''}${tag}${after}`).join(','),
+    );
 }
 
 const otherTag = fc.string({ unit: ETAGC, maxLength: 30 }).map((opaque) => `"${opaque}"`);
@@ -373,11 +404,21 @@ describe('If-None-Match matches RFC 9110 weak comparison (property)', () => {
   const SELECTED = '"Zbsi_ox9_Trf-9SgATwXG9tGx30"';
 
   it('noneMatchHits agrees with the reference for arbitrary lists of tags', () => {
-    const candidates = fc.oneof(otherTag, fc.constant(SELECTED), otherTag.map((t) => `${t.slice(0, -1)}-x"`));
+    const candidates = fc.oneof(
+      otherTag,
+      fc.constant(SELECTED),
+      otherTag.map((t) => `${t.slice(0, -1)}-x"`),
+    );
     fc.assert(
-      fc.property(fc.oneof({ weight: 12, arbitrary: ifNoneMatchArbitrary(candidates) }, { weight: 1, arbitrary: fc.constantFrom('*', ' *', '*\t') }), (header) => {
-        expect(noneMatchHits(header, SELECTED)).toBe(rfcNotModified(header, SELECTED));
-      }),
+      fc.property(
+        fc.oneof(
+          { weight: 12, arbitrary: ifNoneMatchArbitrary(candidates) },
+          { weight: 1, arbitrary: fc.constantFrom('*', ' *', '*\t') },
+        ),
+        (header) => {
+          expect(noneMatchHits(header, SELECTED)).toBe(rfcNotModified(header, SELECTED));
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -386,7 +427,12 @@ describe('If-None-Match matches RFC 9110 weak comparison (property)', () => {
     const { server } = await startPerfServer();
     const selected = (await get(server, '/pages/7')).headers.etag as string;
     expect(selected).toMatch(STRONG_ETAG);
-    const candidates = fc.oneof(otherTag, fc.constant(selected), fc.constant(`${selected.slice(0, -1)}x"`), fc.constant(`"${selected}"`.replace(/""/g, '"')));
+    const candidates = fc.oneof(
+      otherTag,
+      fc.constant(selected),
+      fc.constant(`${selected.slice(0, -1)}x"`),
+      fc.constant(`"${selected}"`.replace(/""/g, '"')),
+    );
     await fc.assert(
       fc.asyncProperty(ifNoneMatchArbitrary(candidates), async (header) => {
         const response = await get(server, '/pages/7', { 'if-none-match': header });
@@ -444,6 +490,7 @@ describe('304s stay valid under CSP and SRI: a public page has no per-response b
     const hit = await get(server, '/pages/10');
     expect(hit.rawPayload.equals(miss.rawPayload)).toBe(true);
     expect(miss.headers['x-request-id']).not.toBe(hit.headers['x-request-id']);
-    for (const id of [miss.headers['x-request-id'], hit.headers['x-request-id']] as string[]) expect(hit.body).not.toContain(id);
+    for (const id of [miss.headers['x-request-id'], hit.headers['x-request-id']] as string[])
+      expect(hit.body).not.toContain(id);
   });
 });

@@ -27,7 +27,11 @@ import { createSpareRedis } from './support/redis-spare-server.js';
 
 closePerfServers();
 
-function get(server: ComposableServer, url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+function get(
+  server: ComposableServer,
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<LightMyRequestResponse> {
   return server.inject({ method: 'GET', url, headers });
 }
 
@@ -56,46 +60,60 @@ describe('memory page cache over HTTP (development: x-cache)', () => {
     expect(rendersOf(production.controls, '/pages/1')).toBe(1);
   });
 
-  it('after CACHE_TTL_MS the old page is served at once (STALE) while one background render refreshes it', { timeout: 15_000 }, async () => {
-    const { server, controls } = await startPerfServer({ dev: true, env: { CACHE_TTL_MS: '500', CACHE_STALE_MS: '60000' } });
-    controls.delayMs = 600;
-    const first = await get(server, '/slow/1');
-    expect(xCache(first)).toBe('MISS');
-    expect(first.body).toContain('v1 (slow)');
-    controls.content = 'v2';
+  it(
+    'after CACHE_TTL_MS the old page is served at once (STALE) while one background render refreshes it',
+    { timeout: 15_000 },
+    async () => {
+      const { server, controls } = await startPerfServer({
+        dev: true,
+        env: { CACHE_TTL_MS: '500', CACHE_STALE_MS: '60000' },
+      });
+      controls.delayMs = 600;
+      const first = await get(server, '/slow/1');
+      expect(xCache(first)).toBe('MISS');
+      expect(first.body).toContain('v1 (slow)');
+      controls.content = 'v2';
 
-    const entry = await server.pageCache!.store.get('GET /slow/1');
-    expect(entry).toBeDefined();
-    await sleep(Math.max(0, entry!.freshUntil - Date.now()) + 30);
+      const entry = await server.pageCache!.store.get('GET /slow/1');
+      expect(entry).toBeDefined();
+      await sleep(Math.max(0, entry!.freshUntil - Date.now()) + 30);
 
-    const started = performance.now();
-    const stale = await get(server, '/slow/1');
-    const elapsed = performance.now() - started;
-    expect(xCache(stale)).toBe('STALE');
-    expect(stale.statusCode).toBe(200);
-    expect(stale.body).toContain('v1 (slow)');
-    // Served without waiting for the 600 ms render.
-    expect(elapsed).toBeLessThan(300);
-    expect(rendersOf(controls, '/slow/1')).toBe(2);
+      const started = performance.now();
+      const stale = await get(server, '/slow/1');
+      const elapsed = performance.now() - started;
+      expect(xCache(stale)).toBe('STALE');
+      expect(stale.statusCode).toBe(200);
+      expect(stale.body).toContain('v1 (slow)');
+      // Served without waiting for the 600 ms render.
+      expect(elapsed).toBeLessThan(300);
+      expect(rendersOf(controls, '/slow/1')).toBe(2);
 
-    // While the refresh runs, other requests get the stale page too and start no other render.
-    const again = await get(server, '/slow/1');
-    expect(xCache(again)).toBe('STALE');
-    expect(again.body).toContain('v1 (slow)');
-    expect(rendersOf(controls, '/slow/1')).toBe(2);
+      // While the refresh runs, other requests get the stale page too and start no other render.
+      const again = await get(server, '/slow/1');
+      expect(xCache(again)).toBe('STALE');
+      expect(again.body).toContain('v1 (slow)');
+      expect(rendersOf(controls, '/slow/1')).toBe(2);
 
-    let last: LightMyRequestResponse | undefined;
-    const refreshed = await pollUntil(async () => {
-      last = await get(server, '/slow/1');
-      return xCache(last) === 'HIT';
-    }, 3000, 20);
-    expect(refreshed, `last x-cache: ${String(last && xCache(last))}`).toBe(true);
-    expect(last!.body).toContain('v2 (slow)');
-    expect(rendersOf(controls, '/slow/1')).toBe(2);
-  });
+      let last: LightMyRequestResponse | undefined;
+      const refreshed = await pollUntil(
+        async () => {
+          last = await get(server, '/slow/1');
+          return xCache(last) === 'HIT';
+        },
+        3000,
+        20,
+      );
+      expect(refreshed, `last x-cache: ${String(last && xCache(last))}`).toBe(true);
+      expect(last!.body).toContain('v2 (slow)');
+      expect(rendersOf(controls, '/slow/1')).toBe(2);
+    },
+  );
 
   it('past CACHE_TTL_MS + CACHE_STALE_MS the entry is gone: MISS, rendered again before answering', async () => {
-    const { server, controls } = await startPerfServer({ dev: true, env: { CACHE_TTL_MS: '40', CACHE_STALE_MS: '40' } });
+    const { server, controls } = await startPerfServer({
+      dev: true,
+      env: { CACHE_TTL_MS: '40', CACHE_STALE_MS: '40' },
+    });
     const first = await get(server, '/content');
     expect(xCache(first)).toBe('MISS');
     controls.content = 'second version';
@@ -126,7 +144,9 @@ describe('memory page cache over HTTP (development: x-cache)', () => {
     const { server, controls } = await startPerfServer({ dev: true });
     controls.delayMs = 80;
     const encodings = ['br', 'gzip', 'identity', 'br', 'gzip', 'identity', 'br', 'gzip'];
-    const responses = await Promise.all(encodings.map((encoding) => get(server, '/slow/3', { 'accept-encoding': encoding })));
+    const responses = await Promise.all(
+      encodings.map((encoding) => get(server, '/slow/3', { 'accept-encoding': encoding })),
+    );
     expect(rendersOf(controls, '/slow/3')).toBe(1);
     const entry = await server.pageCache!.store.get('GET /slow/3');
     expect(entry).toBeDefined();
@@ -213,7 +233,10 @@ describe('memory page cache over HTTP (development: x-cache)', () => {
   });
 
   it('a stale page whose refresh renders 410 Gone is no longer served', async () => {
-    const { server, controls } = await startPerfServer({ dev: true, env: { CACHE_TTL_MS: '100', CACHE_STALE_MS: '60000' } });
+    const { server, controls } = await startPerfServer({
+      dev: true,
+      env: { CACHE_TTL_MS: '100', CACHE_STALE_MS: '60000' },
+    });
     expect((await get(server, '/content')).statusCode).toBe(200);
     controls.contentStatus = 410;
     await sleep(150);
@@ -243,7 +266,8 @@ describe('memory page cache over HTTP (development: x-cache)', () => {
     expect(xCache(await get(server, '/posts/4'))).toBe('HIT');
 
     expect(await server.pageCache!.invalidate({ tag: 'posts' })).toBe(3);
-    for (const url of ['/posts/3', '/posts/3/comments', '/posts/4']) expect(xCache(await get(server, url)), url).toBe('MISS');
+    for (const url of ['/posts/3', '/posts/3/comments', '/posts/4'])
+      expect(xCache(await get(server, url)), url).toBe('MISS');
     expect(xCache(await get(server, '/pages/1'))).toBe('HIT');
     expect(await server.pageCache!.invalidate({ tag: 'no-such-tag' })).toBe(0);
 
@@ -284,7 +308,10 @@ describe('memory page cache over HTTP (development: x-cache)', () => {
   });
 
   it('counts page_cache_events_total by event in /metrics', async () => {
-    const { server, controls } = await startPerfServer({ dev: true, env: { CACHE_TTL_MS: '400', CACHE_STALE_MS: '60000' } });
+    const { server, controls } = await startPerfServer({
+      dev: true,
+      env: { CACHE_TTL_MS: '400', CACHE_STALE_MS: '60000' },
+    });
     controls.delayMs = 60;
     await get(server, '/pages/30'); // miss, store
     await get(server, '/pages/30'); // hit
@@ -315,7 +342,14 @@ describe('createPageCache with an injected clock', () => {
     const clock = () => now;
     const events: PageCacheEvent[] = [];
     const store = createMemoryPageStore({ maxBytes: 10_000_000, now: clock });
-    const cache = createPageCache({ store, ttlMs, staleMs, brotliQuality: 4, now: clock, onEvent: (event, count) => events.push(...Array<PageCacheEvent>(count ?? 1).fill(event)) });
+    const cache = createPageCache({
+      store,
+      ttlMs,
+      staleMs,
+      brotliQuality: 4,
+      now: clock,
+      onEvent: (event, count) => events.push(...Array<PageCacheEvent>(count ?? 1).fill(event)),
+    });
     return { cache, store, events, advance: (ms: number) => (now += ms), now: clock };
   }
 
@@ -355,7 +389,7 @@ describe('createPageCache with an injected clock', () => {
     expect(events).toEqual(['miss', 'store', 'hit', 'stale', 'refresh', 'store', 'hit', 'miss']);
   });
 
-  it('single flight: concurrent renders of one key share the leader\'s result; other keys do not wait', async () => {
+  it("single flight: concurrent renders of one key share the leader's result; other keys do not wait", async () => {
     const { cache } = setup();
     let renders = 0;
     let release!: () => void;
@@ -377,7 +411,10 @@ describe('createPageCache with an injected clock', () => {
 
   it('a result that is not cacheable is returned to the leader only and never stored', async () => {
     const { cache, store } = setup();
-    for (const rendered of [page('<p>private</p>', [], { cacheable: false }), page('<p>gone</p>', [], { status: 410, cacheable: false })]) {
+    for (const rendered of [
+      page('<p>private</p>', [], { cacheable: false }),
+      page('<p>gone</p>', [], { status: 410, cacheable: false }),
+    ]) {
       const result = await cache.render('GET /p', async () => rendered);
       expect(result.page).toBe(rendered);
       expect(result.entry).toBeUndefined();
@@ -406,7 +443,14 @@ describe('createPageCache with an injected clock', () => {
       deleteKey: async () => false,
       deleteTag: async () => 0,
     };
-    const cache = createPageCache({ store: broken, ttlMs: 100, staleMs: 100, brotliQuality: 4, onEvent: (e) => events.push(e), onError: (_e, op) => errors.push(op) });
+    const cache = createPageCache({
+      store: broken,
+      ttlMs: 100,
+      staleMs: 100,
+      brotliQuality: 4,
+      onEvent: (e) => events.push(e),
+      onError: (_e, op) => errors.push(op),
+    });
     expect(await cache.lookup('GET /x')).toBeUndefined();
     const result = await cache.render('GET /x', async () => page('<p>x</p>'));
     expect(result.page.html).toBe('<p>x</p>');
@@ -419,7 +463,18 @@ describe('createMemoryPageStore: LRU bounded by bytes', () => {
   /** An entry of exactly `size` bytes as the store counts them (html + br + gzip + 256). */
   function entryOfSize(size: number, tags: readonly string[], staleUntil = Number.MAX_SAFE_INTEGER): PageEntry {
     const html = 'x'.repeat(size - 256 - 20);
-    return { html, bytes: Buffer.byteLength(html), br: Buffer.alloc(10), gzip: Buffer.alloc(10), etag: '"e"', lastModified: new Date(0).toUTCString(), createdAt: 0, freshUntil: staleUntil, staleUntil, tags };
+    return {
+      html,
+      bytes: Buffer.byteLength(html),
+      br: Buffer.alloc(10),
+      gzip: Buffer.alloc(10),
+      etag: '"e"',
+      lastModified: new Date(0).toUTCString(),
+      createdAt: 0,
+      freshUntil: staleUntil,
+      staleUntil,
+      tags,
+    };
   }
 
   it('evicts the least recently used entries once maxBytes is reached, and forgets their tags', async () => {
@@ -531,35 +586,39 @@ describe.skipIf(!redisUrl)('Redis page store (shared Redis)', () => {
     expect(await store.deleteTag('t2')).toBe(0);
   });
 
-  it('two instances share pages: rendered by A is a HIT on B; invalidating on A makes B miss', { timeout: 20_000 }, async () => {
-    const env = { REDIS_URL: redisUrl! };
-    const a = await startPerfServer({ dev: true, env });
-    const b = await startPerfServer({ dev: true, env });
-    const id = nextId();
-    const url = `/pages/${id}`;
+  it(
+    'two instances share pages: rendered by A is a HIT on B; invalidating on A makes B miss',
+    { timeout: 20_000 },
+    async () => {
+      const env = { REDIS_URL: redisUrl! };
+      const a = await startPerfServer({ dev: true, env });
+      const b = await startPerfServer({ dev: true, env });
+      const id = nextId();
+      const url = `/pages/${id}`;
 
-    const onA = await get(a.server, url);
-    expect(xCache(onA)).toBe('MISS');
-    const onB = await get(b.server, url);
-    expect(xCache(onB)).toBe('HIT');
-    expect(onB.rawPayload.equals(onA.rawPayload)).toBe(true);
-    expect(onB.headers.etag).toBe(onA.headers.etag);
-    expect(rendersOf(a.controls, url)).toBe(1);
-    expect(rendersOf(b.controls, url)).toBe(0);
-    const brOnB = await get(b.server, url, { 'accept-encoding': 'br' });
-    expect(brOnB.headers['content-encoding']).toBe('br');
-    expect(xCache(brOnB)).toBe('HIT');
+      const onA = await get(a.server, url);
+      expect(xCache(onA)).toBe('MISS');
+      const onB = await get(b.server, url);
+      expect(xCache(onB)).toBe('HIT');
+      expect(onB.rawPayload.equals(onA.rawPayload)).toBe(true);
+      expect(onB.headers.etag).toBe(onA.headers.etag);
+      expect(rendersOf(a.controls, url)).toBe(1);
+      expect(rendersOf(b.controls, url)).toBe(0);
+      const brOnB = await get(b.server, url, { 'accept-encoding': 'br' });
+      expect(brOnB.headers['content-encoding']).toBe('br');
+      expect(xCache(brOnB)).toBe('HIT');
 
-    expect(await a.server.pageCache!.invalidate({ tag: `page:${id}` })).toBe(1);
-    expect(xCache(await get(b.server, url))).toBe('MISS');
-    expect(rendersOf(b.controls, url)).toBe(1);
-    expect(xCache(await get(a.server, url))).toBe('HIT');
-    expect(rendersOf(a.controls, url)).toBe(1);
+      expect(await a.server.pageCache!.invalidate({ tag: `page:${id}` })).toBe(1);
+      expect(xCache(await get(b.server, url))).toBe('MISS');
+      expect(rendersOf(b.controls, url)).toBe(1);
+      expect(xCache(await get(a.server, url))).toBe('HIT');
+      expect(rendersOf(a.controls, url)).toBe(1);
 
-    expect(await b.server.pageCache!.invalidate({ key: `GET ${url}` })).toBe(1);
-    expect(xCache(await get(a.server, url))).toBe('MISS');
-    expect(rendersOf(a.controls, url)).toBe(2);
-  });
+      expect(await b.server.pageCache!.invalidate({ key: `GET ${url}` })).toBe(1);
+      expect(xCache(await get(a.server, url))).toBe('MISS');
+      expect(rendersOf(a.controls, url)).toBe(2);
+    },
+  );
 });
 
 const redisBinaries = redisUrl ? requireRedisBinaries() : null;

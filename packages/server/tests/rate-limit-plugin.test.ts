@@ -19,7 +19,10 @@ interface Harness {
 }
 
 /** An app shaped like createServer's: limiter first, then routes, one error handler rendering by Accept. */
-async function harness(options: Partial<RateLimitOptions> = {}, fastifyOptions: { trustProxy?: boolean } = {}): Promise<Harness> {
+async function harness(
+  options: Partial<RateLimitOptions> = {},
+  fastifyOptions: { trustProxy?: boolean } = {},
+): Promise<Harness> {
   let clock = 1_000_000;
   const handled: Error[] = [];
   const events: RateLimitEvent[] = [];
@@ -33,21 +36,35 @@ async function harness(options: Partial<RateLimitOptions> = {}, fastifyOptions: 
     }
     return reply.code(status).type('text/html; charset=utf-8').send(`<h1>${status}</h1><p>${error.message}</p>`);
   });
-  await app.register(rateLimit, { max: 3, windowMs: 60_000, now: () => clock, onEvent: (event) => events.push(event), ...options });
+  await app.register(rateLimit, {
+    max: 3,
+    windowMs: 60_000,
+    now: () => clock,
+    onEvent: (event) => events.push(event),
+    ...options,
+  });
   app.get('/', async () => ({ ok: true }));
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/assets/*', async () => 'asset');
   app.get('/favicon.ico', async () => 'icon');
   app.post('/login', { config: { rateLimit: { max: 2, timeWindow: 30_000 } } }, async () => ({ ok: true }));
   app.get('/login', { config: { rateLimit: { max: 2, timeWindow: 30_000 } } }, async () => ({ ok: true }));
-  app.get('/otp/send', { config: { rateLimit: { max: 2, timeWindow: '1 minute', groupId: 'otp' } } }, async () => ({ ok: true }));
-  app.get('/otp/resend', { config: { rateLimit: { max: 2, timeWindow: '1 minute', groupId: 'otp' } } }, async () => ({ ok: true }));
+  app.get('/otp/send', { config: { rateLimit: { max: 2, timeWindow: '1 minute', groupId: 'otp' } } }, async () => ({
+    ok: true,
+  }));
+  app.get('/otp/resend', { config: { rateLimit: { max: 2, timeWindow: '1 minute', groupId: 'otp' } } }, async () => ({
+    ok: true,
+  }));
   app.get('/unlimited', { config: { rateLimit: false } }, async () => ({ ok: true }));
   await app.ready();
   return { app, handled, events, advance: (ms) => (clock += ms) };
 }
 
-const get = (app: FastifyInstance, url: string, extra: { remoteAddress?: string; headers?: Record<string, string> } = {}) =>
+const get = (
+  app: FastifyInstance,
+  url: string,
+  extra: { remoteAddress?: string; headers?: Record<string, string> } = {},
+) =>
   app.inject({ method: 'GET', url, remoteAddress: extra.remoteAddress ?? '203.0.113.7', headers: extra.headers ?? {} });
 
 describe('rate limit plugin (memory store)', () => {
@@ -68,7 +85,11 @@ describe('rate limit plugin (memory store)', () => {
     expect(json.headers['retry-after']).toBe('60');
     expect(json.headers['ratelimit-remaining']).toBe('0');
     expect(json.json()).toEqual({
-      error: { status: 429, code: 'RATE_LIMITED', message: 'Too many requests: limit is 3 per 60 seconds; retry in 60 seconds' },
+      error: {
+        status: 429,
+        code: 'RATE_LIMITED',
+        message: 'Too many requests: limit is 3 per 60 seconds; retry in 60 seconds',
+      },
     });
     const html = await get(app, '/', { headers: { accept: 'text/html' } });
     expect(html.statusCode).toBe(429);
@@ -121,7 +142,15 @@ describe('rate limit plugin (memory store)', () => {
   it('gives a route with its own config a separate, stricter counter', async () => {
     const { app } = await harness({ max: 10 });
     const login = [];
-    for (let i = 0; i < 3; i++) login.push(await app.inject({ method: 'POST', url: '/login', remoteAddress: '203.0.113.7', headers: { accept: 'application/json' } }));
+    for (let i = 0; i < 3; i++)
+      login.push(
+        await app.inject({
+          method: 'POST',
+          url: '/login',
+          remoteAddress: '203.0.113.7',
+          headers: { accept: 'application/json' },
+        }),
+      );
     expect(login.map((r) => r.statusCode)).toEqual([200, 200, 429]);
     expect(login[0]!.headers['ratelimit-limit']).toBe('2');
     expect(login[2]!.json().error.message).toBe('Too many requests: limit is 2 per 30 seconds; retry in 30 seconds');
@@ -181,9 +210,12 @@ describe('rate limit plugin (memory store)', () => {
     const app = Fastify();
     apps.push(app);
     await app.register(rateLimit, { max: 2 });
-    app.setNotFoundHandler({ preHandler: app.rateLimit() }, async (_request, reply) => reply.code(404).send('Not Found'));
+    app.setNotFoundHandler({ preHandler: app.rateLimit() }, async (_request, reply) =>
+      reply.code(404).send('Not Found'),
+    );
     const statuses = [];
-    for (let i = 0; i < 3; i++) statuses.push((await app.inject({ url: `/probe-${i}`, remoteAddress: '203.0.113.7' })).statusCode);
+    for (let i = 0; i < 3; i++)
+      statuses.push((await app.inject({ url: `/probe-${i}`, remoteAddress: '203.0.113.7' })).statusCode);
     expect(statuses).toEqual([404, 404, 429]);
   });
 
@@ -200,6 +232,8 @@ describe('rate limit plugin (memory store)', () => {
     apps.push(app);
     await app.register(rateLimit, { max: 10 });
     app.get('/a', { config: { rateLimit: { max: 2, groupId: 'g' } } }, async () => 'a');
-    expect(() => app.get('/b', { config: { rateLimit: { max: 3, groupId: 'g' } } }, async () => 'b')).toThrow(/shares the counter "group:g"/);
+    expect(() => app.get('/b', { config: { rateLimit: { max: 3, groupId: 'g' } } }, async () => 'b')).toThrow(
+      /shares the counter "group:g"/,
+    );
   });
 });

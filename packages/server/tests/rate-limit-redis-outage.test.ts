@@ -52,7 +52,9 @@ describe.skipIf(!binaries)('rate limiting while Redis is down', () => {
     if (options.waitUntilUp !== false) expect(await redisReady(redis, 5000)).toBe(true);
     const events: RateLimitEvent[] = [];
     const appLog: { msg: string }[] = [];
-    const app = Fastify({ logger: { level: 'info', stream: { write: (line: string) => void appLog.push(JSON.parse(line)) } } });
+    const app = Fastify({
+      logger: { level: 'info', stream: { write: (line: string) => void appLog.push(JSON.parse(line)) } },
+    });
     apps.push(app);
     // The app's real error rendering, in production mode.
     app.setErrorHandler(async (error, _request, reply) => {
@@ -78,10 +80,14 @@ describe.skipIf(!binaries)('rate limiting while Redis is down', () => {
     return { redis, hit, events, clientLog, storeWarnings };
   }
 
-  it("fail-open: serves within bounds while Redis is down, reports it once, and limits again once it is back", async () => {
+  it('fail-open: serves within bounds while Redis is down, reports it once, and limits again once it is back', async () => {
     await spare!.start();
     const { redis, hit, events, clientLog, storeWarnings } = await limitedApp('open');
-    expect([(await hit()).response.statusCode, (await hit()).response.statusCode, (await hit()).response.statusCode]).toEqual([200, 200, 429]);
+    expect([
+      (await hit()).response.statusCode,
+      (await hit()).response.statusCode,
+      (await hit()).response.statusCode,
+    ]).toEqual([200, 200, 429]);
 
     await spare!.stop();
     for (let i = 0; i < 5; i++) {

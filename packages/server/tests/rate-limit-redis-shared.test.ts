@@ -63,7 +63,9 @@ describe.skipIf(!redisUrl)('rate limit shared through Redis', () => {
   it('shares per-route limits too, separately from the global one', async () => {
     const [a, b] = await twoInstances(10);
     const login = (app: FastifyInstance) => app.inject({ method: 'POST', url: '/login', remoteAddress: '203.0.113.9' });
-    expect([(await login(a)).statusCode, (await login(b)).statusCode, (await login(a)).statusCode]).toEqual([200, 200, 429]);
+    expect([(await login(a)).statusCode, (await login(b)).statusCode, (await login(a)).statusCode]).toEqual([
+      200, 200, 429,
+    ]);
     const page = await b.inject({ url: '/', remoteAddress: '203.0.113.9' });
     expect(page.headers['ratelimit-remaining']).toBe('9');
   });

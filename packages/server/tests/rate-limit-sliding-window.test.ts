@@ -22,7 +22,12 @@ function reference(schedule: readonly Request[], max: number, windowMs: number):
       allowedAt.set(key, [...(allowedAt.get(key) ?? []), t]);
     }
     const oldest = inWindow.length > 0 ? Math.min(...inWindow) : undefined;
-    return { allowed, count: inWindow.length, remaining: max - inWindow.length, resetMs: oldest === undefined ? windowMs : oldest + windowMs - t };
+    return {
+      allowed,
+      count: inWindow.length,
+      remaining: max - inWindow.length,
+      resetMs: oldest === undefined ? windowMs : oldest + windowMs - t,
+    };
   });
 }
 
@@ -37,13 +42,19 @@ function scheduleArbitrary(minStep: number, maxStep: number) {
       step: fc.integer({ min: minStep, max: maxStep }),
       stepsPerWindow: fc.integer({ min: 1, max: 5 }),
       hits: fc.array(
-        fc.record({ tick: fc.integer({ min: 0, max: 40 }), nudge: fc.constantFrom(-1, 0, 0, 1), key: fc.constantFrom('a', 'b', 'c') }),
+        fc.record({
+          tick: fc.integer({ min: 0, max: 40 }),
+          nudge: fc.constantFrom(-1, 0, 0, 1),
+          key: fc.constantFrom('a', 'b', 'c'),
+        }),
         { maxLength: 60 },
       ),
     })
     .map(({ max, step, stepsPerWindow, hits }) => {
       const base = 1_000_000;
-      const schedule = hits.map(({ tick, nudge, key }) => ({ t: base + tick * step + nudge, key })).sort((x, y) => x.t - y.t);
+      const schedule = hits
+        .map(({ tick, nudge, key }) => ({ t: base + tick * step + nudge, key }))
+        .sort((x, y) => x.t - y.t);
       return { max, windowMs: step * stepsPerWindow, schedule };
     });
 }
@@ -129,7 +140,13 @@ describe.skipIf(!redisUrl)('sliding-window limiter (Redis)', () => {
     await fc.assert(
       fc.asyncProperty(scheduleArbitrary(200, 2000), async ({ max, windowMs, schedule }) => {
         let clock = 0;
-        const limiter = createRedisSlidingWindowLimiter({ client, max, windowMs, keyPrefix: `${prefix}${randomUUID()}:`, now: () => clock });
+        const limiter = createRedisSlidingWindowLimiter({
+          client,
+          max,
+          windowMs,
+          keyPrefix: `${prefix}${randomUUID()}:`,
+          now: () => clock,
+        });
         const actual: HitResult[] = [];
         for (const { t, key } of schedule) {
           clock = t;

@@ -25,7 +25,17 @@ const preflight = (origin: string, method = 'POST', headers = 'content-type,x-cs
 const foreignOrigin = fc
   .oneof(
     fc.webUrl({ validSchemes: ['http', 'https'] }).map((url) => new URL(url).origin),
-    fc.constantFrom('null', 'http://app.example', 'https://app.example:444', 'https://app.example.evil.test', 'https://evilapp.example', 'https://APP.EXAMPLE', `${APP}/`, '*', 'https://app.example%00.evil.test'),
+    fc.constantFrom(
+      'null',
+      'http://app.example',
+      'https://app.example:444',
+      'https://app.example.evil.test',
+      'https://evilapp.example',
+      'https://APP.EXAMPLE',
+      `${APP}/`,
+      '*',
+      'https://app.example%00.evil.test',
+    ),
   )
   .filter((origin) => origin !== APP && origin !== OTHER_APP);
 
@@ -34,7 +44,11 @@ describe('CORS off by default', () => {
     const { server } = await startServer({ RATE_LIMIT_MAX: '1000000' });
     await fc.assert(
       fc.asyncProperty(fc.oneof(foreignOrigin, fc.constant(APP)), async (origin) => {
-        for (const request of [{ url: '/plain', headers: { origin } }, { url: '/', headers: { origin } }, preflight(origin)] as InjectOptions[]) {
+        for (const request of [
+          { url: '/plain', headers: { origin } },
+          { url: '/', headers: { origin } },
+          preflight(origin),
+        ] as InjectOptions[]) {
           const response = await server.inject(request);
           expect(corsHeadersOf(response), `${request.method ?? 'GET'} ${origin}`).toEqual({});
           if (request.method === 'OPTIONS') expect(response.statusCode).not.toBe(204);
@@ -80,7 +94,9 @@ describe('CORS with an allow-list', () => {
     expect(response.headers['access-control-allow-origin']).toBe(APP);
     const methods = String(response.headers['access-control-allow-methods']).split(/\s*,\s*/);
     expect(methods).toEqual(expect.arrayContaining(['GET', 'POST', 'PUT', 'DELETE']));
-    const allowed = String(response.headers['access-control-allow-headers']).toLowerCase().split(/\s*,\s*/);
+    const allowed = String(response.headers['access-control-allow-headers'])
+      .toLowerCase()
+      .split(/\s*,\s*/);
     expect(allowed).toEqual(expect.arrayContaining(['content-type', 'x-csrf-token']));
     expect(allowed).not.toContain('*');
     expect(Number(response.headers['access-control-max-age'])).toBeGreaterThan(0);
@@ -126,13 +142,18 @@ describe('CORS configuration', () => {
     await expect(startServer({ CORS_CREDENTIALS: 'true' })).rejects.toBeInstanceOf(ConfigError);
   });
 
-  it.each(['*', 'https://app.example/', 'https://app.example:443', 'https://app.example/path', 'app.example', 'ftp://app.example', 'null'])(
-    'CORS_ORIGINS=%s is refused: only exact origins, never a wildcard',
-    (origins) => {
-      expect(load({ CORS_ORIGINS: origins })).toThrow(ConfigError);
-      expect(load({ CORS_ORIGINS: origins, CORS_CREDENTIALS: 'true' })).toThrow(/CORS_ORIGINS/);
-    },
-  );
+  it.each([
+    '*',
+    'https://app.example/',
+    'https://app.example:443',
+    'https://app.example/path',
+    'app.example',
+    'ftp://app.example',
+    'null',
+  ])('CORS_ORIGINS=%s is refused: only exact origins, never a wildcard', (origins) => {
+    expect(load({ CORS_ORIGINS: origins })).toThrow(ConfigError);
+    expect(load({ CORS_ORIGINS: origins, CORS_CREDENTIALS: 'true' })).toThrow(/CORS_ORIGINS/);
+  });
 
   it('CORS_ORIGINS=https://*.example is refused as a wildcard', () => {
     expect(load({ CORS_ORIGINS: 'https://*.example' })).toThrow(ConfigError);

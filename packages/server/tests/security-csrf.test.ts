@@ -40,13 +40,22 @@ const transports: readonly Transport[] = ['form field', 'header'];
 function submission(via: Transport, token: string | undefined, headers: Record<string, string> = {}): InjectOptions {
   if (via === 'form field') {
     const field = token === undefined ? '' : `_csrf=${encodeURIComponent(token)}&`;
-    return { method: 'POST', url: '/form', payload: `${field}note=hello`, headers: { 'content-type': FORM, ...headers } };
+    return {
+      method: 'POST',
+      url: '/form',
+      payload: `${field}note=hello`,
+      headers: { 'content-type': FORM, ...headers },
+    };
   }
   return {
     method: 'POST',
     url: '/api/things',
     payload: JSON.stringify({ note: 'hello' }),
-    headers: { 'content-type': 'application/json', ...(token === undefined ? {} : { 'x-csrf-token': token }), ...headers },
+    headers: {
+      'content-type': 'application/json',
+      ...(token === undefined ? {} : { 'x-csrf-token': token }),
+      ...headers,
+    },
   };
 }
 
@@ -69,7 +78,9 @@ const TOKEN_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   visible.map((value) => ({ type: 'random' as const, value })),
   fc.nat().map((at) => ({ type: 'truncate' as const, at })),
-  fc.tuple(fc.nat(), fc.constantFrom(...TOKEN_ALPHABET, '.', '=', '+', '/')).map(([at, char]) => ({ type: 'change' as const, at, char })),
+  fc
+    .tuple(fc.nat(), fc.constantFrom(...TOKEN_ALPHABET, '.', '=', '+', '/'))
+    .map(([at, char]) => ({ type: 'change' as const, at, char })),
   visible.map((suffix) => ({ type: 'append' as const, suffix })),
   fc.constant({ type: 'empty' as const }),
 );
@@ -131,8 +142,14 @@ describe('CSRF tokens', () => {
       fc.asyncProperty(fc.constantFrom(...transports), async (via) => {
         const a = await newSession(server);
         const b = await newSession(server);
-        expectRefused(await server.inject(submission(via, a.token, { cookie: b.cookie })), `${via}: token A with cookie B`);
-        expectRefused(await server.inject(submission(via, b.token, { cookie: a.cookie })), `${via}: token B with cookie A`);
+        expectRefused(
+          await server.inject(submission(via, a.token, { cookie: b.cookie })),
+          `${via}: token A with cookie B`,
+        );
+        expectRefused(
+          await server.inject(submission(via, b.token, { cookie: a.cookie })),
+          `${via}: token B with cookie A`,
+        );
         // The same requests with matching pairs pass: the refusals above are about the binding.
         expect((await server.inject(submission(via, a.token, { cookie: a.cookie }))).statusCode).toBe(200);
         expect((await server.inject(submission(via, b.token, { cookie: b.cookie }))).statusCode).toBe(200);
@@ -147,7 +164,10 @@ describe('CSRF tokens', () => {
         const session = await newSession(server);
         const wrong = mutate(session.token, m);
         fc.pre(wrong !== session.token);
-        expectRefused(await server.inject(submission(via, wrong, { cookie: session.cookie })), `${via} ${JSON.stringify(m)}`);
+        expectRefused(
+          await server.inject(submission(via, wrong, { cookie: session.cookie })),
+          `${via} ${JSON.stringify(m)}`,
+        );
       }),
       { numRuns: 150 },
     );
@@ -157,8 +177,12 @@ describe('CSRF tokens', () => {
     const session = await newSession(server);
     const [name, value] = session.cookie.split('=') as [string, string];
     const unsigned = decodeURIComponent(value).replace(/\.[^.]*$/, '');
-    for (const forged of [`${name}=${encodeURIComponent(unsigned)}`, `${name}=${encodeURIComponent(`${unsigned}.not-the-signature`)}`]) {
-      for (const via of transports) expectRefused(await server.inject(submission(via, session.token, { cookie: forged })), `${via} ${forged}`);
+    for (const forged of [
+      `${name}=${encodeURIComponent(unsigned)}`,
+      `${name}=${encodeURIComponent(`${unsigned}.not-the-signature`)}`,
+    ]) {
+      for (const via of transports)
+        expectRefused(await server.inject(submission(via, session.token, { cookie: forged })), `${via} ${forged}`);
     }
   });
 
@@ -169,9 +193,23 @@ describe('CSRF tokens', () => {
       ['JSON with some other cookie', submission('header', undefined, { cookie: 'session=abc' })],
       ['form with the CSRF cookie', submission('form field', undefined, { cookie: session.cookie })],
       ['form without any cookie', submission('form field', undefined)],
-      ['text/plain without any cookie', { method: 'POST', url: '/form', payload: 'note=hello', headers: { 'content-type': 'text/plain' } }],
-      ['DELETE with a cookie and no body', { method: 'DELETE', url: '/api/things/1', headers: { cookie: session.cookie } }],
-      ['PUT with a cookie', { method: 'PUT', url: '/api/things/1', payload: '{}', headers: { 'content-type': 'application/json', cookie: session.cookie } }],
+      [
+        'text/plain without any cookie',
+        { method: 'POST', url: '/form', payload: 'note=hello', headers: { 'content-type': 'text/plain' } },
+      ],
+      [
+        'DELETE with a cookie and no body',
+        { method: 'DELETE', url: '/api/things/1', headers: { cookie: session.cookie } },
+      ],
+      [
+        'PUT with a cookie',
+        {
+          method: 'PUT',
+          url: '/api/things/1',
+          payload: '{}',
+          headers: { 'content-type': 'application/json', cookie: session.cookie },
+        },
+      ],
     ];
     for (const [label, request] of cases) {
       const response = await server.inject({ ...request, headers: { ...request.headers, accept: 'application/json' } });
@@ -187,7 +225,16 @@ describe('CSRF tokens', () => {
     const session = await newSession(server);
     const headers = { cookie: session.cookie, 'x-csrf-token': session.token };
     expect((await server.inject({ method: 'DELETE', url: '/api/things/1', headers })).statusCode).toBe(200);
-    expect((await server.inject({ method: 'PUT', url: '/api/things/1', payload: '{}', headers: { ...headers, 'content-type': 'application/json' } })).statusCode).toBe(200);
+    expect(
+      (
+        await server.inject({
+          method: 'PUT',
+          url: '/api/things/1',
+          payload: '{}',
+          headers: { ...headers, 'content-type': 'application/json' },
+        })
+      ).statusCode,
+    ).toBe(200);
   });
 
   it('JSON with no cookies and no form content type passes without a token', async () => {
@@ -198,8 +245,14 @@ describe('CSRF tokens', () => {
     const response = await server.inject(submission('header', undefined));
     expect(response.statusCode).toBe(200);
     // The origin checks still apply to it.
-    expectRefused(await server.inject(submission('header', undefined, { origin: 'https://evil.example' })), 'JSON, no cookie, foreign Origin');
-    expectRefused(await server.inject(submission('header', undefined, { 'sec-fetch-site': 'cross-site' })), 'JSON, no cookie, cross-site');
+    expectRefused(
+      await server.inject(submission('header', undefined, { origin: 'https://evil.example' })),
+      'JSON, no cookie, foreign Origin',
+    );
+    expectRefused(
+      await server.inject(submission('header', undefined, { 'sec-fetch-site': 'cross-site' })),
+      'JSON, no cookie, cross-site',
+    );
   });
 });
 
@@ -213,26 +266,47 @@ describe('CSRF request origin checks', () => {
     for (const via of transports) {
       for (const site of ['cross-site', 'same-site']) {
         const session = await newSession(server);
-        const response = await server.inject(submission(via, session.token, { cookie: session.cookie, 'sec-fetch-site': site, accept: 'application/json' }));
+        const response = await server.inject(
+          submission(via, session.token, {
+            cookie: session.cookie,
+            'sec-fetch-site': site,
+            accept: 'application/json',
+          }),
+        );
         expectRefused(response, `${via} ${site}`);
         expect(response.json()).toMatchObject({ error: { details: { code: 'CSRF_CROSS_SITE' } } });
       }
       for (const site of ['same-origin', 'none']) {
         const session = await newSession(server);
-        expect((await server.inject(submission(via, session.token, { cookie: session.cookie, 'sec-fetch-site': site }))).statusCode, `${via} ${site}`).toBe(200);
+        expect(
+          (await server.inject(submission(via, session.token, { cookie: session.cookie, 'sec-fetch-site': site })))
+            .statusCode,
+          `${via} ${site}`,
+        ).toBe(200);
       }
     }
   });
 
   it('property: a foreign Origin is refused even with a valid token', async () => {
-    const foreignOrigin = fc.oneof(
-      fc.webUrl({ validSchemes: ['http', 'https'] }).map((url) => new URL(url).origin),
-      fc.constantFrom('null', 'https://example.test.evil.example', 'https://evil-example.test', 'http://example.test', 'https://example.test:8443', 'https://sub.example.test'),
-    ).filter((origin) => origin !== PUBLIC_ORIGIN);
+    const foreignOrigin = fc
+      .oneof(
+        fc.webUrl({ validSchemes: ['http', 'https'] }).map((url) => new URL(url).origin),
+        fc.constantFrom(
+          'null',
+          'https://example.test.evil.example',
+          'https://evil-example.test',
+          'http://example.test',
+          'https://example.test:8443',
+          'https://sub.example.test',
+        ),
+      )
+      .filter((origin) => origin !== PUBLIC_ORIGIN);
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...transports), foreignOrigin, async (via, origin) => {
         const session = await newSession(server);
-        const response = await server.inject(submission(via, session.token, { cookie: session.cookie, origin, accept: 'application/json' }));
+        const response = await server.inject(
+          submission(via, session.token, { cookie: session.cookie, origin, accept: 'application/json' }),
+        );
         expectRefused(response, `${via} Origin ${origin}`);
         expect(response.json()).toMatchObject({ error: { details: { code: 'CSRF_ORIGIN' } } });
       }),
@@ -243,11 +317,28 @@ describe('CSRF request origin checks', () => {
   it('the PUBLIC_URL origin passes, also when PUBLIC_URL has a path', async () => {
     for (const via of transports) {
       const session = await newSession(server);
-      expect((await server.inject(submission(via, session.token, { cookie: session.cookie, origin: PUBLIC_ORIGIN, 'sec-fetch-site': 'same-origin' }))).statusCode, via).toBe(200);
+      expect(
+        (
+          await server.inject(
+            submission(via, session.token, {
+              cookie: session.cookie,
+              origin: PUBLIC_ORIGIN,
+              'sec-fetch-site': 'same-origin',
+            }),
+          )
+        ).statusCode,
+        via,
+      ).toBe(200);
     }
     const withPath = (await startServer({ PUBLIC_URL: 'https://example.test/blog/' })).server;
     const session = await newSession(withPath);
-    expect((await withPath.inject(submission('form field', session.token, { cookie: session.cookie, origin: PUBLIC_ORIGIN }))).statusCode).toBe(200);
+    expect(
+      (
+        await withPath.inject(
+          submission('form field', session.token, { cookie: session.cookie, origin: PUBLIC_ORIGIN }),
+        )
+      ).statusCode,
+    ).toBe(200);
   });
 });
 
@@ -255,13 +346,19 @@ describe('CSRF cookie and refusals', () => {
   it('the CSRF cookie is HttpOnly, Secure and SameSite=Strict in production', async () => {
     const { server } = await startServer();
     const cookie = csrfCookieOf(await server.inject('/token'))!;
-    const attributes = cookie.split(';').slice(1).map((a) => a.trim().toLowerCase());
+    const attributes = cookie
+      .split(';')
+      .slice(1)
+      .map((a) => a.trim().toLowerCase());
     expect(attributes).toEqual(expect.arrayContaining(['httponly', 'secure', 'samesite=strict', 'path=/']));
   });
 
   it('the CSRF cookie is not Secure in development (plain-HTTP localhost), still HttpOnly and Strict', async () => {
     const { server } = await startServer({ NODE_ENV: 'development' });
-    const attributes = csrfCookieOf(await server.inject('/token'))!.split(';').slice(1).map((a) => a.trim().toLowerCase());
+    const attributes = csrfCookieOf(await server.inject('/token'))!
+      .split(';')
+      .slice(1)
+      .map((a) => a.trim().toLowerCase());
     expect(attributes).toEqual(expect.arrayContaining(['httponly', 'samesite=strict']));
     expect(attributes).not.toContain('secure');
   });
@@ -276,7 +373,12 @@ describe('CSRF cookie and refusals', () => {
       ['foreign origin', { cookie: session.cookie, 'x-csrf-token': session.token, origin: 'https://evil.example' }],
     ];
     for (const [label, headers] of refusals) {
-      const request = (accept: string): InjectOptions => ({ method: 'POST', url: '/form', payload: 'note=hello', headers: { 'content-type': FORM, accept, ...headers } });
+      const request = (accept: string): InjectOptions => ({
+        method: 'POST',
+        url: '/form',
+        payload: 'note=hello',
+        headers: { 'content-type': FORM, accept, ...headers },
+      });
       const json = await server.inject(request('application/json'));
       expect(json.statusCode, label).toBe(403);
       expect(json.headers['content-type'], label).toMatch(/^application\/json/);
@@ -296,8 +398,17 @@ describe('CSRF cookie and refusals', () => {
 
   it('GET, HEAD and OPTIONS never need a token, whatever the request looks like', async () => {
     const { server } = await startServer();
-    const hostile = { cookie: 'cs_csrf=whatever; session=abc', 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' };
-    for (const [method, url] of [['GET', '/plain'], ['HEAD', '/plain'], ['OPTIONS', '/options-probe'], ['GET', '/token']] as const) {
+    const hostile = {
+      cookie: 'cs_csrf=whatever; session=abc',
+      'sec-fetch-site': 'cross-site',
+      origin: 'https://evil.example',
+    };
+    for (const [method, url] of [
+      ['GET', '/plain'],
+      ['HEAD', '/plain'],
+      ['OPTIONS', '/options-probe'],
+      ['GET', '/token'],
+    ] as const) {
       const response = await server.inject({ method, url, headers: hostile });
       expect(response.statusCode, `${method} ${url}`).toBe(200);
     }
@@ -306,7 +417,15 @@ describe('CSRF cookie and refusals', () => {
   it('a route with config: { csrf: false } is exempt; the same request elsewhere is refused', async () => {
     const { server } = await startServer();
     const request = (url: string): InjectOptions => ({
-      method: 'POST', url, payload: 'event=paid', headers: { 'content-type': FORM, cookie: 'session=abc', 'sec-fetch-site': 'cross-site', origin: 'https://psp.example' },
+      method: 'POST',
+      url,
+      payload: 'event=paid',
+      headers: {
+        'content-type': FORM,
+        cookie: 'session=abc',
+        'sec-fetch-site': 'cross-site',
+        origin: 'https://psp.example',
+      },
     });
     expect((await server.inject(request('/webhook'))).statusCode).toBe(200);
     expectRefused(await server.inject(request('/form')), 'the same request to a protected route');

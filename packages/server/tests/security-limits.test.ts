@@ -13,10 +13,18 @@ closeServers();
 const BODY_LIMIT = 2048;
 const URI_LIMIT = 512;
 const HEADER_LIMIT = 2048;
-const ENV = { BODY_LIMIT_BYTES: String(BODY_LIMIT), MAX_URI_LENGTH: String(URI_LIMIT), MAX_HEADER_BYTES: String(HEADER_LIMIT), RATE_LIMIT_MAX: '1000000' };
+const ENV = {
+  BODY_LIMIT_BYTES: String(BODY_LIMIT),
+  MAX_URI_LENGTH: String(URI_LIMIT),
+  MAX_HEADER_BYTES: String(HEADER_LIMIT),
+  RATE_LIMIT_MAX: '1000000',
+};
 
 const json = (payload: string, extra: Record<string, string> = {}): InjectOptions => ({
-  method: 'POST', url: '/api/things', payload, headers: { 'content-type': 'application/json', accept: 'application/json', ...extra },
+  method: 'POST',
+  url: '/api/things',
+  payload,
+  headers: { 'content-type': 'application/json', accept: 'application/json', ...extra },
 });
 
 /** A client error, not a crash: no 5xx, no stack trace, no internal detail. */
@@ -29,7 +37,12 @@ function expectCleanClientError(response: { statusCode?: number; status?: number
   expect(response.body, label).not.toContain(INTERNAL_DETAIL);
 }
 
-function errorOf(response: LightMyRequestResponse): { status: number; code: string; message: string; requestId: string } {
+function errorOf(response: LightMyRequestResponse): {
+  status: number;
+  code: string;
+  message: string;
+  requestId: string;
+} {
   expect(response.headers['content-type']).toMatch(/^application\/json/);
   return response.json<{ error: { status: number; code: string; message: string; requestId: string } }>().error;
 }
@@ -65,7 +78,12 @@ describe('request limits', () => {
     );
     expect(response.status).toBe(413);
     expectCleanClientError(response, 'chunked');
-    const form = await server.inject({ method: 'POST', url: '/form', payload: `note=${'x'.repeat(BODY_LIMIT)}`, headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' } });
+    const form = await server.inject({
+      method: 'POST',
+      url: '/form',
+      payload: `note=${'x'.repeat(BODY_LIMIT)}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    });
     expect(form.statusCode).toBe(413);
     expect(errorOf(form).message).toMatch(/too large/i);
   });
@@ -73,19 +91,27 @@ describe('request limits', () => {
   it('a request target over MAX_URI_LENGTH gets 414, query string included; one at the limit does not', async () => {
     const atLimit = await server.inject(`/plain?q=${'a'.repeat(URI_LIMIT - '/plain?q='.length)}`);
     expect(atLimit.statusCode).toBe(200);
-    for (const url of [`/plain?q=${'a'.repeat(URI_LIMIT)}`, `/${'a'.repeat(URI_LIMIT)}`, `/api/${'b'.repeat(URI_LIMIT * 20)}`]) {
+    for (const url of [
+      `/plain?q=${'a'.repeat(URI_LIMIT)}`,
+      `/${'a'.repeat(URI_LIMIT)}`,
+      `/api/${'b'.repeat(URI_LIMIT * 20)}`,
+    ]) {
       const response = await server.inject({ url, headers: { accept: 'application/json' } });
       expect(response.statusCode, url.slice(0, 20)).toBe(414);
       expect(errorOf(response)).toMatchObject({ status: 414, code: 'URI_TOO_LONG' });
       expectCleanClientError(response, '414');
     }
     // On the wire as well, where nothing normalises the target first.
-    const raw = await rawRequest(port, `GET /${'c'.repeat(URI_LIMIT)} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n`);
+    const raw = await rawRequest(
+      port,
+      `GET /${'c'.repeat(URI_LIMIT)} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n`,
+    );
     expect(raw.status).toBe(414);
   });
 
   it('a header block over MAX_HEADER_BYTES gets 431 from Node itself; one under it is served', async () => {
-    const request = (headers: string) => rawRequest(port, `GET /plain HTTP/1.1\r\nhost: 127.0.0.1\r\n${headers}connection: close\r\n\r\n`);
+    const request = (headers: string) =>
+      rawRequest(port, `GET /plain HTTP/1.1\r\nhost: 127.0.0.1\r\n${headers}connection: close\r\n\r\n`);
     const under = await request(`x-filler: ${'a'.repeat(HEADER_LIMIT / 2)}\r\n`);
     expect(under.status).toBe(200);
     for (const [label, headers] of [
@@ -136,7 +162,11 @@ describe('request limits', () => {
   });
 
   it('prototype-poisoning JSON is refused with 400, not merged', async () => {
-    for (const payload of ['{"__proto__":{"polluted":true}}', '{"a":{"__proto__":{"polluted":true}}}', '{"constructor":{"prototype":{"polluted":true}}}']) {
+    for (const payload of [
+      '{"__proto__":{"polluted":true}}',
+      '{"a":{"__proto__":{"polluted":true}}}',
+      '{"constructor":{"prototype":{"polluted":true}}}',
+    ]) {
       const response = await server.inject(json(payload));
       expect(response.statusCode, payload).toBe(400);
       expectCleanClientError(response, payload);
@@ -145,8 +175,20 @@ describe('request limits', () => {
   });
 
   it('an unsupported content type gets 415', async () => {
-    for (const type of ['application/xml', 'text/xml', 'text/html', 'application/octet-stream', 'image/png', 'application/x-yaml']) {
-      const response = await server.inject({ method: 'POST', url: '/api/things', payload: '<a>1</a>', headers: { 'content-type': type, accept: 'application/json' } });
+    for (const type of [
+      'application/xml',
+      'text/xml',
+      'text/html',
+      'application/octet-stream',
+      'image/png',
+      'application/x-yaml',
+    ]) {
+      const response = await server.inject({
+        method: 'POST',
+        url: '/api/things',
+        payload: '<a>1</a>',
+        headers: { 'content-type': type, accept: 'application/json' },
+      });
       expect(response.statusCode, type).toBe(415);
       expect(errorOf(response)).toMatchObject({ status: 415 });
       expectCleanClientError(response, type);
@@ -158,12 +200,25 @@ describe('request limits', () => {
       fc.integer({ min: BODY_LIMIT + 1, max: BODY_LIMIT * 4 }).map((n): InjectOptions => json(`"${'x'.repeat(n)}"`)),
       fc.integer({ min: URI_LIMIT, max: URI_LIMIT * 4 }).map((n): InjectOptions => ({ url: `/${'u'.repeat(n)}` })),
       fc.string({ maxLength: 50 }).map((s): InjectOptions => json(`{${s}`)),
-      fc.constantFrom('application/xml', 'text/csv', 'application/x-www-form-urlencoded; charset=bogus').map((type): InjectOptions => ({
-        method: 'POST', url: '/api/things', payload: 'a=1', headers: { 'content-type': type },
-      })),
-      fc.tuple(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'), fc.constantFrom('/plain', '/form', '/api/things', '/health')).map(([method, url]): InjectOptions => ({
-        method: method as InjectOptions['method'], url, payload: '{', headers: { 'content-type': 'application/json' },
-      })),
+      fc
+        .constantFrom('application/xml', 'text/csv', 'application/x-www-form-urlencoded; charset=bogus')
+        .map((type): InjectOptions => ({
+          method: 'POST',
+          url: '/api/things',
+          payload: 'a=1',
+          headers: { 'content-type': type },
+        })),
+      fc
+        .tuple(
+          fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'),
+          fc.constantFrom('/plain', '/form', '/api/things', '/health'),
+        )
+        .map(([method, url]): InjectOptions => ({
+          method: method as InjectOptions['method'],
+          url,
+          payload: '{',
+          headers: { 'content-type': 'application/json' },
+        })),
     );
     await fc.assert(
       fc.asyncProperty(request, fc.constantFrom('application/json', 'text/html'), async (options, accept) => {

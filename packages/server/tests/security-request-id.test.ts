@@ -42,7 +42,15 @@ const idOf = (response: LightMyRequestResponse) => String(response.headers['x-re
 /** Requests answered with an error, as JSON and as the app's HTML page. */
 const JSON_ERRORS: [string, InjectOptions][] = [
   ['404', { method: 'POST', url: '/api/missing', headers: { accept: 'application/json' } }],
-  ['403 CSRF', { method: 'POST', url: '/form', payload: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' } }],
+  [
+    '403 CSRF',
+    {
+      method: 'POST',
+      url: '/form',
+      payload: 'a=1',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    },
+  ],
   ['415', { method: 'POST', url: '/api/things', payload: '<a/>', headers: { 'content-type': 'application/xml' } }],
   ['500', { url: '/boom', headers: { accept: 'application/json' } }],
   ['400 malformed URL', { url: '/%E0%A4%A' }],
@@ -53,10 +61,22 @@ const HTML_ERRORS: [string, InjectOptions][] = [
   ['404 page', { method: 'POST', url: '/nothing-here', headers: { accept: 'text/html' } }],
   ['414 page', { url: `/${'a'.repeat(5000)}`, headers: { accept: 'text/html' } }],
   ['500 page', { url: '/boom', headers: { accept: 'text/html' } }],
-  ['403 page', { method: 'POST', url: '/form', payload: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' } }],
+  [
+    '403 page',
+    {
+      method: 'POST',
+      url: '/form',
+      payload: 'a=1',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+    },
+  ],
 ];
 
-async function expectIdInBodies(server: ComposableServer, headers: Record<string, string>, expected: (response: LightMyRequestResponse) => void): Promise<void> {
+async function expectIdInBodies(
+  server: ComposableServer,
+  headers: Record<string, string>,
+  expected: (response: LightMyRequestResponse) => void,
+): Promise<void> {
   for (const [label, request] of JSON_ERRORS) {
     const response = await server.inject({ ...request, headers: { ...request.headers, ...headers } });
     expect(response.statusCode, label).toBeGreaterThanOrEqual(400);
@@ -81,20 +101,26 @@ describe('request ids by default (no trusted header)', () => {
   it('property: every response gets a fresh UUID, and the client’s x-request-id is ignored', async () => {
     const seen = new Set<string>();
     await fc.assert(
-      fc.asyncProperty(wellFormedId, fc.constantFrom('/health', '/plain', '/', '/nothing-here'), async (forged, url) => {
-        const response = await server.inject({ url, headers: { 'x-request-id': forged } });
-        const id = idOf(response);
-        expect(id).toMatch(UUID);
-        expect(id).not.toBe(forged);
-        expect(seen.has(id)).toBe(false);
-        seen.add(id);
-      }),
+      fc.asyncProperty(
+        wellFormedId,
+        fc.constantFrom('/health', '/plain', '/', '/nothing-here'),
+        async (forged, url) => {
+          const response = await server.inject({ url, headers: { 'x-request-id': forged } });
+          const id = idOf(response);
+          expect(id).toMatch(UUID);
+          expect(id).not.toBe(forged);
+          expect(seen.has(id)).toBe(false);
+          seen.add(id);
+        },
+      ),
       { numRuns: 80 },
     );
   });
 
   it('the id is in JSON error bodies and on the HTML error page, and equals the response header', async () => {
-    await expectIdInBodies(server, { 'x-request-id': 'client-chosen' }, (response) => expect(idOf(response)).toMatch(UUID));
+    await expectIdInBodies(server, { 'x-request-id': 'client-chosen' }, (response) =>
+      expect(idOf(response)).toMatch(UUID),
+    );
   });
 
   it('GET /api/<missing> answers a JSON 404 with the request id', async () => {
@@ -108,13 +134,18 @@ describe('request ids by default (no trusted header)', () => {
 describe('request ids from a trusted proxy header (REQUEST_ID_HEADER)', () => {
   let server: ComposableServer;
   beforeAll(async () => {
-    server = (await startServer({ REQUEST_ID_HEADER: 'x-request-id', RATE_LIMIT_MAX: '1000000' }, { lifetime: 'file' })).server;
+    server = (await startServer({ REQUEST_ID_HEADER: 'x-request-id', RATE_LIMIT_MAX: '1000000' }, { lifetime: 'file' }))
+      .server;
   });
 
   it('property: a well-formed value is used and echoed', async () => {
     await fc.assert(
       fc.asyncProperty(wellFormedId, async (id) => {
-        const response = await server.inject({ method: 'POST', url: '/api/missing', headers: { 'x-request-id': id, accept: 'application/json' } });
+        const response = await server.inject({
+          method: 'POST',
+          url: '/api/missing',
+          headers: { 'x-request-id': id, accept: 'application/json' },
+        });
         expect(idOf(response)).toBe(id);
         expect(response.json<{ error: { requestId: string } }>().error.requestId).toBe(id);
       }),
@@ -127,7 +158,11 @@ describe('request ids from a trusted proxy header (REQUEST_ID_HEADER)', () => {
       fc.asyncProperty(malformedId, async (id) => {
         let response: LightMyRequestResponse;
         try {
-          response = await server.inject({ method: 'POST', url: '/api/missing', headers: { 'x-request-id': id, accept: 'application/json' } });
+          response = await server.inject({
+            method: 'POST',
+            url: '/api/missing',
+            headers: { 'x-request-id': id, accept: 'application/json' },
+          });
         } catch (error) {
           // inject refuses some header values outright, as Node's parser would: nothing to check.
           fc.pre(false);
@@ -142,7 +177,9 @@ describe('request ids from a trusted proxy header (REQUEST_ID_HEADER)', () => {
   });
 
   it('the echoed id is the one in JSON error bodies and on the HTML error page', async () => {
-    await expectIdInBodies(server, { 'x-request-id': 'edge-7f3a:01.42' }, (response) => expect(idOf(response)).toBe('edge-7f3a:01.42'));
+    await expectIdInBodies(server, { 'x-request-id': 'edge-7f3a:01.42' }, (response) =>
+      expect(idOf(response)).toBe('edge-7f3a:01.42'),
+    );
     await expectIdInBodies(server, { 'x-request-id': '<script>alert(1)</script>' }, (response) => {
       expect(idOf(response)).toMatch(UUID);
       expect(response.body).not.toContain('<script>alert(1)');

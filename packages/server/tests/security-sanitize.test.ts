@@ -26,7 +26,11 @@ describe('the output checker itself', () => {
   });
 
   it('passes clean output', () => {
-    expect(unsafeParts(`<p>a &lt; b</p><a href="https://ok.example/?a=1&amp;b=2" rel="${REL}">x</a><img src="https://img.example/a.png" alt="a" />`)).toEqual([]);
+    expect(
+      unsafeParts(
+        `<p>a &lt; b</p><a href="https://ok.example/?a=1&amp;b=2" rel="${REL}">x</a><img src="https://img.example/a.png" alt="a" />`,
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -38,7 +42,10 @@ describe('sanitizeHtml: elements', () => {
     ['iframe', '<iframe src="https://evil.example" srcdoc="<script>PAYLOAD</script>">PAYLOAD</iframe>'],
     ['object', '<object data="https://evil.example/x.swf"><param name="x" value="PAYLOAD">PAYLOAD</object>'],
     ['embed', '<embed src="https://evil.example/x.swf" data-x="PAYLOAD">'],
-    ['svg', '<svg onload="PAYLOAD"><script>PAYLOAD</script><a xlink:href="javascript:PAYLOAD"><text>PAYLOAD</text></a></svg>'],
+    [
+      'svg',
+      '<svg onload="PAYLOAD"><script>PAYLOAD</script><a xlink:href="javascript:PAYLOAD"><text>PAYLOAD</text></a></svg>',
+    ],
     ['math', '<math><mtext><a href="javascript:PAYLOAD">PAYLOAD</a></mtext></math>'],
     ['textarea', '<textarea><script>PAYLOAD</script></textarea>'],
     ['noscript', '<noscript><p title="</noscript><img src=x onerror=PAYLOAD>"></noscript>'],
@@ -49,7 +56,9 @@ describe('sanitizeHtml: elements', () => {
   });
 
   it('removes form elements and their controls (keeping plain text)', () => {
-    const output = sanitizeHtml('<form action="https://evil.example/steal" method="post"><input name="password" type="password"><button formaction="javascript:x()">Go</button>text</form>');
+    const output = sanitizeHtml(
+      '<form action="https://evil.example/steal" method="post"><input name="password" type="password"><button formaction="javascript:x()">Go</button>text</form>',
+    );
     expect(output).not.toMatch(/<\s*(form|input|button)/i);
     expect(output).not.toContain('evil.example');
     expect(output).not.toContain('javascript');
@@ -57,11 +66,23 @@ describe('sanitizeHtml: elements', () => {
   });
 
   it('removes base, meta, link and other document-level elements', () => {
-    const output = sanitizeHtml('<base href="https://evil.example/"><meta http-equiv="refresh" content="0;url=https://evil.example"><link rel="stylesheet" href="https://evil.example/x.css">ok');
+    const output = sanitizeHtml(
+      '<base href="https://evil.example/"><meta http-equiv="refresh" content="0;url=https://evil.example"><link rel="stylesheet" href="https://evil.example/x.css">ok',
+    );
     expect(output).toBe('ok');
   });
 
-  it.each(['onclick', 'onerror', 'onload', 'onmouseover', 'onfocus', 'ONCLICK', 'OnError', 'onanimationstart', 'onpointerenter'])('removes the %s handler from every allowed element', (handler) => {
+  it.each([
+    'onclick',
+    'onerror',
+    'onload',
+    'onmouseover',
+    'onfocus',
+    'ONCLICK',
+    'OnError',
+    'onanimationstart',
+    'onpointerenter',
+  ])('removes the %s handler from every allowed element', (handler) => {
     const html = [
       `<p ${handler}="alert(1)">p</p>`,
       `<a href="https://ok.example" ${handler}="alert(1)">a</a>`,
@@ -82,21 +103,35 @@ describe('sanitizeHtml: elements', () => {
 
   it('keeps the allowed formatting: paragraphs, emphasis, code, lists, headings h2–h6, tables, images', () => {
     const cases: [string, string][] = [
-      ['<p>a <em>b</em> <strong>c</strong> <code>d</code></p>', '<p>a <em>b</em> <strong>c</strong> <code>d</code></p>'],
-      ['<ul><li>one</li><li>two</li></ul><ol start="3"><li>three</li></ol>', '<ul><li>one</li><li>two</li></ul><ol start="3"><li>three</li></ol>'],
+      [
+        '<p>a <em>b</em> <strong>c</strong> <code>d</code></p>',
+        '<p>a <em>b</em> <strong>c</strong> <code>d</code></p>',
+      ],
+      [
+        '<ul><li>one</li><li>two</li></ul><ol start="3"><li>three</li></ol>',
+        '<ul><li>one</li><li>two</li></ul><ol start="3"><li>three</li></ol>',
+      ],
       ['<h2>2</h2><h3>3</h3><h4>4</h4><h5>5</h5><h6>6</h6>', '<h2>2</h2><h3>3</h3><h4>4</h4><h5>5</h5><h6>6</h6>'],
       [
         '<table><caption>c</caption><thead><tr><th scope="col">h</th></tr></thead><tbody><tr><td colspan="2" rowspan="1">d</td></tr></tbody></table>',
         '<table><caption>c</caption><thead><tr><th scope="col">h</th></tr></thead><tbody><tr><td colspan="2" rowspan="1">d</td></tr></tbody></table>',
       ],
-      ['<img src="https://img.example/a.png" alt="A" title="T" width="10" height="20">', '<img src="https://img.example/a.png" alt="A" title="T" width="10" height="20" />'],
-      ['<blockquote><p>q</p></blockquote><pre><code>x &lt; y</code></pre>', '<blockquote><p>q</p></blockquote><pre><code>x &lt; y</code></pre>'],
+      [
+        '<img src="https://img.example/a.png" alt="A" title="T" width="10" height="20">',
+        '<img src="https://img.example/a.png" alt="A" title="T" width="10" height="20" />',
+      ],
+      [
+        '<blockquote><p>q</p></blockquote><pre><code>x &lt; y</code></pre>',
+        '<blockquote><p>q</p></blockquote><pre><code>x &lt; y</code></pre>',
+      ],
     ];
     for (const [input, output] of cases) expect(sanitizeHtml(input)).toBe(output);
   });
 
   it('keeps a link with its href and title', () => {
-    expect(sanitizeHtml('<a href="https://ok.example/page?a=1&amp;b=2" title="t">x</a>')).toBe(`<a href="https://ok.example/page?a=1&amp;b=2" title="t" rel="${REL}">x</a>`);
+    expect(sanitizeHtml('<a href="https://ok.example/page?a=1&amp;b=2" title="t">x</a>')).toBe(
+      `<a href="https://ok.example/page?a=1&amp;b=2" title="t" rel="${REL}">x</a>`,
+    );
   });
 
   it('does not keep h1 as a heading (the page owns its h1), only its text', () => {
@@ -144,15 +179,35 @@ describe('sanitizeHtml: URLs', () => {
     expect(sanitizeHtml(`<img src="${url}" alt="a">`)).toBe('<img alt="a" />');
   });
 
-  it.each(['http://ok.example/', 'https://ok.example/a?b=1', 'HTTPS://OK.EXAMPLE/', 'mailto:someone@example.com', '/relative/path', '#anchor', 'page.html'])('keeps href=%j', (url) => {
+  it.each([
+    'http://ok.example/',
+    'https://ok.example/a?b=1',
+    'HTTPS://OK.EXAMPLE/',
+    'mailto:someone@example.com',
+    '/relative/path',
+    '#anchor',
+    'page.html',
+  ])('keeps href=%j', (url) => {
     expect(sanitizeHtml(`<a href="${url}">x</a>`)).toBe(`<a href="${url}" rel="${REL}">x</a>`);
   });
 
   it('adds rel="noopener noreferrer nofollow" to every link, overriding the one given, and drops target', () => {
-    for (const input of ['<a href="https://x.example">x</a>', '<a href="https://x.example" rel="opener">x</a>', '<a href="https://x.example" rel="">x</a>', '<a href="https://x.example" target="_blank" rel="noopener">x</a>', '<a>x</a>']) {
+    for (const input of [
+      '<a href="https://x.example">x</a>',
+      '<a href="https://x.example" rel="opener">x</a>',
+      '<a href="https://x.example" rel="">x</a>',
+      '<a href="https://x.example" target="_blank" rel="noopener">x</a>',
+      '<a>x</a>',
+    ]) {
       const [tag] = parseTags(sanitizeHtml(input)).tags;
-      expect(tag!.attributes.filter(([name]) => name === 'rel'), input).toEqual([['rel', REL]]);
-      expect(tag!.attributes.map(([name]) => name), input).not.toContain('target');
+      expect(
+        tag!.attributes.filter(([name]) => name === 'rel'),
+        input,
+      ).toEqual([['rel', REL]]);
+      expect(
+        tag!.attributes.map(([name]) => name),
+        input,
+      ).not.toContain('target');
     }
   });
 });
@@ -214,7 +269,7 @@ const XSS_CORPUS = [
   '<TABLE BACKGROUND="javascript:alert(1)"><TD BACKGROUND="javascript:alert(1)">x</TD></TABLE>',
   '<DIV STYLE="background-image: url(javascript:alert(1))">x</DIV>',
   '<DIV STYLE="width: expression(alert(1));">x</DIV>',
-  '<STYLE>@import\'javascript:alert(1)\';</STYLE>',
+  "<STYLE>@import'javascript:alert(1)';</STYLE>",
   '<LINK REL="stylesheet" HREF="javascript:alert(1);">',
   '<META HTTP-EQUIV="refresh" CONTENT="0;url=javascript:alert(1);">',
   '<BASE HREF="javascript:alert(1);//">',
@@ -229,7 +284,7 @@ const XSS_CORPUS = [
   '<img srcset="javascript:alert(1) 1x">',
   '<a href="https://ok.example" formaction="javascript:alert(1)">x</a>',
   '"><script>alert(1)</script>',
-  '\'><img src=x onerror=alert(1)>',
+  "'><img src=x onerror=alert(1)>",
   '</p><script>alert(1)</script><p>',
   '<p>unclosed <a href="javascript:alert(1)"',
 ];
@@ -245,34 +300,138 @@ describe('sanitizeHtml: XSS corpus', () => {
 
 describe('sanitizeHtml: property', () => {
   const tagName = fc.constantFrom(
-    'script', 'SCRIPT', 'ScRiPt', 'img', 'IMG', 'a', 'A', 'svg', 'math', 'iframe', 'object', 'embed', 'form', 'input', 'button',
-    'style', 'p', 'div', 'h1', 'h2', 'table', 'td', 'textarea', 'noscript', 'template', 'base', 'meta', 'link', 'body', 'xmp',
-    'title', 'select', 'option', 'video', 'source', 'details', 'em', 'code', 'li', 'mglyph', 'mtext', 'foreignObject',
+    'script',
+    'SCRIPT',
+    'ScRiPt',
+    'img',
+    'IMG',
+    'a',
+    'A',
+    'svg',
+    'math',
+    'iframe',
+    'object',
+    'embed',
+    'form',
+    'input',
+    'button',
+    'style',
+    'p',
+    'div',
+    'h1',
+    'h2',
+    'table',
+    'td',
+    'textarea',
+    'noscript',
+    'template',
+    'base',
+    'meta',
+    'link',
+    'body',
+    'xmp',
+    'title',
+    'select',
+    'option',
+    'video',
+    'source',
+    'details',
+    'em',
+    'code',
+    'li',
+    'mglyph',
+    'mtext',
+    'foreignObject',
   );
   const attrName = fc.constantFrom(
-    'href', 'HREF', 'src', 'SRC', 'onerror', 'onload', 'ONCLICK', 'onmouseover', 'onfocus', 'on', 'onx', 'style', 'title', 'alt',
-    'xlink:href', 'formaction', 'action', 'srcset', 'srcdoc', 'data', 'background', 'rel', 'target', 'width', 'colspan', 'id',
+    'href',
+    'HREF',
+    'src',
+    'SRC',
+    'onerror',
+    'onload',
+    'ONCLICK',
+    'onmouseover',
+    'onfocus',
+    'on',
+    'onx',
+    'style',
+    'title',
+    'alt',
+    'xlink:href',
+    'formaction',
+    'action',
+    'srcset',
+    'srcdoc',
+    'data',
+    'background',
+    'rel',
+    'target',
+    'width',
+    'colspan',
+    'id',
   );
   const value = fc.oneof(
     fc.constantFrom(
-      'javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'java\tscript:alert(1)', 'java&#x09;script:alert(1)', '&#106;avascript:alert(1)',
-      '&#0000106avascript:alert(1)', 'javascript&colon;alert(1)', ' javascript:alert(1)', '\u0001javascript:alert(1)',
-      'data:text/html;base64,PHNjcmlwdD4=', 'vbscript:msgbox(1)', '//evil.example', '/\\evil.example', '\\\\evil.example',
-      'https://ok.example/a?b=1&c=2', 'mailto:a@example.com', '#frag', '/relative', 'alert(1)', '"><script>alert(1)</script>',
-      '\' onerror=alert(1) x=\'', '" onerror="alert(1)',
+      'javascript:alert(1)',
+      'JaVaScRiPt:alert(1)',
+      'java\tscript:alert(1)',
+      'java&#x09;script:alert(1)',
+      '&#106;avascript:alert(1)',
+      '&#0000106avascript:alert(1)',
+      'javascript&colon;alert(1)',
+      ' javascript:alert(1)',
+      '\u0001javascript:alert(1)',
+      'data:text/html;base64,PHNjcmlwdD4=',
+      'vbscript:msgbox(1)',
+      '//evil.example',
+      '/\\evil.example',
+      '\\\\evil.example',
+      'https://ok.example/a?b=1&c=2',
+      'mailto:a@example.com',
+      '#frag',
+      '/relative',
+      'alert(1)',
+      '"><script>alert(1)</script>',
+      "' onerror=alert(1) x='",
+      '" onerror="alert(1)',
     ),
     fc.string({ maxLength: 20 }),
     // Control characters and whitespace, which browsers strip or skip inside URLs.
     fc.string({ unit: 'binary-ascii', maxLength: 20 }),
   );
   const quote = fc.constantFrom('"', "'", '', '`');
-  const attribute = fc.tuple(fc.constantFrom(' ', '\n', '/', '\t', '  '), attrName, value, quote).map(([sep, name, v, q]) => `${sep}${name}=${q}${v}${q}`);
+  const attribute = fc
+    .tuple(fc.constantFrom(' ', '\n', '/', '\t', '  '), attrName, value, quote)
+    .map(([sep, name, v, q]) => `${sep}${name}=${q}${v}${q}`);
   const openTag = fc
     .tuple(tagName, fc.array(attribute, { maxLength: 3 }), fc.constantFrom('>', '/>', ' >', '', '\n>'))
     .map(([name, attributes, end]) => `<${name}${attributes.join('')}${end}`);
   const closeTag = tagName.map((name) => `</${name}>`);
-  const junk = fc.constantFrom('<', '>', '<!--', '-->', '<![CDATA[', ']]>', '&lt;', '&#60;', '</', '<<', '"', "'", '=', '<!', '<?x?>', '\u0000', '&', '&#', '&amp;');
-  const html = fc.array(fc.oneof(openTag, openTag, closeTag, fc.string({ maxLength: 12 }), junk), { maxLength: 16 }).map((parts) => parts.join(''));
+  const junk = fc.constantFrom(
+    '<',
+    '>',
+    '<!--',
+    '-->',
+    '<![CDATA[',
+    ']]>',
+    '&lt;',
+    '&#60;',
+    '</',
+    '<<',
+    '"',
+    "'",
+    '=',
+    '<!',
+    '<?x?>',
+    '\u0000',
+    '&',
+    '&#',
+    '&amp;',
+  );
+  const html = fc
+    .array(fc.oneof(openTag, openTag, closeTag, fc.string({ maxLength: 12 }), junk), { maxLength: 16 })
+    .map((parts) => parts.join(''));
 
   it('for any mix of tags, attributes, URLs and text: no <script, no on… attribute, no javascript: href/src, nothing off the allow-list', () => {
     fc.assert(
@@ -300,11 +459,15 @@ describe('htmlToText', () => {
   });
 
   it('strips tags and drops script/style content', () => {
-    expect(htmlToText('<p>Hello <strong>world</strong></p><script>alert(1)</script><style>p{}</style>')).toBe('Hello world');
+    expect(htmlToText('<p>Hello <strong>world</strong></p><script>alert(1)</script><style>p{}</style>')).toBe(
+      'Hello world',
+    );
   });
 
   it('decodes named and numeric entities', () => {
-    expect(htmlToText('Fish &amp; chips &lt;3 &quot;q&quot; &apos;a&apos; &#8364; &#x20AC; &#x1F600;')).toBe('Fish & chips <3 "q" \'a\' € € 😀');
+    expect(htmlToText('Fish &amp; chips &lt;3 &quot;q&quot; &apos;a&apos; &#8364; &#x20AC; &#x1F600;')).toBe(
+      'Fish & chips <3 "q" \'a\' € € 😀',
+    );
     expect(htmlToText('a&nbsp;b')).toBe('a\u00a0b');
   });
 
@@ -319,13 +482,24 @@ describe('htmlToText', () => {
 
   it('property: the result never contains a tag that was markup in the input', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.constantFrom('<p>', '</p>', '<b>', '<script>x</script>', '<a href="h">', '</a>'), fc.stringMatching(/^[a-z ]{0,8}$/)), { maxLength: 12 }), (parts) => {
-        const text = htmlToText(parts.join(''));
-        expect(text).not.toMatch(/<\/?(p|b|a|script)\b/);
-        // Block boundaries separate words; whitespace is compared normalised.
-        const normalise = (value: string) => value.replace(/\s+/g, ' ').trim();
-        expect(normalise(text)).toBe(normalise(parts.map((p) => (p === '</p>' ? ' ' : p.startsWith('<') ? '' : p)).join('')));
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.constantFrom('<p>', '</p>', '<b>', '<script>x</script>', '<a href="h">', '</a>'),
+            fc.stringMatching(/^[a-z ]{0,8}$/),
+          ),
+          { maxLength: 12 },
+        ),
+        (parts) => {
+          const text = htmlToText(parts.join(''));
+          expect(text).not.toMatch(/<\/?(p|b|a|script)\b/);
+          // Block boundaries separate words; whitespace is compared normalised.
+          const normalise = (value: string) => value.replace(/\s+/g, ' ').trim();
+          expect(normalise(text)).toBe(
+            normalise(parts.map((p) => (p === '</p>' ? ' ' : p.startsWith('<') ? '' : p)).join('')),
+          );
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -30,7 +30,8 @@ const SECRETS = {
 };
 
 function expectNoLeak(response: { body: string }, label: string): void {
-  for (const [name, secret] of Object.entries(SECRETS)) expect(response.body, `${label} leaked ${name}`).not.toContain(secret);
+  for (const [name, secret] of Object.entries(SECRETS))
+    expect(response.body, `${label} leaked ${name}`).not.toContain(secret);
 }
 
 /**
@@ -124,20 +125,54 @@ describe('static assets', () => {
   });
 
   it('property: no combination of traversal pieces under /assets/ reaches anything but a real asset', async () => {
-    const assetBodies = new Set(Object.keys(ASSETS).map((name) => readFileSync(join(clientDir, 'assets', name), 'utf8')));
+    const assetBodies = new Set(
+      Object.keys(ASSETS).map((name) => readFileSync(join(clientDir, 'assets', name), 'utf8')),
+    );
     const piece = fc.constantFrom(
-      '..', '.', '...', '....', '%2e%2e', '%2E%2E', '.%2e', '%2e.', '%252e%252e', '%c0%ae', '..%2f', '..%5c', '%2f', '%5c', '%00', '%20',
-      '.env', '.secret', '.vite', 'manifest.json', 'etc', 'passwd', 'link-out.js', 'link-dir', 'outside.txt', 'entry-abc123.js', 'assets', '',
+      '..',
+      '.',
+      '...',
+      '....',
+      '%2e%2e',
+      '%2E%2E',
+      '.%2e',
+      '%2e.',
+      '%252e%252e',
+      '%c0%ae',
+      '..%2f',
+      '..%5c',
+      '%2f',
+      '%5c',
+      '%00',
+      '%20',
+      '.env',
+      '.secret',
+      '.vite',
+      'manifest.json',
+      'etc',
+      'passwd',
+      'link-out.js',
+      'link-dir',
+      'outside.txt',
+      'entry-abc123.js',
+      'assets',
+      '',
     );
     const separator = fc.constantFrom('/', '/', '\\', '//', '%2f', '%5c', ';/');
-    const path = fc.array(fc.tuple(piece, separator), { minLength: 1, maxLength: 6 }).map((parts) => parts.map(([p, s]) => p + s).join('').slice(0, -1));
+    const path = fc.array(fc.tuple(piece, separator), { minLength: 1, maxLength: 6 }).map((parts) =>
+      parts
+        .map(([p, s]) => p + s)
+        .join('')
+        .slice(0, -1),
+    );
     await fc.assert(
       fc.asyncProperty(path, async (tail) => {
         const target = `/assets/${tail}`;
         const response: RawResponse = await rawGet(port, target);
         expect(response.status, target).toBeLessThan(500);
         expectNoLeak(response, target);
-        if (response.status === 200) expect(assetBodies.has(response.body), `${target} served something other than an asset`).toBe(true);
+        if (response.status === 200)
+          expect(assetBodies.has(response.body), `${target} served something other than an asset`).toBe(true);
       }),
       { numRuns: 250 },
     );

@@ -18,14 +18,23 @@ async function start(env: Record<string, string> = {}, config = {}) {
   const server = await createServer({
     app: fixtureApp(deps),
     clientDir,
-    env: { NODE_ENV: 'production', LOG_LEVEL: 'silent', PUBLIC_URL: 'https://example.test', SESSION_SECRET: 'test-secret-that-is-at-least-32-characters', ...env },
+    env: {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'silent',
+      PUBLIC_URL: 'https://example.test',
+      SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',
+      ...env,
+    },
     config,
   });
   servers.push(server);
   return { server, deps, clientDir };
 }
 
-const stateOf = (html: string) => parseState<{ title: string; message: string }>(/<script type="application\/json" id="composable-state">([^<]*)<\/script>/.exec(html)![1]!);
+const stateOf = (html: string) =>
+  parseState<{ title: string; message: string }>(
+    /<script type="application\/json" id="composable-state">([^<]*)<\/script>/.exec(html)![1]!,
+  );
 
 describe('SSR page rendering', () => {
   it('renders the document: one title, head, lang, state block, module script and styles with integrity', async () => {
@@ -38,10 +47,19 @@ describe('SSR page rendering', () => {
     expect(html.match(/<title[\s>]/g)).toHaveLength(1);
     expect(html).toContain('<h1>Home &lt;/script>&lt;script>alert(1)&lt;/script></h1>');
     expect(html).not.toContain('</script><script>alert(1)');
-    const sri = (file: string) => `sha384-${createHash('sha384').update(readFileSync(join(clientDir, file))).digest('base64')}`;
-    expect(html).toContain(`<script type="module" src="/assets/entry-abc123.js" integrity="${sri('assets/entry-abc123.js')}" crossorigin="anonymous"></script>`);
-    expect(html).toContain(`<link rel="modulepreload" href="/assets/shared-def456.js" integrity="${sri('assets/shared-def456.js')}"`);
-    expect(html).toContain(`<link rel="stylesheet" href="/assets/entry-abc123.css" integrity="${sri('assets/entry-abc123.css')}"`);
+    const sri = (file: string) =>
+      `sha384-${createHash('sha384')
+        .update(readFileSync(join(clientDir, file)))
+        .digest('base64')}`;
+    expect(html).toContain(
+      `<script type="module" src="/assets/entry-abc123.js" integrity="${sri('assets/entry-abc123.js')}" crossorigin="anonymous"></script>`,
+    );
+    expect(html).toContain(
+      `<link rel="modulepreload" href="/assets/shared-def456.js" integrity="${sri('assets/shared-def456.js')}"`,
+    );
+    expect(html).toContain(
+      `<link rel="stylesheet" href="/assets/entry-abc123.css" integrity="${sri('assets/entry-abc123.css')}"`,
+    );
     expect(html).toContain(`<link rel="stylesheet" href="/assets/shared-def456.css"`);
     expect(stateOf(html).title).toBe('Home </script><script>alert(1)</script>');
     // No inline executable script: every script is the JSON data block or has a src.
@@ -136,7 +154,13 @@ describe('framework routes', () => {
     expect(asset.statusCode).toBe(200);
     expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(asset.headers['content-type']).toMatch(/javascript/);
-    for (const url of ['/assets/../.secret', '/assets/%2e%2e/.secret', '/assets/..%2f.vite/manifest.json', '/assets/.secret', '/assets/missing.js']) {
+    for (const url of [
+      '/assets/../.secret',
+      '/assets/%2e%2e/.secret',
+      '/assets/..%2f.vite/manifest.json',
+      '/assets/.secret',
+      '/assets/missing.js',
+    ]) {
       const response = await server.inject(url);
       expect(response.statusCode, url).toBeGreaterThanOrEqual(400);
       expect(response.statusCode, url).toBeLessThan(500);
@@ -165,7 +189,9 @@ describe('framework routes', () => {
     const { server } = await start();
     const json = await server.inject({ method: 'POST', url: '/nowhere', headers: { accept: 'application/json' } });
     expect(json.statusCode).toBe(404);
-    expect(json.json()).toMatchObject({ error: { status: 404, code: 'NOT_FOUND', requestId: json.headers['x-request-id'] } });
+    expect(json.json()).toMatchObject({
+      error: { status: 404, code: 'NOT_FOUND', requestId: json.headers['x-request-id'] },
+    });
     const html = await server.inject({ method: 'POST', url: '/nowhere', headers: { accept: 'text/html' } });
     expect(html.statusCode).toBe(404);
     expect(html.body).toContain('404 Not Found');

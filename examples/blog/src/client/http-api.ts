@@ -25,7 +25,11 @@ async function requestJson<T>(path: string, signal: AbortSignal, init: RequestIn
   }
   if (!response.ok) {
     const body = (await response.json().catch(() => null)) as ErrorBody | null;
-    throw new ApiError(response.status, body?.error?.message ?? `The server answered ${response.status}.`, fieldErrorsOf(body));
+    throw new ApiError(
+      response.status,
+      body?.error?.message ?? `The server answered ${response.status}.`,
+      fieldErrorsOf(body),
+    );
   }
   return (await response.json()) as T;
 }
@@ -37,7 +41,8 @@ export function createHttpApi(): BlogApi {
   return {
     listPosts: (signal) => getJson<{ posts: PostSummary[] }>('/api/posts', signal).then((r) => r.posts),
     getPost: (id, signal) => getJson<{ post: Post }>(`/api/posts/${id}`, signal).then((r) => r.post),
-    listComments: (id, signal) => getJson<{ comments: Comment[] }>(`/api/posts/${id}/comments`, signal).then((r) => r.comments),
+    listComments: (id, signal) =>
+      getJson<{ comments: Comment[] }>(`/api/posts/${id}/comments`, signal).then((r) => r.comments),
     csrfToken: (signal) => getJson<{ token: string }>('/api/csrf', signal).then((r) => r.token),
     subscribe: ({ csrfToken, ...input }, signal) =>
       requestJson<{ subscription: { name: string } }>('/subscribe', signal, {

@@ -8,12 +8,20 @@ const postId = param.int({ min: 1, max: 1_000_000_000 });
 
 function badRequest(reply: FastifyReply, requestId: string, path: string, message: string) {
   return reply.code(400).send({
-    error: { status: 400, code: 'BAD_REQUEST', message: `Invalid ${path}: ${message}`, requestId, details: [{ path, message }] },
+    error: {
+      status: 400,
+      code: 'BAD_REQUEST',
+      message: `Invalid ${path}: ${message}`,
+      requestId,
+      details: [{ path, message }],
+    },
   });
 }
 
 function notFound(reply: FastifyReply, requestId: string, id: number) {
-  return reply.code(404).send({ error: { status: 404, code: 'NOT_FOUND', message: `Post ${id} does not exist`, requestId } });
+  return reply
+    .code(404)
+    .send({ error: { status: 404, code: 'NOT_FOUND', message: `Post ${id} does not exist`, requestId } });
 }
 
 /**
@@ -26,26 +34,41 @@ export function apiRoutes(repository: PostsRepository) {
     await fastify.register(
       async (plain) => {
         const scoped = plain.withTypeProvider<TypeBoxTypeProvider>();
-        scoped.get('/posts', { schema: { response: { 200: PostListResponse } } }, async () => ({ posts: [...(await repository.listPosts())] }));
+        scoped.get('/posts', { schema: { response: { 200: PostListResponse } } }, async () => ({
+          posts: [...(await repository.listPosts())],
+        }));
 
-        scoped.get('/posts/:id', { schema: { params: PostIdParams, response: { 200: PostResponse } } }, async (request, reply) => {
-          const id = postId.decode(request.params.id);
-          if (!id.ok) return badRequest(reply, request.id, 'params.id', id.message);
-          const post = await repository.getPost(id.value);
-          return post ? { post } : notFound(reply, request.id, id.value);
-        });
+        scoped.get(
+          '/posts/:id',
+          { schema: { params: PostIdParams, response: { 200: PostResponse } } },
+          async (request, reply) => {
+            const id = postId.decode(request.params.id);
+            if (!id.ok) return badRequest(reply, request.id, 'params.id', id.message);
+            const post = await repository.getPost(id.value);
+            return post ? { post } : notFound(reply, request.id, id.value);
+          },
+        );
 
-        scoped.get('/posts/:id/comments', { schema: { params: PostIdParams, response: { 200: CommentsResponse } } }, async (request, reply) => {
-          const id = postId.decode(request.params.id);
-          if (!id.ok) return badRequest(reply, request.id, 'params.id', id.message);
-          const comments = await repository.listComments(id.value);
-          return comments ? { comments: [...comments] } : notFound(reply, request.id, id.value);
-        });
+        scoped.get(
+          '/posts/:id/comments',
+          { schema: { params: PostIdParams, response: { 200: CommentsResponse } } },
+          async (request, reply) => {
+            const id = postId.decode(request.params.id);
+            if (!id.ok) return badRequest(reply, request.id, 'params.id', id.message);
+            const comments = await repository.listComments(id.value);
+            return comments ? { comments: [...comments] } : notFound(reply, request.id, id.value);
+          },
+        );
 
         // Claims the whole /api prefix, so an unknown API path is JSON, never an HTML page.
         const apiNotFound = (request: FastifyRequest, reply: FastifyReply) =>
           reply.code(404).send({
-            error: { status: 404, code: 'NOT_FOUND', message: `No API route for ${request.method} ${request.url.split('?')[0]}`, requestId: request.id },
+            error: {
+              status: 404,
+              code: 'NOT_FOUND',
+              message: `No API route for ${request.method} ${request.url.split('?')[0]}`,
+              requestId: request.id,
+            },
           });
         scoped.all('/', apiNotFound);
         scoped.all('/*', apiNotFound);

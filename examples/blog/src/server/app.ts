@@ -23,7 +23,10 @@ export interface BlogServerOptions {
   readonly env?: Record<string, string | undefined>;
 }
 
-export function blogApp(repository: PostsRepository, subscriptions: SubscriptionsRepository = createInMemorySubscriptionsRepository()) {
+export function blogApp(
+  repository: PostsRepository,
+  subscriptions: SubscriptionsRepository = createInMemorySubscriptionsRepository(),
+) {
   return defineApp<BlogState, BlogAction, BlogDependencies, Destination>({
     component: App,
     reducer: blogReducer,
@@ -32,12 +35,16 @@ export function blogApp(repository: PostsRepository, subscriptions: Subscription
     load(route, url) {
       const page = pageForRoute(route, url.pathname + url.search);
       // The page starts empty and the same navigate action the browser sends loads its data.
-      return { state: initialBlogState({ route: 'home', params: {}, query: {} }, url.origin), actions: [{ type: 'navigate', page }] };
+      return {
+        state: initialBlogState({ route: 'home', params: {}, query: {} }, url.origin),
+        actions: [{ type: 'navigate', page }],
+      };
     },
     dependencies: ({ request, csrfToken }) => ({
       api: createRepositoryApi({ posts: repository, subscriptions, log: request.log, csrfToken }),
     }),
-    errorState: ({ status, message, requestId }) => initialBlogState({ route: 'error', status, message, requestId }, ''),
+    errorState: ({ status, message, requestId }) =>
+      initialBlogState({ route: 'error', status, message, requestId }, ''),
     status: statusFor,
     cacheTags: (state) => {
       const page = state.page;

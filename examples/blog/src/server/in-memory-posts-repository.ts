@@ -105,7 +105,9 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{
 function parseDate(value: unknown, owner: string, field: string): number {
   const ms = typeof value === 'string' && ISO_DATE_TIME.test(value) ? Date.parse(value) : Number.NaN;
   if (Number.isNaN(ms)) {
-    throw new Error(`Invalid data: ${owner} has ${field} ${JSON.stringify(value)}, which is not an ISO 8601 date-time.`);
+    throw new Error(
+      `Invalid data: ${owner} has ${field} ${JSON.stringify(value)}, which is not an ISO 8601 date-time.`,
+    );
   }
   return ms;
 }

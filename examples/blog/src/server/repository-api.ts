@@ -19,7 +19,12 @@ export interface RepositoryApiContext {
   readonly csrfToken: () => string;
 }
 
-export function createRepositoryApi({ posts: repository, subscriptions, log, csrfToken }: RepositoryApiContext): BlogApi {
+export function createRepositoryApi({
+  posts: repository,
+  subscriptions,
+  log,
+  csrfToken,
+}: RepositoryApiContext): BlogApi {
   const guarded = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
     try {
       return await work();

@@ -32,16 +32,28 @@ export function subscribeRoutes(posts: PostsRepository, subscriptions: Subscript
       },
       async (request, reply) => {
         const isForm = (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
-        const api = createRepositoryApi({ posts, subscriptions, log: request.log, csrfToken: () => reply.generateCsrf() });
+        const api = createRepositoryApi({
+          posts,
+          subscriptions,
+          log: request.log,
+          csrfToken: () => reply.generateCsrf(),
+        });
         try {
-          const { name } = await api.subscribe({ name: request.body.name, email: request.body.email, csrfToken: '' }, new AbortController().signal);
+          const { name } = await api.subscribe(
+            { name: request.body.name, email: request.body.email, csrfToken: '' },
+            new AbortController().signal,
+          );
           reply.header('cache-control', 'private, no-store');
           if (isForm) return reply.redirect('/subscribe?subscribed=1', 303);
           return reply.code(201).send({ subscription: { name } });
         } catch (error) {
           if (!(error instanceof ApiError)) throw error;
-          const details = Object.entries(error.fieldErrors).map(([field, message]) => ({ path: `body.${field}`, message }));
-          if (error.status === 400) throw badRequest(details.map((d) => d.message).join(' ') || error.message, { details });
+          const details = Object.entries(error.fieldErrors).map(([field, message]) => ({
+            path: `body.${field}`,
+            message,
+          }));
+          if (error.status === 400)
+            throw badRequest(details.map((d) => d.message).join(' ') || error.message, { details });
           if (error.status === 409) throw conflict(error.message);
           throw new HttpError(error.status, 'SUBSCRIBE_FAILED', error.message);
         }

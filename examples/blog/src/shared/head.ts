@@ -28,7 +28,11 @@ export function headFor(state: BlogState): HeadInfo {
         const failed = state.load.status === 'failed';
         const title = !failed ? 'Loading post…' : state.load.httpStatus === 404 ? 'Post not found' : 'Post unavailable';
         // A page that failed to load is not the canonical version of anything.
-        return { title: `${title} — ${SITE_NAME}`, description: SITE_DESCRIPTION, canonical: failed ? null : origin + router.href(page) };
+        return {
+          title: `${title} — ${SITE_NAME}`,
+          description: SITE_DESCRIPTION,
+          canonical: failed ? null : origin + router.href(page),
+        };
       }
       const canonical = origin + router.href(page);
       const prefix = page.route === 'comments' ? 'Comments on ' : '';
@@ -45,7 +49,11 @@ export function headFor(state: BlogState): HeadInfo {
     case 'badRequest':
       return { title: `Bad request — ${SITE_NAME}`, description: 'This address is not valid.', canonical: null };
     case 'error':
-      return { title: `${page.status} ${page.message} — ${SITE_NAME}`, description: 'Something went wrong.', canonical: null };
+      return {
+        title: `${page.status} ${page.message} — ${SITE_NAME}`,
+        description: 'Something went wrong.',
+        canonical: null,
+      };
   }
 }
 

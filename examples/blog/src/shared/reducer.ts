@@ -16,7 +16,11 @@ function load(request: (signal: AbortSignal) => Promise<BlogAction>): Effect<Blo
       // Only an ApiError carries a message meant for readers; anything else could expose internals.
       outcome =
         error instanceof ApiError
-          ? { type: 'loadFailed', httpStatus: error.status, message: error.status === 404 ? 'This post does not exist.' : error.message }
+          ? {
+              type: 'loadFailed',
+              httpStatus: error.status,
+              message: error.status === 404 ? 'This post does not exist.' : error.message,
+            }
           : { type: 'loadFailed', httpStatus: 500, message: 'Something went wrong while loading.' };
     }
     dispatch(outcome);
@@ -26,10 +30,14 @@ function load(request: (signal: AbortSignal) => Promise<BlogAction>): Effect<Blo
 /** The effect that loads what the page lacks, or null when the state already holds it all. */
 function missingData(state: BlogState, page: Page, api: BlogApi): Effect<BlogAction> | null {
   const post = (id: number) =>
-    state.postsById[id] ? null : load((signal) => api.getPost(id, signal).then((p): BlogAction => ({ type: 'postLoaded', post: p })));
+    state.postsById[id]
+      ? null
+      : load((signal) => api.getPost(id, signal).then((p): BlogAction => ({ type: 'postLoaded', post: p })));
   switch (page.route) {
     case 'home':
-      return state.posts ? null : load((signal) => api.listPosts(signal).then((posts): BlogAction => ({ type: 'postsLoaded', posts })));
+      return state.posts
+        ? null
+        : load((signal) => api.listPosts(signal).then((posts): BlogAction => ({ type: 'postsLoaded', posts })));
     case 'post':
       return post(page.params.id);
     case 'subscribe':
@@ -40,7 +48,11 @@ function missingData(state: BlogState, page: Page, api: BlogApi): Effect<BlogAct
       const id = page.params.id;
       const comments = state.commentsByPost[id]
         ? null
-        : load((signal) => api.listComments(id, signal).then((list): BlogAction => ({ type: 'commentsLoaded', postId: id, comments: list })));
+        : load((signal) =>
+            api
+              .listComments(id, signal)
+              .then((list): BlogAction => ({ type: 'commentsLoaded', postId: id, comments: list })),
+          );
       const needed = [post(id), comments].filter((effect) => effect !== null);
       return needed.length > 0 ? Effect.batch(...needed) : null;
     }
@@ -71,11 +83,20 @@ const pagesReducer: Reducer<BlogState, BlogAction, BlogDependencies> = (state, a
     case 'postsLoaded':
       return [settle({ ...state, posts: action.posts }, api), Effect.none()];
     case 'postLoaded':
-      return [settle({ ...state, postsById: { ...state.postsById, [action.post.id]: action.post } }, api), Effect.none()];
+      return [
+        settle({ ...state, postsById: { ...state.postsById, [action.post.id]: action.post } }, api),
+        Effect.none(),
+      ];
     case 'commentsLoaded':
-      return [settle({ ...state, commentsByPost: { ...state.commentsByPost, [action.postId]: action.comments } }, api), Effect.none()];
+      return [
+        settle({ ...state, commentsByPost: { ...state.commentsByPost, [action.postId]: action.comments } }, api),
+        Effect.none(),
+      ];
     case 'loadFailed':
-      return [{ ...state, load: { status: 'failed', httpStatus: action.httpStatus, message: action.message } }, Effect.cancel(LOAD_ID)];
+      return [
+        { ...state, load: { status: 'failed', httpStatus: action.httpStatus, message: action.message } },
+        Effect.cancel(LOAD_ID),
+      ];
     case 'csrfTokenLoaded':
       return [settle(state, api), Effect.none()];
     default:

@@ -6,7 +6,11 @@ import { emptySubscribeForm, type FieldErrors, type SubscribeField, type Subscri
 export type Page =
   | Destination
   | { readonly route: 'notFound'; readonly path: string }
-  | { readonly route: 'badRequest'; readonly path: string; readonly errors: readonly { path: string; message: string }[] }
+  | {
+      readonly route: 'badRequest';
+      readonly path: string;
+      readonly errors: readonly { path: string; message: string }[];
+    }
   | { readonly route: 'error'; readonly status: number; readonly message: string; readonly requestId: string };
 
 /** Status of the data the current page needs. */
@@ -41,5 +45,13 @@ export type BlogAction =
   | { readonly type: 'subscribeFailed'; readonly message: string | null; readonly errors: FieldErrors };
 
 export function initialBlogState(page: Page, origin: string): BlogState {
-  return { page, load: { status: 'ready' }, posts: null, postsById: {}, commentsByPost: {}, subscribe: emptySubscribeForm, origin };
+  return {
+    page,
+    load: { status: 'ready' },
+    posts: null,
+    postsById: {},
+    commentsByPost: {},
+    subscribe: emptySubscribeForm,
+    origin,
+  };
 }

@@ -5,10 +5,18 @@ import { emptySubscribeForm, validateSubscription, type FieldErrors, type Subscr
 
 export type SubscribeAction = Extract<
   BlogAction,
-  { type: 'csrfTokenLoaded' | 'subscribeFieldChanged' | 'subscribeSubmitted' | 'subscribeSucceeded' | 'subscribeFailed' }
+  {
+    type: 'csrfTokenLoaded' | 'subscribeFieldChanged' | 'subscribeSubmitted' | 'subscribeSucceeded' | 'subscribeFailed';
+  }
 >;
 
-const SUBSCRIBE_TYPES = new Set<string>(['csrfTokenLoaded', 'subscribeFieldChanged', 'subscribeSubmitted', 'subscribeSucceeded', 'subscribeFailed']);
+const SUBSCRIBE_TYPES = new Set<string>([
+  'csrfTokenLoaded',
+  'subscribeFieldChanged',
+  'subscribeSubmitted',
+  'subscribeSucceeded',
+  'subscribeFailed',
+]);
 
 export function isSubscribeAction(action: BlogAction): action is SubscribeAction {
   return SUBSCRIBE_TYPES.has(action.type);
@@ -26,7 +34,12 @@ export const subscribeReducer: Reducer<SubscribeForm, SubscribeAction, BlogDepen
       return [{ ...form, csrfToken: action.token }, Effect.none()];
     case 'subscribeFieldChanged':
       return [
-        { ...form, [action.field]: action.value, errors: without(form.errors, action.field), status: form.status === 'subscribed' ? 'editing' : form.status },
+        {
+          ...form,
+          [action.field]: action.value,
+          errors: without(form.errors, action.field),
+          status: form.status === 'subscribed' ? 'editing' : form.status,
+        },
         Effect.none(),
       ];
     case 'subscribeSubmitted': {
@@ -35,7 +48,10 @@ export const subscribeReducer: Reducer<SubscribeForm, SubscribeAction, BlogDepen
       if (Object.keys(errors).length > 0) return [{ ...form, status: 'failed', errors, message: null }, Effect.none()];
       const token = form.csrfToken;
       if (!token) {
-        return [{ ...form, status: 'failed', message: 'The form is not ready yet. Reload the page and try again.' }, Effect.none()];
+        return [
+          { ...form, status: 'failed', message: 'The form is not ready yet. Reload the page and try again.' },
+          Effect.none(),
+        ];
       }
       const input = { name: form.name.trim(), email: form.email.trim(), csrfToken: token };
       return [
@@ -49,7 +65,11 @@ export const subscribeReducer: Reducer<SubscribeForm, SubscribeAction, BlogDepen
             } catch (error) {
               dispatch(
                 error instanceof ApiError
-                  ? { type: 'subscribeFailed', message: Object.keys(error.fieldErrors).length > 0 ? null : error.message, errors: error.fieldErrors }
+                  ? {
+                      type: 'subscribeFailed',
+                      message: Object.keys(error.fieldErrors).length > 0 ? null : error.message,
+                      errors: error.fieldErrors,
+                    }
                   : { type: 'subscribeFailed', message: 'Something went wrong. Please try again.', errors: {} },
               );
             }
@@ -58,7 +78,10 @@ export const subscribeReducer: Reducer<SubscribeForm, SubscribeAction, BlogDepen
       ];
     }
     case 'subscribeSucceeded':
-      return [{ ...emptySubscribeForm, csrfToken: form.csrfToken, status: 'subscribed', subscribedAs: action.name }, Effect.none()];
+      return [
+        { ...emptySubscribeForm, csrfToken: form.csrfToken, status: 'subscribed', subscribedAs: action.name },
+        Effect.none(),
+      ];
     case 'subscribeFailed':
       return [{ ...form, status: 'failed', message: action.message, errors: action.errors }, Effect.none()];
   }

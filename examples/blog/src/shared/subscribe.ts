@@ -13,7 +13,8 @@ export function validateSubscription(input: { name: string; email: string }): Fi
   else if (name.length > NAME_MAX) errors.name = `Please keep your name under ${NAME_MAX} characters.`;
   const email = input.email.trim();
   if (email.length === 0) errors.email = 'Please enter your email address.';
-  else if (email.length > EMAIL_MAX || !EMAIL.test(email)) errors.email = 'Please enter a valid email address, like ada@example.com.';
+  else if (email.length > EMAIL_MAX || !EMAIL.test(email))
+    errors.email = 'Please enter a valid email address, like ada@example.com.';
   return errors;
 }
 

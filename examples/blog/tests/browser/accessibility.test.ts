@@ -5,7 +5,14 @@ import { useBlog } from './support/harness.js';
 
 const blog = useBlog();
 
-const pages = ['/', `/posts/${POST_WITH_COMMENTS}`, `/posts/${POST_WITH_COMMENTS}/comments`, '/posts/999', '/posts/abc', '/does/not/exist'];
+const pages = [
+  '/',
+  `/posts/${POST_WITH_COMMENTS}`,
+  `/posts/${POST_WITH_COMMENTS}/comments`,
+  '/posts/999',
+  '/posts/abc',
+  '/does/not/exist',
+];
 
 /** Describes the element that has focus. */
 function focused(page: Page) {

@@ -91,7 +91,9 @@ describe('pages loaded directly from their address', () => {
       expect(await page.locator('head link[rel="canonical"]').count(), path).toBe(0);
     }
     const { page } = await blog.load(`/posts/${POST_WITH_COMMENTS}`);
-    expect(await page.locator('head link[rel="canonical"]').getAttribute('href')).toBe(blog.url(`/posts/${POST_WITH_COMMENTS}`));
+    expect(await page.locator('head link[rel="canonical"]').getAttribute('href')).toBe(
+      blog.url(`/posts/${POST_WITH_COMMENTS}`),
+    );
   });
 
   it('a missing post (404) has no canonical link either', async () => {

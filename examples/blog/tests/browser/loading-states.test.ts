@@ -14,7 +14,11 @@ const errorAlert = (page: Page) => page.locator('main [role="alert"]');
  * Holds every request to `pattern` until release() (or a safety timeout, so a failing test cannot
  * hang), then lets it through to the real server.
  */
-async function holdRequests(page: Page, pattern: string, answer: (route: Route) => Promise<void> = (route) => route.continue()) {
+async function holdRequests(
+  page: Page,
+  pattern: string,
+  answer: (route: Route) => Promise<void> = (route) => route.continue(),
+) {
   let release!: () => void;
   const released = new Promise<void>((resolve) => {
     release = resolve;

@@ -1,7 +1,14 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { expectCleanPage } from './support/browser.js';
-import { allSeedPosts, expectClientNavigation, POST_WITH_COMMENTS, seedCommentsFor, seedPost, SITE_NAME } from './support/content.js';
+import {
+  allSeedPosts,
+  expectClientNavigation,
+  POST_WITH_COMMENTS,
+  seedCommentsFor,
+  seedPost,
+  SITE_NAME,
+} from './support/content.js';
 import { useBlog } from './support/harness.js';
 
 const blog = useBlog();

@@ -22,7 +22,9 @@ function scripts(page: Page) {
 async function expectOnlyAppScripts(page: Page): Promise<void> {
   const found = await scripts(page);
   expect(found, 'script elements in the document').toHaveLength(2);
-  expect(found.filter((s) => s.type === 'application/json' && s.id === 'composable-state' && s.src === null)).toHaveLength(1);
+  expect(
+    found.filter((s) => s.type === 'application/json' && s.id === 'composable-state' && s.src === null),
+  ).toHaveLength(1);
   const modules = found.filter((s) => s.type === 'module');
   expect(modules).toHaveLength(1);
   expect(modules[0]!.src).toMatch(/^\/assets\/entry-[\w-]+\.js$/);

@@ -6,6 +6,10 @@ import { runApp } from '@composable-svelte/server';
 import { createBlogServer } from '../../dist/server/app.js';
 import { fixturePostsRepository } from './fixture-posts-repository.mjs';
 
-const repository = fixturePostsRepository({ count: 2, label: 'Cluster', getPostDelayMs: Number(process.env.DEPLOY_GET_POST_DELAY_MS ?? 0) });
+const repository = fixturePostsRepository({
+  count: 2,
+  label: 'Cluster',
+  getPostDelayMs: Number(process.env.DEPLOY_GET_POST_DELAY_MS ?? 0),
+});
 
 await runApp(() => createBlogServer({ repository, env: process.env }), { env: process.env });

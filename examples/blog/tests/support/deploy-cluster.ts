@@ -38,7 +38,11 @@ export function isAlive(pid: number): boolean {
 }
 
 /** Polls until `condition` holds or `timeoutMs` passes; returns whether it held. */
-export async function eventually(condition: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 25): Promise<boolean> {
+export async function eventually(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 25,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await condition()) return true;
@@ -93,7 +97,8 @@ const workDirs: string[] = [];
 /** Starts the process; does not wait for it to listen. */
 export async function spawnCluster(options: SpawnClusterOptions): Promise<ClusterProcess> {
   const script = options.script ?? blogEntry;
-  if (!existsSync(blogEntry)) throw new Error(`No production build at ${blogEntry}: run \`npm run build\` at the repository root first.`);
+  if (!existsSync(blogEntry))
+    throw new Error(`No production build at ${blogEntry}: run \`npm run build\` at the repository root first.`);
   const port = options.port ?? (await freePort());
   // A working directory of its own: the entry reads ./.env, which must not leak in.
   const cwd = mkdtempSync(join(tmpdir(), 'cs-deploy-cluster-'));
@@ -128,7 +133,11 @@ export async function spawnCluster(options: SpawnClusterOptions): Promise<Cluste
       try {
         const entry = JSON.parse(line) as LogLine;
         if (typeof entry.pid === 'number' && entry.pid !== pid && !seen.has(entry.pid)) seen.set(entry.pid, Date.now());
-        if (typeof entry.pid === 'number' && typeof entry.msg === 'string' && entry.msg.startsWith('Server listening')) {
+        if (
+          typeof entry.pid === 'number' &&
+          typeof entry.msg === 'string' &&
+          entry.msg.startsWith('Server listening')
+        ) {
           listening.push({ pid: entry.pid, seenAt: Date.now() });
         }
       } catch {
@@ -215,7 +224,9 @@ export async function spawnCluster(options: SpawnClusterOptions): Promise<Cluste
 }
 
 /** Spawns and waits (bounded) until `workers` distinct workers logged `Server listening` and /health answers. */
-export async function startCluster(options: SpawnClusterOptions & { workers: number; timeoutMs?: number }): Promise<ClusterProcess> {
+export async function startCluster(
+  options: SpawnClusterOptions & { workers: number; timeoutMs?: number },
+): Promise<ClusterProcess> {
   const cluster = await spawnCluster(options);
   const ready = await eventually(
     async () => {
@@ -228,7 +239,9 @@ export async function startCluster(options: SpawnClusterOptions & { workers: num
   );
   if (!ready || cluster.exit()) {
     await cluster.destroy();
-    throw new Error(`The cluster did not come up with ${options.workers} listening workers (exit: ${JSON.stringify(cluster.exit())}).\n${cluster.output()}`);
+    throw new Error(
+      `The cluster did not come up with ${options.workers} listening workers (exit: ${JSON.stringify(cluster.exit())}).\n${cluster.output()}`,
+    );
   }
   return cluster;
 }
@@ -246,14 +259,27 @@ export interface Reply {
 }
 
 /** One GET on a fresh connection (so the primary hands every request to a worker anew). */
-export function get(port: number, path: string, options: { headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<Reply> {
+export function get(
+  port: number,
+  path: string,
+  options: { headers?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest({ host: '127.0.0.1', port, path, agent: false, headers: { connection: 'close', ...options.headers } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.once('error', reject);
-      response.once('end', () => resolve({ status: response.statusCode!, body: Buffer.concat(chunks).toString('utf8'), headers: { ...response.headers } }));
-    });
+    const request = httpRequest(
+      { host: '127.0.0.1', port, path, agent: false, headers: { connection: 'close', ...options.headers } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.once('error', reject);
+        response.once('end', () =>
+          resolve({
+            status: response.statusCode!,
+            body: Buffer.concat(chunks).toString('utf8'),
+            headers: { ...response.headers },
+          }),
+        );
+      },
+    );
     request.setTimeout(options.timeoutMs ?? 5000, () => request.destroy(new Error(`GET ${path} timed out`)));
     request.once('error', reject);
     request.end();

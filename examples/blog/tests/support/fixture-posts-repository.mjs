@@ -21,7 +21,13 @@ export function fixturePostsRepository({ count, getPostDelayMs = 0, commentsPerP
   const comments = new Map(
     posts.map((post) => [
       post.id,
-      Array.from({ length: commentsPerPost }, (_, n) => ({ id: post.id * 10 + n, postId: post.id, author: 'Reader', body: 'Nice.', createdAt: '2024-05-01T10:00:00Z' })),
+      Array.from({ length: commentsPerPost }, (_, n) => ({
+        id: post.id * 10 + n,
+        postId: post.id,
+        author: 'Reader',
+        body: 'Nice.',
+        createdAt: '2024-05-01T10:00:00Z',
+      })),
     ]),
   );
   return {

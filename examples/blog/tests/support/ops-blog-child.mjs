@@ -9,7 +9,12 @@ import { runServer } from '@composable-svelte/server';
 import { createBlogServer } from '../../dist/server/app.js';
 import { fixturePostsRepository } from './fixture-posts-repository.mjs';
 
-const repository = fixturePostsRepository({ count: 3, label: 'Ops', commentsPerPost: 1, getPostDelayMs: Number(process.env.OPS_GET_POST_DELAY_MS ?? 0) });
+const repository = fixturePostsRepository({
+  count: 3,
+  label: 'Ops',
+  commentsPerPost: 1,
+  getPostDelayMs: Number(process.env.OPS_GET_POST_DELAY_MS ?? 0),
+});
 
 const server = await createBlogServer({ repository, env: process.env });
 
@@ -30,8 +35,12 @@ await runServer(server);
 
 const trigger = process.env.OPS_TRIGGER;
 if (trigger) {
-  setTimeout(() => {
-    if (trigger === 'unhandled-rejection') void Promise.reject(new Error('ops fixture: a promise nobody awaited rejected'));
-    if (trigger === 'uncaught-exception') throw new Error('ops fixture: thrown from a timer');
-  }, Number(process.env.OPS_TRIGGER_DELAY_MS ?? 200));
+  setTimeout(
+    () => {
+      if (trigger === 'unhandled-rejection')
+        void Promise.reject(new Error('ops fixture: a promise nobody awaited rejected'));
+      if (trigger === 'uncaught-exception') throw new Error('ops fixture: thrown from a timer');
+    },
+    Number(process.env.OPS_TRIGGER_DELAY_MS ?? 200),
+  );
 }

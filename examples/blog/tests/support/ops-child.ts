@@ -73,7 +73,8 @@ export function spawnChild(options: SpawnOptions & { port: number }): Child {
     ? { PATH: process.env.PATH, HOME: process.env.HOME }
     : { ...process.env };
   // Never inherit the test runner's own settings into the child.
-  for (const key of ['NODE_OPTIONS', 'VITEST', 'VITEST_POOL_ID', 'VITEST_WORKER_ID', 'TEST', 'NODE_ENV']) delete base[key];
+  for (const key of ['NODE_OPTIONS', 'VITEST', 'VITEST_POOL_ID', 'VITEST_WORKER_ID', 'TEST', 'NODE_ENV'])
+    delete base[key];
   const child = spawn(process.execPath, [script], {
     cwd: options.cwd ?? blogRoot,
     env: { ...base, ...options.env },
@@ -136,10 +137,15 @@ export async function startChild(options: SpawnOptions = {}): Promise<Child> {
   const deadline = Date.now() + 15_000;
   for (;;) {
     if (child.process.exitCode !== null || child.process.signalCode !== null) {
-      throw new Error(`The child exited before /health answered.\nstdout:\n${child.stdout()}\nstderr:\n${child.stderr()}`);
+      throw new Error(
+        `The child exited before /health answered.\nstdout:\n${child.stdout()}\nstderr:\n${child.stderr()}`,
+      );
     }
     try {
-      const response = await fetch(`${child.origin}/health`, { signal: AbortSignal.timeout(1000), headers: { connection: 'close' } });
+      const response = await fetch(`${child.origin}/health`, {
+        signal: AbortSignal.timeout(1000),
+        headers: { connection: 'close' },
+      });
       await response.body?.cancel();
       if (response.status === 200) return child;
     } catch {
@@ -147,7 +153,9 @@ export async function startChild(options: SpawnOptions = {}): Promise<Child> {
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`The child did not answer /health within 15 s.\nstdout:\n${child.stdout()}\nstderr:\n${child.stderr()}`);
+      throw new Error(
+        `The child did not answer /health within 15 s.\nstdout:\n${child.stdout()}\nstderr:\n${child.stderr()}`,
+      );
     }
     await sleep(50);
   }

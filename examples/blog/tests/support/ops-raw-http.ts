@@ -70,7 +70,8 @@ export interface RawRequestSpec {
 }
 
 export function buildRequest(spec: RawRequestSpec): Buffer {
-  const body = spec.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(spec.body) ? spec.body : Buffer.from(spec.body, 'utf8');
+  const body =
+    spec.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(spec.body) ? spec.body : Buffer.from(spec.body, 'utf8');
   const lines = [`${spec.method} ${spec.target} HTTP/1.1`, 'host: 127.0.0.1', ...(spec.headers ?? [])];
   if (spec.body !== undefined && spec.contentLength !== false) lines.push(`content-length: ${body.length}`);
   lines.push('connection: close');
@@ -78,7 +79,11 @@ export function buildRequest(spec: RawRequestSpec): Buffer {
 }
 
 /** Runs `work` over `items` with at most `concurrency` at a time, keeping the order of results. */
-export async function mapConcurrent<T, R>(items: readonly T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapConcurrent<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   await Promise.all(

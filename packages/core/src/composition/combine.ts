@@ -19,9 +19,9 @@ export function combine<S, A, D>(...reducers: readonly Reducer<S, A, D>[]): Redu
  * One reducer per key of the state object; each sees its own slice and every action. The state
  * object is only replaced when a slice changed, so unchanged state keeps its identity.
  */
-export function combineReducers<S extends Record<string, unknown>, A, D>(
-  reducers: { readonly [K in keyof S]: Reducer<S[K], A, D> },
-): Reducer<S, A, D> {
+export function combineReducers<S extends Record<string, unknown>, A, D>(reducers: {
+  readonly [K in keyof S]: Reducer<S[K], A, D>;
+}): Reducer<S, A, D> {
   const keys = Object.keys(reducers) as (keyof S)[];
   return (state, action, dependencies) => {
     let next: S | undefined;

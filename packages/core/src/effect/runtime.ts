@@ -71,7 +71,11 @@ export class EffectRuntime {
 
   execute<A>(effect: Effect<A>, dispatch: Dispatch<A>): void {
     if (this.destroyed) return;
-    this.run(effect as Effect<unknown>, { signal: this.root.signal, dispatch: dispatch as Dispatch<unknown>, groups: [] });
+    this.run(effect as Effect<unknown>, {
+      signal: this.root.signal,
+      dispatch: dispatch as Dispatch<unknown>,
+      groups: [],
+    });
   }
 
   /** Resolves when nothing is in flight; subscriptions do not count. */
@@ -117,7 +121,12 @@ export class EffectRuntime {
       case 'cancel':
         return this.cancel(effect.id);
       case 'debounced':
-        return this.runInGroup(effect.id, { kind: 'afterDelay', ms: effect.ms, effect: effect.effect }, context, 'replace');
+        return this.runInGroup(
+          effect.id,
+          { kind: 'afterDelay', ms: effect.ms, effect: effect.effect },
+          context,
+          'replace',
+        );
       case 'throttled':
         return this.throttle(effect.id, effect.ms, effect.effect, context);
       case 'afterDelay':
@@ -278,11 +287,7 @@ export class EffectRuntime {
     this.throttles.set(id, { timer });
   }
 
-  private subscribe(
-    id: EffectId,
-    start: (dispatch: Dispatch<unknown>) => (() => void) | void,
-    context: Context,
-  ): void {
+  private subscribe(id: EffectId, start: (dispatch: Dispatch<unknown>) => (() => void) | void, context: Context): void {
     this.subscriptions.get(id)?.abort(new CancellationError(`Subscription "${String(id)}" was replaced`));
     const link = linkedAbort(context.signal);
     const release = this.acquire(context.groups, false);

@@ -1,5 +1,14 @@
 export { param } from './param.js';
-export type { DecodeResult, IntOptions, ParamDecoder, Presence, SlugOptions, StringOptions, ValueOf, WithPresence } from './param.js';
+export type {
+  DecodeResult,
+  IntOptions,
+  ParamDecoder,
+  Presence,
+  SlugOptions,
+  StringOptions,
+  ValueOf,
+  WithPresence,
+} from './param.js';
 export { route } from './route.js';
 export type { Decoders, PathDecoders, PathParamNames, RouteDef, Segment } from './route.js';
 export { createRouter } from './router.js';

@@ -10,9 +10,10 @@
 import { isWellFormed } from './url.js';
 
 export type DecodeResult<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly message: string };
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
 
+// `any` by default so a table of decoders with different value types is one type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface ParamDecoder<T = any> {
   decode(raw: string): DecodeResult<T>;
   encode(value: T): string;

@@ -23,7 +23,9 @@ type NoExtraKeys<P, Allowed extends PropertyKey> = { readonly [K in Exclude<keyo
  * decoders there would only mislead about the destination type.
  */
 type NoOptional<P> = {
-  readonly [K in keyof P as P[K] extends { readonly optional: true } | { readonly default: unknown } ? K : never]: 'path params cannot be optional or have a default';
+  readonly [
+    K in keyof P as P[K] extends { readonly optional: true } | { readonly default: unknown } ? K : never
+  ]: 'path params cannot be optional or have a default';
 };
 
 type RouteOptions<Path extends string, P, Q> = [PathParamNames<Path>] extends [never]
@@ -64,7 +66,8 @@ function checkDecoder(decoder: unknown, where: string): void {
   }
 }
 
-export type Segment = { readonly kind: 'static'; readonly text: string } | { readonly kind: 'param'; readonly name: string };
+export type Segment =
+  { readonly kind: 'static'; readonly text: string } | { readonly kind: 'param'; readonly name: string };
 
 const PARAM_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 

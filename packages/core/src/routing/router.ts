@@ -1,7 +1,15 @@
 import { encodeChecked, safeDecode, type ParamDecoder } from './param.js';
 import { compilePath, type Segment } from './route.js';
 import type { Destinations, HrefInput, ParamError, ParseResult, RouteTable, Router } from './types.js';
-import { decodeComponent, encodeLiteralSegment, isWellFormed, MALFORMED, readQuery, splitPath, toLocation } from './url.js';
+import {
+  decodeComponent,
+  encodeLiteralSegment,
+  isWellFormed,
+  MALFORMED,
+  readQuery,
+  splitPath,
+  toLocation,
+} from './url.js';
 
 interface CompiledRoute {
   readonly name: string;
@@ -55,7 +63,13 @@ function decodeParams(route: CompiledRoute, decoded: readonly (string | undefine
     const unusable = unusableSegment(text);
     if (unusable !== undefined) return void errors.push({ path, message: unusable });
     const result = safeDecode(route.params.get(segment.name)!, text);
-    if (result.ok) Object.defineProperty(params, segment.name, { value: result.value, enumerable: true, writable: true, configurable: true });
+    if (result.ok)
+      Object.defineProperty(params, segment.name, {
+        value: result.value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     else errors.push({ path, message: result.message });
   });
   return params;

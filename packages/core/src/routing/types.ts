@@ -3,6 +3,7 @@ import type { Decoders, RouteDef } from './route.js';
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any route definition, whatever its params
 export type RouteTable = { readonly [name: string]: RouteDef<string, any, any> };
 
 type HasDefault<D> = D extends { readonly default: unknown } ? true : false;
@@ -56,7 +57,12 @@ export interface ParamError {
 export type ParseResult<D extends { route: string }> =
   | { readonly ok: true; readonly destination: D }
   | { readonly ok: false; readonly reason: 'not-found'; readonly path: string }
-  | { readonly ok: false; readonly reason: 'bad-param'; readonly route: D['route']; readonly errors: readonly ParamError[] };
+  | {
+      readonly ok: false;
+      readonly reason: 'bad-param';
+      readonly route: D['route'];
+      readonly errors: readonly ParamError[];
+    };
 
 export interface Router<T extends RouteTable> {
   /** Route names in declaration order, which is also matching order. */

@@ -89,10 +89,7 @@ function constructorName(proto: object): string | undefined {
 
 /** `Object.prototype` of this realm or of another one (iframe, node:vm). */
 function isObjectPrototype(proto: object): boolean {
-  return (
-    proto === Object.prototype ||
-    (Object.getPrototypeOf(proto) === null && constructorName(proto) === 'Object')
-  );
+  return proto === Object.prototype || (Object.getPrototypeOf(proto) === null && constructorName(proto) === 'Object');
 }
 
 /** `Array.prototype` of this realm or of another one (the only array-exotic prototype). */
@@ -203,18 +200,12 @@ export function serializeState(state: unknown): string {
     }
     if (typeof value !== 'object') {
       const problem = primitiveProblem(value, parent?.kind === 'array');
-      throw new StateSerializationError(
-        pathOf(parent, key),
-        problem ?? `${typeof value} is not a plain JSON value`,
-      );
+      throw new StateSerializationError(pathOf(parent, key), problem ?? `${typeof value} is not a plain JSON value`);
     }
 
     const ancestor = ancestors.get(value);
     if (ancestor !== undefined) {
-      throw new StateSerializationError(
-        pathOf(parent, key),
-        `circular reference to ${pathOf(ancestor)}`,
-      );
+      throw new StateSerializationError(pathOf(parent, key), `circular reference to ${pathOf(ancestor)}`);
     }
 
     const isArray = Array.isArray(value);

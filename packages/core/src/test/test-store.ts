@@ -58,7 +58,9 @@ export function createTestStore<S, A, D = unknown>(config: TestStoreConfig<S, A,
   const timeoutMs = config.timeoutMs ?? 1000;
   const given = config.dependencies as (D & { clock?: unknown }) | undefined;
   if (given?.clock !== undefined && !isMockClock(given.clock)) {
-    throw new TestStoreFailure('createTestStore: dependencies.clock must be a mock clock (createMockClock()) so the test controls time');
+    throw new TestStoreFailure(
+      'createTestStore: dependencies.clock must be a mock clock (createMockClock()) so the test controls time',
+    );
   }
   const clock = (given?.clock as MockClock | undefined) ?? createMockClock();
   const dependencies = { ...(given ?? {}), clock } as D;
@@ -83,7 +85,9 @@ export function createTestStore<S, A, D = unknown>(config: TestStoreConfig<S, A,
   const checkEffectErrors = () => {
     if (effectErrors.length === 0) return;
     const error = effectErrors.shift();
-    throw new TestStoreFailure(`An effect threw: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    throw new TestStoreFailure(
+      `An effect threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
   };
 
   const checkState = (what: string, before: S, after: S, expected: Expectation<S> | undefined) => {
@@ -108,7 +112,11 @@ export function createTestStore<S, A, D = unknown>(config: TestStoreConfig<S, A,
   };
 
   const describeMatcher = (matcher: ActionMatcher<A>): string =>
-    typeof matcher === 'function' ? 'an action matching the predicate' : typeof matcher === 'string' ? `an action of type "${matcher}"` : describeAction(matcher);
+    typeof matcher === 'function'
+      ? 'an action matching the predicate'
+      : typeof matcher === 'string'
+        ? `an action of type "${matcher}"`
+        : describeAction(matcher);
 
   return {
     get state() {
@@ -139,20 +147,29 @@ export function createTestStore<S, A, D = unknown>(config: TestStoreConfig<S, A,
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         checkEffectErrors();
-        const index = exhaustive ? (received.length > 0 ? 0 : -1) : received.findIndex((r) => matches(matcher, r.action));
+        const index = exhaustive
+          ? received.length > 0
+            ? 0
+            : -1
+          : received.findIndex((r) => matches(matcher, r.action));
         if (index >= 0) {
           const [next] = received.splice(0, index + 1).slice(-1) as [Received<S, A>];
           if (!matches(matcher, next.action)) {
             throw new TestStoreFailure(
               `Expected to receive ${describeMatcher(matcher)}, but received ${describeAction(next.action)}.` +
-                (received.length > 0 ? ` Also waiting: ${received.map((r) => describeAction(r.action)).join(', ')}` : ''),
+                (received.length > 0
+                  ? ` Also waiting: ${received.map((r) => describeAction(r.action)).join(', ')}`
+                  : ''),
             );
           }
           checkState(`receiving ${describeAction(next.action)}`, next.before, next.after, expected);
           return;
         }
         if (Date.now() >= deadline) {
-          const seen = received.length > 0 ? `Received instead: ${received.map((r) => describeAction(r.action)).join(', ')}` : 'No action was received.';
+          const seen =
+            received.length > 0
+              ? `Received instead: ${received.map((r) => describeAction(r.action)).join(', ')}`
+              : 'No action was received.';
           const { inFlight } = internals.runtime.stats();
           const timers = clock.pendingTimers();
           throw new TestStoreFailure(
@@ -191,7 +208,9 @@ export function createTestStore<S, A, D = unknown>(config: TestStoreConfig<S, A,
           const { inFlight, subscriptions } = runtime.stats();
           const problems: string[] = [];
           if (received.length > 0) {
-            problems.push(`${received.length} received action(s) were not asserted: ${received.map((r) => describeAction(r.action)).join(', ')}`);
+            problems.push(
+              `${received.length} received action(s) were not asserted: ${received.map((r) => describeAction(r.action)).join(', ')}`,
+            );
           }
           if (inFlight > 0) {
             const timers = clock.pendingTimers();
@@ -201,9 +220,12 @@ export function createTestStore<S, A, D = unknown>(config: TestStoreConfig<S, A,
             );
           }
           if (subscriptions.length > 0) {
-            problems.push(`subscription(s) still active: ${subscriptions.map((id) => String(id)).join(', ')}; cancel them`);
+            problems.push(
+              `subscription(s) still active: ${subscriptions.map((id) => String(id)).join(', ')}; cancel them`,
+            );
           }
-          if (problems.length > 0) throw new TestStoreFailure(`TestStore.finish() failed:\n  - ${problems.join('\n  - ')}`);
+          if (problems.length > 0)
+            throw new TestStoreFailure(`TestStore.finish() failed:\n  - ${problems.join('\n  - ')}`);
         }
       } finally {
         store.destroy();

@@ -100,18 +100,30 @@ export function composableSvelteBuild(options: BuildPluginOptions = {}): VitePlu
           if (gz.length < bytes.length) writeFileSync(`${path}.gz`, gz);
         }
       }
-      const sum = (ext: string, key: 'bytes' | 'gzip') => files.filter((f) => f.file.endsWith(ext)).reduce((n, f) => n + f[key], 0);
+      const sum = (ext: string, key: 'bytes' | 'gzip') =>
+        files.filter((f) => f.file.endsWith(ext)).reduce((n, f) => n + f[key], 0);
       const report: BundleReport = {
         files,
         jsByOrigin,
-        totals: { js: sum('.js', 'bytes'), jsGzip: sum('.js', 'gzip'), css: sum('.css', 'bytes'), cssGzip: sum('.css', 'gzip') },
+        totals: {
+          js: sum('.js', 'bytes'),
+          jsGzip: sum('.js', 'gzip'),
+          css: sum('.css', 'bytes'),
+          cssGzip: sum('.css', 'gzip'),
+        },
       };
       mkdirSync(join(outDir, '.vite'), { recursive: true });
       writeFileSync(join(outDir, '.vite', 'bundle-report.json'), `${JSON.stringify(report, null, 2)}\n`);
       if (options.printReport ?? true) {
         const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
-        const shares = Object.entries(jsByOrigin).map(([origin, n]) => `${origin} ${kb(n)}`).join(', ');
-        console.log(`\n[composable-svelte] client JS ${kb(report.totals.js)} (gzip ${kb(report.totals.jsGzip)}); before minification: ${shares}`);
+        const shares = Object.entries(jsByOrigin)
+          .map(([origin, n]) => `${origin} ${kb(n)}`)
+          .join(', ');
+        // The build report is meant for the terminal running the build.
+        // eslint-disable-next-line no-console
+        console.log(
+          `\n[composable-svelte] client JS ${kb(report.totals.js)} (gzip ${kb(report.totals.jsGzip)}); before minification: ${shares}`,
+        );
       }
       resetOrigins();
     },

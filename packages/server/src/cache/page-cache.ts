@@ -35,7 +35,10 @@ export interface PageCache {
    * Renders once for every concurrent caller of the same key (single flight); a cacheable result
    * is stored. `leader` tells the caller whether its own render produced the page.
    */
-  render(key: string, produce: () => Promise<RenderedPage>): Promise<{ page: RenderedPage; entry?: PageEntry; leader: boolean }>;
+  render(
+    key: string,
+    produce: () => Promise<RenderedPage>,
+  ): Promise<{ page: RenderedPage; entry?: PageEntry; leader: boolean }>;
   /** Re-renders a stale key in the background, at most once at a time per key. */
   refresh(key: string, produce: () => Promise<RenderedPage>): void;
   invalidate(target: { key: string } | { tag: string }): Promise<number>;
@@ -56,7 +59,12 @@ export function createPageCache(options: PageCacheOptions): PageCache {
 
   const toEntry = async (page: RenderedPage): Promise<PageEntry> => {
     const [br, gz] = await Promise.all([
-      brotli(page.html, { params: { [constants.BROTLI_PARAM_QUALITY]: options.brotliQuality, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT } }),
+      brotli(page.html, {
+        params: {
+          [constants.BROTLI_PARAM_QUALITY]: options.brotliQuality,
+          [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+        },
+      }),
       gzipAsync(page.html, { level: 6 }),
     ]);
     const createdAt = now();

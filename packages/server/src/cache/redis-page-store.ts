@@ -16,7 +16,10 @@ interface Meta {
  * tag invalidates it everywhere at once. Each entry is a hash (html, br, gz, meta) that expires when
  * it stops being servable; each tag is a set of keys.
  */
-export function createRedisPageStore(redis: Redis, options: { prefix?: string; now?: () => number } = {}): PageCacheStore {
+export function createRedisPageStore(
+  redis: Redis,
+  options: { prefix?: string; now?: () => number } = {},
+): PageCacheStore {
   const prefix = options.prefix ?? 'cs:page:';
   const now = options.now ?? Date.now;
   const entryKey = (key: string) => `${prefix}e:${key}`;
@@ -41,7 +44,10 @@ export function createRedisPageStore(redis: Redis, options: { prefix?: string; n
         tags: [...entry.tags],
       };
       const ttl = Math.max(1, entry.staleUntil - now());
-      const pipeline = redis.multi().hset(entryKey(key), { html: entry.html, br: entry.br, gz: entry.gzip, meta: JSON.stringify(meta) }).pexpire(entryKey(key), ttl);
+      const pipeline = redis
+        .multi()
+        .hset(entryKey(key), { html: entry.html, br: entry.br, gz: entry.gzip, meta: JSON.stringify(meta) })
+        .pexpire(entryKey(key), ttl);
       // A tag set outlives its members a little; deleting a tag tolerates keys that already expired.
       for (const tag of entry.tags) pipeline.sadd(tagKey(tag), key).pexpire(tagKey(tag), ttl + 60_000);
       await pipeline.exec();

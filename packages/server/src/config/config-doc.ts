@@ -52,7 +52,9 @@ export function renderEnvExample(): string {
     const description = String(s.description ?? '');
     lines.push(`# ${description}`);
     const perEnv = (s['x-env-defaults'] ?? {}) as Record<string, unknown>;
-    const perEnvNote = Object.entries(perEnv).map(([env, value]) => `${value} in ${env}`).join(', ');
+    const perEnvNote = Object.entries(perEnv)
+      .map(([env, value]) => `${value} in ${env}`)
+      .join(', ');
     if (perEnvNote) lines.push(`# (${perEnvNote})`);
     lines.push(`# ${name}=${s.default === undefined ? '' : String(s.default)}`, '');
   }

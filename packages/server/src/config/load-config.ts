@@ -112,7 +112,10 @@ function parseTrustProxy(raw: string, problems: string[]): TrustProxy {
   if (value === 'false' || value === '') return false;
   if (value === 'true') return true;
   if (/^\d+$/.test(value)) return Number(value);
-  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   const address = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F]*:[0-9a-fA-F:]*)(\/\d{1,3})?$|^(loopback|linklocal|uniquelocal)$/;
   const bad = entries.filter((entry) => !address.test(entry));
   if (bad.length > 0) problems.push(`TRUST_PROXY: not an address, CIDR, hop count or boolean: ${bad.join(', ')}`);
@@ -120,16 +123,22 @@ function parseTrustProxy(raw: string, problems: string[]): TrustProxy {
 }
 
 function parseOrigins(raw: string, problems: string[]): string[] {
-  const origins = raw.split(',').map((o) => o.trim()).filter(Boolean);
+  const origins = raw
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   for (const origin of origins) {
-    let valid = false;
+    let valid: boolean;
     try {
       const url = new URL(origin);
       valid = (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === origin && !origin.includes('*');
     } catch {
       valid = false;
     }
-    if (!valid) problems.push(`CORS_ORIGINS: "${origin}" is not an origin like https://app.example.com (no path, no trailing slash, no wildcard)`);
+    if (!valid)
+      problems.push(
+        `CORS_ORIGINS: "${origin}" is not an origin like https://app.example.com (no path, no trailing slash, no wildcard)`,
+      );
   }
   return origins;
 }
@@ -147,8 +156,13 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
     if (raw !== undefined && raw !== '') {
       // TypeBox's conversion would read "8e3" as 8 and "true" as 1: numbers must look like numbers.
       const type = (schema as { type?: string }).type;
-      if ((type === 'integer' && !/^-?\d+$/.test(raw.trim())) || (type === 'number' && !/^-?\d+(\.\d+)?$/.test(raw.trim()))) {
-        problems.push(`${key}: ${describeError(schema as Parameters<typeof describeError>[0], '')}; got ${JSON.stringify(raw)}`);
+      if (
+        (type === 'integer' && !/^-?\d+$/.test(raw.trim())) ||
+        (type === 'number' && !/^-?\d+(\.\d+)?$/.test(raw.trim()))
+      ) {
+        problems.push(
+          `${key}: ${describeError(schema as Parameters<typeof describeError>[0], '')}; got ${JSON.stringify(raw)}`,
+        );
         continue;
       }
       input[key] = raw;
@@ -160,7 +174,9 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
   const converted = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, input)) as Record<string, unknown>;
   for (const error of Value.Errors(ConfigSchema, converted)) {
     const key = error.path.replace(/^\//, '');
-    problems.push(`${key}: ${describeError(error.schema as Parameters<typeof describeError>[0], error.message)}; got ${JSON.stringify(env[key] ?? input[key])}`);
+    problems.push(
+      `${key}: ${describeError(error.schema as Parameters<typeof describeError>[0], error.message)}; got ${JSON.stringify(env[key] ?? input[key])}`,
+    );
   }
   const raw = converted as RawConfig;
 
@@ -168,7 +184,10 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
   const origins = parseOrigins(String(raw.CORS_ORIGINS ?? ''), problems);
   if (raw.CORS_CREDENTIALS && origins.length === 0) problems.push('CORS_CREDENTIALS=true needs explicit CORS_ORIGINS');
   if (Boolean(raw.TLS_CERT) !== Boolean(raw.TLS_KEY)) problems.push('TLS_CERT and TLS_KEY: set both or neither');
-  for (const [name, path] of [['TLS_CERT', raw.TLS_CERT], ['TLS_KEY', raw.TLS_KEY]] as const) {
+  for (const [name, path] of [
+    ['TLS_CERT', raw.TLS_CERT],
+    ['TLS_KEY', raw.TLS_KEY],
+  ] as const) {
     if (!path) continue;
     if (!existsSync(path)) problems.push(`${name}: no file at ${path}`);
     else if (!statSync(path).isFile()) problems.push(`${name}: ${path} is not a file`);
@@ -180,14 +199,20 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
       }
     }
   }
-  if (raw.HTTP_REDIRECT_PORT !== undefined && raw.HTTP_REDIRECT_PORT === raw.PORT) problems.push('HTTP_REDIRECT_PORT: must differ from PORT');
+  if (raw.HTTP_REDIRECT_PORT !== undefined && raw.HTTP_REDIRECT_PORT === raw.PORT)
+    problems.push('HTTP_REDIRECT_PORT: must differ from PORT');
   if (raw.HTTP_REDIRECT_PORT !== undefined) {
-    if (!raw.TLS_CERT) problems.push('HTTP_REDIRECT_PORT: only makes sense with TLS_CERT/TLS_KEY (this server would not be serving HTTPS)');
-    if (!raw.PUBLIC_URL?.startsWith('https://')) problems.push('HTTP_REDIRECT_PORT: PUBLIC_URL must be the https:// address to redirect to');
+    if (!raw.TLS_CERT)
+      problems.push(
+        'HTTP_REDIRECT_PORT: only makes sense with TLS_CERT/TLS_KEY (this server would not be serving HTTPS)',
+      );
+    if (!raw.PUBLIC_URL?.startsWith('https://'))
+      problems.push('HTTP_REDIRECT_PORT: PUBLIC_URL must be the https:// address to redirect to');
   }
   let sessionSecret = raw.SESSION_SECRET;
   if (!sessionSecret) {
-    if (nodeEnv === 'production') problems.push('SESSION_SECRET: required in production (at least 32 characters, e.g. `openssl rand -base64 48`)');
+    if (nodeEnv === 'production')
+      problems.push('SESSION_SECRET: required in production (at least 32 characters, e.g. `openssl rand -base64 48`)');
     sessionSecret = randomBytes(32).toString('base64url');
   }
   if (problems.length > 0) {
@@ -201,14 +226,20 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
   }
 
   const warnings: string[] = [];
-  if (raw.PRESET === 'off') warnings.push('PRESET=off: security headers, CSRF, rate limiting, compression, load shedding, metrics and request logs are all OFF');
+  if (raw.PRESET === 'off')
+    warnings.push(
+      'PRESET=off: security headers, CSRF, rate limiting, compression, load shedding, metrics and request logs are all OFF',
+    );
   if (!raw.RATE_LIMIT_ENABLED) warnings.push('rate limiting is off (RATE_LIMIT_ENABLED=false)');
-  if (trustProxy === true && nodeEnv === 'production') warnings.push('TRUST_PROXY=true trusts any X-Forwarded-For: only safe behind a proxy that always overwrites it');
-  if (!raw.PUBLIC_URL && nodeEnv === 'production') warnings.push(`PUBLIC_URL is not set: canonical URLs and the CSRF origin check use http://localhost:${raw.PORT}`);
+  if (trustProxy === true && nodeEnv === 'production')
+    warnings.push('TRUST_PROXY=true trusts any X-Forwarded-For: only safe behind a proxy that always overwrites it');
+  if (!raw.PUBLIC_URL && nodeEnv === 'production')
+    warnings.push(`PUBLIC_URL is not set: canonical URLs and the CSRF origin check use http://localhost:${raw.PORT}`);
   if (raw.METRICS_ENABLED && nodeEnv === 'production' && !raw.METRICS_TOKEN && raw.METRICS_PORT === undefined) {
     warnings.push('/metrics is not served: in production set METRICS_TOKEN or METRICS_PORT to expose it');
   }
-  if (!raw.SESSION_SECRET) warnings.push('SESSION_SECRET is not set: a random one is used, so CSRF tokens stop working after a restart');
+  if (!raw.SESSION_SECRET)
+    warnings.push('SESSION_SECRET is not set: a random one is used, so CSRF tokens stop working after a restart');
 
   return {
     preset: raw.PRESET,
@@ -266,7 +297,11 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
       pageSwrS: raw.CACHE_PAGE_SWR_S,
       apiControl: raw.CACHE_API_CONTROL,
     },
-    compression: { enabled: raw.COMPRESSION_ENABLED, thresholdBytes: raw.COMPRESSION_THRESHOLD_BYTES, brotliQuality: raw.COMPRESSION_BROTLI_QUALITY },
+    compression: {
+      enabled: raw.COMPRESSION_ENABLED,
+      thresholdBytes: raw.COMPRESSION_THRESHOLD_BYTES,
+      brotliQuality: raw.COMPRESSION_BROTLI_QUALITY,
+    },
     warnings,
     ...overrides,
   };

@@ -23,29 +23,50 @@ export const ConfigSchema = Type.Object({
     'production: every protection and production plugin on. off: only rendering, routing and static files (for measuring what the preset costs; never for real traffic).',
   ),
   NODE_ENV: setting(
-    Type.Union([Type.Literal('production'), Type.Literal('development'), Type.Literal('test')], { default: 'development' }),
+    Type.Union([Type.Literal('production'), Type.Literal('development'), Type.Literal('test')], {
+      default: 'development',
+    }),
     'Runtime mode. production turns every protection on and hides internal error messages.',
   ),
-  HOST: setting(Type.String({ default: '127.0.0.1', minLength: 1 }), 'Interface to listen on.', { production: '0.0.0.0' }),
+  HOST: setting(Type.String({ default: '127.0.0.1', minLength: 1 }), 'Interface to listen on.', {
+    production: '0.0.0.0',
+  }),
   PORT: int('TCP port to listen on (0 picks a free one).', 3000, 0, 65535),
   PUBLIC_URL: setting(
-    Type.Optional(Type.String({ pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$', 'x-error': 'must be an absolute http(s) URL' })),
+    Type.Optional(
+      Type.String({ pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$', 'x-error': 'must be an absolute http(s) URL' }),
+    ),
     'Public origin of the site, e.g. https://blog.example.com: canonical URLs and the CSRF origin check use it. Defaults to http://localhost:$PORT.',
   ),
   LOG_LEVEL: setting(
-    Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+    Type.Union(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+      { default: 'info' },
+    ),
     'Minimum level written to the log.',
     { test: 'silent' },
   ),
-  LANG_DEFAULT: setting(Type.String({ default: 'en', pattern: '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$', 'x-error': 'must be a BCP 47 language tag like en or pt-BR' }), '`<html lang>` when the app sets none (BCP 47).'),
-  APP_TITLE: setting(Type.String({ default: 'Composable Svelte app', minLength: 1 }), 'Title of a page whose head sets none.'),
+  LANG_DEFAULT: setting(
+    Type.String({
+      default: 'en',
+      pattern: '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$',
+      'x-error': 'must be a BCP 47 language tag like en or pt-BR',
+    }),
+    '`<html lang>` when the app sets none (BCP 47).',
+  ),
+  APP_TITLE: setting(
+    Type.String({ default: 'Composable Svelte app', minLength: 1 }),
+    'Title of a page whose head sets none.',
+  ),
   SSR_TIMEOUT_MS: int('How long a page may wait for its effects before the server answers 504.', 5000, 1, 600_000),
   TRUST_PROXY: setting(
     Type.String({ default: 'false' }),
     'Which proxies to trust for the client IP: false, true (never in production unless a proxy always sits in front), a hop count, or a comma-separated list of addresses/CIDRs (e.g. 127.0.0.1,10.0.0.0/8).',
   ),
   REQUEST_ID_HEADER: setting(
-    Type.Optional(Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$', 'x-error': 'must be a header name (letters, digits, dashes)' })),
+    Type.Optional(
+      Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$', 'x-error': 'must be a header name (letters, digits, dashes)' }),
+    ),
     'Header a trusted proxy sets with a request id (e.g. x-request-id). Taken only when well-formed; unset means ids are always generated.',
   ),
   SESSION_SECRET: setting(
@@ -57,7 +78,9 @@ export const ConfigSchema = Type.Object({
     'Redis connection URL. When set, rate limits (and later page cache, sessions, pub/sub) are shared through Redis.',
   ),
   DATABASE_URL: setting(
-    Type.Optional(Type.String({ pattern: '^postgres(ql)?://', 'x-error': 'must be a postgres:// or postgresql:// URL' })),
+    Type.Optional(
+      Type.String({ pattern: '^postgres(ql)?://', 'x-error': 'must be a postgres:// or postgresql:// URL' }),
+    ),
     'PostgreSQL connection URL. When set, the server opens a pool (fastify.pg), reports it on /ready and closes it on shutdown.',
   ),
   DATABASE_POOL_MAX: int('Most PostgreSQL connections the pool opens.', 10, 1, 1000),
@@ -85,22 +108,39 @@ export const ConfigSchema = Type.Object({
   REQUEST_TIMEOUT_MS: int('Time allowed to receive a whole request.', 30_000, 1000, 600_000),
   KEEP_ALIVE_TIMEOUT_MS: int('How long an idle keep-alive connection stays open.', 5000, 100, 600_000),
   MAX_CONNECTIONS: int('Most simultaneous connections; 0 means no limit.', 0, 0, 1_000_000),
-  TLS_CERT: setting(Type.Optional(Type.String({ minLength: 1 })), 'Path to a PEM certificate (chain): serve HTTPS and HTTP/2 (with HTTP/1.1 fallback) directly, without a proxy. Needs TLS_KEY.'),
+  TLS_CERT: setting(
+    Type.Optional(Type.String({ minLength: 1 })),
+    'Path to a PEM certificate (chain): serve HTTPS and HTTP/2 (with HTTP/1.1 fallback) directly, without a proxy. Needs TLS_KEY.',
+  ),
   TLS_KEY: setting(Type.Optional(Type.String({ minLength: 1 })), 'Path to the PEM private key for TLS_CERT.'),
   HTTP_REDIRECT_PORT: setting(
     Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
     'Also listen on this port with plain HTTP and answer every request with a 308 redirect to PUBLIC_URL (which must be https). Only with TLS_CERT.',
   ),
   WEB_CONCURRENCY: setting(
-    Type.String({ default: '1', pattern: '^(auto|[1-9][0-9]{0,2})$', 'x-error': 'must be a number of worker processes (1–999) or auto' }),
+    Type.String({
+      default: '1',
+      pattern: '^(auto|[1-9][0-9]{0,2})$',
+      'x-error': 'must be a number of worker processes (1–999) or auto',
+    }),
     'Worker processes (node:cluster) sharing the port; auto uses every core. State kept in memory (rate limits, page cache) is per process: set REDIS_URL when this is above 1.',
   ),
-  SHUTDOWN_TIMEOUT_MS: int('On SIGTERM/SIGINT, how long in-flight requests may take to finish before the process exits with code 1.', 10_000, 100, 600_000),
+  SHUTDOWN_TIMEOUT_MS: int(
+    'On SIGTERM/SIGINT, how long in-flight requests may take to finish before the process exits with code 1.',
+    10_000,
+    100,
+    600_000,
+  ),
   UNCAUGHT_EXCEPTION: setting(
     Type.Union([Type.Literal('shutdown'), Type.Literal('log')], { default: 'shutdown' }),
     'What an uncaught exception does: shutdown (graceful, exit 1; the process state may be corrupt) or log (count it and keep serving). Unhandled promise rejections are always logged and counted, never fatal.',
   ),
-  READY_CHECK_TIMEOUT_MS: int('How long each readiness check (Redis, database) may take before /ready reports it down.', 1000, 10, 60_000),
+  READY_CHECK_TIMEOUT_MS: int(
+    'How long each readiness check (Redis, database) may take before /ready reports it down.',
+    1000,
+    10,
+    60_000,
+  ),
   METRICS_ENABLED: bool('Expose Prometheus metrics at /metrics.', true),
   METRICS_TOKEN: setting(
     Type.Optional(Type.String({ minLength: 16, 'x-error': 'must be at least 16 characters' })),
@@ -110,24 +150,71 @@ export const ConfigSchema = Type.Object({
     Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
     'Serve /metrics on this separate port (bound to METRICS_HOST) instead of the public one.',
   ),
-  METRICS_HOST: setting(Type.String({ default: '127.0.0.1', minLength: 1 }), 'Interface for the separate metrics port.'),
-  LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: int('Answer 503 (with Retry-After) while the event loop is delayed more than this; 0 turns the check off.', 1000, 0, 60_000),
+  METRICS_HOST: setting(
+    Type.String({ default: '127.0.0.1', minLength: 1 }),
+    'Interface for the separate metrics port.',
+  ),
+  LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: int(
+    'Answer 503 (with Retry-After) while the event loop is delayed more than this; 0 turns the check off.',
+    1000,
+    0,
+    60_000,
+  ),
   LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: setting(
     Type.Number({ default: 0.98, minimum: 0, maximum: 1 }),
     'Answer 503 while event-loop utilization is above this (0–1); 0 turns the check off.',
   ),
-  LOAD_SHED_MAX_HEAP_USED_BYTES: int('Answer 503 while the V8 heap in use is above this; 0 turns the check off.', 0, 0, Number.MAX_SAFE_INTEGER),
-  CACHE_ENABLED: bool('Server-side page cache: rendered public pages are kept and served without rendering again.', true),
+  LOAD_SHED_MAX_HEAP_USED_BYTES: int(
+    'Answer 503 while the V8 heap in use is above this; 0 turns the check off.',
+    0,
+    0,
+    Number.MAX_SAFE_INTEGER,
+  ),
+  CACHE_ENABLED: bool(
+    'Server-side page cache: rendered public pages are kept and served without rendering again.',
+    true,
+  ),
   CACHE_TTL_MS: int('How long a cached page is fresh.', 10_000, 0, 86_400_000),
-  CACHE_STALE_MS: int('After it stops being fresh, how long a cached page is still served (at once) while it is re-rendered in the background.', 60_000, 0, 86_400_000),
-  CACHE_MAX_BYTES: int('Memory page cache size bound (least recently used pages are dropped first). With REDIS_URL the cache lives in Redis instead, shared by every instance.', 52_428_800, 1_048_576, 8_589_934_592),
-  CACHE_PAGE_MAX_AGE_S: int('max-age of the Cache-Control sent with public pages (browsers and CDNs).', 60, 0, 31_536_000),
+  CACHE_STALE_MS: int(
+    'After it stops being fresh, how long a cached page is still served (at once) while it is re-rendered in the background.',
+    60_000,
+    0,
+    86_400_000,
+  ),
+  CACHE_MAX_BYTES: int(
+    'Memory page cache size bound (least recently used pages are dropped first). With REDIS_URL the cache lives in Redis instead, shared by every instance.',
+    52_428_800,
+    1_048_576,
+    8_589_934_592,
+  ),
+  CACHE_PAGE_MAX_AGE_S: int(
+    'max-age of the Cache-Control sent with public pages (browsers and CDNs).',
+    60,
+    0,
+    31_536_000,
+  ),
   CACHE_PAGE_SWR_S: int('stale-while-revalidate of the Cache-Control sent with public pages.', 600, 0, 31_536_000),
-  CACHE_API_CONTROL: setting(Type.String({ default: 'no-cache', minLength: 1 }), 'Cache-Control for successful JSON GET responses that set none (no-cache: always revalidate, cheap with ETags).'),
-  COMPRESSION_ENABLED: bool('br/gzip compression of dynamic responses (hashed assets are precompressed at build time).', true),
+  CACHE_API_CONTROL: setting(
+    Type.String({ default: 'no-cache', minLength: 1 }),
+    'Cache-Control for successful JSON GET responses that set none (no-cache: always revalidate, cheap with ETags).',
+  ),
+  COMPRESSION_ENABLED: bool(
+    'br/gzip compression of dynamic responses (hashed assets are precompressed at build time).',
+    true,
+  ),
   COMPRESSION_THRESHOLD_BYTES: int('Responses smaller than this are sent uncompressed.', 1024, 0, 1_048_576),
-  COMPRESSION_BROTLI_QUALITY: int('Brotli quality for dynamic responses (0–11; higher is smaller and slower). Cached pages are compressed once, at this quality.', 5, 0, 11),
-  LOAD_SHED_MAX_RSS_BYTES: int('Answer 503 while resident memory is above this; 0 turns the check off.', 0, 0, Number.MAX_SAFE_INTEGER),
+  COMPRESSION_BROTLI_QUALITY: int(
+    'Brotli quality for dynamic responses (0–11; higher is smaller and slower). Cached pages are compressed once, at this quality.',
+    5,
+    0,
+    11,
+  ),
+  LOAD_SHED_MAX_RSS_BYTES: int(
+    'Answer 503 while resident memory is above this; 0 turns the check off.',
+    0,
+    0,
+    Number.MAX_SAFE_INTEGER,
+  ),
 });
 
 export type RawConfig = Static<typeof ConfigSchema>;

@@ -19,11 +19,27 @@ interface FrameworkError extends Error {
 }
 
 const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  406: 'Not Acceptable', 408: 'Request Timeout', 409: 'Conflict', 410: 'Gone', 411: 'Length Required',
-  413: 'Payload Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity',
-  429: 'Too Many Requests', 431: 'Request Header Fields Too Large', 500: 'Internal Server Error',
-  501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  410: 'Gone',
+  411: 'Length Required',
+  413: 'Payload Too Large',
+  414: 'URI Too Long',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
 
 export function statusText(status: number): string {
@@ -31,7 +47,9 @@ export function statusText(status: number): string {
 }
 
 export function codeFor(status: number): string {
-  return statusText(status).toUpperCase().replace(/[^A-Z]+/g, '_');
+  return statusText(status)
+    .toUpperCase()
+    .replace(/[^A-Z]+/g, '_');
 }
 
 /** Turns any thrown value into what the client may see, hiding internals of unexpected errors in production. */
@@ -54,7 +72,13 @@ export function describeError(error: unknown, production: boolean): PublicError 
       const path = `${where}${(issue.instancePath ?? '').replace(/\//g, '.')}${missing ? `.${String(missing)}` : ''}`;
       return { path, message: issue.message ?? 'is invalid' };
     });
-    return { status: 400, code: 'VALIDATION_FAILED', message: `Invalid ${where}: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, details, internal: false };
+    return {
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      message: `Invalid ${where}: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`,
+      details,
+      internal: false,
+    };
   }
   const status = typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 600 ? e.statusCode : 500;
   if (status < 500) {

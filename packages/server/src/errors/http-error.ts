@@ -22,8 +22,10 @@ export class HttpError extends Error {
 }
 
 type Helper = (message?: string, options?: { details?: unknown; cause?: unknown }) => HttpError;
-const helper = (status: number, code: string, fallback: string): Helper => (message, options) =>
-  new HttpError(status, code, message ?? fallback, options);
+const helper =
+  (status: number, code: string, fallback: string): Helper =>
+  (message, options) =>
+    new HttpError(status, code, message ?? fallback, options);
 
 export const badRequest = helper(400, 'BAD_REQUEST', 'Bad Request');
 export const unauthorized = helper(401, 'UNAUTHORIZED', 'Unauthorized');

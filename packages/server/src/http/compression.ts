@@ -19,9 +19,15 @@ async function compressionPlugin(fastify: FastifyInstance, options: CompressionO
     global: true,
     encodings: ['br', 'gzip'],
     threshold: options.thresholdBytes,
-    brotliOptions: { params: { [constants.BROTLI_PARAM_QUALITY]: options.brotliQuality, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT } },
+    brotliOptions: {
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: options.brotliQuality,
+        [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+      },
+    },
     zlibOptions: { level: 6 },
-    customTypes: /^text\/(?!event-stream)|(?:\+|\/)json(?:;|$)|(?:\+|\/)xml(?:;|$)|^image\/svg\+xml|^application\/(?:javascript|manifest\+json)/,
+    customTypes:
+      /^text\/(?!event-stream)|(?:\+|\/)json(?:;|$)|(?:\+|\/)xml(?:;|$)|^image\/svg\+xml|^application\/(?:javascript|manifest\+json)/,
   });
 }
 

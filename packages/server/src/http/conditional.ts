@@ -25,7 +25,10 @@ export function matchingTag(header: string | undefined, etag: string): string | 
   if (!header) return undefined;
   if (header.trim() === '*') return '*';
   const ours = opaque(etag);
-  return header.split(',').map((tag) => tag.trim()).find((tag) => opaque(tag) === ours);
+  return header
+    .split(',')
+    .map((tag) => tag.trim())
+    .find((tag) => opaque(tag) === ours);
 }
 
 /** If-Modified-Since, consulted only when there is no If-None-Match (RFC 9110 §13.1.3). */

@@ -18,11 +18,18 @@ async function etagPlugin(fastify: FastifyInstance): Promise<void> {
     }
     const inm = request.headers['if-none-match'];
     const matched = inm !== undefined ? matchingTag(inm, etag) : undefined;
-    const hit = inm !== undefined ? matched !== undefined : notModifiedSince(request.headers['if-modified-since'], reply.getHeader('last-modified') as string | undefined);
+    const hit =
+      inm !== undefined
+        ? matched !== undefined
+        : notModifiedSince(
+            request.headers['if-modified-since'],
+            reply.getHeader('last-modified') as string | undefined,
+          );
     if (!hit) return payload;
     // A 304 names the representation the client holds: its tag carries the encoding suffix, which a
     // body that is no longer compressed (there is none) could not add.
-    if (matched && matched !== '*' && !reply.hasHeader('content-encoding')) reply.header('etag', matched.replace(/^W\//, ''));
+    if (matched && matched !== '*' && !reply.hasHeader('content-encoding'))
+      reply.header('etag', matched.replace(/^W\//, ''));
     reply.code(304);
     reply.removeHeader('content-length');
     return '';

@@ -18,7 +18,12 @@ declare module 'fastify' {
 async function inFlightPlugin(fastify: FastifyInstance): Promise<void> {
   const running = new Map<string, { method: string; url: string; started: number }>();
   fastify.decorate('inFlight', () =>
-    [...running].map(([id, r]) => ({ id, method: r.method, url: r.url, ageMs: Math.round(performance.now() - r.started) })),
+    [...running].map(([id, r]) => ({
+      id,
+      method: r.method,
+      url: r.url,
+      ageMs: Math.round(performance.now() - r.started),
+    })),
   );
   fastify.addHook('onRequest', async (request) => {
     running.set(String(request.id), { method: request.method, url: request.url, started: performance.now() });

@@ -30,7 +30,9 @@ async function loadSheddingPlugin(fastify: FastifyInstance, options: LoadSheddin
     pressureHandler: async (_request, reply, type, value) => {
       options.onShed?.();
       reply.header('retry-after', String(retryAfter));
-      throw serviceUnavailable(`The server is overloaded (${type}${value === undefined ? '' : ` at ${Math.round(Number(value) * 100) / 100}`}); retry in ${retryAfter} seconds`);
+      throw serviceUnavailable(
+        `The server is overloaded (${type}${value === undefined ? '' : ` at ${Math.round(Number(value) * 100) / 100}`}); retry in ${retryAfter} seconds`,
+      );
     },
   });
 }

@@ -20,7 +20,10 @@ const MIN_UPTIME_MS = 5000;
  * crashes (unless it crashes at start-up, then it gives up with exit 1), and on SIGTERM/SIGINT
  * forwards the signal so every worker drains gracefully, then exits with the worst exit code.
  */
-export async function runApp(createServer: () => Promise<ComposableServer>, options: RunAppOptions = {}): Promise<void> {
+export async function runApp(
+  createServer: () => Promise<ComposableServer>,
+  options: RunAppOptions = {},
+): Promise<void> {
   const config = loadServerConfig(options.env ?? process.env);
   if (config.workers <= 1 || !cluster.isPrimary) {
     await runServer(await createServer());
@@ -55,7 +58,9 @@ export async function runApp(createServer: () => Promise<ComposableServer>, opti
       return;
     }
     if (uptime < MIN_UPTIME_MS) {
-      log(`worker ${worker.process.pid} exited ${signal ?? code} ${uptime} ms after starting; not restarting, stopping the cluster`);
+      log(
+        `worker ${worker.process.pid} exited ${signal ?? code} ${uptime} ms after starting; not restarting, stopping the cluster`,
+      );
       stopping = true;
       worstExit = 1;
       drainAll();

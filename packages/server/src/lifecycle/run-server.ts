@@ -32,7 +32,10 @@ export async function runServer(server: ComposableServer): Promise<void> {
       skip: config.uncaughtException === 'log' ? ['unhandledRejection', 'uncaughtException'] : ['unhandledRejection'],
       logger: { error: (message: unknown) => log.error(String(message)) },
       onTimeout: (delay) => {
-        log.error({ stillRunning: server.inFlight() }, `shutdown took longer than ${delay} ms; exiting with requests still running`);
+        log.error(
+          { stillRunning: server.inFlight() },
+          `shutdown took longer than ${delay} ms; exiting with requests still running`,
+        );
       },
       onSecondSignal: (signal) => {
         log.error(`second ${signal} during shutdown; exiting now`);
@@ -43,7 +46,10 @@ export async function runServer(server: ComposableServer): Promise<void> {
         server.metrics.unhandled.inc({ kind: 'uncaughtException' });
         log.fatal({ err }, 'uncaught exception; shutting down gracefully');
       } else {
-        log.info({ signal, inFlight: server.inFlight().length }, 'shutting down: no longer ready, finishing in-flight requests');
+        log.info(
+          { signal, inFlight: server.inFlight().length },
+          'shutting down: no longer ready, finishing in-flight requests',
+        );
       }
       await server.shutdown();
       log.info('shutdown complete');
@@ -53,7 +59,8 @@ export async function runServer(server: ComposableServer): Promise<void> {
   // In a cluster the primary asks for the drain by message; a drain already under way ignores it.
   if (cluster.isWorker) {
     process.on('message', (message: { type?: string } | undefined) => {
-      if (message?.type === 'composable-svelte:shutdown' && !(closeWithGrace as { closing?: boolean }).closing) void grace.close();
+      if (message?.type === 'composable-svelte:shutdown' && !(closeWithGrace as { closing?: boolean }).closing)
+        void grace.close();
     });
   }
 

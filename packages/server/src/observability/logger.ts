@@ -38,7 +38,12 @@ function redactError(error: Error, depth: number, seen: WeakSet<object>): Error 
       continue;
     }
     if (!('value' in descriptor)) continue;
-    const value = name === 'message' ? descriptor.value : SECRET_KEY.test(name) ? CENSOR : redactSecrets(descriptor.value, depth + 1, seen);
+    const value =
+      name === 'message'
+        ? descriptor.value
+        : SECRET_KEY.test(name)
+          ? CENSOR
+          : redactSecrets(descriptor.value, depth + 1, seen);
     Object.defineProperty(copy, name, { ...descriptor, value });
   }
   return copy;
@@ -65,7 +70,13 @@ export function loggerOptions(settings: LoggerSettings): LoggerOptions & { strea
   const options: LoggerOptions & { stream?: DestinationStream } = {
     level: settings.level,
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'headers.authorization', 'headers.cookie'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'res.headers["set-cookie"]',
+        'headers.authorization',
+        'headers.cookie',
+      ],
       censor: CENSOR,
     },
     formatters: { log: (object) => redactSecrets(object) as Record<string, unknown> },

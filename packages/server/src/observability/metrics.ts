@@ -35,17 +35,72 @@ export function createServerMetrics(prefix = ''): ServerMetrics {
   const seconds = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
   return {
     registry,
-    httpDuration: new Histogram({ name: `${prefix}http_request_duration_seconds`, help: 'HTTP request duration by route, method and status class', labelNames: ['route', 'method', 'status_class'], buckets: seconds, registers: [registry] }),
-    ssrSettleDuration: new Histogram({ name: `${prefix}ssr_settle_duration_seconds`, help: 'Time a page waited for its effects to settle', labelNames: ['outcome'], buckets: seconds, registers: [registry] }),
-    ssrRenderDuration: new Histogram({ name: `${prefix}ssr_render_duration_seconds`, help: 'Time spent rendering a page with svelte/server', buckets: seconds, registers: [registry] }),
-    rateLimitRejections: new Counter({ name: `${prefix}rate_limit_rejections_total`, help: 'Requests refused with 429', labelNames: ['route'], registers: [registry] }),
-    rateLimitBackendErrors: new Counter({ name: `${prefix}rate_limit_backend_errors_total`, help: 'Rate-limit decisions made without the backend (Redis unreachable)', registers: [registry] }),
-    errors: new Counter({ name: `${prefix}http_errors_total`, help: 'Error responses by code and status', labelNames: ['code', 'status'], registers: [registry] }),
-    unhandled: new Counter({ name: `${prefix}process_unhandled_errors_total`, help: 'Unhandled promise rejections and uncaught exceptions', labelNames: ['kind'], registers: [registry] }),
-    dependencyUp: new Gauge({ name: `${prefix}dependency_up`, help: '1 when a dependency answers, 0 when it does not', labelNames: ['dependency'], registers: [registry] }),
-    dependencyStateChanges: new Counter({ name: `${prefix}dependency_state_changes_total`, help: 'Times a dependency went down or came back', labelNames: ['dependency', 'state'], registers: [registry] }),
-    pageCache: new Counter({ name: `${prefix}page_cache_events_total`, help: 'Page cache hits, misses, stale hits, background refreshes, stores, shared renders, invalidations, errors', labelNames: ['event'], registers: [registry] }),
-    loadShed: new Counter({ name: `${prefix}load_shed_total`, help: 'Requests refused with 503 because the process was under pressure', registers: [registry] }),
+    httpDuration: new Histogram({
+      name: `${prefix}http_request_duration_seconds`,
+      help: 'HTTP request duration by route, method and status class',
+      labelNames: ['route', 'method', 'status_class'],
+      buckets: seconds,
+      registers: [registry],
+    }),
+    ssrSettleDuration: new Histogram({
+      name: `${prefix}ssr_settle_duration_seconds`,
+      help: 'Time a page waited for its effects to settle',
+      labelNames: ['outcome'],
+      buckets: seconds,
+      registers: [registry],
+    }),
+    ssrRenderDuration: new Histogram({
+      name: `${prefix}ssr_render_duration_seconds`,
+      help: 'Time spent rendering a page with svelte/server',
+      buckets: seconds,
+      registers: [registry],
+    }),
+    rateLimitRejections: new Counter({
+      name: `${prefix}rate_limit_rejections_total`,
+      help: 'Requests refused with 429',
+      labelNames: ['route'],
+      registers: [registry],
+    }),
+    rateLimitBackendErrors: new Counter({
+      name: `${prefix}rate_limit_backend_errors_total`,
+      help: 'Rate-limit decisions made without the backend (Redis unreachable)',
+      registers: [registry],
+    }),
+    errors: new Counter({
+      name: `${prefix}http_errors_total`,
+      help: 'Error responses by code and status',
+      labelNames: ['code', 'status'],
+      registers: [registry],
+    }),
+    unhandled: new Counter({
+      name: `${prefix}process_unhandled_errors_total`,
+      help: 'Unhandled promise rejections and uncaught exceptions',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    dependencyUp: new Gauge({
+      name: `${prefix}dependency_up`,
+      help: '1 when a dependency answers, 0 when it does not',
+      labelNames: ['dependency'],
+      registers: [registry],
+    }),
+    dependencyStateChanges: new Counter({
+      name: `${prefix}dependency_state_changes_total`,
+      help: 'Times a dependency went down or came back',
+      labelNames: ['dependency', 'state'],
+      registers: [registry],
+    }),
+    pageCache: new Counter({
+      name: `${prefix}page_cache_events_total`,
+      help: 'Page cache hits, misses, stale hits, background refreshes, stores, shared renders, invalidations, errors',
+      labelNames: ['event'],
+      registers: [registry],
+    }),
+    loadShed: new Counter({
+      name: `${prefix}load_shed_total`,
+      help: 'Requests refused with 503 because the process was under pressure',
+      registers: [registry],
+    }),
   };
 }
 
@@ -73,7 +128,11 @@ async function metricsPlugin(fastify: FastifyInstance, options: MetricsOptions):
 
   fastify.addHook('onResponse', async (request, reply) => {
     metrics.httpDuration.observe(
-      { route: request.routeOptions.url ?? 'not_found', method: request.method, status_class: statusClass(reply.statusCode) },
+      {
+        route: request.routeOptions.url ?? 'not_found',
+        method: request.method,
+        status_class: statusClass(reply.statusCode),
+      },
       reply.elapsedTime / 1000,
     );
   });
@@ -85,7 +144,14 @@ export function metricsHandler(metrics: ServerMetrics, token: string | undefined
   return async (request: FastifyRequest, reply: FastifyReply) => {
     if (token !== undefined && !tokenMatches(request.headers.authorization, token)) {
       reply.header('www-authenticate', 'Bearer realm="metrics"');
-      return reply.code(401).send({ error: { status: 401, code: 'UNAUTHORIZED', message: 'A bearer token is required to read metrics', requestId: request.id } });
+      return reply.code(401).send({
+        error: {
+          status: 401,
+          code: 'UNAUTHORIZED',
+          message: 'A bearer token is required to read metrics',
+          requestId: request.id,
+        },
+      });
     }
     reply.header('cache-control', 'no-store').type(metrics.registry.contentType);
     return metrics.registry.metrics();

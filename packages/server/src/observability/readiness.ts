@@ -22,7 +22,10 @@ export interface ReadinessOptions {
   readonly onResult?: (name: string, up: boolean, error?: unknown) => void;
 }
 
-async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<{ ok: boolean; latencyMs: number; error?: string }> {
+async function runCheck(
+  check: ReadinessCheck,
+  timeoutMs: number,
+): Promise<{ ok: boolean; latencyMs: number; error?: string }> {
   const started = performance.now();
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -36,7 +39,11 @@ async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<{ ok:
     return { ok: true, latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
     controller.abort();
-    return { ok: false, latencyMs: Math.round(performance.now() - started), error: error instanceof Error ? error.message : String(error) };
+    return {
+      ok: false,
+      latencyMs: Math.round(performance.now() - started),
+      error: error instanceof Error ? error.message : String(error),
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -57,12 +64,21 @@ async function readinessPlugin(fastify: FastifyInstance, options: ReadinessOptio
       [...state.checks].map(async ([name, check]) => {
         const result = await runCheck(check, options.timeoutMs);
         options.onResult?.(name, result.ok, result.error);
-        return [name, { status: result.ok ? 'up' : 'down', latencyMs: result.latencyMs, ...(result.error ? { error: result.error } : {}) }] as const;
+        return [
+          name,
+          {
+            status: result.ok ? 'up' : 'down',
+            latencyMs: result.latencyMs,
+            ...(result.error ? { error: result.error } : {}),
+          },
+        ] as const;
       }),
     );
     const checks = Object.fromEntries(entries);
     const ready = !state.shuttingDown && entries.every(([, result]) => result.status === 'up');
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : state.shuttingDown ? 'shutting-down' : 'unavailable', checks });
+    return reply
+      .code(ready ? 200 : 503)
+      .send({ status: ready ? 'ready' : state.shuttingDown ? 'shutting-down' : 'unavailable', checks });
   });
 }
 

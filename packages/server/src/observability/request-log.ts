@@ -15,7 +15,8 @@ async function requestLogPlugin(fastify: FastifyInstance): Promise<void> {
     const status = reply.statusCode;
     // 503s are deliberate refusals (load shedding, a backend away): under overload, error-level
     // lines for each would add I/O exactly when the process can least afford it.
-    const level = status === 503 ? 'warn' : status >= 500 ? 'error' : QUIET.has(route) && status < 400 ? 'debug' : 'info';
+    const level =
+      status === 503 ? 'warn' : status >= 500 ? 'error' : QUIET.has(route) && status < 400 ? 'debug' : 'info';
     // Probes and busy routes run this on every request: build the line only when it will be written.
     if (LEVELS[level] < ((LEVELS as Record<string, number>)[request.log.level] ?? 0)) return;
     const line = {
@@ -30,4 +31,8 @@ async function requestLogPlugin(fastify: FastifyInstance): Promise<void> {
   });
 }
 
-export const requestLog = fp(requestLogPlugin, { name: '@composable-svelte/request-log', fastify: '5.x', dependencies: ['@composable-svelte/trace-context'] });
+export const requestLog = fp(requestLogPlugin, {
+  name: '@composable-svelte/request-log',
+  fastify: '5.x',
+  dependencies: ['@composable-svelte/trace-context'],
+});

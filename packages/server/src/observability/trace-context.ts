@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { context as otelContext, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import {
+  context as otelContext,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -46,15 +55,23 @@ async function traceContextPlugin(fastify: FastifyInstance): Promise<void> {
   fastify.addHook('onRequest', async (request) => {
     const incoming = parseTraceparent(request.headers.traceparent);
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
-    const span = tracer.startSpan(`${request.method} ${request.routeOptions.url ?? 'not found'}`, {
-      kind: SpanKind.SERVER,
-      attributes: { 'http.request.method': request.method, 'url.path': request.url.split('?')[0] ?? '/', 'http.route': request.routeOptions.url ?? '' },
-    }, parent);
+    const span = tracer.startSpan(
+      `${request.method} ${request.routeOptions.url ?? 'not found'}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          'http.request.method': request.method,
+          'url.path': request.url.split('?')[0] ?? '/',
+          'http.route': request.routeOptions.url ?? '',
+        },
+      },
+      parent,
+    );
     spans.set(request, span);
     const spanContext = span.spanContext();
     const recording = trace.isSpanContextValid(spanContext);
     // randomUUID draws from Node's buffered entropy pool: far cheaper per request than randomBytes.
-    const traceId = recording ? spanContext.traceId : incoming?.traceId ?? randomUUID().replaceAll('-', '');
+    const traceId = recording ? spanContext.traceId : (incoming?.traceId ?? randomUUID().replaceAll('-', ''));
     const spanId = recording ? spanContext.spanId : randomUUID().replaceAll('-', '').slice(16);
     const sampled = incoming?.sampled ?? false;
     request.traceContext = {
@@ -76,7 +93,11 @@ async function traceContextPlugin(fastify: FastifyInstance): Promise<void> {
 }
 
 /** Runs `work` inside a child span of the request's span (no-op without an SDK). */
-export async function inSpan<T>(request: { traceContext?: TraceContext }, name: string, work: () => Promise<T>): Promise<T> {
+export async function inSpan<T>(
+  request: { traceContext?: TraceContext },
+  name: string,
+  work: () => Promise<T>,
+): Promise<T> {
   const parent = request.traceContext?.otel ?? otelContext.active();
   const span = tracer.startSpan(name, {}, parent);
   try {

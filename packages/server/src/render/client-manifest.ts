@@ -34,15 +34,24 @@ export function loadClientAssets(clientDir: string, entry: string, base = '/'): 
   try {
     manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, ManifestChunk>;
   } catch (error) {
-    throw new Error(`Cannot read the client build manifest at ${manifestPath}; run the client build first (vite build with build.manifest: true)`, { cause: error });
+    throw new Error(
+      `Cannot read the client build manifest at ${manifestPath}; run the client build first (vite build with build.manifest: true)`,
+      { cause: error },
+    );
   }
   const entryChunk = manifest[entry];
   if (!entryChunk) {
-    throw new Error(`The client manifest has no entry "${entry}"; entries: ${Object.keys(manifest).filter((k) => manifest[k]?.isEntry).join(', ')}`);
+    throw new Error(
+      `The client manifest has no entry "${entry}"; entries: ${Object.keys(manifest)
+        .filter((k) => manifest[k]?.isEntry)
+        .join(', ')}`,
+    );
   }
   const asset = (file: string): ClientAsset => ({
     href: `${base}${file}`,
-    integrity: `sha384-${createHash('sha384').update(readFileSync(join(clientDir, file))).digest('base64')}`,
+    integrity: `sha384-${createHash('sha384')
+      .update(readFileSync(join(clientDir, file)))
+      .digest('base64')}`,
   });
 
   const preloads: ClientAsset[] = [];

@@ -22,10 +22,16 @@ export const APP_ELEMENT_ID = 'app';
 export function renderDocument(parts: DocumentParts): string {
   const { assets } = parts;
   const styles = assets.styles
-    .map((css) => `<link rel="stylesheet" href="${escapeHtml(css.href)}" integrity="${css.integrity}" crossorigin="anonymous">`)
+    .map(
+      (css) =>
+        `<link rel="stylesheet" href="${escapeHtml(css.href)}" integrity="${css.integrity}" crossorigin="anonymous">`,
+    )
     .join('');
   const preloads = [assets.script, ...assets.preloads]
-    .map((js) => `<link rel="modulepreload" href="${escapeHtml(js.href)}" integrity="${js.integrity}" crossorigin="anonymous">`)
+    .map(
+      (js) =>
+        `<link rel="modulepreload" href="${escapeHtml(js.href)}" integrity="${js.integrity}" crossorigin="anonymous">`,
+    )
     .join('');
   const title = /<title[\s>]/i.test(parts.head) ? '' : `<title>${escapeHtml(parts.fallbackTitle)}</title>`;
   return (

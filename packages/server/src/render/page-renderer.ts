@@ -111,7 +111,8 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
       request,
       signal: controller.signal,
       csrfToken: () => {
-        if (typeof reply.generateCsrf !== 'function') throw new Error('csrfToken(): CSRF protection is not enabled on this server');
+        if (typeof reply.generateCsrf !== 'function')
+          throw new Error('csrfToken(): CSRF protection is not enabled on this server');
         // A page holding a per-session token is private: it must never enter a shared cache.
         reply.header('cache-control', 'private, no-store');
         return reply.generateCsrf();
@@ -143,15 +144,25 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
       }
       if (controller.signal.aborted) return { status: CLIENT_CLOSED_REQUEST, html: '', cacheable: false, tags: [] };
       if (effectErrors.length > 0) throw effectErrors[0];
-      const status = route.ok ? app.status?.(created.state) ?? 200 : route.reason === 'not-found' ? 404 : 400;
+      const status = route.ok ? (app.status?.(created.state) ?? 200) : route.reason === 'not-found' ? 404 : 400;
       const html = await inSpan(request, 'ssr.render', () => renderState(created));
-      return { status, html, cacheable: status === 200 && !isPrivate(reply), tags: app.cacheTags?.(created.state) ?? [] };
+      return {
+        status,
+        html,
+        cacheable: status === 200 && !isPrivate(reply),
+        tags: app.cacheTags?.(created.state) ?? [],
+      };
     } catch (error) {
       const timedOut = error instanceof StoreSettleTimeoutError;
       const status = timedOut ? 504 : 500;
-      request.log.error({ err: error, url: request.url }, timedOut ? 'SSR deadline passed; effects cancelled' : 'SSR failed');
+      request.log.error(
+        { err: error, url: request.url },
+        timedOut ? 'SSR deadline passed; effects cancelled' : 'SSR failed',
+      );
       const message =
-        config.nodeEnv === 'production' ? statusText(status) : `${statusText(status)}: ${error instanceof Error ? error.message : String(error)}`;
+        config.nodeEnv === 'production'
+          ? statusText(status)
+          : `${statusText(status)}: ${error instanceof Error ? error.message : String(error)}`;
       return { status, html: await renderError(request, status, message), cacheable: false, tags: [] };
     } finally {
       // Cancels every effect still running: a timed-out page must not keep working after the reply.

@@ -21,11 +21,23 @@ export interface SsrPagesOptions {
 
 const ENCODINGS = ['br', 'gzip', 'identity'];
 
-function serveEntry(reply: FastifyReply, request: FastifyRequest, entry: PageEntry, renderer: PageRenderer, compressed: (entry: PageEntry) => boolean): FastifyReply {
-  reply.header('etag', entry.etag).header('last-modified', entry.lastModified).header('link', renderer.linkHeader).header('vary', 'Accept-Encoding');
+function serveEntry(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  entry: PageEntry,
+  renderer: PageRenderer,
+  compressed: (entry: PageEntry) => boolean,
+): FastifyReply {
+  reply
+    .header('etag', entry.etag)
+    .header('last-modified', entry.lastModified)
+    .header('link', renderer.linkHeader)
+    .header('vary', 'Accept-Encoding');
   reply.type('text/html; charset=utf-8');
   // Variants were compressed once, when the page was stored; compression plugins skip encoded bodies.
-  const encoding = compressed(entry) ? negotiate(request.headers['accept-encoding'] ?? 'identity', ENCODINGS) : 'identity';
+  const encoding = compressed(entry)
+    ? negotiate(request.headers['accept-encoding'] ?? 'identity', ENCODINGS)
+    : 'identity';
   if (encoding === 'br') return reply.header('content-encoding', 'br').send(entry.br);
   if (encoding === 'gzip') return reply.header('content-encoding', 'gzip').send(entry.gzip);
   return reply.send(entry.html);
@@ -52,12 +64,16 @@ async function ssrPagesPlugin(fastify: FastifyInstance, options: SsrPagesOptions
   const threshold = options.compressThresholdBytes ?? 0;
   const compressed = (entry: PageEntry) => (options.compressed ?? true) && entry.bytes >= threshold;
   // The API prefix is JSON territory: an unknown GET there gets the JSON 404, not an HTML page.
-  const isApi = (request: FastifyRequest) => request.url === '/api' || request.url.startsWith('/api/') || request.url.startsWith('/api?');
+  const isApi = (request: FastifyRequest) =>
+    request.url === '/api' || request.url.startsWith('/api/') || request.url.startsWith('/api?');
   if (!cache) {
-    fastify.get('/*', { onRequest: markPrivateOnSetCookie }, (request, reply) => (isApi(request) ? reply.callNotFound() : renderer.handle(request, reply)));
+    fastify.get('/*', { onRequest: markPrivateOnSetCookie }, (request, reply) =>
+      isApi(request) ? reply.callNotFound() : renderer.handle(request, reply),
+    );
     return;
   }
-  const keyOf = (request: FastifyRequest) => `GET ${renderer.cachePath(request)}${options.cacheKey ? `|${options.cacheKey(request)}` : ''}`;
+  const keyOf = (request: FastifyRequest) =>
+    `GET ${renderer.cachePath(request)}${options.cacheKey ? `|${options.cacheKey(request)}` : ''}`;
   const mark = (reply: FastifyReply, state: string) => {
     if (options.debugHeader) reply.header('x-cache', state);
   };

@@ -52,17 +52,33 @@ async function csrfPlugin(fastify: FastifyInstance, options: CsrfOptions): Promi
     const site = request.headers['sec-fetch-site'];
     const trustedCrossOrigin = request.headers.origin !== undefined && allowed.has(request.headers.origin);
     if (site !== undefined && site !== 'same-origin' && site !== 'none' && !trustedCrossOrigin) {
-      return done(forbidden(`Cross-site request refused: Sec-Fetch-Site is "${site}"`, { details: { code: 'CSRF_CROSS_SITE' } }));
+      return done(
+        forbidden(`Cross-site request refused: Sec-Fetch-Site is "${site}"`, { details: { code: 'CSRF_CROSS_SITE' } }),
+      );
     }
     const origin = request.headers.origin;
-    if (origin !== undefined && origin !== options.publicOrigin && !allowed.has(origin) && origin !== `${request.protocol}://${request.host}`) {
-      return done(forbidden(`Cross-origin request refused: Origin ${origin} is not this site`, { details: { code: 'CSRF_ORIGIN' } }));
+    if (
+      origin !== undefined &&
+      origin !== options.publicOrigin &&
+      !allowed.has(origin) &&
+      origin !== `${request.protocol}://${request.host}`
+    ) {
+      return done(
+        forbidden(`Cross-origin request refused: Origin ${origin} is not this site`, {
+          details: { code: 'CSRF_ORIGIN' },
+        }),
+      );
     }
     const carriesCookies = Boolean(request.headers.cookie);
     const isForm = FORM_TYPES.test(request.headers['content-type'] ?? '');
     if (!carriesCookies && !isForm) return done();
     if (!tokenOf(request)) {
-      return done(forbidden('CSRF token missing: send it in the _csrf form field or the x-csrf-token header. Reload the page and try again.', { details: { code: 'CSRF_MISSING' } }));
+      return done(
+        forbidden(
+          'CSRF token missing: send it in the _csrf form field or the x-csrf-token header. Reload the page and try again.',
+          { details: { code: 'CSRF_MISSING' } },
+        ),
+      );
     }
     fastify.csrfProtection(request, reply, done);
   });
@@ -77,5 +93,6 @@ export const csrf = fp(csrfPlugin, {
 /** Public messages for the CSRF plugin's own errors, which are terse. */
 export const CSRF_ERROR_MESSAGES: Readonly<Record<string, string>> = {
   FST_CSRF_MISSING_SECRET: 'CSRF check failed: this browser has no CSRF cookie. Reload the page and try again.',
-  FST_CSRF_INVALID_TOKEN: 'CSRF check failed: the token does not belong to this browser session. Reload the page and try again.',
+  FST_CSRF_INVALID_TOKEN:
+    'CSRF check failed: the token does not belong to this browser session. Reload the page and try again.',
 };

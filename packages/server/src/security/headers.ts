@@ -55,7 +55,11 @@ function toHelmetDirectives(directives: CspDirectives): Record<string, string[]>
  * re-parses the CSP) on every request; our policies hold no per-request values (no nonces: there is
  * no inline script), so helmet runs once per policy against a recorder and the result is replayed.
  */
-function computeHeaders(options: SecurityHeadersOptions, directives: CspDirectives, permissionsPolicy: string): Readonly<Record<string, string>> {
+function computeHeaders(
+  options: SecurityHeadersOptions,
+  directives: CspDirectives,
+  permissionsPolicy: string,
+): Readonly<Record<string, string>> {
   const headers: Record<string, string> = {};
   const recorder = {
     setHeader: (name: string, value: unknown) => {
@@ -72,7 +76,9 @@ function computeHeaders(options: SecurityHeadersOptions, directives: CspDirectiv
     crossOriginOpenerPolicy: { policy: 'same-origin' },
     crossOriginResourcePolicy: { policy: 'same-origin' },
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
-    strictTransportSecurity: options.production ? { maxAge: 31_536_000, includeSubDomains: true, preload: options.hstsPreload ?? false } : false,
+    strictTransportSecurity: options.production
+      ? { maxAge: 31_536_000, includeSubDomains: true, preload: options.hstsPreload ?? false }
+      : false,
     xFrameOptions: { action: 'deny' },
     xDnsPrefetchControl: { allow: false },
     xPermittedCrossDomainPolicies: { permittedPolicies: 'none' },
@@ -98,7 +104,10 @@ async function securityHeadersPlugin(fastify: FastifyInstance, options: Security
   fastify.addHook('onRoute', (route) => {
     const override = { ...options.routeCsp?.[route.url], ...route.config?.csp };
     if (Object.keys(override).length === 0) return;
-    route.config = { ...route.config, securityHeaders: computeHeaders(options, { ...base, ...override }, permissionsPolicy) } as typeof route.config;
+    route.config = {
+      ...route.config,
+      securityHeaders: computeHeaders(options, { ...base, ...override }, permissionsPolicy),
+    } as typeof route.config;
   });
 
   fastify.addHook('onRequest', async (request, reply) => {
@@ -107,4 +116,7 @@ async function securityHeadersPlugin(fastify: FastifyInstance, options: Security
 }
 
 /** Security headers and CSP on every response, errors and 404s included. */
-export const securityHeaders = fp(securityHeadersPlugin, { name: '@composable-svelte/security-headers', fastify: '5.x' });
+export const securityHeaders = fp(securityHeadersPlugin, {
+  name: '@composable-svelte/security-headers',
+  fastify: '5.x',
+});

@@ -28,13 +28,17 @@ class HeadersTooLargeError extends Error {
 async function requestLimitsPlugin(fastify: FastifyInstance, options: RequestLimitsOptions): Promise<void> {
   fastify.addHook('onRequest', async (request) => {
     if (request.url.length > options.maxUriLength) {
-      throw new UriTooLongError(`The request URI is ${request.url.length} characters long; the limit is ${options.maxUriLength}`);
+      throw new UriTooLongError(
+        `The request URI is ${request.url.length} characters long; the limit is ${options.maxUriLength}`,
+      );
     }
     if (options.maxHeaderBytes !== undefined) {
       let bytes = 0;
       for (const part of request.raw.rawHeaders) bytes += part.length + 2;
       if (bytes > options.maxHeaderBytes) {
-        throw new HeadersTooLargeError(`The request headers are ${bytes} bytes; the limit is ${options.maxHeaderBytes}`);
+        throw new HeadersTooLargeError(
+          `The request headers are ${bytes} bytes; the limit is ${options.maxHeaderBytes}`,
+        );
       }
     }
   });

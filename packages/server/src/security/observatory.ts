@@ -25,80 +25,277 @@ export const OBSERVATORY_ORIGIN = 'https://http-observatory.security.mozilla.org
  * grader works from a fresh clone.
  */
 export const OBSERVATORY_EXPECTATIONS = {
-  CspImplementedWithNoUnsafeDefaultSrcNone: { modifier: 10, description: "Content Security Policy (CSP) implemented with default-src 'none', no 'unsafe' and form-action is set to 'none' or 'self'" },
-  CspImplementedWithNoUnsafe: { modifier: 5, description: "Content Security Policy (CSP) implemented without 'unsafe-inline' or 'unsafe-eval'" },
-  CspImplementedWithUnsafeInlineInStyleSrcOnly: { modifier: 0, description: "Content Security Policy (CSP) implemented with unsafe sources inside style-src. This includes 'unsafe-inline', data: or overly broad sources such as https. 'form-action' is set to 'self', 'none' or 'specific source'" },
-  CspImplementedWithInsecureSchemeInPassiveContentOnly: { modifier: -10, description: 'Content Security Policy (CSP) implemented, but secure site allows images or media to be loaded over HTTP' },
-  CspImplementedWithUnsafeEval: { modifier: -10, description: "Content Security Policy (CSP) implemented, but allows 'unsafe-eval' and allows forms to be submitted to any source." },
-  CspImplementedWithUnsafeInline: { modifier: -20, description: "Content Security Policy (CSP) implemented unsafely. This includes 'unsafe-inline' or data: inside script-src, overly broad sources such as https: inside object-src or script-src, or not restricting the sources for object-src or script-src." },
-  CspImplementedWithInsecureScheme: { modifier: -20, description: 'Content Security Policy (CSP) implemented, but secure site allows resources to be loaded over HTTP' },
-  CspHeaderInvalid: { modifier: -25, description: 'Content Security Policy (CSP) header cannot be parsed successfully' },
+  CspImplementedWithNoUnsafeDefaultSrcNone: {
+    modifier: 10,
+    description:
+      "Content Security Policy (CSP) implemented with default-src 'none', no 'unsafe' and form-action is set to 'none' or 'self'",
+  },
+  CspImplementedWithNoUnsafe: {
+    modifier: 5,
+    description: "Content Security Policy (CSP) implemented without 'unsafe-inline' or 'unsafe-eval'",
+  },
+  CspImplementedWithUnsafeInlineInStyleSrcOnly: {
+    modifier: 0,
+    description:
+      "Content Security Policy (CSP) implemented with unsafe sources inside style-src. This includes 'unsafe-inline', data: or overly broad sources such as https. 'form-action' is set to 'self', 'none' or 'specific source'",
+  },
+  CspImplementedWithInsecureSchemeInPassiveContentOnly: {
+    modifier: -10,
+    description:
+      'Content Security Policy (CSP) implemented, but secure site allows images or media to be loaded over HTTP',
+  },
+  CspImplementedWithUnsafeEval: {
+    modifier: -10,
+    description:
+      "Content Security Policy (CSP) implemented, but allows 'unsafe-eval' and allows forms to be submitted to any source.",
+  },
+  CspImplementedWithUnsafeInline: {
+    modifier: -20,
+    description:
+      "Content Security Policy (CSP) implemented unsafely. This includes 'unsafe-inline' or data: inside script-src, overly broad sources such as https: inside object-src or script-src, or not restricting the sources for object-src or script-src.",
+  },
+  CspImplementedWithInsecureScheme: {
+    modifier: -20,
+    description: 'Content Security Policy (CSP) implemented, but secure site allows resources to be loaded over HTTP',
+  },
+  CspHeaderInvalid: {
+    modifier: -25,
+    description: 'Content Security Policy (CSP) header cannot be parsed successfully',
+  },
   CspNotImplemented: { modifier: -25, description: 'Content Security Policy (CSP) header not implemented' },
-  CspNotImplementedButReportingEnabled: { modifier: -25, description: 'Content Security Policy (CSP) reporting implemented only, with Content-Security-Policy-Report-Only header.' },
-  CspImplementedButDuplicateDirectives: { modifier: 0, description: 'Content Security Policy (CSP) implemented, but contains duplicate directives.' },
-  CookiesSecureWithHttponlySessionsAndSamesite: { modifier: 5, description: 'All cookies use the Secure flag, session cookies use the HttpOnly flag, and cross-origin restrictions are in place via the SameSite flag.' },
-  CookiesSecureWithHttponlySessions: { modifier: 0, description: 'All cookies use the Secure flag and all session cookies use the HttpOnly flag.' },
+  CspNotImplementedButReportingEnabled: {
+    modifier: -25,
+    description:
+      'Content Security Policy (CSP) reporting implemented only, with Content-Security-Policy-Report-Only header.',
+  },
+  CspImplementedButDuplicateDirectives: {
+    modifier: 0,
+    description: 'Content Security Policy (CSP) implemented, but contains duplicate directives.',
+  },
+  CookiesSecureWithHttponlySessionsAndSamesite: {
+    modifier: 5,
+    description:
+      'All cookies use the Secure flag, session cookies use the HttpOnly flag, and cross-origin restrictions are in place via the SameSite flag.',
+  },
+  CookiesSecureWithHttponlySessions: {
+    modifier: 0,
+    description: 'All cookies use the Secure flag and all session cookies use the HttpOnly flag.',
+  },
   CookiesNotFound: { modifier: 0, description: 'No cookies detected' },
-  CookiesWithoutSecureFlagButProtectedByHsts: { modifier: -5, description: 'Cookies set without using the Secure flag, but transmission over HTTP prevented by HSTS.' },
-  CookiesSessionWithoutSecureFlagButProtectedByHsts: { modifier: -10, description: 'Session cookie set without the Secure flag, but transmission over HTTP prevented by HSTS.' },
-  CookiesWithoutSecureFlag: { modifier: -20, description: 'Cookies set without using the Secure flag or set over HTTP.' },
-  CookiesSamesiteFlagInvalid: { modifier: -20, description: 'Cookies use SameSite flag, but set to something other than Strict or Lax' },
-  CookiesAnticsrfWithoutSamesiteFlag: { modifier: -20, description: 'Anti-CSRF tokens set without using the SameSite flag.' },
-  CookiesSessionWithoutHttponlyFlag: { modifier: -30, description: 'Session cookie set without using the HttpOnly flag.' },
-  CookiesSessionWithoutSecureFlag: { modifier: -40, description: 'Session cookie set without using the Secure flag or set over HTTP.' },
-  CrossOriginResourceSharingNotImplemented: { modifier: 0, description: 'Content is not visible via cross-origin resource sharing (CORS) files or headers.' },
-  CrossOriginResourceSharingImplementedWithPublicAccess: { modifier: 0, description: 'Public content is visible via cross-origin resource sharing (CORS) Access-Control-Allow-Origin header.' },
-  CrossOriginResourceSharingImplementedWithRestrictedAccess: { modifier: 0, description: 'Content is visible via cross-origin resource sharing (CORS) files or headers, but is restricted to specific domains.' },
-  CrossOriginResourceSharingImplementedWithUniversalAccess: { modifier: -50, description: 'Content is visible via cross-origin resource sharing (CORS) file or headers, and credentials can be sent. Your site could be vulnerable to CSRF attacks.' },
-  RedirectionAllRedirectsPreloaded: { modifier: 0, description: 'All hosts redirected to are in the HTTP Strict Transport Security (HSTS) preload list.' },
-  RedirectionToHttps: { modifier: 0, description: 'Initial redirection is to HTTPS on same host, final destination is HTTPS' },
-  RedirectionNotNeededNoHttp: { modifier: 0, description: 'Not able to connect via HTTP, so no redirection necessary.' },
-  RedirectionOffHostFromHttp: { modifier: -5, description: 'Initial redirection from HTTP to HTTPS is to a different host, preventing HSTS.' },
-  RedirectionNotToHttpsOnInitialRedirection: { modifier: -10, description: 'Redirects to HTTPS eventually, but initial redirection is to another HTTP URL.' },
+  CookiesWithoutSecureFlagButProtectedByHsts: {
+    modifier: -5,
+    description: 'Cookies set without using the Secure flag, but transmission over HTTP prevented by HSTS.',
+  },
+  CookiesSessionWithoutSecureFlagButProtectedByHsts: {
+    modifier: -10,
+    description: 'Session cookie set without the Secure flag, but transmission over HTTP prevented by HSTS.',
+  },
+  CookiesWithoutSecureFlag: {
+    modifier: -20,
+    description: 'Cookies set without using the Secure flag or set over HTTP.',
+  },
+  CookiesSamesiteFlagInvalid: {
+    modifier: -20,
+    description: 'Cookies use SameSite flag, but set to something other than Strict or Lax',
+  },
+  CookiesAnticsrfWithoutSamesiteFlag: {
+    modifier: -20,
+    description: 'Anti-CSRF tokens set without using the SameSite flag.',
+  },
+  CookiesSessionWithoutHttponlyFlag: {
+    modifier: -30,
+    description: 'Session cookie set without using the HttpOnly flag.',
+  },
+  CookiesSessionWithoutSecureFlag: {
+    modifier: -40,
+    description: 'Session cookie set without using the Secure flag or set over HTTP.',
+  },
+  CrossOriginResourceSharingNotImplemented: {
+    modifier: 0,
+    description: 'Content is not visible via cross-origin resource sharing (CORS) files or headers.',
+  },
+  CrossOriginResourceSharingImplementedWithPublicAccess: {
+    modifier: 0,
+    description:
+      'Public content is visible via cross-origin resource sharing (CORS) Access-Control-Allow-Origin header.',
+  },
+  CrossOriginResourceSharingImplementedWithRestrictedAccess: {
+    modifier: 0,
+    description:
+      'Content is visible via cross-origin resource sharing (CORS) files or headers, but is restricted to specific domains.',
+  },
+  CrossOriginResourceSharingImplementedWithUniversalAccess: {
+    modifier: -50,
+    description:
+      'Content is visible via cross-origin resource sharing (CORS) file or headers, and credentials can be sent. Your site could be vulnerable to CSRF attacks.',
+  },
+  RedirectionAllRedirectsPreloaded: {
+    modifier: 0,
+    description: 'All hosts redirected to are in the HTTP Strict Transport Security (HSTS) preload list.',
+  },
+  RedirectionToHttps: {
+    modifier: 0,
+    description: 'Initial redirection is to HTTPS on same host, final destination is HTTPS',
+  },
+  RedirectionNotNeededNoHttp: {
+    modifier: 0,
+    description: 'Not able to connect via HTTP, so no redirection necessary.',
+  },
+  RedirectionOffHostFromHttp: {
+    modifier: -5,
+    description: 'Initial redirection from HTTP to HTTPS is to a different host, preventing HSTS.',
+  },
+  RedirectionNotToHttpsOnInitialRedirection: {
+    modifier: -10,
+    description: 'Redirects to HTTPS eventually, but initial redirection is to another HTTP URL.',
+  },
   RedirectionNotToHttps: { modifier: -20, description: 'Redirects, but final destination is not an HTTPS URL.' },
   RedirectionMissing: { modifier: -20, description: 'Does not redirect to an HTTPS site.' },
   RedirectionInvalidCert: { modifier: -20, description: 'Invalid certificate chain encountered during redirection.' },
-  ReferrerPolicyPrivate: { modifier: 5, description: 'Referrer-Policy header set to no-referrer, same-origin, strict-origin or strict-origin-when-cross-origin.' },
+  ReferrerPolicyPrivate: {
+    modifier: 5,
+    description:
+      'Referrer-Policy header set to no-referrer, same-origin, strict-origin or strict-origin-when-cross-origin.',
+  },
   ReferrerPolicyNotImplemented: { modifier: 0, description: 'Referrer-Policy header not implemented.' },
-  ReferrerPolicyUnsafe: { modifier: -5, description: 'Referrer-Policy header set unsafely to origin, origin-when-cross-origin, unsafe-url or no-referrer-when-downgrade.' },
+  ReferrerPolicyUnsafe: {
+    modifier: -5,
+    description:
+      'Referrer-Policy header set unsafely to origin, origin-when-cross-origin, unsafe-url or no-referrer-when-downgrade.',
+  },
   ReferrerPolicyHeaderInvalid: { modifier: -5, description: 'Referrer-Policy header cannot be recognized.' },
-  HstsPreloaded: { modifier: 5, description: 'Preloaded via the HTTP Strict Transport Security (HSTS) preloading process.' },
-  HstsImplementedMaxAgeAtLeastSixMonths: { modifier: 0, description: 'Strict-Transport-Security header set to a minimum of six months (15768000).' },
-  HstsImplementedMaxAgeLessThanSixMonths: { modifier: -10, description: 'Strict-Transport-Security header set to less than six months (15768000).' },
+  HstsPreloaded: {
+    modifier: 5,
+    description: 'Preloaded via the HTTP Strict Transport Security (HSTS) preloading process.',
+  },
+  HstsImplementedMaxAgeAtLeastSixMonths: {
+    modifier: 0,
+    description: 'Strict-Transport-Security header set to a minimum of six months (15768000).',
+  },
+  HstsImplementedMaxAgeLessThanSixMonths: {
+    modifier: -10,
+    description: 'Strict-Transport-Security header set to less than six months (15768000).',
+  },
   HstsNotImplemented: { modifier: -20, description: 'Strict-Transport-Security header not implemented.' },
   HstsHeaderInvalid: { modifier: -20, description: 'Strict-Transport-Security header cannot be recognized' },
-  HstsNotImplementedNoHttps: { modifier: -20, description: 'Strict-Transport-Security header cannot be set for sites not available over HTTPS.' },
-  HstsInvalidCert: { modifier: -20, description: 'Strict-Transport-Security header cannot be set, as site contains an invalid certificate chain.' },
-  SriImplementedAndAllScriptsLoadedSecurely: { modifier: 5, description: 'Subresource Integrity (SRI) is implemented and all scripts are loaded from a similar origin.' },
-  SriImplementedAndExternalScriptsLoadedSecurely: { modifier: 5, description: 'Subresource Integrity (SRI) is implemented and all scripts are loaded securely.' },
-  SriNotImplementedResponseNotHtml: { modifier: 0, description: 'Subresource Integrity (SRI) is only needed for HTML resources.' },
-  SriNotImplementedButNoScriptsLoaded: { modifier: 0, description: 'Subresource Integrity (SRI) is not needed since site contains no script tags.' },
-  SriNotImplementedButAllScriptsLoadedFromSecureOrigin: { modifier: 0, description: 'Subresource Integrity (SRI) not implemented, but all scripts are loaded from a similar origin.' },
-  SriNotImplementedButExternalScriptsLoadedSecurely: { modifier: -5, description: 'Subresource Integrity (SRI) not implemented, but all external scripts are loaded over HTTPS.' },
-  SriImplementedButExternalScriptsNotLoadedSecurely: { modifier: -20, description: 'Subresource Integrity (SRI) implemented, but external scripts are loaded over HTTP or they use protocol-relative URLs via src="//...".' },
-  SriNotImplementedAndExternalScriptsNotLoadedSecurely: { modifier: -50, description: 'Subresource Integrity (SRI) not implemented, and external scripts are loaded over HTTP or they use protocol-relative URLs via src="//...".' },
+  HstsNotImplementedNoHttps: {
+    modifier: -20,
+    description: 'Strict-Transport-Security header cannot be set for sites not available over HTTPS.',
+  },
+  HstsInvalidCert: {
+    modifier: -20,
+    description: 'Strict-Transport-Security header cannot be set, as site contains an invalid certificate chain.',
+  },
+  SriImplementedAndAllScriptsLoadedSecurely: {
+    modifier: 5,
+    description: 'Subresource Integrity (SRI) is implemented and all scripts are loaded from a similar origin.',
+  },
+  SriImplementedAndExternalScriptsLoadedSecurely: {
+    modifier: 5,
+    description: 'Subresource Integrity (SRI) is implemented and all scripts are loaded securely.',
+  },
+  SriNotImplementedResponseNotHtml: {
+    modifier: 0,
+    description: 'Subresource Integrity (SRI) is only needed for HTML resources.',
+  },
+  SriNotImplementedButNoScriptsLoaded: {
+    modifier: 0,
+    description: 'Subresource Integrity (SRI) is not needed since site contains no script tags.',
+  },
+  SriNotImplementedButAllScriptsLoadedFromSecureOrigin: {
+    modifier: 0,
+    description: 'Subresource Integrity (SRI) not implemented, but all scripts are loaded from a similar origin.',
+  },
+  SriNotImplementedButExternalScriptsLoadedSecurely: {
+    modifier: -5,
+    description: 'Subresource Integrity (SRI) not implemented, but all external scripts are loaded over HTTPS.',
+  },
+  SriImplementedButExternalScriptsNotLoadedSecurely: {
+    modifier: -20,
+    description:
+      'Subresource Integrity (SRI) implemented, but external scripts are loaded over HTTP or they use protocol-relative URLs via src="//...".',
+  },
+  SriNotImplementedAndExternalScriptsNotLoadedSecurely: {
+    modifier: -50,
+    description:
+      'Subresource Integrity (SRI) not implemented, and external scripts are loaded over HTTP or they use protocol-relative URLs via src="//...".',
+  },
   XContentTypeOptionsNosniff: { modifier: 0, description: 'X-Content-Type-Options header set to nosniff.' },
   XContentTypeOptionsNotImplemented: { modifier: -5, description: 'X-Content-Type-Options header not implemented.' },
-  XContentTypeOptionsHeaderInvalid: { modifier: -5, description: 'X-Content-Type-Options header cannot be recognized.' },
-  XFrameOptionsImplementedViaCsp: { modifier: 5, description: 'X-Frame-Options (XFO) implemented via the CSP frame-ancestors directive.' },
-  XFrameOptionsSameoriginOrDeny: { modifier: 5, description: 'X-Frame-Options (XFO) header set to SAMEORIGIN or DENY.' },
-  XFrameOptionsAllowFromOrigin: { modifier: 0, description: 'X-Frame-Options (XFO) header uses ALLOW-FROM uri directive.' },
+  XContentTypeOptionsHeaderInvalid: {
+    modifier: -5,
+    description: 'X-Content-Type-Options header cannot be recognized.',
+  },
+  XFrameOptionsImplementedViaCsp: {
+    modifier: 5,
+    description: 'X-Frame-Options (XFO) implemented via the CSP frame-ancestors directive.',
+  },
+  XFrameOptionsSameoriginOrDeny: {
+    modifier: 5,
+    description: 'X-Frame-Options (XFO) header set to SAMEORIGIN or DENY.',
+  },
+  XFrameOptionsAllowFromOrigin: {
+    modifier: 0,
+    description: 'X-Frame-Options (XFO) header uses ALLOW-FROM uri directive.',
+  },
   XFrameOptionsNotImplemented: { modifier: -20, description: 'X-Frame-Options (XFO) header not implemented.' },
   XFrameOptionsHeaderInvalid: { modifier: -20, description: 'X-Frame-Options (XFO) header cannot be recognized.' },
-  CrossOriginResourcePolicyHeaderInvalid: { modifier: -5, description: 'Cross-Origin-Resource-Policy (CORP) header cannot be recognized.' },
-  CrossOriginResourcePolicyImplementedWithCrossOrigin: { modifier: 0, description: 'Cross Origin Resource Policy (CORP) implemented, but allows cross-origin resource sharing by default.' },
-  CrossOriginResourcePolicyImplementedWithSameOrigin: { modifier: 10, description: 'Cross Origin Resource Policy (CORP) implemented, prevents leaks into cross-origin contexts.' },
-  CrossOriginResourcePolicyImplementedWithSameSite: { modifier: 10, description: 'Cross Origin Resource Policy (CORP) implemented, prevents leaks into cross-site contexts.' },
-  CrossOriginResourcePolicyNotImplemented: { modifier: 0, description: 'Cross Origin Resource Policy (CORP) is not implemented (defaults to cross-origin).' },
-  CoepImplementedWithRequireCorp: { modifier: 10, description: 'Cross-Origin-Embedder-Policy header set to require-corp, restricting loading cross-origin resources.' },
-  CoepImplementedWithCredentialless: { modifier: 10, description: 'Cross-Origin-Embedder-Policy header set to credentialless, allowing loading cross-origin resources but without sending credentials in the requests.' },
-  CoepImplementedWithUnsafeNone: { modifier: 0, description: 'Cross-Origin-Embedder-Policy header set to unsafe-none, allowing loading cross-origin resources, which is the default value.' },
+  CrossOriginResourcePolicyHeaderInvalid: {
+    modifier: -5,
+    description: 'Cross-Origin-Resource-Policy (CORP) header cannot be recognized.',
+  },
+  CrossOriginResourcePolicyImplementedWithCrossOrigin: {
+    modifier: 0,
+    description:
+      'Cross Origin Resource Policy (CORP) implemented, but allows cross-origin resource sharing by default.',
+  },
+  CrossOriginResourcePolicyImplementedWithSameOrigin: {
+    modifier: 10,
+    description: 'Cross Origin Resource Policy (CORP) implemented, prevents leaks into cross-origin contexts.',
+  },
+  CrossOriginResourcePolicyImplementedWithSameSite: {
+    modifier: 10,
+    description: 'Cross Origin Resource Policy (CORP) implemented, prevents leaks into cross-site contexts.',
+  },
+  CrossOriginResourcePolicyNotImplemented: {
+    modifier: 0,
+    description: 'Cross Origin Resource Policy (CORP) is not implemented (defaults to cross-origin).',
+  },
+  CoepImplementedWithRequireCorp: {
+    modifier: 10,
+    description: 'Cross-Origin-Embedder-Policy header set to require-corp, restricting loading cross-origin resources.',
+  },
+  CoepImplementedWithCredentialless: {
+    modifier: 10,
+    description:
+      'Cross-Origin-Embedder-Policy header set to credentialless, allowing loading cross-origin resources but without sending credentials in the requests.',
+  },
+  CoepImplementedWithUnsafeNone: {
+    modifier: 0,
+    description:
+      'Cross-Origin-Embedder-Policy header set to unsafe-none, allowing loading cross-origin resources, which is the default value.',
+  },
   CoepNotImplemented: { modifier: 0, description: 'Cross-Origin-Embedder-Policy header not implemented.' },
   CoepHeaderInvalid: { modifier: -5, description: 'Cross-Origin-Embedder-Policy header cannot be recognized.' },
-  CoopImplementedWithSameOrigin: { modifier: 10, description: 'Cross-Origin-Opener-Policy header set to same-origin, enforcing site isolation from the opener.' },
-  CoopImplementedWithSameOriginAllowPopups: { modifier: 10, description: 'Cross-Origin-Opener-Policy header set to same-origin-allow-popups, enforcing site isolation from the opener but allowing trusted resources such as for OAuth or payments.' },
-  CoopImplementedWithNoopenerAllowPopups: { modifier: 10, description: 'Cross-Origin-Opener-Policy header set to noopener-allow-popups, enforcing site isolation from the opener even if they are same origin.' },
-  CoopImplementedWithUnsafeNone: { modifier: 0, description: 'Cross-Origin-Opener-Policy header set to unsafe-none, the document permits sharing its browsing context group with any other document, and may therefore be unsafe.' },
+  CoopImplementedWithSameOrigin: {
+    modifier: 10,
+    description: 'Cross-Origin-Opener-Policy header set to same-origin, enforcing site isolation from the opener.',
+  },
+  CoopImplementedWithSameOriginAllowPopups: {
+    modifier: 10,
+    description:
+      'Cross-Origin-Opener-Policy header set to same-origin-allow-popups, enforcing site isolation from the opener but allowing trusted resources such as for OAuth or payments.',
+  },
+  CoopImplementedWithNoopenerAllowPopups: {
+    modifier: 10,
+    description:
+      'Cross-Origin-Opener-Policy header set to noopener-allow-popups, enforcing site isolation from the opener even if they are same origin.',
+  },
+  CoopImplementedWithUnsafeNone: {
+    modifier: 0,
+    description:
+      'Cross-Origin-Opener-Policy header set to unsafe-none, the document permits sharing its browsing context group with any other document, and may therefore be unsafe.',
+  },
   CoopNotImplemented: { modifier: 0, description: 'Cross-Origin-Opener-Policy header not implemented.' },
   CoopHeaderInvalid: { modifier: -5, description: 'Cross-Origin-Opener-Policy header cannot be recognized.' },
   HtmlNotParseable: { modifier: -20, description: 'Claims to be html, but cannot be parsed.' },
@@ -202,9 +399,15 @@ export function gradeResponse(response: GradedResponse, options: GradeOptions = 
 
   const results: TestResult[] = [
     result('content-security-policy', cspExpectation(csp, headers.has('content-security-policy-report-only'))),
-    result('cookies', cookiesExpectation(headers.get('set-cookie') ?? [], hsts === 'HstsImplementedMaxAgeAtLeastSixMonths')),
+    result(
+      'cookies',
+      cookiesExpectation(headers.get('set-cookie') ?? [], hsts === 'HstsImplementedMaxAgeAtLeastSixMonths'),
+    ),
     result('cross-origin-resource-sharing', corsExpectation(headers)),
-    result('redirection', (options.httpRedirect ?? 'to-https-same-host') === 'none' ? 'RedirectionNotNeededNoHttp' : 'RedirectionToHttps'),
+    result(
+      'redirection',
+      (options.httpRedirect ?? 'to-https-same-host') === 'none' ? 'RedirectionNotNeededNoHttp' : 'RedirectionToHttps',
+    ),
     result('referrer-policy', referrerPolicyExpectation(headers.get('referrer-policy'))),
     result('strict-transport-security', hsts),
     result('subresource-integrity', sriExpectation(headers.get('content-type'), response.body, page)),
@@ -242,7 +445,10 @@ const FULL_MARKS_AT_ZERO: ReadonlySet<Expectation> = new Set<Expectation>([
 export function formatGrade(url: string, grade: Grade): string {
   const penalties = grade.results.reduce((sum, r) => sum + Math.min(0, r.modifier), 0);
   const bonuses = grade.results.reduce((sum, r) => sum + Math.max(0, r.modifier), 0);
-  const curveNote = 100 + penalties < 90 && bonuses > 0 ? ` (bonuses of +${bonuses} not counted: ${100 + penalties} before bonuses is below 90)` : '';
+  const curveNote =
+    100 + penalties < 90 && bonuses > 0
+      ? ` (bonuses of +${bonuses} not counted: ${100 + penalties} before bonuses is below 90)`
+      : '';
   const lines = [`${url}: ${grade.score} ${grade.grade}${curveNote}`];
   for (const r of grade.results) {
     if (r.modifier === 0 && FULL_MARKS_AT_ZERO.has(r.expectation)) continue;
@@ -306,11 +512,15 @@ function parseCspHeaders(values: readonly string[]): ParsedCsp {
     const directives = new Map<string, SourceList>();
     const duplicates: string[] = [];
     for (const part of text.split(';')) {
-      const tokens = part.trim().split(/[\t\n\f\r ]+/).filter(Boolean);
+      const tokens = part
+        .trim()
+        .split(/[\t\n\f\r ]+/)
+        .filter(Boolean);
       const [rawName, ...sources] = tokens;
       if (rawName === undefined) continue;
       const name = rawName.toLowerCase();
-      if (!DIRECTIVE_NAME.test(name)) return { policies: [], invalid: `malformed directive name ${JSON.stringify(rawName)}` };
+      if (!DIRECTIVE_NAME.test(name))
+        return { policies: [], invalid: `malformed directive name ${JSON.stringify(rawName)}` };
       for (const source of sources) {
         const quotedBadly = source.startsWith("'") !== source.endsWith("'") || source === "'";
         if (!SOURCE_EXPRESSION.test(source) || quotedBadly) {
@@ -329,7 +539,9 @@ function parseCspHeaders(values: readonly string[]): ParsedCsp {
 function normalizeSource(source: string): string {
   const lower = source.toLowerCase();
   // Nonce and hash values are case-sensitive base64; only their prefix is not.
-  return /^'(nonce|sha256|sha384|sha512)-/.test(lower) ? lower.slice(0, lower.indexOf('-') + 1) + source.slice(lower.indexOf('-') + 1) : lower;
+  return /^'(nonce|sha256|sha384|sha512)-/.test(lower)
+    ? lower.slice(0, lower.indexOf('-') + 1) + source.slice(lower.indexOf('-') + 1)
+    : lower;
 }
 
 /** Which directives a fetch directive falls back to when absent (CSP Level 3). */
@@ -362,7 +574,16 @@ function effective(policy: CspPolicy, directive: string): SourceList | undefined
 const SCRIPT_DIRECTIVES = ['script-src', 'script-src-elem', 'script-src-attr'];
 const STYLE_DIRECTIVES = ['style-src', 'style-src-elem', 'style-src-attr'];
 /** Where an http: source lets a secure page load active content. */
-const ACTIVE_DIRECTIVES = [...SCRIPT_DIRECTIVES, ...STYLE_DIRECTIVES, 'object-src', 'connect-src', 'font-src', 'frame-src', 'worker-src', 'manifest-src'];
+const ACTIVE_DIRECTIVES = [
+  ...SCRIPT_DIRECTIVES,
+  ...STYLE_DIRECTIVES,
+  'object-src',
+  'connect-src',
+  'font-src',
+  'frame-src',
+  'worker-src',
+  'manifest-src',
+];
 const PASSIVE_DIRECTIVES = ['img-src', 'media-src'];
 
 const has = (list: SourceList, keyword: string) => list.includes(`'${keyword}'`);
@@ -373,7 +594,10 @@ const isNone = (list: SourceList) => {
   return sources.length === 0 || (sources.length === 1 && sources[0] === "'none'");
 };
 /** Sources matching any host: `*`, a scheme alone (https:, data:…), or a `*` host. */
-const isBroad = (source: string) => source === '*' || /^[a-z][a-z0-9+.-]*:$/.test(source) || /^([a-z][a-z0-9+.-]*:\/\/)?\*(:(\*|\d+))?(\/.*)?$/.test(source);
+const isBroad = (source: string) =>
+  source === '*' ||
+  /^[a-z][a-z0-9+.-]*:$/.test(source) ||
+  /^([a-z][a-z0-9+.-]*:\/\/)?\*(:(\*|\d+))?(\/.*)?$/.test(source);
 const isInsecureScheme = (source: string) => /^(http|ws|ftp):(\/\/|$)/.test(source);
 /** With a nonce or hash, 'strict-dynamic' makes browsers ignore host and scheme sources, 'self' and 'unsafe-inline'. */
 const isStrictDynamic = (list: SourceList) => has(list, 'strict-dynamic') && hasNonceOrHash(list);
@@ -440,7 +664,8 @@ function cspExpectation(csp: ParsedCsp, reportOnly: boolean): Expectation {
     SCRIPT_DIRECTIVES.some((d) => allPolicies(csp, (p) => scriptsUnsafe(effective(p, d)))) ||
     allPolicies(csp, (p) => objectsUnsafe(effective(p, 'object-src')));
   if (unsafeScripts) return 'CspImplementedWithUnsafeInline';
-  if (allPolicies(csp, (p) => has(effective(p, 'script-src') ?? ["'unsafe-eval'"], 'unsafe-eval'))) return 'CspImplementedWithUnsafeEval';
+  if (allPolicies(csp, (p) => has(effective(p, 'script-src') ?? ["'unsafe-eval'"], 'unsafe-eval')))
+    return 'CspImplementedWithUnsafeEval';
   if (insecureIn(csp, ACTIVE_DIRECTIVES)) return 'CspImplementedWithInsecureScheme';
   if (insecureIn(csp, PASSIVE_DIRECTIVES)) return 'CspImplementedWithInsecureSchemeInPassiveContentOnly';
 
@@ -457,7 +682,9 @@ function cspExpectation(csp: ParsedCsp, reportOnly: boolean): Expectation {
   });
   const formActionTight = csp.policies.some((p) => {
     const list = p.directives.get('form-action');
-    return list !== undefined && (isNone(list) || list.filter((s) => s !== "'report-sample'").every((s) => s === "'self'"));
+    return (
+      list !== undefined && (isNone(list) || list.filter((s) => s !== "'report-sample'").every((s) => s === "'self'"))
+    );
   });
   return defaultNone && formActionTight ? 'CspImplementedWithNoUnsafeDefaultSrcNone' : 'CspImplementedWithNoUnsafe';
 }
@@ -500,7 +727,8 @@ function parseCookie(line: string): Cookie {
 const isSessionCookie = (c: Cookie) => /sess|login/i.test(c.name);
 const isAntiCsrfCookie = (c: Cookie) => /csrf|xsrf/i.test(c.name);
 /** Strict and Lax restrict cross-site sending; None is valid only with Secure (browsers reject it otherwise). */
-const sameSiteValid = (c: Cookie) => c.sameSite === 'strict' || c.sameSite === 'lax' || (c.sameSite === 'none' && c.secure);
+const sameSiteValid = (c: Cookie) =>
+  c.sameSite === 'strict' || c.sameSite === 'lax' || (c.sameSite === 'none' && c.secure);
 
 function cookiesExpectation(values: readonly string[], protectedByHsts: boolean): Expectation {
   const cookies = splitSetCookie(values).map(parseCookie);
@@ -534,15 +762,28 @@ function corsExpectation(headers: ReadonlyMap<string, string[]>): Expectation {
   if (origin === '') return 'CrossOriginResourceSharingNotImplemented';
   if (origin === '*') return 'CrossOriginResourceSharingImplementedWithPublicAccess';
   if (origin.toLowerCase() === OBSERVATORY_ORIGIN) {
-    const credentials = (headers.get('access-control-allow-credentials') ?? []).join(',').trim().toLowerCase() === 'true';
+    const credentials =
+      (headers.get('access-control-allow-credentials') ?? []).join(',').trim().toLowerCase() === 'true';
     // Reflecting any Origin is public access; with credentials it exposes users' data to every site.
-    return credentials ? 'CrossOriginResourceSharingImplementedWithUniversalAccess' : 'CrossOriginResourceSharingImplementedWithPublicAccess';
+    return credentials
+      ? 'CrossOriginResourceSharingImplementedWithUniversalAccess'
+      : 'CrossOriginResourceSharingImplementedWithPublicAccess';
   }
   return 'CrossOriginResourceSharingImplementedWithRestrictedAccess';
 }
 
-const PRIVATE_REFERRER_POLICIES = new Set(['no-referrer', 'same-origin', 'strict-origin', 'strict-origin-when-cross-origin']);
-const UNSAFE_REFERRER_POLICIES = new Set(['no-referrer-when-downgrade', 'origin', 'origin-when-cross-origin', 'unsafe-url']);
+const PRIVATE_REFERRER_POLICIES = new Set([
+  'no-referrer',
+  'same-origin',
+  'strict-origin',
+  'strict-origin-when-cross-origin',
+]);
+const UNSAFE_REFERRER_POLICIES = new Set([
+  'no-referrer-when-downgrade',
+  'origin',
+  'origin-when-cross-origin',
+  'unsafe-url',
+]);
 
 function referrerPolicyExpectation(values: readonly string[] | undefined): Expectation {
   if (!values) return 'ReferrerPolicyNotImplemented';
@@ -575,13 +816,17 @@ function hstsExpectation(values: readonly string[] | undefined): HstsExpectation
   }
   const maxAge = seen.get('max-age');
   if (maxAge === undefined || !/^\d+$/.test(maxAge)) return 'HstsHeaderInvalid';
-  return Number(maxAge) >= HSTS_MIN_MAX_AGE ? 'HstsImplementedMaxAgeAtLeastSixMonths' : 'HstsImplementedMaxAgeLessThanSixMonths';
+  return Number(maxAge) >= HSTS_MIN_MAX_AGE
+    ? 'HstsImplementedMaxAgeAtLeastSixMonths'
+    : 'HstsImplementedMaxAgeLessThanSixMonths';
 }
 
 function xContentTypeOptionsExpectation(values: readonly string[] | undefined): Expectation {
   if (!values) return 'XContentTypeOptionsNotImplemented';
   // As the Fetch standard does, only the first item of the combined value counts.
-  return listItems(values)[0]?.toLowerCase() === 'nosniff' ? 'XContentTypeOptionsNosniff' : 'XContentTypeOptionsHeaderInvalid';
+  return listItems(values)[0]?.toLowerCase() === 'nosniff'
+    ? 'XContentTypeOptionsNosniff'
+    : 'XContentTypeOptionsHeaderInvalid';
 }
 
 function xFrameOptionsExpectation(values: readonly string[] | undefined, csp: ParsedCsp): Expectation {
@@ -803,7 +1048,10 @@ function sriExpectation(contentType: readonly string[] | undefined, body: string
     // Protocol-relative (//host/…) sources to other hosts count as insecure, as the table says.
     const protocolRelative = /^[/\\]{2}/.test(src);
     const secure = url.protocol === 'https:' && !(protocolRelative && !similarOrigin);
-    const integrity = (attributes.integrity ?? '').trim().split(/\s+/).some((token) => INTEGRITY_TOKEN.test(token));
+    const integrity = (attributes.integrity ?? '')
+      .trim()
+      .split(/\s+/)
+      .some((token) => INTEGRITY_TOKEN.test(token));
     loaded.push({ secure, similarOrigin, integrity });
   }
   if (loaded.length === 0) return 'SriNotImplementedButNoScriptsLoaded';
@@ -814,7 +1062,9 @@ function sriExpectation(contentType: readonly string[] | undefined, body: string
       : 'SriNotImplementedAndExternalScriptsNotLoadedSecurely';
   }
   if (loaded.every((s) => s.integrity)) {
-    return loaded.every((s) => s.similarOrigin) ? 'SriImplementedAndAllScriptsLoadedSecurely' : 'SriImplementedAndExternalScriptsLoadedSecurely';
+    return loaded.every((s) => s.similarOrigin)
+      ? 'SriImplementedAndAllScriptsLoadedSecurely'
+      : 'SriImplementedAndExternalScriptsLoadedSecurely';
   }
   return loaded.every((s) => s.integrity || s.similarOrigin)
     ? 'SriNotImplementedButAllScriptsLoadedFromSecureOrigin'

@@ -8,13 +8,65 @@ export interface SanitizeOptions {
 }
 
 /** Elements whose content is code or a nested document, dropped whole rather than kept as text. */
-const NON_TEXT_TAGS = ['script', 'style', 'textarea', 'option', 'noscript', 'template', 'iframe', 'object', 'embed', 'svg', 'math'];
+const NON_TEXT_TAGS = [
+  'script',
+  'style',
+  'textarea',
+  'option',
+  'noscript',
+  'template',
+  'iframe',
+  'object',
+  'embed',
+  'svg',
+  'math',
+];
 
 const DEFAULT_TAGS = [
-  'p', 'br', 'hr', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code', 'kbd', 'samp',
-  'em', 'strong', 'b', 'i', 'u', 's', 'small', 'sub', 'sup', 'mark', 'abbr', 'cite', 'q',
-  'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'a', 'figure', 'figcaption', 'img',
-  'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption',
+  'p',
+  'br',
+  'hr',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'blockquote',
+  'pre',
+  'code',
+  'kbd',
+  'samp',
+  'em',
+  'strong',
+  'b',
+  'i',
+  'u',
+  's',
+  'small',
+  'sub',
+  'sup',
+  'mark',
+  'abbr',
+  'cite',
+  'q',
+  'ul',
+  'ol',
+  'li',
+  'dl',
+  'dt',
+  'dd',
+  'a',
+  'figure',
+  'figcaption',
+  'img',
+  'table',
+  'thead',
+  'tbody',
+  'tfoot',
+  'tr',
+  'th',
+  'td',
+  'caption',
 ];
 
 /**
@@ -23,7 +75,9 @@ const DEFAULT_TAGS = [
  * nofollow". Sanitize when content is written or loaded, not on every request.
  */
 export function sanitizeHtml(html: string, options: SanitizeOptions = {}): string {
-  const extraAttributes = Object.fromEntries(Object.entries(options.allowedAttributes ?? {}).map(([tag, attrs]) => [tag, [...attrs]]));
+  const extraAttributes = Object.fromEntries(
+    Object.entries(options.allowedAttributes ?? {}).map(([tag, attrs]) => [tag, [...attrs]]),
+  );
   return sanitize(html, {
     allowedTags: [...DEFAULT_TAGS, ...(options.allowedTags ?? [])],
     allowedAttributes: {
@@ -52,7 +106,10 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 /** The text of an HTML fragment (for excerpts, search, meta descriptions), entities decoded. */
 export function htmlToText(html: string): string {
   // Block boundaries become spaces so words of adjacent paragraphs do not run together.
-  const spaced = html.replace(/(<\/(p|div|li|h[1-6]|blockquote|pre|td|th|tr|dt|dd|figcaption)>|<br\s*\/?>)(?=\s*\S)/gi, '$1 ');
+  const spaced = html.replace(
+    /(<\/(p|div|li|h[1-6]|blockquote|pre|td|th|tr|dt|dd|figcaption)>|<br\s*\/?>)(?=\s*\S)/gi,
+    '$1 ',
+  );
   const stripped = sanitize(spaced, { allowedTags: [], allowedAttributes: {}, nonTextTags: NON_TEXT_TAGS });
   return stripped.trim().replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
     if (name[0] === '#') {

@@ -12,7 +12,12 @@ export interface PostgresPoolOptions {
  * behind a database that is away, and a lost connection is logged once per outage, not per query.
  */
 export function createPostgresPool(url: string, options: PostgresPoolOptions) {
-  const pool = new pg.Pool({ connectionString: url, max: options.max, connectionTimeoutMillis: 2000, idleTimeoutMillis: 30_000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max,
+    connectionTimeoutMillis: 2000,
+    idleTimeoutMillis: 30_000,
+  });
   const database = describeConnectionUrl(url, 'DATABASE_URL');
   let up: boolean | undefined;
   const mark = (next: boolean, error?: unknown) => {

@@ -49,7 +49,10 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
     const wasUp = state === 'up';
     state = 'down';
     onStateChange?.(false);
-    logger?.warn({ redis, err: lastError }, wasUp ? 'Redis connection lost; reconnecting in the background' : 'Redis unreachable; retrying in the background');
+    logger?.warn(
+      { redis, err: lastError },
+      wasUp ? 'Redis connection lost; reconnecting in the background' : 'Redis unreachable; retrying in the background',
+    );
   };
 
   // Without an 'error' listener, ioredis reports each failed attempt on its own; with one, nothing

@@ -5,8 +5,13 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { connect as http2Connect, constants as h2, type ClientHttp2Session, type IncomingHttpHeaders as Http2Headers } from 'node:http2';
-import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
+import {
+  connect as http2Connect,
+  constants as h2,
+  type ClientHttp2Session,
+  type IncomingHttpHeaders as Http2Headers,
+} from 'node:http2';
+import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
 import { createServer as createNetServer, connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,12 +34,23 @@ export async function createTestCertificate(): Promise<TestCertificate> {
   const certPath = join(dir, 'cert.pem');
   const keyPath = join(dir, 'key.pem');
   const args = [
-    'req', '-x509',
-    '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
-    '-nodes', '-days', '1',
-    '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    '-keyout', keyPath, '-out', certPath,
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=localhost',
+    '-addext',
+    'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    '-keyout',
+    keyPath,
+    '-out',
+    certPath,
   ];
   try {
     await new Promise<void>((resolve, reject) => {
@@ -47,7 +63,13 @@ export async function createTestCertificate(): Promise<TestCertificate> {
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-  return { dir, certPath, keyPath, cert: readFileSync(certPath), remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    certPath,
+    keyPath,
+    cert: readFileSync(certPath),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /** A port the OS considers free right now on 127.0.0.1. */
@@ -59,7 +81,8 @@ export async function freePort(): Promise<number> {
   });
   const address = probe.address();
   await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (address === null || typeof address === 'string' || address.port === 0) throw new Error(`no free port (got ${JSON.stringify(address)})`);
+  if (address === null || typeof address === 'string' || address.port === 0)
+    throw new Error(`no free port (got ${JSON.stringify(address)})`);
   return address.port;
 }
 
@@ -109,7 +132,11 @@ export function openHttp2(origin: string, ca: Buffer): Promise<ClientHttp2Sessio
 }
 
 /** One GET over an open HTTP/2 session. */
-export function http2Get(session: ClientHttp2Session, path: string, headers: Record<string, string> = {}): Promise<Answer> {
+export function http2Get(
+  session: ClientHttp2Session,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const stream = session.request({ [h2.HTTP2_HEADER_METHOD]: 'GET', [h2.HTTP2_HEADER_PATH]: path, ...headers });
     stream.setTimeout(REQUEST_TIMEOUT_MS, () => stream.close(h2.NGHTTP2_CANCEL));
@@ -138,7 +165,12 @@ export function http2Get(session: ClientHttp2Session, path: string, headers: Rec
 }
 
 /** Connects, makes one HTTP/2 GET, closes the session. */
-export async function http2GetOnce(origin: string, ca: Buffer, path: string, headers: Record<string, string> = {}): Promise<Answer> {
+export async function http2GetOnce(
+  origin: string,
+  ca: Buffer,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const session = await openHttp2(origin, ca);
   try {
     return await http2Get(session, path, headers);
@@ -174,7 +206,13 @@ export function http1TlsGet(
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.once('error', reject);
         response.once('end', () =>
-          resolve({ status: response.statusCode!, headers: { ...response.headers }, body: Buffer.concat(chunks).toString('utf8'), alpn, httpVersion: response.httpVersion }),
+          resolve({
+            status: response.statusCode!,
+            headers: { ...response.headers },
+            body: Buffer.concat(chunks).toString('utf8'),
+            alpn,
+            httpVersion: response.httpVersion,
+          }),
         );
       },
     );
@@ -185,14 +223,23 @@ export function http1TlsGet(
 }
 
 /** One plain-HTTP GET to 127.0.0.1:port with the exact request target and headers given. */
-export function plainGet(port: number, path: string, headers: Record<string, string> = {}): Promise<Answer & { headers: IncomingHttpHeaders }> {
+export function plainGet(
+  port: number,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<Answer & { headers: IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const request = httpRequest({ host: '127.0.0.1', port, method: 'GET', path, headers, agent: false }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.once('error', reject);
       response.once('end', () =>
-        resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks).toString('utf8'), httpVersion: response.httpVersion }),
+        resolve({
+          status: response.statusCode!,
+          headers: response.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          httpVersion: response.httpVersion,
+        }),
       );
     });
     request.setTimeout(REQUEST_TIMEOUT_MS, () => request.destroy(new Error(`HTTP GET ${path} timed out`)));

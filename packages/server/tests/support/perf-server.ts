@@ -52,12 +52,13 @@ export function perfControls(): PerfControls {
 }
 
 export const rendersOf = (controls: PerfControls, path: string): number => controls.renders.get(path) ?? 0;
-export const totalRenders = (controls: PerfControls): number => [...controls.renders.values()].reduce((a, b) => a + b, 0);
+export const totalRenders = (controls: PerfControls): number =>
+  [...controls.renders.values()].reduce((a, b) => a + b, 0);
 
 /** `kib` KiB of deterministic text over a small alphabet: compressible, but not trivially. */
 export function bigText(kib: number, seed = kib): string {
   const alphabet = 'abcdefghijklmnop ';
-  let x = seed * 2654435761 >>> 0 || 1;
+  let x = (seed * 2654435761) >>> 0 || 1;
   let out = '';
   for (let i = 0; i < kib * 1024; i++) {
     x ^= x << 13;
@@ -72,7 +73,12 @@ export function bigText(kib: number, seed = kib): string {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-const state = (title: string, message = '', tags: readonly string[] = []): PerfState => ({ title, message, status: 200, tags });
+const state = (title: string, message = '', tags: readonly string[] = []): PerfState => ({
+  title,
+  message,
+  status: 200,
+  tags,
+});
 
 export function perfApp(controls: PerfControls) {
   return defineApp<PerfState, PerfAction, PerfControls, DestinationOf<typeof perfRouter>>({
@@ -80,7 +86,8 @@ export function perfApp(controls: PerfControls) {
     router: perfRouter,
     clientEntry: 'src/entry.ts',
     reducer: (current, action, deps) => {
-      if (action.type === 'loaded') return [{ ...current, message: action.message, status: action.status ?? current.status }, Effect.none()];
+      if (action.type === 'loaded')
+        return [{ ...current, message: action.message, status: action.status ?? current.status }, Effect.none()];
       switch (action.mode) {
         case 'slow':
           return [
@@ -102,7 +109,10 @@ export function perfApp(controls: PerfControls) {
             }),
           ];
         case 'gone':
-          return [current, Effect.run<PerfAction>(async (dispatch) => dispatch({ type: 'loaded', message: 'gone', status: 410 }))];
+          return [
+            current,
+            Effect.run<PerfAction>(async (dispatch) => dispatch({ type: 'loaded', message: 'gone', status: 410 })),
+          ];
       }
     },
     load(result, url, context) {
@@ -116,24 +126,49 @@ export function perfApp(controls: PerfControls) {
         case 'page':
           return { state: state(`Page ${destination.params.id}`, 'A public page.', [`page:${destination.params.id}`]) };
         case 'post':
-          return { state: state(`Post ${destination.params.id}`, 'A post.', [`post:${destination.params.id}`, 'posts']) };
+          return {
+            state: state(`Post ${destination.params.id}`, 'A post.', [`post:${destination.params.id}`, 'posts']),
+          };
         case 'comments':
-          return { state: state(`Comments on post ${destination.params.id}`, 'No comments.', [`post:${destination.params.id}`, 'posts']) };
+          return {
+            state: state(`Comments on post ${destination.params.id}`, 'No comments.', [
+              `post:${destination.params.id}`,
+              'posts',
+            ]),
+          };
         case 'slow':
-          return { state: state(`Slow ${destination.params.id}`, '', [`slow:${destination.params.id}`]), actions: [{ type: 'load', mode: 'slow' }] };
+          return {
+            state: state(`Slow ${destination.params.id}`, '', [`slow:${destination.params.id}`]),
+            actions: [{ type: 'load', mode: 'slow' }],
+          };
         case 'big':
-          return { state: state(`Big ${destination.params.id}`, bigText(destination.params.id), [`big:${destination.params.id}`]) };
+          return {
+            state: state(`Big ${destination.params.id}`, bigText(destination.params.id), [
+              `big:${destination.params.id}`,
+            ]),
+          };
         case 'content':
           return { state: { ...state('Content', controls.content, ['content']), status: controls.contentStatus } };
         case 'private':
           // A form with a per-session token: the page must stay private.
-          return { state: state('Private', `token=${context.csrfToken()} `), actions: [{ type: 'load', mode: 'slow' }] };
+          return {
+            state: state('Private', `token=${context.csrfToken()} `),
+            actions: [{ type: 'load', mode: 'slow' }],
+          };
         case 'mode':
-          return { state: state(`Mode ${destination.params.mode}`), actions: [{ type: 'load', mode: destination.params.mode }] };
+          return {
+            state: state(`Mode ${destination.params.mode}`),
+            actions: [{ type: 'load', mode: destination.params.mode }],
+          };
       }
     },
     dependencies: () => controls,
-    errorState: ({ status, message }) => ({ title: `${status} ${message}`, message: 'Something went wrong.', status, tags: [] }),
+    errorState: ({ status, message }) => ({
+      title: `${status} ${message}`,
+      message: 'Something went wrong.',
+      status,
+      tags: [],
+    }),
     status: (s) => s.status,
     cacheTags: (s) => s.tags,
   });
@@ -155,7 +190,9 @@ export const PERF_DEV_ENV: Readonly<Record<string, string>> = { ...PERF_ENV, NOD
 
 /** Bytes that would compress very well: only the image type keeps them uncompressed. */
 const IMAGE = Buffer.alloc(8192, 0x41);
-export const BIG_JSON = { items: Array.from({ length: 200 }, (_, i) => ({ id: i, name: `item number ${i}`, tags: ['alpha', 'beta'] })) };
+export const BIG_JSON = {
+  items: Array.from({ length: 200 }, (_, i) => ({ id: i, name: `item number ${i}`, tags: ['alpha', 'beta'] })),
+};
 export const EVENT_STREAM = 'data: {"tick":1}\n\n'.repeat(400);
 
 /** Non-page routes the suites need, each a case of the Cache-Control / compression rules. */
@@ -165,7 +202,9 @@ export const perfRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get('/api/fails', async () => {
     throw new Error('failed on purpose');
   });
-  fastify.get('/api/route-choice', { config: { cacheControl: 'public, max-age=5' } }, async () => ({ chosen: 'by route' }));
+  fastify.get('/api/route-choice', { config: { cacheControl: 'public, max-age=5' } }, async () => ({
+    chosen: 'by route',
+  }));
   fastify.get('/api/route-choice-fails', { config: { cacheControl: 'public, max-age=5' } }, async () => {
     throw new Error('failed on purpose');
   });
@@ -198,7 +237,9 @@ export const perfRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get('/events', async (_request, reply) => reply.type('text/event-stream').send(EVENT_STREAM));
   fastify.get('/image.png', async (_request, reply) => reply.type('image/png').send(IMAGE));
   fastify.get('/text', async (_request, reply) => reply.type('text/plain; charset=utf-8').send(bigText(4)));
-  fastify.get('/svg', async (_request, reply) => reply.type('image/svg+xml').send(`<svg xmlns="http://www.w3.org/2000/svg">${'<g/>'.repeat(600)}</svg>`));
+  fastify.get('/svg', async (_request, reply) =>
+    reply.type('image/svg+xml').send(`<svg xmlns="http://www.w3.org/2000/svg">${'<g/>'.repeat(600)}</svg>`),
+  );
 };
 
 export interface PerfStartOptions {
@@ -252,14 +293,20 @@ export async function pageCacheEvents(server: ComposableServer): Promise<Record<
   if (response.statusCode !== 200) throw new Error(`/metrics answered ${response.statusCode}`);
   const events: Record<string, number> = {};
   for (const line of response.body.split('\n')) {
-    const match = /^(?:[a-zA-Z_:][a-zA-Z0-9_:]*_)?page_cache_events_total\{[^}]*event="([^"]+)"[^}]*\}\s+(\S+)/.exec(line);
+    const match = /^(?:[a-zA-Z_:][a-zA-Z0-9_:]*_)?page_cache_events_total\{[^}]*event="([^"]+)"[^}]*\}\s+(\S+)/.exec(
+      line,
+    );
     if (match) events[match[1]!] = Number(match[2]);
   }
   return events;
 }
 
 /** Polls until `condition` holds; false when `timeoutMs` passed first. */
-export async function pollUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 10): Promise<boolean> {
+export async function pollUntil(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 10,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await condition()) return true;

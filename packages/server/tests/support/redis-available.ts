@@ -10,7 +10,8 @@ export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
 export function serviceUnavailable(service: string, detail: string): null {
   const problem = `${service} is unavailable (${detail})`;
-  if (process.env.CI === 'true') throw new Error(`${problem}. CI must provide ${service}: failing instead of skipping.`);
+  if (process.env.CI === 'true')
+    throw new Error(`${problem}. CI must provide ${service}: failing instead of skipping.`);
   console.warn(`\n*** SKIPPING tests that need ${service}: ${problem}. ***\n`);
   return null;
 }
@@ -33,7 +34,10 @@ export async function requireRedis(url = REDIS_URL): Promise<string | null> {
     return url;
   } catch (error) {
     const cause = connectionError ?? error;
-    return serviceUnavailable('Redis', `${url} from REDIS_URL: ${cause instanceof Error ? cause.message : String(cause)}`);
+    return serviceUnavailable(
+      'Redis',
+      `${url} from REDIS_URL: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
   } finally {
     client.disconnect();
   }
@@ -46,10 +50,14 @@ export interface RedisBinaries {
 
 /** The redis-server and redis-cli executables, needed to start a private, killable Redis. */
 export function requireRedisBinaries(): RedisBinaries | null {
-  const binaries = { server: process.env.REDIS_SERVER_BIN || 'redis-server', cli: process.env.REDIS_CLI_BIN || 'redis-cli' };
+  const binaries = {
+    server: process.env.REDIS_SERVER_BIN || 'redis-server',
+    cli: process.env.REDIS_CLI_BIN || 'redis-cli',
+  };
   for (const bin of Object.values(binaries)) {
     const probe = spawnSync(bin, ['--version'], { encoding: 'utf8', timeout: 5000 });
-    if (probe.status !== 0) return serviceUnavailable(`the ${bin} executable`, probe.error?.message ?? probe.stderr.trim());
+    if (probe.status !== 0)
+      return serviceUnavailable(`the ${bin} executable`, probe.error?.message ?? probe.stderr.trim());
   }
   return binaries;
 }

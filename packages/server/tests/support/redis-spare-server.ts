@@ -24,7 +24,9 @@ export async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -42,15 +44,32 @@ export async function createSpareRedis(binaries: RedisBinaries): Promise<SpareRe
   const dir = mkdtempSync(join(tmpdir(), 'cs-redis-'));
   const pidfile = join(dir, 'redis.pid');
   const answers = async (): Promise<boolean> =>
-    run(binaries.cli, ['-p', String(port), 'ping'], { timeout: 2000 }).then(({ stdout }) => stdout.trim() === 'PONG', () => false);
+    run(binaries.cli, ['-p', String(port), 'ping'], { timeout: 2000 }).then(
+      ({ stdout }) => stdout.trim() === 'PONG',
+      () => false,
+    );
 
   const spare: SpareRedis = {
     port,
     url: `redis://127.0.0.1:${port}`,
     async start() {
       await run(binaries.server, [
-        '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes',
-        '--dir', dir, '--pidfile', pidfile, '--logfile', join(dir, 'redis.log'),
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'yes',
+        '--dir',
+        dir,
+        '--pidfile',
+        pidfile,
+        '--logfile',
+        join(dir, 'redis.log'),
       ]);
       await until(answers, 5000, `redis-server on port ${port} to start`);
     },

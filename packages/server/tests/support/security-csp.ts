@@ -16,7 +16,17 @@ function effective(csp: Map<string, string[]>, name: string): string[] | undefin
   return csp.get(name) ?? csp.get('default-src');
 }
 
-const DANGEROUS_SCRIPT_SOURCES = ["'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", "'wasm-unsafe-eval'", 'data:', 'blob:', '*', 'http:', 'https:'];
+const DANGEROUS_SCRIPT_SOURCES = [
+  "'unsafe-inline'",
+  "'unsafe-eval'",
+  "'unsafe-hashes'",
+  "'wasm-unsafe-eval'",
+  'data:',
+  'blob:',
+  '*',
+  'http:',
+  'https:',
+];
 
 /**
  * The CSP guarantees every response must carry. form-action may be 'self' (pages) or the
@@ -28,11 +38,15 @@ export function expectStrictCsp(header: string | undefined, label: string): void
   const csp = parseCsp(header!);
   expect(csp.get('default-src'), `${label}: default-src`).toEqual(["'none'"]);
   const scripts = effective(csp, 'script-src') ?? [];
-  for (const source of DANGEROUS_SCRIPT_SOURCES) expect(scripts, `${label}: script-src must not allow ${source}`).not.toContain(source);
+  for (const source of DANGEROUS_SCRIPT_SOURCES)
+    expect(scripts, `${label}: script-src must not allow ${source}`).not.toContain(source);
   expect(effective(csp, 'object-src'), `${label}: object-src`).toEqual(["'none'"]);
   expect(csp.get('base-uri'), `${label}: base-uri`).toEqual(["'none'"]);
   expect(csp.get('frame-ancestors'), `${label}: frame-ancestors`).toEqual(["'none'"]);
   const formAction = csp.get('form-action');
   expect(formAction, `${label}: form-action`).toBeDefined();
-  expect([["'self'"], ["'none'"]], `${label}: form-action is 'self' or 'none', got ${formAction?.join(' ')}`).toContainEqual(formAction);
+  expect(
+    [["'self'"], ["'none'"]],
+    `${label}: form-action is 'self' or 'none', got ${formAction?.join(' ')}`,
+  ).toContainEqual(formAction);
 }

@@ -5,13 +5,64 @@
  */
 
 export const ALLOWED_TAGS = new Set([
-  'p', 'br', 'hr', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code', 'kbd', 'samp',
-  'em', 'strong', 'b', 'i', 'u', 's', 'small', 'sub', 'sup', 'mark', 'abbr', 'cite', 'q',
-  'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'a', 'figure', 'figcaption', 'img',
-  'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption',
+  'p',
+  'br',
+  'hr',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'blockquote',
+  'pre',
+  'code',
+  'kbd',
+  'samp',
+  'em',
+  'strong',
+  'b',
+  'i',
+  'u',
+  's',
+  'small',
+  'sub',
+  'sup',
+  'mark',
+  'abbr',
+  'cite',
+  'q',
+  'ul',
+  'ol',
+  'li',
+  'dl',
+  'dt',
+  'dd',
+  'a',
+  'figure',
+  'figcaption',
+  'img',
+  'table',
+  'thead',
+  'tbody',
+  'tfoot',
+  'tr',
+  'th',
+  'td',
+  'caption',
 ]);
 
-const URL_ATTRIBUTES = new Set(['href', 'src', 'srcset', 'action', 'formaction', 'xlink:href', 'background', 'poster', 'data', 'cite']);
+const URL_ATTRIBUTES = new Set([
+  'href',
+  'src',
+  'srcset',
+  'action',
+  'formaction',
+  'xlink:href',
+  'background',
+  'poster',
+  'data',
+  'cite',
+]);
 const SCHEMES: Record<string, readonly string[]> = { a: ['http', 'https', 'mailto'], img: ['http', 'https'] };
 
 const TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s"'>/=]+(?:="[^"]*")?)*)\s*\/?>/y;
@@ -35,8 +86,9 @@ function decodeAttribute(value: string): string {
 
 /** What the URL parser sees: leading/trailing C0 controls and spaces trimmed, tabs and newlines removed. */
 export function browserUrl(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return decodeAttribute(value).replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '').replace(/[\t\n\r]/g, '');
+  return decodeAttribute(value)
+    .replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '')
+    .replace(/[\t\n\r]/g, '');
 }
 
 export function parseTags(html: string): { tags: Tag[]; problems: string[] } {
@@ -64,13 +116,16 @@ export function unsafeParts(html: string): string[] {
     for (const [name, value] of tag.attributes) {
       if (name.startsWith('on')) problems.push(`event handler attribute ${name} on <${tag.name}>`);
       if (name === 'style' || name === 'srcdoc') problems.push(`attribute ${name} on <${tag.name}>`);
-      if (/&(?!(#x[0-9a-f]+|#[0-9]+|amp|lt|gt|quot|apos);)/i.test(value)) problems.push(`undecoded character reference in ${name}=${JSON.stringify(value)}`);
+      if (/&(?!(#x[0-9a-f]+|#[0-9]+|amp|lt|gt|quot|apos);)/i.test(value))
+        problems.push(`undecoded character reference in ${name}=${JSON.stringify(value)}`);
       if (!URL_ATTRIBUTES.has(name)) continue;
       const url = browserUrl(value);
       const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
       const allowed = SCHEMES[tag.name] ?? [];
-      if (scheme !== undefined && !allowed.includes(scheme)) problems.push(`${name} with scheme ${scheme}: on <${tag.name}>: ${JSON.stringify(value)}`);
-      if (scheme === undefined && /^[/\\]{2}/.test(url)) problems.push(`protocol-relative ${name} on <${tag.name}>: ${JSON.stringify(value)}`);
+      if (scheme !== undefined && !allowed.includes(scheme))
+        problems.push(`${name} with scheme ${scheme}: on <${tag.name}>: ${JSON.stringify(value)}`);
+      if (scheme === undefined && /^[/\\]{2}/.test(url))
+        problems.push(`protocol-relative ${name} on <${tag.name}>: ${JSON.stringify(value)}`);
       if (/^javascript:/i.test(url)) problems.push(`javascript: URL in ${name}`);
     }
   }

@@ -16,7 +16,8 @@ export interface LogCapture {
  */
 export function captureLogLines(): LogCapture {
   const spies = [vi.spyOn(fs, 'write'), vi.spyOn(fs, 'writeSync')];
-  const text = (data: unknown) => (typeof data === 'string' ? data : Buffer.isBuffer(data) ? data.toString('utf8') : '');
+  const text = (data: unknown) =>
+    typeof data === 'string' ? data : Buffer.isBuffer(data) ? data.toString('utf8') : '';
   const lines = () =>
     spies
       .flatMap((spy) => spy.mock.calls.map((call) => text(call[1])))

@@ -33,7 +33,9 @@ export const securityRoutes: FastifyPluginAsync = async (fastify) => {
     throw new Error(INTERNAL_DETAIL);
   });
   fastify.get('/embed', async (_request, reply) => reply.type('text/html; charset=utf-8').send('<p>embed</p>'));
-  fastify.get('/widget', { config: { csp: { 'img-src': ["'self'", 'https://img.example'] } } }, async () => ({ widget: true }));
+  fastify.get('/widget', { config: { csp: { 'img-src': ["'self'", 'https://img.example'] } } }, async () => ({
+    widget: true,
+  }));
   fastify.get('/plain', async () => ({ plain: true }));
   // A route of its own for OPTIONS, away from the paths CORS preflights are tested on.
   fastify.route({ method: 'OPTIONS', url: '/options-probe', handler: async () => ({ options: true }) });

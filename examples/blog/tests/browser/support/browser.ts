@@ -94,7 +94,9 @@ export interface CleanOptions {
  * Allows exactly that message for exactly that URL, when the status is the point of the test.
  */
 export function failedLoadOf(url: string, status: number): ConsoleAllowance {
-  return (entry) => entry.url === url && entry.text.startsWith(`Failed to load resource: the server responded with a status of ${status} `);
+  return (entry) =>
+    entry.url === url &&
+    entry.text.startsWith(`Failed to load resource: the server responded with a status of ${status} `);
 }
 
 /**

@@ -132,7 +132,9 @@ export async function startBuiltServer(): Promise<RunningServer> {
       return await startOnce(await freePort());
     } catch (error) {
       if (!(error instanceof PortTakenError) || attempt >= 3) {
-        throw error instanceof PortTakenError ? new Error(`The blog server kept finding its port taken:\n${error.message}`) : error;
+        throw error instanceof PortTakenError
+          ? new Error(`The blog server kept finding its port taken:\n${error.message}`)
+          : error;
       }
     }
   }

@@ -147,8 +147,14 @@ export function expectNothingInjected(snap: DomSnapshot, label: string, expected
   expect(h1s, `${label}: main h1 text`).toContain(snap.h1s[0]);
   expect(snap.h1Children, `${label}: elements inside the h1`).toBe(0);
   expect(snap.scripts, `${label}: script elements`).toHaveLength(2);
-  expect(snap.scripts.filter((s) => s.type === 'application/json' && s.id === 'composable-state' && s.src === null), `${label}: state block`).toHaveLength(1);
-  expect(snap.scripts.filter((s) => s.type === 'module' && /^\/assets\/entry-[\w-]+\.js$/.test(s.src ?? '')), `${label}: module script`).toHaveLength(1);
+  expect(
+    snap.scripts.filter((s) => s.type === 'application/json' && s.id === 'composable-state' && s.src === null),
+    `${label}: state block`,
+  ).toHaveLength(1);
+  expect(
+    snap.scripts.filter((s) => s.type === 'module' && /^\/assets\/entry-[\w-]+\.js$/.test(s.src ?? '')),
+    `${label}: module script`,
+  ).toHaveLength(1);
   expect(snap.injected, `${label}: foreign elements in <main>`).toEqual([]);
   expect(snap.hijack, `${label}: document-hijacking elements`).toEqual([]);
   expect(snap.handlers, `${label}: event-handler attributes`).toEqual([]);
@@ -172,14 +178,22 @@ export function markLog(log: PageLog): LogMark {
 
 /** Chromium's message for a document or fetch answered with an error status. */
 export function isFailedLoad(entry: ConsoleEntry, url: string, status: number): boolean {
-  return entry.url === url && entry.text.startsWith(`Failed to load resource: the server responded with a status of ${status} `);
+  return (
+    entry.url === url &&
+    entry.text.startsWith(`Failed to load resource: the server responded with a status of ${status} `)
+  );
 }
 
 /**
  * Since `mark`: no dialogs, no uncaught errors, and no console errors except the allowed ones
  * (Chromium also reports CSP violations as console errors, so those fail here too).
  */
-export function expectQuietSince(log: PageLog, mark: LogMark, label: string, allowed: (entry: ConsoleEntry) => boolean = () => false): void {
+export function expectQuietSince(
+  log: PageLog,
+  mark: LogMark,
+  label: string,
+  allowed: (entry: ConsoleEntry) => boolean = () => false,
+): void {
   expect(log.dialogs.slice(mark.dialogs), `${label}: dialogs`).toEqual([]);
   expect(log.pageErrors.slice(mark.pageErrors), `${label}: uncaught page errors`).toEqual([]);
   const errors = log.console.slice(mark.console).filter((entry) => entry.type === 'error' && !allowed(entry));
@@ -203,7 +217,16 @@ export function expectStrictCsp(header: string | undefined, label: string): void
   ] as const) {
     expect(values, `${label}: ${name}`).toBeDefined();
     expect(values, `${label}: ${name}`).toContain("'self'");
-    for (const unsafe of ["'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", '*', 'data:', 'blob:', 'http:', 'https:']) {
+    for (const unsafe of [
+      "'unsafe-inline'",
+      "'unsafe-eval'",
+      "'unsafe-hashes'",
+      '*',
+      'data:',
+      'blob:',
+      'http:',
+      'https:',
+    ]) {
       expect(values, `${label}: ${name} must not allow ${unsafe}`).not.toContain(unsafe);
     }
   }

@@ -17,7 +17,10 @@ export interface BackendMonitor {
 }
 
 /** Calls the metrics hook without letting a faulty one break (or hang) the request. */
-export function safeEmitter(log: Log, onEvent: ((event: RateLimitEvent) => void) | undefined): (event: RateLimitEvent) => void {
+export function safeEmitter(
+  log: Log,
+  onEvent: ((event: RateLimitEvent) => void) | undefined,
+): (event: RateLimitEvent) => void {
   return (event) => {
     if (!onEvent) return;
     try {
@@ -28,7 +31,11 @@ export function safeEmitter(log: Log, onEvent: ((event: RateLimitEvent) => void)
   };
 }
 
-export function createBackendMonitor(log: Log, emit: (event: RateLimitEvent) => void, policy: 'open' | 'closed'): BackendMonitor {
+export function createBackendMonitor(
+  log: Log,
+  emit: (event: RateLimitEvent) => void,
+  policy: 'open' | 'closed',
+): BackendMonitor {
   let down = false;
   return {
     get down() {

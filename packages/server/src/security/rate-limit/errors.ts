@@ -14,10 +14,15 @@ export class RateLimitedError extends HttpError {
   readonly retryAfterSeconds: number;
 
   constructor(limit: number, windowMs: number, retryAfterSeconds: number) {
-    super(429, 'RATE_LIMITED', `Too many requests: limit is ${limit} per ${seconds(windowMs / 1000)}; retry in ${seconds(retryAfterSeconds)}`, {
-      // Lets API clients back off without parsing the message.
-      details: { limit, windowSeconds: windowMs / 1000, retryAfterSeconds },
-    });
+    super(
+      429,
+      'RATE_LIMITED',
+      `Too many requests: limit is ${limit} per ${seconds(windowMs / 1000)}; retry in ${seconds(retryAfterSeconds)}`,
+      {
+        // Lets API clients back off without parsing the message.
+        details: { limit, windowSeconds: windowMs / 1000, retryAfterSeconds },
+      },
+    );
     this.name = 'RateLimitedError';
     this.retryAfterSeconds = retryAfterSeconds;
   }
@@ -27,7 +32,12 @@ export class RateLimitUnavailableError extends HttpError {
   readonly retryAfterSeconds: number;
 
   constructor(retryAfterSeconds: number, options: { cause?: unknown } = {}) {
-    super(503, 'RATE_LIMIT_UNAVAILABLE', `The rate limiter cannot reach its store; retry in ${seconds(retryAfterSeconds)}`, options);
+    super(
+      503,
+      'RATE_LIMIT_UNAVAILABLE',
+      `The rate limiter cannot reach its store; retry in ${seconds(retryAfterSeconds)}`,
+      options,
+    );
     this.name = 'RateLimitUnavailableError';
     this.retryAfterSeconds = retryAfterSeconds;
   }

@@ -12,13 +12,26 @@ export interface LimiterRegistry {
   close(): void;
 }
 
-export function createLimiterRegistry(options: { redis?: Redis; keyPrefix: string; now?: () => number }): LimiterRegistry {
+export function createLimiterRegistry(options: {
+  redis?: Redis;
+  keyPrefix: string;
+  now?: () => number;
+}): LimiterRegistry {
   const { redis, keyPrefix, now } = options;
   const entries = new Map<string, { scope: LimitScope; limiter: Limiter; close?: () => void }>();
 
   function create(scope: LimitScope): { limiter: Limiter; close?: () => void } {
     const { max, windowMs } = scope;
-    if (redis) return { limiter: createRedisSlidingWindowLimiter({ client: redis, max, windowMs, keyPrefix: `${keyPrefix}${scope.namespace}:`, now }) };
+    if (redis)
+      return {
+        limiter: createRedisSlidingWindowLimiter({
+          client: redis,
+          max,
+          windowMs,
+          keyPrefix: `${keyPrefix}${scope.namespace}:`,
+          now,
+        }),
+      };
     const limiter = createSlidingWindowLimiter({ max, windowMs, now });
     return { limiter, close: () => limiter.close() };
   }

@@ -48,18 +48,28 @@ const plugin: FastifyPluginAsync<RateLimitOptions> = async (fastify, options) =>
   const windowMs = options.windowMs ?? RATE_LIMIT_DEFAULTS.windowMs;
   assertLimits(max, windowMs, 'rate limit');
   // max 0 would refuse every request: almost certainly a configuration mistake.
-  if (max < 1) throw new TypeError('rate limit: max must be at least 1; use skip or a route config of rateLimit: false to exempt requests');
+  if (max < 1)
+    throw new TypeError(
+      'rate limit: max must be at least 1; use skip or a route config of rateLimit: false to exempt requests',
+    );
   const policy = options.onBackendError ?? 'open';
-  if (policy !== 'open' && policy !== 'closed') throw new TypeError(`rate limit: onBackendError must be 'open' or 'closed'; got "${String(policy)}"`);
+  if (policy !== 'open' && policy !== 'closed')
+    throw new TypeError(`rate limit: onBackendError must be 'open' or 'closed'; got "${String(policy)}"`);
 
   const redisOptions = options.redis?.options;
   if (redisOptions && (redisOptions.enableOfflineQueue !== false || !redisOptions.commandTimeout)) {
     // With an offline queue or no command timeout, requests wait as long as Redis is away.
-    fastify.log.warn('rate limit: the Redis client queues commands or has no commandTimeout; create it with createRedisClient() so an outage cannot stall requests');
+    fastify.log.warn(
+      'rate limit: the Redis client queues commands or has no commandTimeout; create it with createRedisClient() so an outage cannot stall requests',
+    );
   }
   const emit = safeEmitter(fastify.log, options.onEvent);
   const monitor = createBackendMonitor(fastify.log, emit, policy);
-  const registry = createLimiterRegistry({ redis: options.redis, keyPrefix: options.keyPrefix ?? 'cs:rl:', now: options.now });
+  const registry = createLimiterRegistry({
+    redis: options.redis,
+    keyPrefix: options.keyPrefix ?? 'cs:rl:',
+    now: options.now,
+  });
   fastify.addHook('onClose', async () => registry.close());
   const skip = options.skip ?? defaultSkip;
 
@@ -90,8 +100,10 @@ const plugin: FastifyPluginAsync<RateLimitOptions> = async (fastify, options) =>
       unavailableRetryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS,
     }),
     allowList: (request) => skip(request),
-    onExceeded: (request, key) => emit({ type: 'rejected', route: request.routeOptions.url ?? request.url.split('?', 1)[0]!, key }),
-    errorResponseBuilder: (request, context) => new RateLimitedError(context.max, windowMsFor(request), Math.ceil(context.ttl / 1000)),
+    onExceeded: (request, key) =>
+      emit({ type: 'rejected', route: request.routeOptions.url ?? request.url.split('?', 1)[0]!, key }),
+    errorResponseBuilder: (request, context) =>
+      new RateLimitedError(context.max, windowMsFor(request), Math.ceil(context.ttl / 1000)),
   });
 };
 

@@ -38,7 +38,13 @@ return { count, allowed, math.ceil(reset) }
 
 const COMMAND = 'composableSlidingWindowHit';
 
-type HitCommand = (key: string, max: number, windowMs: number, now: string, member: string) => Promise<[number, number, number]>;
+type HitCommand = (
+  key: string,
+  max: number,
+  windowMs: number,
+  now: string,
+  member: string,
+) => Promise<[number, number, number]>;
 
 export interface RedisSlidingWindowOptions {
   readonly client: Redis;

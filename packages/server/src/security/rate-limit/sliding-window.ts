@@ -48,7 +48,8 @@ export interface SlidingWindowLimiter {
 
 export function assertLimits(max: number, windowMs: number, where: string): void {
   if (!Number.isInteger(max) || max < 0) throw new TypeError(`${where}: max must be an integer >= 0; got ${max}`);
-  if (!Number.isFinite(windowMs) || windowMs <= 0) throw new TypeError(`${where}: windowMs must be a positive number; got ${windowMs}`);
+  if (!Number.isFinite(windowMs) || windowMs <= 0)
+    throw new TypeError(`${where}: windowMs must be a positive number; got ${windowMs}`);
 }
 
 export function createSlidingWindowLimiter(options: SlidingWindowOptions): SlidingWindowLimiter {
@@ -56,7 +57,8 @@ export function createSlidingWindowLimiter(options: SlidingWindowOptions): Slidi
   assertLimits(max, windowMs, 'sliding window');
   const now = options.now ?? (() => performance.now());
   const maxKeys = options.maxKeys ?? 100_000;
-  if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new TypeError(`sliding window: maxKeys must be an integer >= 1; got ${maxKeys}`);
+  if (!Number.isInteger(maxKeys) || maxKeys < 1)
+    throw new TypeError(`sliding window: maxKeys must be an integer >= 1; got ${maxKeys}`);
 
   // Map iteration order is insertion order; re-inserting on every hit makes it LRU order.
   const logs = new Map<string, number[]>();

@@ -29,7 +29,11 @@ export const GLOBAL_NAMESPACE = 'global';
  * Names a route's counter space. Stable across instances (it becomes part of the Redis key) and
  * HEAD shares GET's counter, so that Fastify's automatic HEAD routes do not double a budget.
  */
-export function routeNamespace(method: string | readonly string[] | undefined, url: string | undefined, groupId: string | undefined): string | undefined {
+export function routeNamespace(
+  method: string | readonly string[] | undefined,
+  url: string | undefined,
+  groupId: string | undefined,
+): string | undefined {
   if (groupId) return `group:${groupId}`;
   if (url === undefined || method === undefined) return undefined;
   const methods = new Set([method].flat().map((m) => (m.toUpperCase() === 'HEAD' ? 'GET' : m.toUpperCase())));
@@ -46,7 +50,9 @@ interface MergedParams {
 function limitsOf(params: MergedParams, where: string): { max: number; windowMs: number } {
   const { max, timeWindow } = params;
   if (typeof max !== 'number' || typeof timeWindow !== 'number') {
-    throw new TypeError(`rate limit (${where}): max and timeWindow must be numbers or duration strings; functions are not supported`);
+    throw new TypeError(
+      `rate limit (${where}): max and timeWindow must be numbers or duration strings; functions are not supported`,
+    );
   }
   return { max, windowMs: timeWindow };
 }
