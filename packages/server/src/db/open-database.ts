@@ -1,0 +1,77 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { createPostgresPool, type PostgresPoolOptions } from '../stores/postgres-pool.js';
+
+/** A Drizzle database over either tier: the same query builder, schema and migrations for both. */
+export type Db<TSchema extends Record<string, unknown> = Record<string, never>> = PgDatabase<PgQueryResultHKT, TSchema>;
+
+export interface Database<TSchema extends Record<string, unknown> = Record<string, never>> {
+  /** `embedded`: PGlite in this process. `postgres`: a PostgreSQL server through a `pg` pool. */
+  readonly kind: 'embedded' | 'postgres';
+  readonly db: Db<TSchema>;
+  /** One round trip; rejects while the database cannot answer. */
+  probe(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions<TSchema extends Record<string, unknown>> {
+  /** `postgres://…`: a PostgreSQL server. Unset: the embedded database. */
+  readonly url?: string;
+  /** The embedded database's directory (created when missing); `memory://` keeps it in memory. */
+  readonly dataDir?: string;
+  /** A data directory dump (PGlite `dumpDataDir`) to start from instead of running initdb: tests clone a template. */
+  readonly loadDataDir?: Blob;
+  /** The app's Drizzle tables and relations, for typed relational queries. */
+  readonly schema?: TSchema;
+  readonly pool?: Omit<PostgresPoolOptions, 'logger' | 'onStateChange'>;
+  readonly logger?: PostgresPoolOptions['logger'];
+  readonly onStateChange?: (up: boolean) => void;
+}
+
+/**
+ * Opens the embedded database (PGlite: real PostgreSQL compiled to WebAssembly, no service to run)
+ * or, with a URL, a PostgreSQL server. Both speak the same SQL, so one schema and one set of
+ * migrations serve both; the contract tests run on each.
+ */
+export async function openDatabase<TSchema extends Record<string, unknown> = Record<string, never>>(
+  options: OpenDatabaseOptions<TSchema>,
+): Promise<Database<TSchema>> {
+  const schemaOption = options.schema ? { schema: options.schema } : {};
+  if (options.url) {
+    const pool = createPostgresPool(options.url, {
+      max: 10,
+      ...options.pool,
+      ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.onStateChange ? { onStateChange: options.onStateChange } : {}),
+    });
+    return {
+      kind: 'postgres',
+      db: drizzlePostgres(pool, schemaOption),
+      probe: () => pool.probe(),
+      close: once(() => pool.end()),
+    };
+  }
+  const dataDir = options.dataDir ?? 'memory://';
+  if (!dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create({
+    dataDir,
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+  });
+  return {
+    kind: 'embedded',
+    db: drizzlePglite(client, schemaOption),
+    probe: async () => {
+      await client.query('select 1');
+    },
+    close: once(() => client.close()),
+  };
+}
+
+/** Shutdown paths may close a database more than once (a plugin's onClose, then the app's own). */
+function once(close: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => (closing ??= close());
+}
