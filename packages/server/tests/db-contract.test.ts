@@ -12,7 +12,7 @@ import { migrate, MigrationError } from '../src/db/migrate.js';
 import { openDatabase, type Database } from '../src/db/open-database.js';
 import { transaction } from '../src/db/transaction.js';
 import { readiness } from '../src/observability/readiness.js';
-import { tiers, type Tier } from './support/databases.js';
+import { databaseTiers, type Tier } from '../src/testing/database-tiers.js';
 
 const OK = fileURLToPath(new URL('./fixtures/migrations/ok', import.meta.url));
 const FAILING = fileURLToPath(new URL('./fixtures/migrations/failing', import.meta.url));
@@ -54,7 +54,7 @@ async function fresh(tier: Tier) {
   return opened;
 }
 
-describe.each(await tiers())('data layer on $name', (tier) => {
+describe.each(await databaseTiers())('data layer on $name', (tier) => {
   it('answers queries through Drizzle and a probe', { timeout: 30_000 }, async () => {
     const { database } = await fresh(tier);
     expect(database.kind).toBe(tier.name);

@@ -1,11 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { openDatabase, type Database } from '../../src/db/open-database.js';
-import { serviceUnavailable } from './redis-available.js';
+import { openDatabase, type Database } from '../db/open-database.js';
+
+/**
+ * The availability rule for tests that need a service: on CI (CI=true) a missing service fails
+ * the run, naming it, so a misconfigured pipeline never goes green by skipping; locally the tests
+ * are skipped with a loud warning.
+ */
+export function serviceUnavailable(service: string, detail: string): null {
+  const problem = `${service} is unavailable (${detail})`;
+  if (process.env.CI === 'true')
+    throw new Error(`${problem}. CI must provide ${service}: failing instead of skipping.`);
+  console.warn(`\n*** SKIPPING tests that need ${service}: ${problem}. ***\n`);
+  return null;
+}
 
 export const DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
+/** A kind of database an app's contract tests run on. */
 export interface Tier {
   readonly name: 'embedded' | 'postgres';
   /** A new, empty database of this tier, closed and dropped by `dispose`. */
@@ -25,7 +38,7 @@ function embeddedTemplate(): Promise<Blob> {
   return template;
 }
 
-export const embedded: Tier = {
+export const embeddedTier: Tier = {
   name: 'embedded',
   async fresh() {
     const database = await openDatabase({ loadDataDir: await embeddedTemplate() });
@@ -34,7 +47,7 @@ export const embedded: Tier = {
 };
 
 /** Resolves with the PostgreSQL tier when the server answers, else null (or throws on CI). */
-export async function requirePostgres(url = DATABASE_URL): Promise<Tier | null> {
+export async function requirePostgresTier(url = DATABASE_URL): Promise<Tier | null> {
   const admin = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   try {
     await admin.connect();
@@ -72,7 +85,7 @@ export async function requirePostgres(url = DATABASE_URL): Promise<Tier | null> 
 }
 
 /** The tiers a contract suite runs on: always the embedded one, PostgreSQL when it is there. */
-export async function tiers(): Promise<Tier[]> {
-  const postgres = await requirePostgres();
-  return postgres ? [embedded, postgres] : [embedded];
+export async function databaseTiers(): Promise<Tier[]> {
+  const postgres = await requirePostgresTier();
+  return postgres ? [embeddedTier, postgres] : [embeddedTier];
 }
