@@ -11,6 +11,7 @@ import { databasePlugin } from '../src/db/database-plugin.js';
 import { migrate, MigrationError } from '../src/db/migrate.js';
 import { openDatabase, type Database } from '../src/db/open-database.js';
 import { transaction } from '../src/db/transaction.js';
+import { createServerMetrics } from '../src/observability/metrics.js';
 import { readiness } from '../src/observability/readiness.js';
 import { databaseTiers, type Tier } from '../src/testing/database-tiers.js';
 
@@ -191,4 +192,43 @@ describe.each(await databaseTiers())('data layer on $name', (tier) => {
     await expect(app.register(databasePlugin, { database, migrationsFolder: FAILING })).rejects.toThrow(MigrationError);
     await app.close();
   });
+
+  it(
+    'as a plugin: times each statement by name, logs slow ones, counts pool connections',
+    { timeout: 30_000 },
+    async () => {
+      const { database } = await fresh(tier);
+      const lines: Record<string, unknown>[] = [];
+      const app = Fastify({
+        logger: { level: 'warn', stream: { write: (line: string) => void lines.push(JSON.parse(line)) } },
+      });
+      app.decorate('metrics', createServerMetrics());
+      await app.register(databasePlugin, { database, migrationsFolder: OK, slowQueryMs: 40 });
+      await app.ready();
+      // First: pg's pool discards the connection a statement failed on.
+      await database.db.execute(sql`select * from no_such_table`).catch(() => {});
+      await database.db.insert(notes).values({ body: 'timed' });
+      await database.db.select().from(notes);
+      await transaction(database.db, async (tx) => {
+        await tx.select().from(counters);
+      });
+      await database.db.execute(sql`select pg_sleep(0.05)`);
+
+      const text = await app.metrics.registry.metrics();
+      const count = (labels: string) =>
+        Number(new RegExp(`^db_query_duration_seconds_count\\{${labels}\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+      expect(count('statement="insert notes",outcome="ok"')).toBe(1);
+      expect(count('statement="select notes",outcome="ok"')).toBe(1);
+      expect(count('statement="select counters",outcome="ok"')).toBe(1);
+      expect(count('statement="select no_such_table",outcome="error"')).toBe(1);
+      expect(text).toMatch(/^db_query_errors_total\{statement="select no_such_table"\} 1$/m);
+      if (tier.name === 'postgres') expect(text).toMatch(/^db_pool_connections\{state="total"\} [1-9]/m);
+
+      const slow = lines.filter((line) => line.msg === 'slow database query');
+      // Under load any statement may pass 40 ms; the sleeping one always does, and nothing faster is logged.
+      expect(slow.map((line) => line.statement)).toContain('select');
+      for (const line of slow) expect(line.durationMs).toBeGreaterThanOrEqual(40);
+      await app.close();
+    },
+  );
 });

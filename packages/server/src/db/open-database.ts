@@ -4,6 +4,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { createPostgresPool, type PostgresPoolOptions } from '../stores/postgres-pool.js';
+import { timeQueries, type QueryObserver } from './query-observer.js';
 
 /** A Drizzle database over either tier: the same query builder, schema and migrations for both. */
 export type Db<TSchema extends Record<string, unknown> = Record<string, never>> = PgDatabase<PgQueryResultHKT, TSchema>;
@@ -15,6 +16,10 @@ export interface Database<TSchema extends Record<string, unknown> = Record<strin
   /** One round trip; rejects while the database cannot answer. */
   probe(): Promise<void>;
   close(): Promise<void>;
+  /** Reports every statement from now on (one observer: metrics and the slow-query log share it). */
+  observe(observer: QueryObserver): void;
+  /** Connection counts of the PostgreSQL pool; the embedded database has none. */
+  poolStats(): { total: number; idle: number; waiting: number } | undefined;
 }
 
 export interface OpenDatabaseOptions<TSchema extends Record<string, unknown>> {
@@ -40,6 +45,11 @@ export async function openDatabase<TSchema extends Record<string, unknown> = Rec
   options: OpenDatabaseOptions<TSchema>,
 ): Promise<Database<TSchema>> {
   const schemaOption = options.schema ? { schema: options.schema } : {};
+  let observer: QueryObserver | undefined;
+  const current = () => observer;
+  const observe = (next: QueryObserver) => {
+    observer = next;
+  };
   if (options.url) {
     const pool = createPostgresPool(options.url, {
       max: 10,
@@ -47,11 +57,15 @@ export async function openDatabase<TSchema extends Record<string, unknown> = Rec
       ...(options.logger ? { logger: options.logger } : {}),
       ...(options.onStateChange ? { onStateChange: options.onStateChange } : {}),
     });
+    // Each physical connection is wrapped once, when the pool opens it; queries all go through one.
+    pool.on('connect', (client) => timeQueries(client, current));
     return {
       kind: 'postgres',
       db: drizzlePostgres(pool, schemaOption),
       probe: () => pool.probe(),
       close: once(() => pool.end()),
+      observe,
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     };
   }
   const dataDir = options.dataDir ?? 'memory://';
@@ -60,6 +74,13 @@ export async function openDatabase<TSchema extends Record<string, unknown> = Rec
     dataDir,
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
   });
+  timeQueries(client, current);
+  const transaction = client.transaction.bind(client);
+  client.transaction = (work) =>
+    transaction((tx) => {
+      timeQueries(tx, current);
+      return work(tx);
+    });
   return {
     kind: 'embedded',
     db: drizzlePglite(client, schemaOption),
@@ -67,6 +88,8 @@ export async function openDatabase<TSchema extends Record<string, unknown> = Rec
       await client.query('select 1');
     },
     close: once(() => client.close()),
+    observe,
+    poolStats: () => undefined,
   };
 }
 

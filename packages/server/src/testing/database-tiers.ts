@@ -86,6 +86,8 @@ export async function requirePostgresTier(url = DATABASE_URL): Promise<Tier | nu
 
 /** The tiers a contract suite runs on: always the embedded one, PostgreSQL when it is there. */
 export async function databaseTiers(): Promise<Tier[]> {
+  // initdb happens here, while the file is collected, so no test's timeout pays for it.
+  await embeddedTemplate();
   const postgres = await requirePostgresTier();
   return postgres ? [embeddedTier, postgres] : [embeddedTier];
 }
