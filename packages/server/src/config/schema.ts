@@ -81,9 +81,21 @@ export const ConfigSchema = Type.Object({
     Type.Optional(
       Type.String({ pattern: '^postgres(ql)?://', 'x-error': 'must be a postgres:// or postgresql:// URL' }),
     ),
-    'PostgreSQL connection URL. When set, the server opens a pool (fastify.pg), reports it on /ready and closes it on shutdown.',
+    "PostgreSQL connection URL. When set, the app's database is this PostgreSQL server (a pool); unset, the embedded database in DATABASE_DIR.",
+  ),
+  DATABASE_DIR: setting(
+    Type.String({ default: '.data/db', minLength: 1 }),
+    'Directory of the embedded database (PGlite), used when DATABASE_URL is unset; created on first start. memory:// keeps it in memory (lost on exit). One process only: with WEB_CONCURRENCY > 1 set DATABASE_URL.',
   ),
   DATABASE_POOL_MAX: int('Most PostgreSQL connections the pool opens.', 10, 1, 1000),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(
+    'PostgreSQL cancels a statement running longer than this (0: no limit). The embedded database cannot enforce it.',
+    10_000,
+    0,
+    3_600_000,
+  ),
+  DATABASE_IDLE_TIMEOUT_MS: int('An idle PostgreSQL connection is closed after this long.', 30_000, 1000, 3_600_000),
+  DATABASE_SLOW_QUERY_MS: int('A statement slower than this is logged at warn (0: never).', 500, 0, 3_600_000),
   RATE_LIMIT_ENABLED: bool('Rate limiting on or off. Turning it off in production is logged at start-up.', true),
   RATE_LIMIT_MAX: int('Requests per window per client, for every counted route.', 300, 1, 1_000_000),
   RATE_LIMIT_WINDOW_MS: int('Length of the sliding rate-limit window.', 60_000, 1000, 86_400_000),

@@ -1,8 +1,10 @@
+import cluster from 'node:cluster';
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { ServerConfig } from '../config/load-config.js';
 import { createPostgresPool, type PostgresPoolOptions } from '../stores/postgres-pool.js';
 import { timeQueries, type QueryObserver } from './query-observer.js';
 
@@ -69,7 +71,15 @@ export async function openDatabase<TSchema extends Record<string, unknown> = Rec
     };
   }
   const dataDir = options.dataDir ?? 'memory://';
-  if (!dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
+  if (!dataDir.includes('://')) {
+    // PGlite is PostgreSQL in one process: a second process on the same directory corrupts it.
+    if (cluster.isWorker) {
+      throw new Error(
+        `The embedded database (${dataDir}) serves one process, but this is a cluster worker: with WEB_CONCURRENCY > 1 set DATABASE_URL to a PostgreSQL server.`,
+      );
+    }
+    mkdirSync(dataDir, { recursive: true });
+  }
   const client = await PGlite.create({
     dataDir,
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
@@ -97,4 +107,19 @@ export async function openDatabase<TSchema extends Record<string, unknown> = Rec
 function once(close: () => Promise<void>): () => Promise<void> {
   let closing: Promise<void> | undefined;
   return () => (closing ??= close());
+}
+
+/** The database the configuration names: DATABASE_URL's server, else the embedded one in DATABASE_DIR. */
+export function databaseOptions(config: ServerConfig): OpenDatabaseOptions<Record<string, never>> {
+  if (config.databaseUrl) {
+    return {
+      url: config.databaseUrl,
+      pool: {
+        max: config.databasePoolMax,
+        statementTimeoutMs: config.databaseStatementTimeoutMs,
+        idleTimeoutMs: config.databaseIdleTimeoutMs,
+      },
+    };
+  }
+  return { dataDir: config.databaseDir };
 }
