@@ -1,5 +1,21 @@
 /// <reference types="@fastify/csrf-protection" preserve="true" />
 /// <reference types="@fastify/rate-limit" preserve="true" />
+// What createServer adds to Fastify's types (instance decorations, request fields, route options):
+// imported for their declarations, so `server.pageCache`, `server.start()` or a route's
+// `config: { cacheControl }` type-check for apps that import only this entry.
+import './server/listeners.js';
+import './server/drain.js';
+import './server/backends.js';
+import './cache/page-cache-plugin.js';
+import './observability/metrics.js';
+import './observability/readiness.js';
+import './observability/trace-context.js';
+import './lifecycle/in-flight.js';
+import './http/cache-control.js';
+import './http/representation.js';
+import './security/headers.js';
+import './security/csrf.js';
+
 /**
  * The main entry: what an app needs. Each concern's plugins, for composing a server by hand, are
  * subpath exports (`@composable-svelte/server/security`, `/cache`, `/http`, …).
