@@ -53,24 +53,6 @@ export { loadClientAssets } from './render/client-manifest.js';
 export type { ClientAsset, ClientAssets } from './render/client-manifest.js';
 export { renderDocument, APP_ELEMENT_ID } from './render/document.js';
 export { escapeHtml } from './render/html.js';
-export {
-  gradeResponse,
-  formatGrade,
-  letterGrade,
-  scoreResults,
-  OBSERVATORY_EXPECTATIONS,
-  OBSERVATORY_ORIGIN,
-  HSTS_MIN_MAX_AGE,
-} from './security/observatory.js';
-export type {
-  Grade,
-  GradedResponse,
-  GradedHeaders,
-  GradeOptions,
-  TestResult,
-  Expectation,
-  ObservatoryTest,
-} from './security/observatory.js';
 export { rateLimit, RATE_LIMIT_DEFAULTS } from './security/rate-limit/plugin.js';
 export type { RateLimitOptions } from './security/rate-limit/plugin.js';
 export type { RateLimitEvent } from './security/rate-limit/events.js';
