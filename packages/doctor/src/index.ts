@@ -3,6 +3,7 @@ export {
   formatGrade,
   letterGrade,
   scoreResults,
+  LETTER_GRADES,
   type Grade,
   type GradedResponse,
   type GradedHeaders,
@@ -19,3 +20,17 @@ export {
 export { HSTS_MIN_MAX_AGE } from './observatory/policy-headers.js';
 export { scriptTags, pageAssets, type PageAssets } from './observatory/html.js';
 export { parseSetCookies, type SetCookie } from './observatory/cookies.js';
+export { audit, summarize, type AuditOptions, type AuditReport } from './audit/audit.js';
+export { AuditError, collectEvidence, type CollectOptions } from './audit/collect.js';
+export { evaluate } from './audit/evaluate.js';
+export type {
+  AssetEvidence,
+  CheckOptions,
+  CheckResult,
+  CheckStatus,
+  Evidence,
+  HttpRedirectEvidence,
+} from './audit/evidence.js';
+export type { ObservedResponse } from './audit/observed.js';
+export { formatReport } from './audit/format.js';
+export { runCli, USAGE, EXIT_OK, EXIT_CHECKS_FAILED, EXIT_USAGE, type CliIo } from './run-cli.js';

@@ -83,6 +83,9 @@ const GRADES: ReadonlyArray<readonly [number, string]> = [
   [25, 'D-'],
 ];
 
+/** Every letter, best first. */
+export const LETTER_GRADES: readonly string[] = [...GRADES.map(([, letter]) => letter), 'F'];
+
 export function letterGrade(score: number): string {
   return GRADES.find(([floor]) => score >= floor)?.[1] ?? 'F';
 }
