@@ -182,7 +182,9 @@ describe('the doctor on the production blog over HTTPS', () => {
 
   beforeAll(async () => {
     certificate = await createCertificate();
-    [port, redirectPort] = [await freePort(), await freePort()];
+    port = await freePort();
+    do redirectPort = await freePort();
+    while (redirectPort === port);
     blog = spawnChild({
       port,
       env: {
