@@ -1,4 +1,4 @@
-import { encodeChecked, safeDecode, type ParamDecoder } from './param.js';
+import { encodeChecked, safeDecode, type DecodeResult, type ParamDecoder } from './param.js';
 import { compilePath, type Segment } from './route.js';
 import type { Destinations, HrefInput, ParamError, ParseResult, RouteTable, Router } from './types.js';
 import {
@@ -11,9 +11,13 @@ import {
   toLocation,
 } from './url.js';
 
+type ParamSegment = Extract<Segment, { kind: 'param' }>;
+
 interface CompiledRoute {
   readonly name: string;
   readonly segments: readonly Segment[];
+  /** What href writes: runs of static segments already encoded, and the param segments between them. */
+  readonly pieces: readonly (string | ParamSegment)[];
   // Maps, not the user's objects, so keys such as "constructor" or
   // "__proto__" coming from a URL can never reach Object.prototype.
   readonly params: ReadonlyMap<string, ParamDecoder>;
@@ -34,14 +38,39 @@ function unusableSegment(text: string): string | undefined {
   return undefined;
 }
 
+function encodeQueryValue(decoder: ParamDecoder, value: unknown): DecodeResult<string> {
+  const text = encodeChecked(decoder, value);
+  if (text.ok && !isWellFormed(text.value)) return { ok: false, message: 'must be well-formed Unicode' };
+  return text;
+}
+
+function define(target: Values, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function compile(name: string, def: RouteTable[string]): CompiledRoute {
   if (typeof def?.path !== 'string' || typeof def.params !== 'object' || typeof def.query !== 'object') {
     throw new Error(`createRouter: ${JSON.stringify(name)} is not a route() definition`);
   }
+  const segments = compilePath(def.path);
+  // Encoding the literals once here keeps href from re-encoding them on every call.
+  const pieces: (string | ParamSegment)[] = [];
+  let literal = '';
+  for (const segment of segments) {
+    if (segment.kind === 'static') {
+      literal += `/${encodeLiteralSegment(segment.text)}`;
+      continue;
+    }
+    if (literal !== '') pieces.push(literal);
+    literal = '';
+    pieces.push(segment);
+  }
+  if (literal !== '') pieces.push(literal);
   const query = new Map(Object.entries(def.query as Record<string, ParamDecoder>));
   return {
     name,
-    segments: compilePath(def.path),
+    segments,
+    pieces,
     params: new Map(Object.entries(def.params as Record<string, ParamDecoder>)),
     query,
     queryKeys: new Set(query.keys()),
@@ -63,28 +92,21 @@ function decodeParams(route: CompiledRoute, decoded: readonly (string | undefine
     const unusable = unusableSegment(text);
     if (unusable !== undefined) return void errors.push({ path, message: unusable });
     const result = safeDecode(route.params.get(segment.name)!, text);
-    if (result.ok)
-      Object.defineProperty(params, segment.name, {
-        value: result.value,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+    if (result.ok) define(params, segment.name, result.value);
     else errors.push({ path, message: result.message });
   });
   return params;
 }
 
 function decodeQuery(route: CompiledRoute, search: string, errors: ParamError[]): Values {
-  const found = readQuery(search, route.queryKeys);
   const query: Values = {};
-  const set = (key: string, value: unknown) =>
-    Object.defineProperty(query, key, { value, enumerable: true, writable: true, configurable: true });
+  if (route.query.size === 0) return query;
+  const found = readQuery(search, route.queryKeys);
   for (const [key, decoder] of route.query) {
     const path = `query.${key}`;
     const text = found.get(key);
     if (text === undefined) {
-      if (decoder.default !== undefined) set(key, decoder.default);
+      if (decoder.default !== undefined) define(query, key, decoder.default);
       else if (decoder.optional !== true) errors.push({ path, message: 'is required' });
       continue;
     }
@@ -93,7 +115,7 @@ function decodeQuery(route: CompiledRoute, search: string, errors: ParamError[])
       continue;
     }
     const result = safeDecode(decoder, text);
-    if (result.ok) set(key, result.value);
+    if (result.ok) define(query, key, result.value);
     else errors.push({ path, message: result.message });
   }
   return query;
@@ -128,38 +150,39 @@ export function createRouter<const T extends RouteTable>(table: T): Router<T> {
       values != null && Object.hasOwn(values, key) ? values[key] : undefined;
 
     let path = '';
-    for (const segment of route.segments) {
-      if (segment.kind === 'static') {
-        path += `/${encodeLiteralSegment(segment.text)}`;
+    for (const piece of route.pieces) {
+      if (typeof piece === 'string') {
+        path += piece;
         continue;
       }
-      const where = `params.${segment.name}`;
-      const value = valueAt(input.params, segment.name);
-      if (value === undefined) fail(where, 'is missing');
-      const text = encodeChecked(route.params.get(segment.name)!, value);
-      if (!text.ok) return fail(where, text.message);
+      const value = valueAt(input.params, piece.name);
+      if (value === undefined) fail(`params.${piece.name}`, 'is missing');
+      const text = encodeChecked(route.params.get(piece.name)!, value);
+      if (!text.ok) return fail(`params.${piece.name}`, text.message);
       const unusable = unusableSegment(text.value);
-      if (unusable !== undefined) fail(where, unusable);
+      if (unusable !== undefined) fail(`params.${piece.name}`, unusable);
       path += `/${encodeURIComponent(text.value)}`;
     }
+    path ||= '/';
+    if (route.query.size === 0) return path;
 
-    const search = new URLSearchParams();
+    // Allocated on the first value: most links carry no query even on routes that accept one.
+    let search: URLSearchParams | undefined;
     for (const [key, decoder] of route.query) {
-      const where = `query.${key}`;
       const value = valueAt(input.query, key);
       if (value === undefined) {
-        if (decoder.optional !== true && decoder.default === undefined) fail(where, 'is required');
+        if (decoder.optional !== true && decoder.default === undefined) fail(`query.${key}`, 'is required');
         continue;
       }
-      const text = encodeChecked(decoder, value);
-      if (!text.ok) return fail(where, text.message);
-      if (!isWellFormed(text.value)) fail(where, 'must be well-formed Unicode');
+      const text = encodeQueryValue(decoder, value);
+      if (!text.ok) return fail(`query.${key}`, text.message);
       // The default is what a missing key means, so leaving it out keeps one URL per destination.
-      if (decoder.default !== undefined && Object.is(value, decoder.default)) continue;
-      search.append(key, text.value);
+      if (decoder.default === undefined || !Object.is(value, decoder.default)) {
+        (search ??= new URLSearchParams()).append(key, text.value);
+      }
     }
-    const query = search.toString();
-    return (path || '/') + (query ? `?${query}` : '');
+    const query = search?.toString();
+    return query ? `${path}?${query}` : path;
   }
 
   return Object.freeze({
