@@ -113,6 +113,40 @@ describe('param.enum', () => {
   });
 });
 
+describe('param.boolean', () => {
+  const flag = param.boolean();
+
+  it('accepts the documented spellings and writes "true" or "false"', () => {
+    for (const raw of ['true', '1', 'on']) expect(value(flag.decode(raw))).toBe(true);
+    for (const raw of ['false', '0', 'off']) expect(value(flag.decode(raw))).toBe(false);
+    expect(flag.encode(true)).toBe('true');
+    expect(flag.encode(false)).toBe('false');
+  });
+
+  it.each(['', 'TRUE', 'True', 'yes', 'no', 'y', '2', ' true', 'true ', '01'])('rejects %j', (raw) => {
+    expect(flag.decode(raw)).toEqual({ ok: false, message: 'must be one of "true", "false", "1", "0", "on", "off"' });
+  });
+
+  it('is a bad param (400) in a URL, with the accepted spellings in the message', () => {
+    const router = createRouter({
+      list: route('/posts', { query: { drafts: param.boolean({ default: false }) } }),
+      toggle: route('/flags/:on', { params: { on: param.boolean() } }),
+    });
+    expect(router.parse('/posts?drafts=on')).toMatchObject({ ok: true, destination: { query: { drafts: true } } });
+    expect(router.parse('/posts')).toMatchObject({ ok: true, destination: { query: { drafts: false } } });
+    expect(router.parse('/posts?drafts=yes')).toEqual({
+      ok: false,
+      reason: 'bad-param',
+      route: 'list',
+      errors: [{ path: 'query.drafts', message: 'must be one of "true", "false", "1", "0", "on", "off"' }],
+    });
+    expect(router.href({ route: 'list', query: { drafts: true } })).toBe('/posts?drafts=true');
+    expect(router.href({ route: 'list', query: { drafts: false } })).toBe('/posts');
+    expect(router.parse('/flags/0')).toMatchObject({ ok: true, destination: { params: { on: false } } });
+    expect(router.href({ route: 'toggle', params: { on: false } })).toBe('/flags/false');
+  });
+});
+
 describe('param.custom and plain decoder objects', () => {
   const isoDate = param.custom({
     decode: (raw): DecodeResult<string> =>

@@ -14,6 +14,7 @@ const router = createRouter({
       n: param.int({ optional: true }),
       sort: param.enum(['new', 'top', 'old'], { default: 'new' }),
       tag: param.slug({ optional: true }),
+      draft: param.boolean({ optional: true }),
     },
   }),
 });
@@ -112,6 +113,7 @@ const destination: fc.Arbitrary<Destination> = fc.oneof(
         n: fc.maxSafeInteger().chain((n) => fc.constantFrom(n, -n + 0, 0)),
         sort: fc.constantFrom('new' as const, 'top' as const, 'old' as const),
         tag: slug(10),
+        draft: fc.boolean(),
       },
       { requiredKeys: ['sort'] },
     ),
@@ -150,6 +152,9 @@ describe('routing properties', () => {
       'atom',
       'u',
       'notes',
+      'true',
+      'on',
+      'yes',
       '',
       '.',
       '..',
@@ -169,7 +174,10 @@ describe('routing properties', () => {
     fc.tuple(fc.constant('feed'), fc.oneof(fc.constantFrom('rss', 'atom'), segment)),
     fc.tuple(fc.constant('u'), segment, fc.constant('notes'), segment),
   );
-  const queryPair = fc.tuple(fc.constantFrom('page', 'q', 'n', 'sort', 'tag', '__proto__', 'constructor', ''), segment);
+  const queryPair = fc.tuple(
+    fc.constantFrom('page', 'q', 'n', 'sort', 'tag', 'draft', '__proto__', 'constructor', ''),
+    segment,
+  );
   const structured = fc
     .tuple(
       fc.oneof(fc.array(segment, { maxLength: 5 }), routeShaped),

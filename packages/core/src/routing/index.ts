@@ -1,5 +1,6 @@
 export { param } from './param.js';
 export type {
+  BooleanOptions,
   DecodeResult,
   IntOptions,
   ParamDecoder,

@@ -206,6 +206,32 @@ function enumOf<const V extends readonly [string, ...string[]], const O extends 
   return withPresence(base, options ?? {}, 'param.enum') as WithPresence<V[number], O>;
 }
 
+export type BooleanOptions = Presence<boolean>;
+
+const BOOLEANS: ReadonlyMap<string, boolean> = new Map([
+  ['true', true],
+  ['1', true],
+  ['on', true],
+  ['false', false],
+  ['0', false],
+  ['off', false],
+]);
+
+/**
+ * Accepts "true", "1" and "on" (what an HTML checkbox sends) as true, "false",
+ * "0" and "off" as false, lower case only; writes "true" or "false".
+ */
+function boolean<const O extends BooleanOptions = {}>(options?: O): WithPresence<boolean, O> {
+  const base: ParamDecoder<boolean> = {
+    decode(raw) {
+      const value = BOOLEANS.get(raw);
+      return value === undefined ? fail('must be one of "true", "false", "1", "0", "on", "off"') : ok(value);
+    },
+    encode: (value) => (value ? 'true' : 'false'),
+  };
+  return withPresence(base, options ?? {}, 'param.boolean') as WithPresence<boolean, O>;
+}
+
 /**
  * A user-written decoder. Returned as-is (methods may rely on `this`), but
  * checked for shape so mistakes fail at definition time, not on first use.
@@ -220,4 +246,4 @@ function custom<T, const O extends Presence<T> = {}>(
   return decoder as unknown as WithPresence<T, O>;
 }
 
-export const param = Object.freeze({ int, slug, string, enum: enumOf, custom });
+export const param = Object.freeze({ int, slug, string, enum: enumOf, boolean, custom });
