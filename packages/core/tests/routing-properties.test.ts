@@ -17,6 +17,7 @@ const router = createRouter({
       draft: param.boolean({ optional: true }),
     },
   }),
+  docs: route('/docs/*path', { params: { path: param.string({ maxLength: 300 }) } }),
 });
 type Destination = DestinationOf<typeof router>;
 
@@ -85,6 +86,17 @@ const slug = (maxLength: number) =>
     .filter((s) => s !== '.' && s !== '..');
 // "." and ".." cannot be path segments (browsers resolve them), so they are not valid path values.
 const pathString = trickyString(60).filter((s) => s !== '.' && s !== '..');
+// Wildcard values: "/"-separated parts, including empty ones, but none that a URL resolves away
+// ("." or "..") and no single trailing "/" (the parser ignores one, as for any path).
+const restString = fc
+  .array(fc.oneof(fc.constant(''), trickyString(20)), { minLength: 1, maxLength: 5 })
+  .map((parts) => parts.join('/'))
+  .filter(
+    (s) =>
+      s !== '' &&
+      !s.split('/').some((part) => part === '.' || part === '..') &&
+      !(s.endsWith('/') && !s.endsWith('//') && s !== '/'),
+  );
 
 const destination: fc.Arbitrary<Destination> = fc.oneof(
   fc.record({
@@ -118,6 +130,7 @@ const destination: fc.Arbitrary<Destination> = fc.oneof(
       { requiredKeys: ['sort'] },
     ),
   }),
+  fc.record({ route: fc.constant('docs' as const), params: fc.record({ path: restString }), query: fc.constant({}) }),
 );
 
 describe('routing properties', () => {
@@ -142,6 +155,22 @@ describe('routing properties', () => {
     );
   });
 
+  it('a wildcard value either round-trips or href refuses it with a params.path error', () => {
+    fc.assert(
+      fc.property(fc.oneof(restString, fc.string({ unit: 'binary' }), trickyString(30)), (path) => {
+        let href: string;
+        try {
+          href = router.href({ route: 'docs', params: { path } });
+        } catch (error) {
+          expect((error as Error).message).toMatch(/^router\.href\("docs"\): params\.path /);
+          return;
+        }
+        expect(router.parse(href)).toEqual({ ok: true, destination: { route: 'docs', params: { path }, query: {} } });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   // Mostly near-misses of real routes, so that all three outcomes are exercised.
   const segment = fc.oneof(
     fc.constantFrom(
@@ -152,6 +181,7 @@ describe('routing properties', () => {
       'atom',
       'u',
       'notes',
+      'docs',
       'true',
       'on',
       'yes',
@@ -173,6 +203,7 @@ describe('routing properties', () => {
     fc.tuple(fc.constant('tags'), segment),
     fc.tuple(fc.constant('feed'), fc.oneof(fc.constantFrom('rss', 'atom'), segment)),
     fc.tuple(fc.constant('u'), segment, fc.constant('notes'), segment),
+    fc.array(segment, { minLength: 1, maxLength: 4 }).map((rest) => ['docs', ...rest]),
   );
   const queryPair = fc.tuple(
     fc.constantFrom('page', 'q', 'n', 'sort', 'tag', 'draft', '__proto__', 'constructor', ''),
@@ -210,6 +241,7 @@ describe('routing properties', () => {
     expect([...outcomes].sort()).toEqual([
       'bad-param',
       'not-found',
+      'ok:docs',
       'ok:feed',
       'ok:home',
       'ok:note',

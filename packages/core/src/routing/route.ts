@@ -1,10 +1,10 @@
 import type { ParamDecoder } from './param.js';
 
-/** Names of the `:name` segments of a path pattern, as a union of string literals. */
+/** Names of the `:name` and `*name` segments of a path pattern, as a union of string literals. */
 export type PathParamNames<Path extends string> = Path extends `${infer Head}/${infer Tail}`
   ? SegmentParam<Head> | PathParamNames<Tail>
   : SegmentParam<Path>;
-type SegmentParam<S extends string> = S extends `:${infer Name}` ? Name : never;
+type SegmentParam<S extends string> = S extends `:${infer Name}` | `*${infer Name}` ? Name : never;
 
 export type Decoders = { readonly [name: string]: ParamDecoder };
 
@@ -41,9 +41,12 @@ export function route<
   const params = opts.params ?? {};
   const query = opts.query ?? {};
   const segments = compilePath(path);
-  const names = segments.flatMap((s) => (s.kind === 'param' ? [s.name] : []));
-  for (const name of names) {
-    if (!Object.hasOwn(params, name)) throw new Error(`route("${path}"): no decoder for :${name}`);
+  const names: string[] = [];
+  for (const segment of segments) {
+    if (segment.kind === 'static') continue;
+    const written = `${segment.kind === 'param' ? ':' : '*'}${segment.name}`;
+    if (!Object.hasOwn(params, segment.name)) throw new Error(`route("${path}"): no decoder for ${written}`);
+    names.push(segment.name);
   }
   for (const [name, decoder] of Object.entries(params)) {
     if (!names.includes(name)) throw new Error(`route("${path}"): params.${name} is not in the path`);
@@ -67,7 +70,10 @@ function checkDecoder(decoder: unknown, where: string): void {
 }
 
 export type Segment =
-  { readonly kind: 'static'; readonly text: string } | { readonly kind: 'param'; readonly name: string };
+  | { readonly kind: 'static'; readonly text: string }
+  | { readonly kind: 'param'; readonly name: string }
+  /** `*name`: the rest of the path, one or more segments, as one value. */
+  | { readonly kind: 'wildcard'; readonly name: string };
 
 const PARAM_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
@@ -77,25 +83,24 @@ const PARAM_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
  * than producing routes that can never match.
  */
 export function compilePath(path: string): Segment[] {
-  if (typeof path !== 'string' || !path.startsWith('/')) {
-    throw new Error(`route("${String(path)}"): path must start with "/"`);
-  }
+  const what = `route("${String(path)}")`;
+  if (typeof path !== 'string' || !path.startsWith('/')) throw new Error(`${what}: path must start with "/"`);
   if (path === '/') return [];
   const seen = new Set<string>();
-  return path
-    .slice(1)
-    .split('/')
-    .map((part): Segment => {
-      if (part.startsWith(':')) {
-        const name = part.slice(1);
-        if (!PARAM_NAME.test(name)) throw new Error(`route("${path}"): invalid param name "${part}"`);
-        if (seen.has(name)) throw new Error(`route("${path}"): duplicate param :${name}`);
-        seen.add(name);
-        return { kind: 'param', name };
-      }
-      if (part === '' || part === '.' || part === '..' || /[%?#\s]/.test(part)) {
-        throw new Error(`route("${path}"): invalid segment "${part}"`);
-      }
-      return { kind: 'static', text: part };
-    });
+  const parts = path.slice(1).split('/');
+  return parts.map((part, i): Segment => {
+    if (part.startsWith(':') || part.startsWith('*')) {
+      const name = part.slice(1);
+      if (!PARAM_NAME.test(name)) throw new Error(`${what}: invalid param name "${part}"`);
+      if (seen.has(name)) throw new Error(`${what}: duplicate param ${part}`);
+      seen.add(name);
+      if (part.startsWith(':')) return { kind: 'param', name };
+      if (i !== parts.length - 1) throw new Error(`${what}: the wildcard ${part} must be the last segment`);
+      return { kind: 'wildcard', name };
+    }
+    if (part === '' || part === '.' || part === '..' || /[%?#\s]/.test(part)) {
+      throw new Error(`${what}: invalid segment "${part}"`);
+    }
+    return { kind: 'static', text: part };
+  });
 }

@@ -11,11 +11,12 @@ import {
   toLocation,
 } from './url.js';
 
-type ParamSegment = Extract<Segment, { kind: 'param' }>;
+type ParamSegment = Exclude<Segment, { kind: 'static' }>;
 
 interface CompiledRoute {
   readonly name: string;
   readonly segments: readonly Segment[];
+  readonly wildcard: boolean;
   /** What href writes: runs of static segments already encoded, and the param segments between them. */
   readonly pieces: readonly (string | ParamSegment)[];
   // Maps, not the user's objects, so keys such as "constructor" or
@@ -35,6 +36,22 @@ function unusableSegment(text: string): string | undefined {
   if (text === '') return 'must not be empty';
   if (!isWellFormed(text)) return 'must be well-formed Unicode';
   if (text === '.' || text === '..') return 'must not be "." or ".."';
+  return undefined;
+}
+
+/**
+ * A wildcard value is written as one path segment per "/"-separated part, so
+ * each part must survive as a segment and the whole must come back the same.
+ * `first`: nothing precedes it in the path, where a leading "/" would make
+ * the URL protocol-relative ("//host/…").
+ */
+function unusableRest(text: string, first: boolean): string | undefined {
+  if (text === '') return 'must not be empty';
+  if (!isWellFormed(text)) return 'must be well-formed Unicode';
+  if (first && text.startsWith('/')) return 'must not start with "/"';
+  if (text.split('/').some((part) => part === '.' || part === '..')) return 'must not contain "." or ".." segments';
+  // One trailing slash is ignored when parsing (see splitPath), so it would be lost.
+  if (text.endsWith('/') && !text.endsWith('//') && text !== '/') return 'must not end with a single "/"';
   return undefined;
 }
 
@@ -70,6 +87,7 @@ function compile(name: string, def: RouteTable[string]): CompiledRoute {
   return {
     name,
     segments,
+    wildcard: segments.at(-1)?.kind === 'wildcard',
     pieces,
     params: new Map(Object.entries(def.params as Record<string, ParamDecoder>)),
     query,
@@ -78,18 +96,22 @@ function compile(name: string, def: RouteTable[string]): CompiledRoute {
 }
 
 function literalsMatch(route: CompiledRoute, decoded: readonly (string | undefined)[]): boolean {
-  if (route.segments.length !== decoded.length) return false;
-  return route.segments.every((s, i) => s.kind === 'param' || decoded[i] === s.text);
+  const count = route.segments.length;
+  if (route.wildcard ? decoded.length < count : decoded.length !== count) return false;
+  return route.segments.every((s, i) => s.kind !== 'static' || decoded[i] === s.text);
 }
+
+const restIsFirst = (route: CompiledRoute) => route.segments.length === 1;
 
 function decodeParams(route: CompiledRoute, decoded: readonly (string | undefined)[], errors: ParamError[]): Values {
   const params: Values = {};
   route.segments.forEach((segment, i) => {
-    if (segment.kind !== 'param') return;
+    if (segment.kind === 'static') return;
     const path = `params.${segment.name}`;
-    const text = decoded[i];
-    if (text === undefined) return void errors.push({ path, message: 'has malformed percent-encoding' });
-    const unusable = unusableSegment(text);
+    const parts = segment.kind === 'wildcard' ? decoded.slice(i) : [decoded[i]];
+    if (parts.includes(undefined)) return void errors.push({ path, message: 'has malformed percent-encoding' });
+    const text = parts.join('/');
+    const unusable = segment.kind === 'wildcard' ? unusableRest(text, restIsFirst(route)) : unusableSegment(text);
     if (unusable !== undefined) return void errors.push({ path, message: unusable });
     const result = safeDecode(route.params.get(segment.name)!, text);
     if (result.ok) define(params, segment.name, result.value);
@@ -159,9 +181,15 @@ export function createRouter<const T extends RouteTable>(table: T): Router<T> {
       if (value === undefined) fail(`params.${piece.name}`, 'is missing');
       const text = encodeChecked(route.params.get(piece.name)!, value);
       if (!text.ok) return fail(`params.${piece.name}`, text.message);
-      const unusable = unusableSegment(text.value);
-      if (unusable !== undefined) fail(`params.${piece.name}`, unusable);
-      path += `/${encodeURIComponent(text.value)}`;
+      if (piece.kind === 'param') {
+        const unusable = unusableSegment(text.value);
+        if (unusable !== undefined) fail(`params.${piece.name}`, unusable);
+        path += `/${encodeURIComponent(text.value)}`;
+      } else {
+        const unusable = unusableRest(text.value, restIsFirst(route));
+        if (unusable !== undefined) fail(`params.${piece.name}`, unusable);
+        path += `/${text.value.split('/').map(encodeURIComponent).join('/')}`;
+      }
     }
     path ||= '/';
     if (route.query.size === 0) return path;
