@@ -19,6 +19,8 @@ const router = createRouter({
   }),
   docs: route('/docs/*path', { params: { path: param.string({ maxLength: 300 }) } }),
 });
+// The same table mounted under a base path with a character that needs encoding.
+const based = createRouter(router.table, { base: '/b/ä' });
 type Destination = DestinationOf<typeof router>;
 
 // Characters that URL syntax gives a meaning to, plus unicode from several planes.
@@ -146,10 +148,26 @@ describe('routing properties', () => {
   it('the href survives the WHATWG URL parser unchanged', () => {
     fc.assert(
       fc.property(destination, (d) => {
-        const href = router.href(d);
-        const url = new URL(href, 'https://example.com');
-        expect(url.pathname + url.search).toBe(href);
-        expect(router.parse(url)).toEqual({ ok: true, destination: d });
+        for (const r of [router, based]) {
+          const href = r.href(d);
+          const url = new URL(href, 'https://example.com');
+          expect(url.pathname + url.search).toBe(href);
+          expect(r.parse(url)).toEqual({ ok: true, destination: d });
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('under a base path, href is the base plus the unmounted href, and parses back', () => {
+    fc.assert(
+      fc.property(destination, (d) => {
+        const href = based.href(d);
+        const plain = router.href(d);
+        // The root href "/" becomes the bare base: "/b/%C3%A4", "/b/%C3%A4?page=2".
+        expect(href).toBe(`/b/%C3%A4${plain === '/' || plain.startsWith('/?') ? plain.slice(1) : plain}`);
+        expect(based.parse(href)).toEqual({ ok: true, destination: d });
+        expect(based.parse(plain)).toMatchObject({ ok: false, reason: 'not-found' });
       }),
       { numRuns: 1000 },
     );
@@ -268,6 +286,7 @@ describe('routing properties', () => {
         const result = router.parse(input);
         if (!result.ok) return;
         expect(router.parse(router.href(result.destination))).toEqual(result);
+        expect(based.parse(based.href(result.destination))).toEqual(result);
       }),
       { numRuns: 3000 },
     );

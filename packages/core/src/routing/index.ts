@@ -13,7 +13,16 @@ export type {
 export { route } from './route.js';
 export type { Decoders, PathDecoders, PathParamNames, RouteDef, Segment } from './route.js';
 export { createRouter } from './router.js';
-export type { DestinationOf, Destinations, HrefInput, ParamError, ParseResult, RouteTable, Router } from './types.js';
+export type {
+  DestinationOf,
+  Destinations,
+  HrefInput,
+  ParamError,
+  ParseResult,
+  RouteTable,
+  Router,
+  RouterOptions,
+} from './types.js';
 export { syncHistory } from './history.js';
 export type { HistoryWindow, SyncableStore, SyncHistoryOptions } from './history.js';
 export { isPlainLeftClick } from './link.js';

@@ -82,8 +82,7 @@ const PARAM_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
  * carry unambiguously ('%', '?', '#', dot segments) are refused here rather
  * than producing routes that can never match.
  */
-export function compilePath(path: string): Segment[] {
-  const what = `route("${String(path)}")`;
+export function compilePath(path: string, what = `route("${String(path)}")`): Segment[] {
   if (typeof path !== 'string' || !path.startsWith('/')) throw new Error(`${what}: path must start with "/"`);
   if (path === '/') return [];
   const seen = new Set<string>();

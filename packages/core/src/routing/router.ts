@@ -1,6 +1,6 @@
 import { encodeChecked, safeDecode, type DecodeResult, type ParamDecoder } from './param.js';
 import { compilePath, type Segment } from './route.js';
-import type { Destinations, HrefInput, ParamError, ParseResult, RouteTable, Router } from './types.js';
+import type { Destinations, HrefInput, ParamError, ParseResult, RouteTable, Router, RouterOptions } from './types.js';
 import {
   decodeComponent,
   encodeLiteralSegment,
@@ -65,14 +65,14 @@ function define(target: Values, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-function compile(name: string, def: RouteTable[string]): CompiledRoute {
+function compile(name: string, def: RouteTable[string], base: string): CompiledRoute {
   if (typeof def?.path !== 'string' || typeof def.params !== 'object' || typeof def.query !== 'object') {
     throw new Error(`createRouter: ${JSON.stringify(name)} is not a route() definition`);
   }
   const segments = compilePath(def.path);
   // Encoding the literals once here keeps href from re-encoding them on every call.
   const pieces: (string | ParamSegment)[] = [];
-  let literal = '';
+  let literal = base;
   for (const segment of segments) {
     if (segment.kind === 'static') {
       literal += `/${encodeLiteralSegment(segment.text)}`;
@@ -95,65 +95,82 @@ function compile(name: string, def: RouteTable[string]): CompiledRoute {
   };
 }
 
+function compileBase(base: unknown): { readonly segments: readonly string[]; readonly prefix: string } {
+  if (base === undefined || base === '' || base === '/') return { segments: [], prefix: '' };
+  const what = `createRouter: base ${JSON.stringify(String(base))}`;
+  if (typeof base !== 'string' || !base.startsWith('/')) throw new Error(`${what} must start with "/"`);
+  if (base.endsWith('/')) throw new Error(`${what} must not end with "/"`);
+  const segments = compilePath(base, what).map((s) => {
+    if (s.kind !== 'static') throw new Error(`${what} must not contain params`);
+    return s.text;
+  });
+  return { segments, prefix: segments.map((s) => `/${encodeLiteralSegment(s)}`).join('') };
+}
+
 function literalsMatch(route: CompiledRoute, decoded: readonly (string | undefined)[]): boolean {
   const count = route.segments.length;
   if (route.wildcard ? decoded.length < count : decoded.length !== count) return false;
   return route.segments.every((s, i) => s.kind !== 'static' || decoded[i] === s.text);
 }
 
-const restIsFirst = (route: CompiledRoute) => route.segments.length === 1;
-
-function decodeParams(route: CompiledRoute, decoded: readonly (string | undefined)[], errors: ParamError[]): Values {
-  const params: Values = {};
-  route.segments.forEach((segment, i) => {
-    if (segment.kind === 'static') return;
-    const path = `params.${segment.name}`;
-    const parts = segment.kind === 'wildcard' ? decoded.slice(i) : [decoded[i]];
-    if (parts.includes(undefined)) return void errors.push({ path, message: 'has malformed percent-encoding' });
-    const text = parts.join('/');
-    const unusable = segment.kind === 'wildcard' ? unusableRest(text, restIsFirst(route)) : unusableSegment(text);
-    if (unusable !== undefined) return void errors.push({ path, message: unusable });
-    const result = safeDecode(route.params.get(segment.name)!, text);
-    if (result.ok) define(params, segment.name, result.value);
-    else errors.push({ path, message: result.message });
-  });
-  return params;
-}
-
-function decodeQuery(route: CompiledRoute, search: string, errors: ParamError[]): Values {
-  const query: Values = {};
-  if (route.query.size === 0) return query;
-  const found = readQuery(search, route.queryKeys);
-  for (const [key, decoder] of route.query) {
-    const path = `query.${key}`;
-    const text = found.get(key);
-    if (text === undefined) {
-      if (decoder.default !== undefined) define(query, key, decoder.default);
-      else if (decoder.optional !== true) errors.push({ path, message: 'is required' });
-      continue;
-    }
-    if (text === MALFORMED) {
-      errors.push({ path, message: 'has malformed percent-encoding' });
-      continue;
-    }
-    const result = safeDecode(decoder, text);
-    if (result.ok) define(query, key, result.value);
-    else errors.push({ path, message: result.message });
-  }
-  return query;
-}
-
-export function createRouter<const T extends RouteTable>(table: T): Router<T> {
-  const compiled = Object.entries(table).map(([name, def]) => compile(name, def));
+export function createRouter<const T extends RouteTable>(table: T, options: RouterOptions = {}): Router<T> {
+  const base = compileBase(options.base);
+  const compiled = Object.entries(table).map(([name, def]) => compile(name, def, base.prefix));
   const byName = new Map(compiled.map((r) => [r.name, r]));
+  const restIsFirst = (route: CompiledRoute) => base.segments.length === 0 && route.segments.length === 1;
+
+  function decodeParams(route: CompiledRoute, decoded: readonly (string | undefined)[], errors: ParamError[]): Values {
+    const params: Values = {};
+    route.segments.forEach((segment, i) => {
+      if (segment.kind === 'static') return;
+      const path = `params.${segment.name}`;
+      const parts = segment.kind === 'wildcard' ? decoded.slice(i) : [decoded[i]];
+      if (parts.includes(undefined)) return void errors.push({ path, message: 'has malformed percent-encoding' });
+      const text = parts.join('/');
+      const unusable = segment.kind === 'wildcard' ? unusableRest(text, restIsFirst(route)) : unusableSegment(text);
+      if (unusable !== undefined) return void errors.push({ path, message: unusable });
+      const result = safeDecode(route.params.get(segment.name)!, text);
+      if (result.ok) define(params, segment.name, result.value);
+      else errors.push({ path, message: result.message });
+    });
+    return params;
+  }
+
+  function decodeQuery(route: CompiledRoute, search: string, errors: ParamError[]): Values {
+    const query: Values = {};
+    if (route.query.size === 0) return query;
+    const found = readQuery(search, route.queryKeys);
+    for (const [key, decoder] of route.query) {
+      const path = `query.${key}`;
+      const text = found.get(key);
+      if (text === undefined) {
+        if (decoder.default !== undefined) define(query, key, decoder.default);
+        else if (decoder.optional !== true) errors.push({ path, message: 'is required' });
+        continue;
+      }
+      if (text === MALFORMED) {
+        errors.push({ path, message: 'has malformed percent-encoding' });
+        continue;
+      }
+      const result = safeDecode(decoder, text);
+      if (result.ok) define(query, key, result.value);
+      else errors.push({ path, message: result.message });
+    }
+    return query;
+  }
 
   function parse(url: string | URL): ParseResult<Destinations<T>> {
     const location = toLocation(url);
     const raw = location && splitPath(location.pathname);
     if (!location || !raw) return { ok: false, reason: 'not-found', path: location?.pathname ?? String(url) };
-    const decoded = raw.map(decodeComponent);
+    const notFound = { ok: false, reason: 'not-found', path: location.pathname } as const;
+    let decoded = raw.map(decodeComponent);
+    if (base.segments.length > 0) {
+      if (!base.segments.every((text, i) => decoded[i] === text)) return notFound;
+      decoded = decoded.slice(base.segments.length);
+    }
     const route = compiled.find((r) => literalsMatch(r, decoded));
-    if (!route) return { ok: false, reason: 'not-found', path: location.pathname };
+    if (!route) return notFound;
     const errors: ParamError[] = [];
     const params = decodeParams(route, decoded, errors);
     const query = decodeQuery(route, location.search, errors);
@@ -216,6 +233,7 @@ export function createRouter<const T extends RouteTable>(table: T): Router<T> {
   return Object.freeze({
     routes: Object.freeze(compiled.map((r) => r.name)) as readonly (keyof T & string)[],
     table,
+    base: base.prefix,
     parse,
     href,
   });

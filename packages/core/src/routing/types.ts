@@ -64,11 +64,21 @@ export type ParseResult<D extends { route: string }> =
       readonly errors: readonly ParamError[];
     };
 
+export interface RouterOptions {
+  /**
+   * Path the app is mounted under, e.g. "/blog": parse only matches URLs
+   * below it (and strips it), href starts every URL with it.
+   */
+  readonly base?: string;
+}
+
 export interface Router<T extends RouteTable> {
   /** Route names in declaration order, which is also matching order. */
   readonly routes: readonly (keyof T & string)[];
   /** The route table the router was created from. */
   readonly table: T;
+  /** The base path, "" when the app is mounted at the root. */
+  readonly base: string;
   parse(url: string | URL): ParseResult<Destinations<T>>;
   /** Canonical URL (path and query) of a destination; throws if it cannot be represented. */
   href(destination: HrefInput<T>): string;
