@@ -147,6 +147,26 @@ describe('param.boolean', () => {
   });
 });
 
+describe('param.array', () => {
+  it('refuses an item decoder that is missing, optional or defaulted, and a bad maxItems', () => {
+    expect(() => param.array(undefined as unknown as ParamDecoder)).toThrow(
+      'param.array: needs a decoder for the items',
+    );
+    expect(() => param.array(param.slug({ optional: true }))).toThrow(/cannot be optional or have a default/);
+    expect(() => param.array(param.int({ default: 1 }))).toThrow(/cannot be optional or have a default/);
+    expect(() => param.array(param.slug(), { maxItems: 0 })).toThrow(
+      'param.array: maxItems must be a positive integer',
+    );
+  });
+
+  it('is for query params only', () => {
+    // @ts-expect-error a path segment holds one value
+    expect(() => route('/tags/:tags', { params: { tags: param.array(param.slug()) } })).toThrow(
+      'route("/tags/:tags"): path param tags cannot be a param.array (only query params repeat)',
+    );
+  });
+});
+
 describe('param.custom and plain decoder objects', () => {
   const isoDate = param.custom({
     decode: (raw): DecodeResult<string> =>

@@ -14,6 +14,7 @@ const router = createRouter({
       n: param.int({ optional: true }),
       sort: param.enum(['new', 'top', 'old'], { default: 'new' }),
       tag: param.slug({ optional: true }),
+      tags: param.array(param.slug({ maxLength: 10 }), { maxItems: 5 }),
       draft: param.boolean({ optional: true }),
     },
   }),
@@ -127,9 +128,10 @@ const destination: fc.Arbitrary<Destination> = fc.oneof(
         n: fc.maxSafeInteger().chain((n) => fc.constantFrom(n, -n + 0, 0)),
         sort: fc.constantFrom('new' as const, 'top' as const, 'old' as const),
         tag: slug(10),
+        tags: fc.array(slug(10), { maxLength: 5 }),
         draft: fc.boolean(),
       },
-      { requiredKeys: ['sort'] },
+      { requiredKeys: ['sort', 'tags'] },
     ),
   }),
   fc.record({ route: fc.constant('docs' as const), params: fc.record({ path: restString }), query: fc.constant({}) }),
@@ -224,7 +226,7 @@ describe('routing properties', () => {
     fc.array(segment, { minLength: 1, maxLength: 4 }).map((rest) => ['docs', ...rest]),
   );
   const queryPair = fc.tuple(
-    fc.constantFrom('page', 'q', 'n', 'sort', 'tag', 'draft', '__proto__', 'constructor', ''),
+    fc.constantFrom('page', 'q', 'n', 'sort', 'tag', 'tags', 'draft', '__proto__', 'constructor', ''),
     segment,
   );
   const structured = fc

@@ -1,17 +1,19 @@
 export { param } from './param.js';
 export type {
+  ArrayOptions,
   BooleanOptions,
   DecodeResult,
   IntOptions,
   ParamDecoder,
   Presence,
+  RepeatedDecoder,
   SlugOptions,
   StringOptions,
   ValueOf,
   WithPresence,
 } from './param.js';
 export { route } from './route.js';
-export type { Decoders, PathDecoders, PathParamNames, RouteDef, Segment } from './route.js';
+export type { Decoders, PathDecoders, PathParamNames, QueryDecoders, RouteDef, Segment } from './route.js';
 export { createRouter } from './router.js';
 export type {
   DestinationOf,

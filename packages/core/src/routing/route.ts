@@ -1,4 +1,4 @@
-import type { ParamDecoder } from './param.js';
+import type { ParamDecoder, RepeatedDecoder } from './param.js';
 
 /** Names of the `:name` and `*name` segments of a path pattern, as a union of string literals. */
 export type PathParamNames<Path extends string> = Path extends `${infer Head}/${infer Tail}`
@@ -8,9 +8,15 @@ type SegmentParam<S extends string> = S extends `:${infer Name}` | `*${infer Nam
 
 export type Decoders = { readonly [name: string]: ParamDecoder };
 
+export type QueryDecoders = { readonly [name: string]: ParamDecoder | RepeatedDecoder };
+
 export type PathDecoders<Path extends string> = { readonly [K in PathParamNames<Path>]: ParamDecoder };
 
-export interface RouteDef<Path extends string = string, P extends Decoders = Decoders, Q extends Decoders = Decoders> {
+export interface RouteDef<
+  Path extends string = string,
+  P extends Decoders = Decoders,
+  Q extends QueryDecoders = QueryDecoders,
+> {
   readonly path: Path;
   readonly params: P;
   readonly query: Q;
@@ -24,8 +30,11 @@ type NoExtraKeys<P, Allowed extends PropertyKey> = { readonly [K in Exclude<keyo
  */
 type NoOptional<P> = {
   readonly [
-    K in keyof P as P[K] extends { readonly optional: true } | { readonly default: unknown } ? K : never
-  ]: 'path params cannot be optional or have a default';
+    K in keyof P as P[K] extends
+      { readonly optional: true } | { readonly default: unknown } | { readonly repeated: true }
+      ? K
+      : never
+  ]: 'path params cannot be optional, have a default or repeat';
 };
 
 type RouteOptions<Path extends string, P, Q> = [PathParamNames<Path>] extends [never]
@@ -35,9 +44,9 @@ type RouteOptions<Path extends string, P, Q> = [PathParamNames<Path>] extends [n
 export function route<
   const Path extends string,
   const P extends PathDecoders<Path> = PathDecoders<Path>,
-  const Q extends Decoders = {},
+  const Q extends QueryDecoders = {},
 >(path: Path, ...options: RouteOptions<Path, P, Q>): RouteDef<Path, NoInfer<P>, NoInfer<Q>> {
-  const opts: { params?: Decoders; query?: Decoders } = options[0] ?? {};
+  const opts: { params?: Decoders; query?: QueryDecoders } = options[0] ?? {};
   const params = opts.params ?? {};
   const query = opts.query ?? {};
   const segments = compilePath(path);
@@ -50,6 +59,9 @@ export function route<
   }
   for (const [name, decoder] of Object.entries(params)) {
     if (!names.includes(name)) throw new Error(`route("${path}"): params.${name} is not in the path`);
+    if ((decoder as Partial<RepeatedDecoder>).repeated === true) {
+      throw new Error(`route("${path}"): path param ${name} cannot be a param.array (only query params repeat)`);
+    }
     checkDecoder(decoder, `route("${path}"): params.${name}`);
     if (decoder.optional === true || decoder.default !== undefined) {
       throw new Error(`route("${path}"): path param :${name} cannot be optional or have a default`);
@@ -57,7 +69,8 @@ export function route<
   }
   for (const [name, decoder] of Object.entries(query)) {
     if (name === '') throw new Error(`route("${path}"): query param names must not be empty`);
-    checkDecoder(decoder, `route("${path}"): query.${name}`);
+    const repeated = (decoder as Partial<RepeatedDecoder>).repeated === true;
+    checkDecoder(repeated ? (decoder as RepeatedDecoder).item : decoder, `route("${path}"): query.${name}`);
   }
   return Object.freeze({ path, params, query }) as unknown as RouteDef<Path, P, Q>;
 }

@@ -1,4 +1,4 @@
-import { encodeChecked, safeDecode, type DecodeResult, type ParamDecoder } from './param.js';
+import { encodeChecked, safeDecode, type DecodeResult, type ParamDecoder, type RepeatedDecoder } from './param.js';
 import { compilePath, type Segment } from './route.js';
 import type { Destinations, HrefInput, ParamError, ParseResult, RouteTable, Router, RouterOptions } from './types.js';
 import {
@@ -11,6 +11,7 @@ import {
   toLocation,
 } from './url.js';
 
+type QueryDecoder = ParamDecoder | RepeatedDecoder;
 type ParamSegment = Exclude<Segment, { kind: 'static' }>;
 
 interface CompiledRoute {
@@ -22,11 +23,14 @@ interface CompiledRoute {
   // Maps, not the user's objects, so keys such as "constructor" or
   // "__proto__" coming from a URL can never reach Object.prototype.
   readonly params: ReadonlyMap<string, ParamDecoder>;
-  readonly query: ReadonlyMap<string, ParamDecoder>;
+  readonly query: ReadonlyMap<string, QueryDecoder>;
   readonly queryKeys: ReadonlySet<string>;
 }
 
 type Values = Record<string, unknown>;
+
+const isRepeated = (decoder: QueryDecoder): decoder is RepeatedDecoder =>
+  (decoder as Partial<RepeatedDecoder>).repeated === true;
 
 /**
  * "", "." and ".." cannot be a path segment value: the first vanishes or
@@ -83,7 +87,7 @@ function compile(name: string, def: RouteTable[string], base: string): CompiledR
     pieces.push(segment);
   }
   if (literal !== '') pieces.push(literal);
-  const query = new Map(Object.entries(def.query as Record<string, ParamDecoder>));
+  const query = new Map(Object.entries(def.query as Record<string, QueryDecoder>));
   return {
     name,
     segments,
@@ -142,7 +146,23 @@ export function createRouter<const T extends RouteTable>(table: T, options: Rout
     const found = readQuery(search, route.queryKeys);
     for (const [key, decoder] of route.query) {
       const path = `query.${key}`;
-      const text = found.get(key);
+      const texts = found.get(key) ?? [];
+      if (isRepeated(decoder)) {
+        if (texts.length > decoder.maxItems) {
+          errors.push({ path, message: `must not be repeated more than ${decoder.maxItems} times` });
+          continue;
+        }
+        const values: unknown[] = [];
+        texts.forEach((text, i) => {
+          const result = text === MALFORMED ? undefined : safeDecode(decoder.item, text);
+          if (result?.ok) values.push(result.value);
+          else errors.push({ path: `${path}[${i}]`, message: result?.message ?? 'has malformed percent-encoding' });
+        });
+        define(query, key, values);
+        continue;
+      }
+      // The first occurrence counts; a repeated single-valued key is not an error, as with URLSearchParams.get.
+      const text = texts[0];
       if (text === undefined) {
         if (decoder.default !== undefined) define(query, key, decoder.default);
         else if (decoder.optional !== true) errors.push({ path, message: 'is required' });
@@ -215,6 +235,19 @@ export function createRouter<const T extends RouteTable>(table: T, options: Rout
     let search: URLSearchParams | undefined;
     for (const [key, decoder] of route.query) {
       const value = valueAt(input.query, key);
+      if (isRepeated(decoder)) {
+        if (value === undefined) continue;
+        if (!Array.isArray(value)) fail(`query.${key}`, 'must be an array');
+        const values = value as unknown[];
+        if (values.length > decoder.maxItems)
+          fail(`query.${key}`, `must not have more than ${decoder.maxItems} values`);
+        for (let i = 0; i < values.length; i++) {
+          const text = encodeQueryValue(decoder.item, values[i]);
+          if (!text.ok) fail(`query.${key}[${i}]`, text.message);
+          else (search ??= new URLSearchParams()).append(key, text.value);
+        }
+        continue;
+      }
       if (value === undefined) {
         if (decoder.optional !== true && decoder.default === undefined) fail(`query.${key}`, 'is required');
         continue;
