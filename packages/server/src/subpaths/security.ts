@@ -13,21 +13,3 @@ export { rateLimit, RATE_LIMIT_DEFAULTS } from '../security/rate-limit/plugin.js
 export type { RateLimitOptions } from '../security/rate-limit/plugin.js';
 export type { RateLimitEvent } from '../security/rate-limit/events.js';
 export { RateLimitedError, RateLimitUnavailableError } from '../security/rate-limit/errors.js';
-export {
-  gradeResponse,
-  formatGrade,
-  letterGrade,
-  scoreResults,
-  OBSERVATORY_EXPECTATIONS,
-  OBSERVATORY_ORIGIN,
-  HSTS_MIN_MAX_AGE,
-} from '../security/observatory.js';
-export type {
-  Grade,
-  GradedResponse,
-  GradedHeaders,
-  GradeOptions,
-  TestResult,
-  Expectation,
-  ObservatoryTest,
-} from '../security/observatory.js';
