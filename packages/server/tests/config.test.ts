@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadServerConfig } from '../src/index.js';
+import { ConfigError, loadServerConfig } from '../src/subpaths/config.js';
 
 const SECRET = 'a-session-secret-of-at-least-32-chars!!';
 

@@ -1,4 +1,5 @@
-import { escapeHtml, htmlToText, sanitizeHtml } from '@composable-svelte/server';
+import { escapeHtml } from '@composable-svelte/server/render';
+import { htmlToText, sanitizeHtml } from '@composable-svelte/server/security';
 import type { Comment, Post, PostSummary, PostsRepository } from '../shared/model.js';
 import { seedComments, seedPosts, type SeedPost } from './data/seed.js';
 

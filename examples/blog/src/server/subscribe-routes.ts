@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { badRequest, conflict, HttpError } from '@composable-svelte/server';
+import { HttpError } from '@composable-svelte/server';
+import { badRequest, conflict } from '@composable-svelte/server/errors';
 import { ApiError } from '../shared/api.js';
 import type { PostsRepository } from '../shared/model.js';
 import { createRepositoryApi } from './repository-api.js';
