@@ -40,6 +40,7 @@ import { corsPolicy } from './security/cors.js';
 import { csrf } from './security/csrf.js';
 import { DEFAULT_PERMISSIONS_POLICY, securityHeaders, type CspDirectives } from './security/headers.js';
 import { requestLimits } from './security/limits.js';
+import { methodGuard } from './security/method-guard.js';
 import { rateLimit } from './security/rate-limit/plugin.js';
 import { requestIdGenerator } from './security/request-id.js';
 import { createPostgresPool, type PostgresPool } from './stores/postgres-pool.js';
@@ -278,6 +279,10 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
     });
   }
 
+  await fastify.register(methodGuard, {
+    assetsDir: join(options.clientDir, 'assets'),
+    ...(rateLimited ? { limit: fastify.rateLimit() } : {}),
+  });
   // Unknown URLs count against the global limit too: probing for paths is what scanners do.
   const notFoundOptions = rateLimited ? { preHandler: fastify.rateLimit() } : {};
   fastify.setNotFoundHandler(notFoundOptions, async (request, reply) => {
