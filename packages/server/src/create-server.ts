@@ -220,6 +220,7 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
 
   await fastify.register(readiness, {
     timeoutMs: config.readyCheckTimeoutMs,
+    ...(config.metrics.token ? { token: config.metrics.token } : {}),
     onResult: (name, up) => metrics.dependencyUp.set({ dependency: name }, up ? 1 : 0),
   });
   for (const [name, check] of Object.entries(options.readinessChecks ?? {})) fastify.readiness.checks.set(name, check);
