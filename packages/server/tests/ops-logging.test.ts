@@ -218,7 +218,15 @@ describe('secret query parameters never reach the log', () => {
     const { server, log } = await startOpsServer({
       routes: async (fastify) => {
         fastify.get('/log-urls', async (request) => {
-          request.log.info({ callback: `https://idp.example/cb?${query}`, req: request, query: request.query }, 'urls');
+          request.log.info(
+            {
+              callback: `https://idp.example/cb?${query}`,
+              connection: 'postgres://app:hunter2-conn@db.internal:5432/blog',
+              req: request,
+              query: request.query,
+            },
+            'urls',
+          );
           return { logged: true };
         });
       },
@@ -227,6 +235,7 @@ describe('secret query parameters never reach the log', () => {
     const [line] = log.withMessage('urls');
     expect(line!.callback).toMatch(/^https:\/\/idp\.example\/cb\?page=2&token=\[redacted\]&/);
     expect((line!.req as { url: string }).url).toMatch(/^\/log-urls\?page=2&token=\[redacted\]&/);
+    expect(line!.connection).toBe('postgres://app:[redacted]@db.internal:5432/blog');
     expect(line!.query).toMatchObject({ page: '2', q: 'svelte', token: '[redacted]', _csrf: '[redacted]' });
     const raw = log.text();
     for (const [name, value] of Object.entries(QUERY_SECRETS))

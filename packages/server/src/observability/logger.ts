@@ -14,8 +14,10 @@ const MAX_DEPTH = 8;
  */
 const SECRET_QUERY_NAME =
   /^(?:code|key|sig|auth|sid|otp|pin|pwd|jwt|ticket|state|nonce|hash|hmac)$|token|pass(?:wd|word)?|secret|csrf|api[-_]?key|access[-_]?key|signature|session|credential|authorization|private/i;
-/** A string that is a URL or a request target with a query: `/path?…` or `http(s)://…?…`. */
-const URL_WITH_QUERY = /^(?:\/|https?:\/\/)[^\s?#]*\?/i;
+/** A string that is a request target with a query (`/path?…`), or an absolute URL with a query or credentials. */
+const URL_WITH_SECRETS = /^(?:\/[^\s?#]*\?|[a-z][\w+.-]*:\/\/[^\s/?#]*@|[a-z][\w+.-]*:\/\/[^\s?#]*\?)/i;
+/** The password of `scheme://user:password@host`. */
+const URL_PASSWORD = /^([a-z][\w+.-]*:\/\/[^\s/?#:@]*:)[^\s/?#]*@/i;
 
 function secretQueryName(rawName: string): boolean {
   let name = rawName.replace(/\+/g, ' ');
@@ -28,10 +30,12 @@ function secretQueryName(rawName: string): boolean {
 }
 
 /**
- * The URL with the value of every secret-looking query parameter replaced by `[redacted]`; the
- * path, the other parameters (as sent, not re-encoded) and the fragment are kept.
+ * The URL with its password (`scheme://user:password@host`) and the value of every secret-looking
+ * query parameter replaced by `[redacted]`; the path, the other parameters (as sent, not
+ * re-encoded) and the fragment are kept.
  */
-export function redactUrl(url: string): string {
+export function redactUrl(input: string): string {
+  const url = input.replace(URL_PASSWORD, `$1${CENSOR}@`);
   const queryStart = url.indexOf('?');
   if (queryStart === -1) return url;
   const hashStart = url.indexOf('#', queryStart);
@@ -57,7 +61,7 @@ export function redactSecrets(value: unknown, depth = 0, seen = new WeakSet<obje
   if (typeof value === 'string') {
     // A raw query string logged on its own (`query: 'a=1&token=…'`).
     if (parentKey === 'query' || parentKey === 'search') return redactUrl(`?${value.replace(/^\?/, '')}`).slice(1);
-    return URL_WITH_QUERY.test(value) ? redactUrl(value) : value;
+    return URL_WITH_SECRETS.test(value) ? redactUrl(value) : value;
   }
   if (typeof value !== 'object' || value === null || depth > MAX_DEPTH) return value;
   // A parsed query string (request.query): its parameter names say which values are secret.
