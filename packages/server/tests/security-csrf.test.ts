@@ -314,6 +314,49 @@ describe('CSRF request origin checks', () => {
     );
   });
 
+  it('an Origin naming the Host the request itself names is refused: only PUBLIC_URL decides', async () => {
+    for (const via of transports) {
+      const session = await newSession(server);
+      // DNS rebinding: the attacker's name now points here, and the browser sends it as Host and Origin.
+      const response = await server.inject(
+        submission(via, session.token, {
+          cookie: session.cookie,
+          host: 'rebound.evil.example',
+          origin: 'http://rebound.evil.example',
+          'sec-fetch-site': 'same-origin',
+          accept: 'application/json',
+        }),
+      );
+      expectRefused(response, `${via} rebound Host`);
+      expect(response.json()).toMatchObject({ error: { details: { code: 'CSRF_ORIGIN' } } });
+    }
+    // Behind a trusted proxy that passes X-Forwarded-Host and X-Forwarded-Proto through.
+    const proxied = (await startServer({ TRUST_PROXY: 'true' })).server;
+    const session = await newSession(proxied);
+    const forwarded = await proxied.inject(
+      submission('header', session.token, {
+        cookie: session.cookie,
+        'x-forwarded-host': 'evil.example',
+        'x-forwarded-proto': 'https',
+        origin: 'https://evil.example',
+        accept: 'application/json',
+      }),
+    );
+    expectRefused(forwarded, 'X-Forwarded-Host');
+    expect(forwarded.json().error.message).toBe(
+      `Cross-origin request refused: Origin https://evil.example is not this site (${PUBLIC_ORIGIN})`,
+    );
+  });
+
+  it('an origin on the CORS allow-list passes with a token', async () => {
+    const withCors = (await startServer({ CORS_ORIGINS: 'https://app.example' })).server;
+    const session = await newSession(withCors);
+    const response = await withCors.inject(
+      submission('header', session.token, { cookie: session.cookie, origin: 'https://app.example' }),
+    );
+    expect(response.statusCode).toBe(200);
+  });
+
   it('the PUBLIC_URL origin passes, also when PUBLIC_URL has a path', async () => {
     for (const via of transports) {
       const session = await newSession(server);

@@ -4,7 +4,10 @@ import fp from 'fastify-plugin';
 import { forbidden } from '../errors/http-error.js';
 
 export interface CsrfOptions {
-  /** The site's public origin (PUBLIC_URL); requests whose Origin differs are refused. */
+  /**
+   * The site's public origin (PUBLIC_URL); requests whose Origin differs are refused. The request's
+   * own Host never counts: DNS rebinding and proxies passing X-Forwarded-Host choose it.
+   */
   readonly publicOrigin: string;
   /** Other origins trusted to send state-changing requests (the CORS allow-list); they still need a token. */
   readonly allowedOrigins?: readonly string[];
@@ -57,14 +60,9 @@ async function csrfPlugin(fastify: FastifyInstance, options: CsrfOptions): Promi
       );
     }
     const origin = request.headers.origin;
-    if (
-      origin !== undefined &&
-      origin !== options.publicOrigin &&
-      !allowed.has(origin) &&
-      origin !== `${request.protocol}://${request.host}`
-    ) {
+    if (origin !== undefined && origin !== options.publicOrigin && !allowed.has(origin)) {
       return done(
-        forbidden(`Cross-origin request refused: Origin ${origin} is not this site`, {
+        forbidden(`Cross-origin request refused: Origin ${origin} is not this site (${options.publicOrigin})`, {
           details: { code: 'CSRF_ORIGIN' },
         }),
       );
