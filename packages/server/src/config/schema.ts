@@ -37,7 +37,7 @@ export const ConfigSchema = Type.Object({
     Type.Optional(
       Type.String({ pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$', 'x-error': 'must be an absolute http(s) URL' }),
     ),
-    'Public origin of the site, e.g. https://blog.example.com: canonical URLs and the CSRF origin check use it. Defaults to http://localhost:$PORT.',
+    'Public origin of the site, e.g. https://blog.example.com: canonical URLs use it, and it is the only origin (with CORS_ORIGINS) whose state-changing requests pass the CSRF check. https makes the CSRF cookie __Host-cs_csrf. Defaults to http://localhost:$PORT.',
   ),
   LOG_LEVEL: setting(
     Type.Union(
@@ -72,7 +72,7 @@ export const ConfigSchema = Type.Object({
   ),
   SESSION_SECRET: setting(
     Type.Optional(Type.String({ minLength: 32, 'x-error': 'must be at least 32 characters', 'x-secret': 'value' })),
-    'Secret that signs cookies (CSRF). At least 32 characters; required in production. Development generates one per process.',
+    'Secret that signs cookies (CSRF). At least 32 characters; required in production. Development generates one per process. Never printed: a configuration error gives only its length.',
   ),
   REDIS_URL: setting(
     Type.Optional(
@@ -151,7 +151,7 @@ export const ConfigSchema = Type.Object({
   METRICS_ENABLED: bool('Expose Prometheus metrics at /metrics.', true),
   METRICS_TOKEN: setting(
     Type.Optional(Type.String({ minLength: 16, 'x-error': 'must be at least 16 characters', 'x-secret': 'value' })),
-    'Bearer token required to read /metrics on the public port. In production, metrics need a token or METRICS_PORT; with neither, /metrics is not served.',
+    "Bearer token required to read /metrics on the public port; it also shows /ready's per-check details to callers off this host. In production, metrics need a token or METRICS_PORT; with neither, /metrics is not served.",
   ),
   METRICS_PORT: setting(
     Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
