@@ -37,6 +37,8 @@ export type { CsrfOptions } from './security/csrf.js';
 export { corsPolicy } from './security/cors.js';
 export type { CorsOptions } from './security/cors.js';
 export { requestLimits } from './security/limits.js';
+export { methodGuard } from './security/method-guard.js';
+export type { MethodGuardOptions } from './security/method-guard.js';
 export type { RequestLimitsOptions } from './security/limits.js';
 export { requestIdGenerator } from './security/request-id.js';
 export { sanitizeHtml, htmlToText } from './security/sanitize.js';
