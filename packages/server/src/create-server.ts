@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
@@ -36,6 +37,7 @@ import {
   type SecurityHeadersOptions,
 } from './security/headers.js';
 import { requestLimits } from './security/limits.js';
+import { methodGuard } from './security/method-guard.js';
 import { rateLimit, type RateLimitOptions } from './security/rate-limit/plugin.js';
 import { requestId } from './security/request-id.js';
 import { backends } from './server/backends.js';
@@ -101,13 +103,17 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   const renderer = createPageRenderer(options.app, assets, config, metrics);
   await fastify.register(errorHandler, { production, metrics, page: renderer.renderError });
   const onResult = (name: string, up: boolean) => metrics.dependencyUp.set({ dependency: name }, up ? 1 : 0);
-  await fastify.register(readiness, { timeoutMs: config.readyCheckTimeoutMs, onResult });
+  const readyToken = config.metrics.token ? { token: config.metrics.token } : {};
+  await fastify.register(readiness, { timeoutMs: config.readyCheckTimeoutMs, onResult, ...readyToken });
   for (const [name, check] of Object.entries(options.readinessChecks ?? {})) fastify.readiness.checks.set(name, check);
   await fastify.register(drain);
   await fastify.register(backends, { metrics });
   const { redis } = fastify;
   const rateLimited = full && config.rateLimit.enabled;
   if (rateLimited) await fastify.register(rateLimit, rateLimitOptions(config, metrics, redis));
+  // Probes and assets take GET/HEAD only, refused before any body is read; other reads there are counted.
+  const guardLimit = rateLimited ? { limit: fastify.rateLimit() } : {};
+  await fastify.register(methodGuard, { assetsDir: join(options.clientDir, 'assets'), ...guardLimit });
   // 2. Route: unknown URLs count against the global limit too (probing for paths is what scanners do).
   await fastify.register(notFoundHandler, { metrics, ...(rateLimited ? { preHandler: fastify.rateLimit() } : {}) });
   // 6. Headers (registered before the routes they apply to): security, CORS, caching, representation.

@@ -76,7 +76,7 @@ describe('Cache-Control presets', () => {
       const response = await get(server, '/private');
       expect(response.statusCode).toBe(200);
       expect(response.headers['cache-control']).toBe('private, no-store');
-      expect(String(response.headers['set-cookie'])).toMatch(/^cs_csrf=/);
+      expect(String(response.headers['set-cookie'])).toMatch(/^__Host-cs_csrf=/);
     }
   });
 

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseEnv } from 'node:util';
 import { Value } from '@sinclair/typebox/value';
+import { redactUrl } from '../observability/logger.js';
 import { ConfigSchema, type RawConfig } from './schema.js';
 
 export class ConfigError extends Error {
@@ -102,6 +103,20 @@ function describeError(
   return fallback.replace(/^Expected /, 'must be ');
 }
 
+/**
+ * What a problem message says the value was. Secrets are described, never shown: a secret by its
+ * length, a connection URL without its password and secret query values (or not at all when
+ * it does not parse, since then nothing says where the password is).
+ */
+function shownValue(key: string, value: unknown): string {
+  const secret = (ConfigSchema.properties as Record<string, { 'x-secret'?: 'value' | 'url' }>)[key]?.['x-secret'];
+  if (secret === undefined || typeof value !== 'string') return JSON.stringify(value);
+  if (secret === 'value') return `a value of ${value.length} characters (not shown: it is a secret)`;
+  const url = URL.parse(value);
+  if (!url) return 'a value that is not a URL (not shown: it may hold a password)';
+  return JSON.stringify(redactUrl(url.href));
+}
+
 /** Reads KEY=value lines from a .env file; variables already in the environment win. */
 export function readEnvFile(path: string): EnvInput {
   return existsSync(path) ? (parseEnv(readFileSync(path, 'utf8')) as EnvInput) : {};
@@ -161,7 +176,7 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
         (type === 'number' && !/^-?\d+(\.\d+)?$/.test(raw.trim()))
       ) {
         problems.push(
-          `${key}: ${describeError(schema as Parameters<typeof describeError>[0], '')}; got ${JSON.stringify(raw)}`,
+          `${key}: ${describeError(schema as Parameters<typeof describeError>[0], '')}; got ${shownValue(key, raw)}`,
         );
         continue;
       }
@@ -175,10 +190,17 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
   for (const error of Value.Errors(ConfigSchema, converted)) {
     const key = error.path.replace(/^\//, '');
     problems.push(
-      `${key}: ${describeError(error.schema as Parameters<typeof describeError>[0], error.message)}; got ${JSON.stringify(env[key] ?? input[key])}`,
+      `${key}: ${describeError(error.schema as Parameters<typeof describeError>[0], error.message)}; got ${shownValue(key, env[key] ?? input[key])}`,
     );
   }
   const raw = converted as RawConfig;
+  for (const key of ['REDIS_URL', 'DATABASE_URL'] as const) {
+    const url = raw[key];
+    // The clients would fail later, and some print the URL they could not parse, password included.
+    const reported = problems.some((problem) => problem.startsWith(`${key}:`));
+    if (url !== undefined && !reported && !URL.canParse(url))
+      problems.push(`${key}: must be a valid URL; got ${shownValue(key, url)}`);
+  }
 
   const trustProxy = parseTrustProxy(String(raw.TRUST_PROXY ?? 'false'), problems);
   const origins = parseOrigins(String(raw.CORS_ORIGINS ?? ''), problems);

@@ -30,5 +30,6 @@ const helper =
 export const badRequest = helper(400, 'BAD_REQUEST', 'Bad Request');
 export const forbidden = helper(403, 'FORBIDDEN', 'Forbidden');
 export const notFound = helper(404, 'NOT_FOUND', 'Not Found');
+export const methodNotAllowed = helper(405, 'METHOD_NOT_ALLOWED', 'Method Not Allowed');
 export const conflict = helper(409, 'CONFLICT', 'Conflict');
 export const serviceUnavailable = helper(503, 'SERVICE_UNAVAILABLE', 'Service Unavailable');

@@ -1,4 +1,12 @@
-export { HttpError, badRequest, forbidden, notFound, conflict, serviceUnavailable } from '../errors/http-error.js';
+export {
+  HttpError,
+  badRequest,
+  forbidden,
+  notFound,
+  methodNotAllowed,
+  conflict,
+  serviceUnavailable,
+} from '../errors/http-error.js';
 export { describeError, statusText } from '../errors/describe-error.js';
 export type { PublicError } from '../errors/describe-error.js';
 export { errorBody, sendError, wantsJsonError } from '../errors/error-response.js';

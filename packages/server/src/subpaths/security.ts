@@ -6,6 +6,8 @@ export { corsPolicy } from '../security/cors.js';
 export type { CorsOptions } from '../security/cors.js';
 export { requestLimits } from '../security/limits.js';
 export type { RequestLimitsOptions } from '../security/limits.js';
+export { methodGuard } from '../security/method-guard.js';
+export type { MethodGuardOptions } from '../security/method-guard.js';
 export { requestId, requestIdGenerator } from '../security/request-id.js';
 export { sanitizeHtml, htmlToText } from '../security/sanitize.js';
 export type { SanitizeOptions } from '../security/sanitize.js';
