@@ -25,6 +25,7 @@ import { staticAssets } from './http/static-assets.js';
 import { createMemoryPageStore } from './cache/memory-page-store.js';
 import { createPageCache, type PageCache } from './cache/page-cache.js';
 import { createRedisPageStore } from './cache/redis-page-store.js';
+import { connectionDrain } from './lifecycle/drain.js';
 import { inFlight } from './lifecycle/in-flight.js';
 import { loadShedding } from './lifecycle/load-shedding.js';
 import { health } from './observability/health.js';
@@ -172,7 +173,7 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
       }
     : {};
   const fastify = Fastify({ ...serverOptions, ...tlsOptions } as FastifyHttpOptions<Server>);
-  const http2Sessions = new Set<import('node:http2').ServerHttp2Session>();
+  const drain = connectionDrain(fastify.server, { idleGraceMs: config.shutdownIdleGraceMs });
   if (config.tls) {
     // Fastify applies these to plain HTTP servers only; the TLS server's HTTP/1.1 fallback reads them too.
     const tlsServer = fastify.server as unknown as {
@@ -180,16 +181,11 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
       requestTimeout: number;
       headersTimeout: number;
       maxHeaderSize: number;
-      on: Server['on'];
     };
     tlsServer.maxHeaderSize = config.limits.headerBytes;
     tlsServer.keepAliveTimeout = config.limits.keepAliveTimeoutMs;
     tlsServer.requestTimeout = config.limits.requestTimeoutMs;
     tlsServer.headersTimeout = Math.min(60_000, config.limits.requestTimeoutMs);
-    tlsServer.on('session', (session: import('node:http2').ServerHttp2Session) => {
-      http2Sessions.add(session);
-      session.once('close', () => http2Sessions.delete(session));
-    });
   }
   fastify.decorate('config', config);
   if (config.limits.maxConnections > 0) fastify.server.maxConnections = config.limits.maxConnections;
@@ -222,13 +218,6 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
     onResult: (name, up) => metrics.dependencyUp.set({ dependency: name }, up ? 1 : 0),
   });
   for (const [name, check] of Object.entries(options.readinessChecks ?? {})) fastify.readiness.checks.set(name, check);
-  // While draining, every response tells the client not to reuse its connection: Node then closes
-  // each socket after its last response, so the drain ends as soon as the last request does.
-  fastify.addHook('onSend', async (request, reply, payload) => {
-    // HTTP/2 has no Connection header; its sessions are closed by shutdown() instead.
-    if (fastify.readiness.shuttingDown && request.raw.httpVersionMajor < 2) reply.header('connection', 'close');
-    return payload;
-  });
 
   const redis = config.redisUrl
     ? createRedisClient(config.redisUrl, {
@@ -402,8 +391,7 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   Object.defineProperty(server, 'shutdown', {
     value: async () => {
       fastify.readiness.shuttingDown = true;
-      // Graceful HTTP/2 close: streams in flight finish, no new ones start, then the session ends.
-      for (const session of http2Sessions) session.close();
+      await drain.drain();
       await fastify.close();
     },
   });
