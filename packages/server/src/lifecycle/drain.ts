@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerHttp2Session, ServerHttp2Stream } from 'node:http2';
 import { Server as NetServer, type Socket } from 'node:net';
 import { Server as TlsServer, type TLSSocket } from 'node:tls';
+import { clusterListenerClosed } from './cluster-listener.js';
 
 export interface ConnectionDrainOptions {
   /**
@@ -185,6 +186,9 @@ export function connectionDrain(server: NetServer, options: ConnectionDrainOptio
       drained ??= (async () => {
         if (!server.listening) return;
         const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
+        // Until no new connection can reach this process, a client told to reconnect could land on a
+        // listener that is closing: in a cluster, wait for the primary to say the port is closed.
+        await clusterListenerClosed(grace);
         drainingSince = performance.now();
         for (const connection of http1.values()) {
           closeAfterLastResponse(connection);
