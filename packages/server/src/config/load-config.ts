@@ -53,6 +53,7 @@ export interface ServerConfig {
     readonly maxConnections: number;
   };
   readonly shutdownTimeoutMs: number;
+  readonly shutdownIdleGraceMs: number;
   readonly uncaughtException: 'shutdown' | 'log';
   readonly readyCheckTimeoutMs: number;
   readonly metrics: {
@@ -231,6 +232,11 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
     if (!raw.PUBLIC_URL?.startsWith('https://'))
       problems.push('HTTP_REDIRECT_PORT: PUBLIC_URL must be the https:// address to redirect to');
   }
+  const idleGraceSet = env.SHUTDOWN_IDLE_GRACE_MS !== undefined && env.SHUTDOWN_IDLE_GRACE_MS !== '';
+  if (idleGraceSet && raw.SHUTDOWN_IDLE_GRACE_MS >= raw.SHUTDOWN_TIMEOUT_MS)
+    problems.push(
+      'SHUTDOWN_IDLE_GRACE_MS: must be below SHUTDOWN_TIMEOUT_MS, or idle connections outlast the shutdown',
+    );
   let sessionSecret = raw.SESSION_SECRET;
   if (!sessionSecret) {
     if (nodeEnv === 'production')
@@ -298,6 +304,10 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
       maxConnections: raw.MAX_CONNECTIONS,
     },
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
+    // Unset, it leaves at least half of a short SHUTDOWN_TIMEOUT_MS to the requests themselves.
+    shutdownIdleGraceMs: idleGraceSet
+      ? raw.SHUTDOWN_IDLE_GRACE_MS
+      : Math.min(raw.SHUTDOWN_IDLE_GRACE_MS, Math.floor(raw.SHUTDOWN_TIMEOUT_MS / 2)),
     uncaughtException: raw.UNCAUGHT_EXCEPTION,
     readyCheckTimeoutMs: raw.READY_CHECK_TIMEOUT_MS,
     metrics: { enabled: raw.METRICS_ENABLED, token: raw.METRICS_TOKEN, port: raw.METRICS_PORT, host: raw.METRICS_HOST },

@@ -138,6 +138,12 @@ export const ConfigSchema = Type.Object({
     100,
     600_000,
   ),
+  SHUTDOWN_IDLE_GRACE_MS: int(
+    'On SIGTERM/SIGINT, how long a kept-alive connection may stay idle before it is closed: a request a client or proxy has already sent on it is still answered (with Connection: close) instead of reset. Must be below SHUTDOWN_TIMEOUT_MS; unset, it is at most half of it.',
+    1000,
+    0,
+    60_000,
+  ),
   UNCAUGHT_EXCEPTION: setting(
     Type.Union([Type.Literal('shutdown'), Type.Literal('log')], { default: 'shutdown' }),
     'What an uncaught exception does: shutdown (graceful, exit 1; the process state may be corrupt) or log (count it and keep serving). Unhandled promise rejections are always logged and counted, never fatal.',
