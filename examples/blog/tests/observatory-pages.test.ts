@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatGrade, gradeResponse, OBSERVATORY_ORIGIN, type Grade } from '@composable-svelte/server';
+import { formatGrade, gradeResponse, OBSERVATORY_ORIGIN, type Grade } from '@composable-svelte/doctor';
 import { loadBuiltApp } from './support/built-server.js';
 
 /**

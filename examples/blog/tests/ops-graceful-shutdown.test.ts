@@ -18,8 +18,6 @@ interface Outcome {
   readonly endedAt: number;
   readonly status?: number;
   readonly error?: string;
-  /** The request went out on a kept-alive connection used before. */
-  readonly reused: boolean;
 }
 
 interface Accepted {
@@ -34,10 +32,10 @@ function send(origin: string, agent: Agent, path: string, timeoutMs = 15_000): P
   const sentAt = Date.now();
   return new Promise((resolve) => {
     let settled = false;
-    const finish = (outcome: Omit<Outcome, 'id' | 'path' | 'sentAt' | 'endedAt' | 'reused'>) => {
+    const finish = (outcome: Omit<Outcome, 'id' | 'path' | 'sentAt' | 'endedAt'>) => {
       if (settled) return;
       settled = true;
-      resolve({ id, path, sentAt, endedAt: Date.now(), reused: request.reusedSocket, ...outcome });
+      resolve({ id, path, sentAt, endedAt: Date.now(), ...outcome });
     };
     const request = httpRequest(
       `${origin}${path}`,
@@ -159,16 +157,12 @@ describe('SIGTERM under steady keep-alive load', () => {
     }
   });
 
-  it('never resets a request it accepted; refused connections were never accepted', () => {
+  it('never resets a request; refused connections were never accepted', () => {
     const failures = outcomes.filter((o) => o.error !== undefined);
     const refused = failures.filter((o) => o.error === 'ECONNREFUSED');
-    // Requests the server had parsed must have an answer; a reset is only acceptable for a request
-    // the server never read (a kept-alive connection closed as the request went out).
-    const resetAfterAccept = failures.filter((o) => o.error !== 'ECONNREFUSED' && o.id in accepted);
-    expect(resetAfterAccept).toEqual([]);
-    for (const outcome of failures.filter((o) => o.error !== 'ECONNREFUSED')) {
-      expect(outcome.reused, `${outcome.id} failed with ${outcome.error} on a fresh connection`).toBe(true);
-    }
+    // Kept-alive connections are only closed after a `Connection: close` answer or an idle grace, so
+    // a request sent on one is never met by a reset (ops-drain-no-reset measures it under more load).
+    expect(failures.filter((o) => o.error !== 'ECONNREFUSED')).toEqual([]);
     for (const [id, server] of Object.entries(accepted)) {
       expect(server.status, `${id} ${server.url} accepted but never answered`).not.toBeNull();
       const client = outcomes.find((o) => o.id === id);

@@ -130,7 +130,7 @@ describe('blog pages behind the page cache', () => {
       const response = await server.inject('/subscribe');
       expect(response.statusCode).toBe(200);
       expect(response.headers['cache-control']).toBe('private, no-store');
-      expect(String(response.headers['set-cookie'])).toMatch(/^cs_csrf=/);
+      expect(String(response.headers['set-cookie'])).toMatch(/^__Host-cs_csrf=/);
       const token = /name="_csrf" value="([^"]+)"/.exec(response.body)?.[1];
       expect(token).toBeTruthy();
       tokens.add(token!);

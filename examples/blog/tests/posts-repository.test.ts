@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { seedComments, seedPosts, type SeedComment, type SeedPost } from '../src/server/data/seed.js';
 import { createInMemoryPostsRepository } from '../src/server/in-memory-posts-repository.js';
-import { escapeHtml, htmlToText } from '@composable-svelte/server';
+import { escapeHtml } from '@composable-svelte/server/render';
+import { htmlToText } from '@composable-svelte/server/security';
 import type { Comment, Post, PostSummary } from '../src/shared/model.js';
 
 const XSS_TITLE = 'Why </script><script>alert(1)</script> in a title is harmless here';

@@ -276,3 +276,38 @@ describe('syncHistory', () => {
     expect(typeof asHistoryWindow).toBe('function');
   });
 });
+
+describe('syncHistory under a base path', () => {
+  const based = createRouter(router.table, { base: '/blog' });
+
+  function setupBased(url: string, initial: Destination) {
+    const fake = fakeWindow(url);
+    const store = fakeStore({ destination: initial }, reduce);
+    const stop = syncHistory({
+      router: based,
+      store,
+      window: fake.win,
+      select: (state) => based.href(state.destination),
+      onUrlChange: (result): Action => ({ type: 'urlChanged', result }),
+    });
+    return { ...fake, store, stop };
+  }
+
+  it('writes URLs with the base and leaves a matching first URL alone', () => {
+    const { calls, store, entries } = setupBased('/blog/posts/1', post(1));
+    expect(calls).toEqual([]);
+    store.dispatch({ type: 'navigate', destination: home });
+    store.dispatch({ type: 'navigate', destination: post(2) });
+    expect(calls).toEqual(['push /blog', 'push /blog/posts/2']);
+    expect(entries()).toEqual(['/blog/posts/1', '/blog', '/blog/posts/2']);
+  });
+
+  it('turns back and forward into destinations parsed below the base', () => {
+    const { store, back, forward } = setupBased('/blog/posts/1', post(1));
+    store.dispatch({ type: 'navigate', destination: post(2) });
+    back();
+    expect(store.dispatched.at(-1)).toEqual({ type: 'urlChanged', result: { ok: true, destination: post(1) } });
+    forward();
+    expect(store.dispatched.at(-1)).toEqual({ type: 'urlChanged', result: { ok: true, destination: post(2) } });
+  });
+});

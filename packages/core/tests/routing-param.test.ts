@@ -113,6 +113,60 @@ describe('param.enum', () => {
   });
 });
 
+describe('param.boolean', () => {
+  const flag = param.boolean();
+
+  it('accepts the documented spellings and writes "true" or "false"', () => {
+    for (const raw of ['true', '1', 'on']) expect(value(flag.decode(raw))).toBe(true);
+    for (const raw of ['false', '0', 'off']) expect(value(flag.decode(raw))).toBe(false);
+    expect(flag.encode(true)).toBe('true');
+    expect(flag.encode(false)).toBe('false');
+  });
+
+  it.each(['', 'TRUE', 'True', 'yes', 'no', 'y', '2', ' true', 'true ', '01'])('rejects %j', (raw) => {
+    expect(flag.decode(raw)).toEqual({ ok: false, message: 'must be one of "true", "false", "1", "0", "on", "off"' });
+  });
+
+  it('is a bad param (400) in a URL, with the accepted spellings in the message', () => {
+    const router = createRouter({
+      list: route('/posts', { query: { drafts: param.boolean({ default: false }) } }),
+      toggle: route('/flags/:on', { params: { on: param.boolean() } }),
+    });
+    expect(router.parse('/posts?drafts=on')).toMatchObject({ ok: true, destination: { query: { drafts: true } } });
+    expect(router.parse('/posts')).toMatchObject({ ok: true, destination: { query: { drafts: false } } });
+    expect(router.parse('/posts?drafts=yes')).toEqual({
+      ok: false,
+      reason: 'bad-param',
+      route: 'list',
+      errors: [{ path: 'query.drafts', message: 'must be one of "true", "false", "1", "0", "on", "off"' }],
+    });
+    expect(router.href({ route: 'list', query: { drafts: true } })).toBe('/posts?drafts=true');
+    expect(router.href({ route: 'list', query: { drafts: false } })).toBe('/posts');
+    expect(router.parse('/flags/0')).toMatchObject({ ok: true, destination: { params: { on: false } } });
+    expect(router.href({ route: 'toggle', params: { on: false } })).toBe('/flags/false');
+  });
+});
+
+describe('param.array', () => {
+  it('refuses an item decoder that is missing, optional or defaulted, and a bad maxItems', () => {
+    expect(() => param.array(undefined as unknown as ParamDecoder)).toThrow(
+      'param.array: needs a decoder for the items',
+    );
+    expect(() => param.array(param.slug({ optional: true }))).toThrow(/cannot be optional or have a default/);
+    expect(() => param.array(param.int({ default: 1 }))).toThrow(/cannot be optional or have a default/);
+    expect(() => param.array(param.slug(), { maxItems: 0 })).toThrow(
+      'param.array: maxItems must be a positive integer',
+    );
+  });
+
+  it('is for query params only', () => {
+    // @ts-expect-error a path segment holds one value
+    expect(() => route('/tags/:tags', { params: { tags: param.array(param.slug()) } })).toThrow(
+      'route("/tags/:tags"): path param tags cannot be a param.array (only query params repeat)',
+    );
+  });
+});
+
 describe('param.custom and plain decoder objects', () => {
   const isoDate = param.custom({
     decode: (raw): DecodeResult<string> =>

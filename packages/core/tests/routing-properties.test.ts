@@ -14,9 +14,14 @@ const router = createRouter({
       n: param.int({ optional: true }),
       sort: param.enum(['new', 'top', 'old'], { default: 'new' }),
       tag: param.slug({ optional: true }),
+      tags: param.array(param.slug({ maxLength: 10 }), { maxItems: 5 }),
+      draft: param.boolean({ optional: true }),
     },
   }),
+  docs: route('/docs/*path', { params: { path: param.string({ maxLength: 300 }) } }),
 });
+// The same table mounted under a base path with a character that needs encoding.
+const based = createRouter(router.table, { base: '/b/ä' });
 type Destination = DestinationOf<typeof router>;
 
 // Characters that URL syntax gives a meaning to, plus unicode from several planes.
@@ -84,6 +89,17 @@ const slug = (maxLength: number) =>
     .filter((s) => s !== '.' && s !== '..');
 // "." and ".." cannot be path segments (browsers resolve them), so they are not valid path values.
 const pathString = trickyString(60).filter((s) => s !== '.' && s !== '..');
+// Wildcard values: "/"-separated parts, including empty ones, but none that a URL resolves away
+// ("." or "..") and no single trailing "/" (the parser ignores one, as for any path).
+const restString = fc
+  .array(fc.oneof(fc.constant(''), trickyString(20)), { minLength: 1, maxLength: 5 })
+  .map((parts) => parts.join('/'))
+  .filter(
+    (s) =>
+      s !== '' &&
+      !s.split('/').some((part) => part === '.' || part === '..') &&
+      !(s.endsWith('/') && !s.endsWith('//') && s !== '/'),
+  );
 
 const destination: fc.Arbitrary<Destination> = fc.oneof(
   fc.record({
@@ -112,10 +128,13 @@ const destination: fc.Arbitrary<Destination> = fc.oneof(
         n: fc.maxSafeInteger().chain((n) => fc.constantFrom(n, -n + 0, 0)),
         sort: fc.constantFrom('new' as const, 'top' as const, 'old' as const),
         tag: slug(10),
+        tags: fc.array(slug(10), { maxLength: 5 }),
+        draft: fc.boolean(),
       },
-      { requiredKeys: ['sort'] },
+      { requiredKeys: ['sort', 'tags'] },
     ),
   }),
+  fc.record({ route: fc.constant('docs' as const), params: fc.record({ path: restString }), query: fc.constant({}) }),
 );
 
 describe('routing properties', () => {
@@ -131,12 +150,44 @@ describe('routing properties', () => {
   it('the href survives the WHATWG URL parser unchanged', () => {
     fc.assert(
       fc.property(destination, (d) => {
-        const href = router.href(d);
-        const url = new URL(href, 'https://example.com');
-        expect(url.pathname + url.search).toBe(href);
-        expect(router.parse(url)).toEqual({ ok: true, destination: d });
+        for (const r of [router, based]) {
+          const href = r.href(d);
+          const url = new URL(href, 'https://example.com');
+          expect(url.pathname + url.search).toBe(href);
+          expect(r.parse(url)).toEqual({ ok: true, destination: d });
+        }
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('under a base path, href is the base plus the unmounted href, and parses back', () => {
+    fc.assert(
+      fc.property(destination, (d) => {
+        const href = based.href(d);
+        const plain = router.href(d);
+        // The root href "/" becomes the bare base: "/b/%C3%A4", "/b/%C3%A4?page=2".
+        expect(href).toBe(`/b/%C3%A4${plain === '/' || plain.startsWith('/?') ? plain.slice(1) : plain}`);
+        expect(based.parse(href)).toEqual({ ok: true, destination: d });
+        expect(based.parse(plain)).toMatchObject({ ok: false, reason: 'not-found' });
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('a wildcard value either round-trips or href refuses it with a params.path error', () => {
+    fc.assert(
+      fc.property(fc.oneof(restString, fc.string({ unit: 'binary' }), trickyString(30)), (path) => {
+        let href: string;
+        try {
+          href = router.href({ route: 'docs', params: { path } });
+        } catch (error) {
+          expect((error as Error).message).toMatch(/^router\.href\("docs"\): params\.path /);
+          return;
+        }
+        expect(router.parse(href)).toEqual({ ok: true, destination: { route: 'docs', params: { path }, query: {} } });
+      }),
+      { numRuns: 2000 },
     );
   });
 
@@ -150,6 +201,10 @@ describe('routing properties', () => {
       'atom',
       'u',
       'notes',
+      'docs',
+      'true',
+      'on',
+      'yes',
       '',
       '.',
       '..',
@@ -168,8 +223,12 @@ describe('routing properties', () => {
     fc.tuple(fc.constant('tags'), segment),
     fc.tuple(fc.constant('feed'), fc.oneof(fc.constantFrom('rss', 'atom'), segment)),
     fc.tuple(fc.constant('u'), segment, fc.constant('notes'), segment),
+    fc.array(segment, { minLength: 1, maxLength: 4 }).map((rest) => ['docs', ...rest]),
   );
-  const queryPair = fc.tuple(fc.constantFrom('page', 'q', 'n', 'sort', 'tag', '__proto__', 'constructor', ''), segment);
+  const queryPair = fc.tuple(
+    fc.constantFrom('page', 'q', 'n', 'sort', 'tag', 'tags', 'draft', '__proto__', 'constructor', ''),
+    segment,
+  );
   const structured = fc
     .tuple(
       fc.oneof(fc.array(segment, { maxLength: 5 }), routeShaped),
@@ -202,6 +261,7 @@ describe('routing properties', () => {
     expect([...outcomes].sort()).toEqual([
       'bad-param',
       'not-found',
+      'ok:docs',
       'ok:feed',
       'ok:home',
       'ok:note',
@@ -228,6 +288,7 @@ describe('routing properties', () => {
         const result = router.parse(input);
         if (!result.ok) return;
         expect(router.parse(router.href(result.destination))).toEqual(result);
+        expect(based.parse(based.href(result.destination))).toEqual(result);
       }),
       { numRuns: 3000 },
     );

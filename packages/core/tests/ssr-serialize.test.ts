@@ -140,6 +140,23 @@ describe('serializeState: output', () => {
     expect(parseState(objectsJson)).toEqual(objects);
   });
 
+  it('writes state deeper than JSON.stringify can recurse exactly as JSON.stringify would', () => {
+    // 3000 levels: past the depth where serializeState stops handing the state to
+    // JSON.stringify, yet shallow enough for JSON.stringify to check the result here.
+    let state: unknown = { leaf: ['<end>', -0, null, true] };
+    for (let i = 0; i < 3000; i++) {
+      state = i % 2 === 0 ? [i, state, 'x\u2028'] : { n: i, skipped: undefined, 'k"ey': state, empty: {} };
+    }
+    const json = serializeState(state);
+    expect(json).toBe(
+      JSON.stringify(state)
+        .replace(/</g, '\\u003c')
+        .replace(/>/g, '\\u003e')
+        .replace(/\u2028/g, '\\u2028'),
+    );
+    expect(parseState(json)).toEqual(JSON.parse(JSON.stringify(state)));
+  });
+
   it(`accepts exactly ${MAX_STATE_DEPTH} levels and rejects one more with a clear error`, () => {
     expect(MAX_STATE_DEPTH).toBe(10_000);
     expect(serializeState(nestedArrays(MAX_STATE_DEPTH))).toBe(

@@ -1,49 +1,48 @@
-import type { Server } from 'node:http';
-import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { join } from 'node:path';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import Fastify, {
-  LogController,
-  type FastifyHttpOptions,
-  type FastifyInstance,
-  type FastifyPluginAsync,
-  type FastifyReply,
-  type FastifyRequest,
-} from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { DestinationStream } from 'pino';
 import type { AppDefinition } from './app.js';
+import { pageCachePlugin } from './cache/page-cache-plugin.js';
 import { loadServerConfig, type ServerConfig } from './config/load-config.js';
-import { describeError } from './errors/describe-error.js';
-import { HARDENED_ERROR_HEADERS } from './errors/hardened-headers.js';
-import { wantsJson } from './http/negotiate.js';
+import { errorHandler } from './errors/error-handler.js';
+import { notFoundHandler } from './errors/not-found.js';
 import { cacheControl, publicPageCacheControl } from './http/cache-control.js';
 import { compression } from './http/compression.js';
-import { etag, etagPerEncoding } from './http/etag.js';
+import { representation, representationFinal } from './http/representation.js';
 import { staticAssets } from './http/static-assets.js';
-import { createMemoryPageStore } from './cache/memory-page-store.js';
-import { createPageCache, type PageCache } from './cache/page-cache.js';
-import { createRedisPageStore } from './cache/redis-page-store.js';
 import { inFlight } from './lifecycle/in-flight.js';
 import { loadShedding } from './lifecycle/load-shedding.js';
 import { health } from './observability/health.js';
-import { loggerOptions } from './observability/logger.js';
-import { createServerMetrics, metricsHandler, serverMetrics, type ServerMetrics } from './observability/metrics.js';
+import {
+  createServerMetrics,
+  serverMetrics,
+  type MetricsOptions,
+  type ServerMetrics,
+} from './observability/metrics.js';
 import { readiness, type ReadinessCheck } from './observability/readiness.js';
 import { requestLog } from './observability/request-log.js';
 import { traceContext } from './observability/trace-context.js';
 import { loadClientAssets } from './render/client-manifest.js';
-import { createPageRenderer, type PageRenderer } from './render/page-renderer.js';
+import { createPageRenderer } from './render/page-renderer.js';
 import { ssrPages } from './render/ssr-pages.js';
 import { corsPolicy } from './security/cors.js';
-import { csrf } from './security/csrf.js';
-import { DEFAULT_PERMISSIONS_POLICY, securityHeaders, type CspDirectives } from './security/headers.js';
+import { csrf, type CsrfOptions } from './security/csrf.js';
+import {
+  hardenedHeaderTable,
+  securityHeaders,
+  type CspDirectives,
+  type SecurityHeadersOptions,
+} from './security/headers.js';
 import { requestLimits } from './security/limits.js';
-import { rateLimit } from './security/rate-limit/plugin.js';
-import { requestIdGenerator } from './security/request-id.js';
-import { createPostgresPool, type PostgresPool } from './stores/postgres-pool.js';
-import { createRedisClient, redisReady } from './stores/redis-client.js';
+import { methodGuard } from './security/method-guard.js';
+import { rateLimit, type RateLimitOptions } from './security/rate-limit/plugin.js';
+import { requestId } from './security/request-id.js';
+import { backends } from './server/backends.js';
+import { drain } from './server/drain.js';
+import { createFastify, listeners } from './server/listeners.js';
 
 export interface SecurityOptions {
   /** App-wide CSP directives replacing the defaults of the same name (e.g. img-src for a CDN). */
@@ -72,45 +71,13 @@ export interface CreateServerOptions<S, A, D, Dest extends { route: string }> {
   readonly logStream?: DestinationStream;
 }
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** The validated server configuration, readable by every plugin and route. */
-    readonly config: ServerConfig;
-    /** The PostgreSQL pool when DATABASE_URL is set. */
-    pg?: PostgresPool;
-    /** Invalidation of cached pages by key (`GET /posts/3`) or tag (`post:3`); absent when caching is off. */
-    pageCache?: PageCache;
-  }
-}
-
-export interface ComposableServer extends FastifyInstance {
-  /** Listens on the configured HOST and PORT (and METRICS_PORT); resolves with the address. */
-  start(): Promise<string>;
-  /** /ready turns 503, the listeners stop accepting, in-flight requests finish, connections close. */
-  shutdown(): Promise<void>;
-}
-
-function sendError(renderer: PageRenderer, production: boolean, metrics: ServerMetrics) {
-  return async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const described = describeError(error, production);
-    if (described.internal) request.log.error({ err: error }, 'request failed');
-    const { status, code, message, details } = described;
-    metrics.errors.inc({ code, status: String(status) });
-    if (wantsJson(request)) {
-      return reply.code(status).send({
-        error: { status, code, message, requestId: request.id, ...(details === undefined ? {} : { details }) },
-      });
-    }
-    return reply
-      .code(status)
-      .type('text/html; charset=utf-8')
-      .send(await renderer.renderError(request, status, message));
-  };
-}
+/** A Fastify instance with `start()` and `shutdown()`, and `config`, `pageCache`, `pg`, `redis`, `metrics`. */
+export type ComposableServer = FastifyInstance;
 
 /**
- * The production preset: one validated config drives every plugin. Protections are on unless an
- * option turns them off, and each opt-out is logged when the server starts.
+ * The production preset: one validated config drives every plugin, registered in the order a
+ * request flows through them (DESIGN.md). Protections are on unless an option turns them off, and
+ * each opt-out is logged when the server starts.
  */
 export async function createServer<S, A, D, Dest extends { route: string }>(
   options: CreateServerOptions<S, A, D, Dest>,
@@ -120,292 +87,121 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   // PRESET=off keeps only what renders pages: it exists to measure what the preset costs.
   const full = config.preset === 'production';
   const security = full ? (options.security ?? {}) : { ...options.security, headers: false, csrf: false };
-  const assets = loadClientAssets(options.clientDir, options.app.clientEntry);
+  const headerPolicy = securityHeaderPolicy(config, security);
   const metrics = createServerMetrics();
-  const serverOptions: FastifyHttpOptions<Server> = {
-    logger: loggerOptions({
-      level: config.logLevel,
-      production,
-      ...(options.logStream ? { stream: options.logStream } : {}),
-    }),
-    // One line per request comes from the request-log plugin instead of Fastify's two.
-    logController: new LogController({ disableRequestLogging: true }),
-    genReqId: requestIdGenerator(config.requestIdHeader),
-    requestIdHeader: false,
-    // Fastify accepts a hop count at run time; its types only list the other forms.
-    trustProxy: config.trustProxy as boolean | string[],
-    bodyLimit: config.limits.bodyBytes,
-    requestTimeout: config.limits.requestTimeoutMs,
-    keepAliveTimeout: config.limits.keepAliveTimeoutMs,
-    http: { maxHeaderSize: config.limits.headerBytes },
-    // A malformed URL fails before any hook runs: answer it here, hardened, with a request id.
-    frameworkErrors: (error, request, reply) => {
-      reply.headers({
-        ...HARDENED_ERROR_HEADERS,
-        'permissions-policy': security.permissionsPolicy ?? DEFAULT_PERMISSIONS_POLICY,
-        ...(production && security.headers !== false
-          ? {
-              'strict-transport-security': `max-age=31536000; includeSubDomains${config.hstsPreload ? '; preload' : ''}`,
-            }
-          : {}),
-        'x-request-id': request.id,
-      });
-      const body = {
-        error: { status: 400, code: 'BAD_URL', message: 'The request URL is malformed', requestId: request.id },
-      };
-      void (reply as FastifyReply).code(400).send(body);
-      request.log.info({ err: error }, 'malformed request URL');
-    },
-  };
-  // With a certificate, serve HTTPS and HTTP/2 directly; HTTP/1.1 clients are still served (ALPN).
-  const tlsOptions = config.tls
-    ? {
-        http2: true,
-        https: {
-          allowHTTP1: true,
-          cert: readFileSync(config.tls.certPath),
-          key: readFileSync(config.tls.keyPath),
-          // HTTP/2's own header limit; the HTTP/1.1 fallback reads maxHeaderSize.
-          settings: { maxHeaderListSize: config.limits.headerBytes },
-          maxHeaderSize: config.limits.headerBytes,
-        },
-      }
-    : {};
-  const fastify = Fastify({ ...serverOptions, ...tlsOptions } as FastifyHttpOptions<Server>);
-  const http2Sessions = new Set<import('node:http2').ServerHttp2Session>();
-  if (config.tls) {
-    // Fastify applies these to plain HTTP servers only; the TLS server's HTTP/1.1 fallback reads them too.
-    const tlsServer = fastify.server as unknown as {
-      keepAliveTimeout: number;
-      requestTimeout: number;
-      headersTimeout: number;
-      maxHeaderSize: number;
-      on: Server['on'];
-    };
-    tlsServer.maxHeaderSize = config.limits.headerBytes;
-    tlsServer.keepAliveTimeout = config.limits.keepAliveTimeoutMs;
-    tlsServer.requestTimeout = config.limits.requestTimeoutMs;
-    tlsServer.headersTimeout = Math.min(60_000, config.limits.requestTimeoutMs);
-    tlsServer.on('session', (session: import('node:http2').ServerHttp2Session) => {
-      http2Sessions.add(session);
-      session.once('close', () => http2Sessions.delete(session));
-    });
-  }
-  fastify.decorate('config', config);
-  if (config.limits.maxConnections > 0) fastify.server.maxConnections = config.limits.maxConnections;
+  const fastify = createFastify(config, { hardenedHeaders: hardenedHeaderTable(headerPolicy), ...options });
+  logWarnings(fastify, security);
 
-  for (const warning of config.warnings) fastify.log.warn(`configuration: ${warning}`);
-  if (security.headers === false)
-    fastify.log.warn('security: security headers and CSP are OFF (security.headers = false)');
-  if (security.csrf === false) fastify.log.warn('security: CSRF protection is OFF (security.csrf = false)');
-
-  fastify.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
+  // 1. Receive: request id, observability, readiness and drain, backends, rate limit, limits.
+  await fastify.register(requestId);
   await fastify.register(traceContext);
   if (full) await fastify.register(requestLog);
   await fastify.register(inFlight);
   const metricsOn = full && config.metrics.enabled;
-  const exposeMetrics =
-    metricsOn && config.metrics.port === undefined && (!production || config.metrics.token !== undefined);
-  await fastify.register(serverMetrics, {
-    metrics,
-    expose: exposeMetrics,
-    ...(config.metrics.token ? { token: config.metrics.token } : {}),
-  });
-
+  await fastify.register(serverMetrics, metricsOptions(config, metrics, metricsOn));
+  const assets = loadClientAssets(options.clientDir, options.app.clientEntry);
   const renderer = createPageRenderer(options.app, assets, config, metrics);
-  fastify.setErrorHandler(sendError(renderer, production, metrics));
-
-  await fastify.register(readiness, {
-    timeoutMs: config.readyCheckTimeoutMs,
-    onResult: (name, up) => metrics.dependencyUp.set({ dependency: name }, up ? 1 : 0),
-  });
+  await fastify.register(errorHandler, { production, metrics, page: renderer.renderError });
+  const onResult = (name: string, up: boolean) => metrics.dependencyUp.set({ dependency: name }, up ? 1 : 0);
+  const readyToken = config.metrics.token ? { token: config.metrics.token } : {};
+  await fastify.register(readiness, { timeoutMs: config.readyCheckTimeoutMs, onResult, ...readyToken });
   for (const [name, check] of Object.entries(options.readinessChecks ?? {})) fastify.readiness.checks.set(name, check);
-  // While draining, every response tells the client not to reuse its connection: Node then closes
-  // each socket after its last response, so the drain ends as soon as the last request does.
-  fastify.addHook('onSend', async (request, reply, payload) => {
-    // HTTP/2 has no Connection header; its sessions are closed by shutdown() instead.
-    if (fastify.readiness.shuttingDown && request.raw.httpVersionMajor < 2) reply.header('connection', 'close');
-    return payload;
-  });
-
-  const redis = config.redisUrl
-    ? createRedisClient(config.redisUrl, {
-        logger: fastify.log,
-        onStateChange: (up) => {
-          metrics.dependencyUp.set({ dependency: 'redis' }, up ? 1 : 0);
-          metrics.dependencyStateChanges.inc({ dependency: 'redis', state: up ? 'up' : 'down' });
-        },
-      })
-    : undefined;
-  if (config.databaseUrl) {
-    const pool = createPostgresPool(config.databaseUrl, {
-      max: config.databasePoolMax,
-      logger: fastify.log,
-      onStateChange: (up) => {
-        metrics.dependencyUp.set({ dependency: 'database' }, up ? 1 : 0);
-        metrics.dependencyStateChanges.inc({ dependency: 'database', state: up ? 'up' : 'down' });
-      },
-    });
-    fastify.decorate('pg', pool);
-    fastify.readiness.checks.set('database', () => pool.probe());
-    fastify.addHook('onClose', async () => {
-      await pool.end();
-    });
-  }
-  if (redis) {
-    fastify.readiness.checks.set('redis', async () => {
-      await redis.ping();
-    });
-    fastify.addHook('onClose', async () => {
-      await redis.quit().catch(() => redis.disconnect());
-    });
-    // A moment for Redis to connect, so the first requests are counted (and, when failing closed, served).
-    await redisReady(redis, 2000);
-  }
+  await fastify.register(drain);
+  await fastify.register(backends, { metrics });
+  const { redis } = fastify;
   const rateLimited = full && config.rateLimit.enabled;
-  if (rateLimited) {
-    await fastify.register(rateLimit, {
-      max: config.rateLimit.max,
-      windowMs: config.rateLimit.windowMs,
-      ...(redis ? { redis } : {}),
-      onBackendError: config.rateLimit.onRedisError,
-      onEvent: (event) => {
-        if (event.type === 'rejected') metrics.rateLimitRejections.inc({ route: event.route });
-        else if (event.type === 'backend-error') metrics.rateLimitBackendErrors.inc();
-      },
-    });
-  }
-
-  // Unknown URLs count against the global limit too: probing for paths is what scanners do.
-  const notFoundOptions = rateLimited ? { preHandler: fastify.rateLimit() } : {};
-  fastify.setNotFoundHandler(notFoundOptions, async (request, reply) => {
-    metrics.errors.inc({ code: 'NOT_FOUND', status: '404' });
-    // A missing asset is a broken reference, not a page visit: no need to render the app for it.
-    if (request.url.startsWith('/assets/')) return reply.code(404).type('text/plain; charset=utf-8').send('Not Found');
-    const message = `No route for ${request.method} ${request.url.split('?')[0]}`;
-    if (wantsJson(request)) {
-      return reply.code(404).send({ error: { status: 404, code: 'NOT_FOUND', message, requestId: request.id } });
-    }
-    return reply
-      .code(404)
-      .type('text/html; charset=utf-8')
-      .send(await renderer.renderError(request, 404, 'Not Found'));
-  });
-
-  if (security.headers !== false) {
-    await fastify.register(securityHeaders, {
-      production,
-      hstsPreload: config.hstsPreload,
-      coep: config.coep,
-      ...(security.csp ? { csp: security.csp } : {}),
-      ...(security.routeCsp ? { routeCsp: security.routeCsp } : {}),
-      ...(security.permissionsPolicy ? { permissionsPolicy: security.permissionsPolicy } : {}),
-    });
-  }
-  await fastify.register(requestLimits, {
-    maxUriLength: config.limits.uriLength,
-    maxHeaderBytes: config.limits.headerBytes,
-  });
+  if (rateLimited) await fastify.register(rateLimit, rateLimitOptions(config, metrics, redis));
+  // Probes and assets take GET/HEAD only, refused before any body is read; other reads there are counted.
+  const guardLimit = rateLimited ? { limit: fastify.rateLimit() } : {};
+  await fastify.register(methodGuard, { assetsDir: join(options.clientDir, 'assets'), ...guardLimit });
+  // 2. Route: unknown URLs count against the global limit too (probing for paths is what scanners do).
+  await fastify.register(notFoundHandler, { metrics, ...(rateLimited ? { preHandler: fastify.rateLimit() } : {}) });
+  // 6. Headers (registered before the routes they apply to): security, CORS, caching, representation.
+  if (security.headers !== false) await fastify.register(securityHeaders, headerPolicy);
+  const { limits } = config;
+  const { uriLength: maxUriLength, headerBytes: maxHeaderBytes, requestTimeoutMs } = limits;
+  await fastify.register(requestLimits, { maxUriLength, maxHeaderBytes, requestTimeoutMs });
   await fastify.register(corsPolicy, { origins: config.cors.origins, credentials: config.cors.credentials });
   // Before cache-control: the cookie plugin writes Set-Cookie in its own onSend hook, and
   // cache-control must see it to mark the response private.
   await fastify.register(cookie, { secret: config.sessionSecret });
-  // Order matters: the ETag is taken from the identity body, then compression, then per-encoding tags.
-  await fastify.register(cacheControl, {
-    page: publicPageCacheControl(config.cache.pageMaxAgeS, config.cache.pageSwrS),
-    api: config.cache.apiControl,
+  const page = publicPageCacheControl(config.cache.pageMaxAgeS, config.cache.pageSwrS);
+  await fastify.register(cacheControl, { page, api: config.cache.apiControl });
+  // The ETag is taken from the identity body, then compression, then the representation is final.
+  await fastify.register(representation);
+  const compressed = full && config.compression.enabled;
+  if (compressed) await fastify.register(compression, config.compression);
+  await fastify.register(representationFinal);
+  await fastify.register(formbody, { bodyLimit: limits.bodyBytes });
+  if (security.csrf !== false) await fastify.register(csrf, csrfOptions(config, production));
+  // 3. Page cache; 4–5. the app's routes and pages, in a context load shedding covers (probes stay out).
+  await fastify.register(pageCachePlugin, {
+    cache: config.cache,
+    brotliQuality: config.compression.brotliQuality,
+    ...(redis ? { redis } : {}),
+    metrics,
   });
-  await fastify.register(etag);
-  if (full && config.compression.enabled) {
-    await fastify.register(compression, {
-      thresholdBytes: config.compression.thresholdBytes,
-      brotliQuality: config.compression.brotliQuality,
-    });
-  }
-  await fastify.register(etagPerEncoding);
-  await fastify.register(formbody, { bodyLimit: config.limits.bodyBytes });
-  if (security.csrf !== false) {
-    await fastify.register(csrf, {
-      publicOrigin: new URL(config.publicUrl).origin,
-      allowedOrigins: config.cors.origins,
-      secureCookie: production,
-    });
-  }
-
-  const pageCache = config.cache.enabled
-    ? createPageCache({
-        store: redis ? createRedisPageStore(redis) : createMemoryPageStore({ maxBytes: config.cache.maxBytes }),
-        ttlMs: config.cache.ttlMs,
-        staleMs: config.cache.staleMs,
-        brotliQuality: config.compression.brotliQuality,
-        onEvent: (event, count) => metrics.pageCache.inc({ event }, count ?? 1),
-        // Redis trouble is already logged once per state change; the cache just falls back to rendering.
-        onError: (error, operation) =>
-          fastify.log.debug({ err: error, operation }, 'page cache unavailable; rendered instead'),
-      })
-    : undefined;
-
-  if (pageCache) fastify.decorate('pageCache', pageCache);
   await fastify.register(health);
-  // The app's routes live in their own context so load shedding covers them but not the probes.
   await fastify.register(async (app) => {
     if (full) await app.register(loadShedding, { ...config.loadShedding, onShed: () => metrics.loadShed.inc() });
-    await app.register(staticAssets, { root: join(options.clientDir, 'assets'), prefix: '/assets/' });
+    await app.register(staticAssets, { root: `${options.clientDir}/assets`, prefix: '/assets/' });
     if (options.routes) await app.register(options.routes);
+    const { cacheKey } = options.app;
+    const { thresholdBytes } = config.compression;
     await app.register(ssrPages, {
       renderer,
-      ...(pageCache ? { cache: pageCache } : {}),
-      ...(options.app.cacheKey ? { cacheKey: options.app.cacheKey } : {}),
       debugHeader: !production,
-      compressed: full && config.compression.enabled,
-      compressThresholdBytes: config.compression.thresholdBytes,
+      compressed,
+      compressThresholdBytes: thresholdBytes,
+      ...(cacheKey ? { cacheKey } : {}),
     });
   });
+  await fastify.register(listeners, { metricsPort: metricsOn });
+  return fastify;
+}
 
-  let metricsServer: FastifyInstance | undefined;
-  if (metricsOn && config.metrics.port !== undefined) {
-    metricsServer = Fastify({ logger: false });
-    metricsServer.get('/metrics', metricsHandler(metrics, config.metrics.token));
-    fastify.addHook('onClose', async () => {
-      await metricsServer?.close();
-    });
-  }
+function securityHeaderPolicy(config: ServerConfig, security: SecurityOptions): SecurityHeadersOptions {
+  return {
+    production: config.nodeEnv === 'production' && security.headers !== false,
+    hstsPreload: config.hstsPreload,
+    coep: config.coep,
+    ...(security.csp ? { csp: security.csp } : {}),
+    ...(security.routeCsp ? { routeCsp: security.routeCsp } : {}),
+    ...(security.permissionsPolicy ? { permissionsPolicy: security.permissionsPolicy } : {}),
+  };
+}
 
-  let redirectServer: HttpServer | undefined;
-  if (config.httpRedirectPort !== undefined) {
-    // The target comes from PUBLIC_URL, never from the Host header: no open redirect.
-    const origin = new URL(config.publicUrl).origin;
-    redirectServer = createHttpServer((request, response) => {
-      const path = request.url?.startsWith('/') && !request.url.startsWith('//') ? request.url : '/';
-      response.writeHead(308, { location: origin + path, 'cache-control': 'no-store', 'content-length': '0' });
-      response.end();
-    });
-    fastify.addHook('onClose', async () => {
-      await new Promise<void>((resolve) => redirectServer!.close(() => resolve()));
-    });
-  }
-
-  const server = fastify as unknown as ComposableServer;
-  Object.defineProperty(server, 'start', {
-    value: async () => {
-      if (metricsServer) await metricsServer.listen({ host: config.metrics.host, port: config.metrics.port! });
-      if (redirectServer) {
-        await new Promise<void>((resolve, reject) => {
-          redirectServer!.once('error', reject).listen(config.httpRedirectPort, config.host, () => resolve());
-        });
-      }
-      return fastify.listen({ host: config.host, port: config.port });
+function rateLimitOptions(config: ServerConfig, metrics: ServerMetrics, redis: Redis | undefined): RateLimitOptions {
+  return {
+    max: config.rateLimit.max,
+    windowMs: config.rateLimit.windowMs,
+    ...(redis ? { redis } : {}),
+    onBackendError: config.rateLimit.onRedisError,
+    onEvent: (event) => {
+      if (event.type === 'rejected') metrics.rateLimitRejections.inc({ route: event.route });
+      else if (event.type === 'backend-error') metrics.rateLimitBackendErrors.inc();
     },
-  });
-  Object.defineProperty(server, 'shutdown', {
-    value: async () => {
-      fastify.readiness.shuttingDown = true;
-      // Graceful HTTP/2 close: streams in flight finish, no new ones start, then the session ends.
-      for (const session of http2Sessions) session.close();
-      await fastify.close();
-    },
-  });
-  return server;
+  };
+}
+
+function csrfOptions(config: ServerConfig, production: boolean): CsrfOptions {
+  return {
+    publicOrigin: new URL(config.publicUrl).origin,
+    allowedOrigins: config.cors.origins,
+    secureCookie: production,
+  };
+}
+
+function logWarnings(fastify: FastifyInstance, security: SecurityOptions): void {
+  for (const warning of fastify.config.warnings) fastify.log.warn(`configuration: ${warning}`);
+  if (security.headers === false)
+    fastify.log.warn('security: security headers and CSP are OFF (security.headers = false)');
+  if (security.csrf === false) fastify.log.warn('security: CSRF protection is OFF (security.csrf = false)');
+}
+
+/** /metrics on the public port only when no METRICS_PORT is set, and in production only behind a token. */
+function metricsOptions(config: ServerConfig, metrics: ServerMetrics, on: boolean): MetricsOptions {
+  const { token, port } = config.metrics;
+  const expose = on && port === undefined && (config.nodeEnv !== 'production' || token !== undefined);
+  return { metrics, expose, ...(token ? { token } : {}) };
 }

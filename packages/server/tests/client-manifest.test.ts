@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadClientAssets, renderDocument } from '../src/index.js';
+import { loadClientAssets, renderDocument } from '../src/subpaths/render.js';
 import { fixtureClientDir } from './fixtures/app.js';
 
 describe('client assets from the Vite manifest', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigSchema, loadServerConfig, renderConfigDoc, renderEnvExample } from '../src/index.js';
+import { ConfigSchema, loadServerConfig, renderConfigDoc, renderEnvExample } from '../src/subpaths/config.js';
 
 describe('docs/configuration.md', () => {
   it('matches the configuration schema (regenerate with `npm run docs:config`)', () => {

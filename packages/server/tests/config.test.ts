@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadServerConfig } from '../src/index.js';
+import { ConfigError, loadServerConfig } from '../src/subpaths/config.js';
 
 const SECRET = 'a-session-secret-of-at-least-32-chars!!';
 
@@ -73,12 +73,35 @@ describe('server configuration', () => {
       expect.stringMatching(/^SESSION_SECRET: required in production/),
     ]);
     expect(problemsOf({ SESSION_SECRET: 'short' })).toEqual([
-      'SESSION_SECRET: must be at least 32 characters; got "short"',
+      'SESSION_SECRET: must be at least 32 characters; got a value of 5 characters (not shown: it is a secret)',
     ]);
     expect(problemsOf({ CORS_CREDENTIALS: 'true' })).toEqual(['CORS_CREDENTIALS=true needs explicit CORS_ORIGINS']);
   });
 
   it('lets explicit overrides win over the environment', () => {
     expect(loadServerConfig({ PORT: '4000' }, { port: 5000 }).port).toBe(5000);
+  });
+
+  it('never prints a secret or the password of a connection URL, only what is wrong with it', () => {
+    const secrets = ['sEcReT-sh0rt', 'hunter2-redis', 'hunter2-pg', 'tok-9x', 'pg-query-s3cret', 'hunter2-unparsable'];
+    const env = {
+      SESSION_SECRET: secrets[0]!,
+      REDIS_URL: `http://cache-user:${secrets[1]}@cache.internal:6379/0`,
+      DATABASE_URL: `mysql://app:${secrets[2]}@db.internal/blog?sslmode=require&password=${secrets[4]}`,
+      METRICS_TOKEN: secrets[3]!,
+    };
+    const problems = problemsOf(env);
+    expect(problems).toEqual([
+      'SESSION_SECRET: must be at least 32 characters; got a value of 12 characters (not shown: it is a secret)',
+      'REDIS_URL: must be a redis:// or rediss:// URL; got "http://cache-user:[redacted]@cache.internal:6379/0"',
+      'DATABASE_URL: must be a postgres:// or postgresql:// URL; got "mysql://app:[redacted]@db.internal/blog?sslmode=require&password=[redacted]"',
+      'METRICS_TOKEN: must be at least 16 characters; got a value of 6 characters (not shown: it is a secret)',
+    ]);
+    const unparsable = problemsOf({ REDIS_URL: `redis://user:${secrets[5]}@cache.internal:port` });
+    expect(unparsable).toEqual([
+      'REDIS_URL: must be a valid URL; got a value that is not a URL (not shown: it may hold a password)',
+    ]);
+    const message = [...problems, ...unparsable].join('\n');
+    for (const secret of secrets) expect(message, secret).not.toContain(secret);
   });
 });

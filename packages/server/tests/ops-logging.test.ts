@@ -178,6 +178,71 @@ describe('secrets never reach the log', () => {
   });
 });
 
+describe('secret query parameters never reach the log', () => {
+  const QUERY_SECRETS = {
+    token: 'q-t0ken-value',
+    password: 'q-p4ssword-value',
+    passwd: 'q-passwd-value',
+    _csrf: 'q-csrf-value',
+    api_key: 'q-api-key-value',
+    signature: 'q-signature-value',
+    sig: 'q-sig-value',
+    code: 'q-oauth-code-value',
+    key: 'q-key-value',
+    secret: 'q-secret-value',
+    session: 'q-session-value',
+    auth: 'q-auth-value',
+    'reset_token[]': 'q-reset-token-value',
+  };
+  const query = new URLSearchParams({ page: '2', ...QUERY_SECRETS, q: 'svelte' }).toString();
+
+  it('redacts their values in the request log, on pages, 404s and errors, keeping the other parameters', async () => {
+    const { server, log } = await startOpsServer({ routes });
+    for (const path of ['/plain', '/', '/no/such/page', '/boom'])
+      await server.inject({ url: `${path}?${query}`, headers: { accept: 'application/json' } });
+    const lines = log.withMessage('request completed');
+    expect(lines).toHaveLength(4);
+    for (const line of lines) {
+      const url = line.url as string;
+      expect(url).toMatch(/^\/[^?]*\?page=2&/);
+      expect(url).toContain('q=svelte');
+      expect(url).toContain('token=[redacted]');
+      expect(url).toContain('reset_token%5B%5D=[redacted]');
+    }
+    const raw = log.text();
+    for (const [name, value] of Object.entries(QUERY_SECRETS))
+      expect(raw.includes(value), `${name} (${value}) was written to the log`).toBe(false);
+  });
+
+  it('redacts them in any URL a route logs, and in a logged request', async () => {
+    const { server, log } = await startOpsServer({
+      routes: async (fastify) => {
+        fastify.get('/log-urls', async (request) => {
+          request.log.info(
+            {
+              callback: `https://idp.example/cb?${query}`,
+              connection: 'postgres://app:hunter2-conn@db.internal:5432/blog',
+              req: request,
+              query: request.query,
+            },
+            'urls',
+          );
+          return { logged: true };
+        });
+      },
+    });
+    await server.inject(`/log-urls?${query}`);
+    const [line] = log.withMessage('urls');
+    expect(line!.callback).toMatch(/^https:\/\/idp\.example\/cb\?page=2&token=\[redacted\]&/);
+    expect((line!.req as { url: string }).url).toMatch(/^\/log-urls\?page=2&token=\[redacted\]&/);
+    expect(line!.connection).toBe('postgres://app:[redacted]@db.internal:5432/blog');
+    expect(line!.query).toMatchObject({ page: '2', q: 'svelte', token: '[redacted]', _csrf: '[redacted]' });
+    const raw = log.text();
+    for (const [name, value] of Object.entries(QUERY_SECRETS))
+      expect(raw.includes(value), `${name} (${value}) was written to the log`).toBe(false);
+  });
+});
+
 describe('5xx errors', () => {
   it('are logged once with the stack and the request id', async () => {
     const { server, log } = await startOpsServer({ routes });

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import type { FastifyPluginAsync } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { notFound } from '../src/index.js';
+import { notFound } from '../src/subpaths/errors.js';
 import {
   closeOpsServersAfterEach,
   metricValue,

@@ -139,6 +139,38 @@ describe('rate limit plugin (memory store)', () => {
     expect(page.headers['ratelimit-remaining']).toBe('0');
   });
 
+  it('counts reads of those paths that are not exactly a probe, the favicon or a well-formed asset name', async () => {
+    const { app } = await harness({ max: 10 });
+    const urls = [
+      '/assets/a..b',
+      '/assets/.env',
+      '/favicon.ico?x',
+      '/health?verbose=1',
+      '/assets/app.js?v=2',
+      '/ready',
+    ];
+    const remaining = [];
+    for (const url of urls) remaining.push((await get(app, url)).headers['ratelimit-remaining']);
+    // /ready has no route in this app: the not-found path is never exempt.
+    expect(remaining).toEqual(['9', '8', '7', '6', '5', undefined]);
+  });
+
+  it('counts every method but GET and HEAD on probe and asset paths', async () => {
+    const app = Fastify();
+    apps.push(app);
+    await app.register(rateLimit, { max: 10 });
+    app.route({ method: ['GET', 'POST', 'DELETE'], url: '/health', handler: async () => ({ status: 'ok' }) });
+    app.route({ method: ['GET', 'PUT'], url: '/assets/*', handler: async () => 'asset' });
+    const counted = [
+      await app.inject({ method: 'POST', url: '/health', remoteAddress: '203.0.113.7' }),
+      await app.inject({ method: 'DELETE', url: '/health', remoteAddress: '203.0.113.7' }),
+      await app.inject({ method: 'PUT', url: '/assets/app.js', remoteAddress: '203.0.113.7' }),
+    ];
+    expect(counted.map((r) => r.headers['ratelimit-remaining'])).toEqual(['9', '8', '7']);
+    const free = await app.inject({ method: 'HEAD', url: '/assets/app.js', remoteAddress: '203.0.113.7' });
+    expect(free.headers['ratelimit-remaining']).toBeUndefined();
+  });
+
   it('gives a route with its own config a separate, stricter counter', async () => {
     const { app } = await harness({ max: 10 });
     const login = [];

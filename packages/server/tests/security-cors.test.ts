@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { describe, expect, it, vi } from 'vitest';
-import { ConfigError, loadServerConfig } from '../src/index.js';
+import { ConfigError, loadServerConfig } from '../src/subpaths/config.js';
 import { closeServers, PRODUCTION_ENV, startServer } from './support/security-server.js';
 
 // Property runs send hundreds of requests; leave room on a busy machine.

@@ -18,10 +18,21 @@ interface Session {
   readonly cookie: string;
 }
 
+/** The CSRF cookie's name when PUBLIC_URL is https (every test server here unless it says otherwise). */
+const HTTPS_COOKIE = '__Host-cs_csrf';
+const PLAIN_HTTP_COOKIE = 'cs_csrf';
+
 function csrfCookieOf(response: LightMyRequestResponse): string | undefined {
   const header = response.headers['set-cookie'];
   const all = header === undefined ? [] : Array.isArray(header) ? header : [header];
-  return all.find((c) => c.startsWith('cs_csrf='));
+  return all.find((c) => c.startsWith(`${HTTPS_COOKIE}=`) || c.startsWith(`${PLAIN_HTTP_COOKIE}=`));
+}
+
+function attributesOf(cookie: string): string[] {
+  return cookie
+    .split(';')
+    .slice(1)
+    .map((a) => a.trim().toLowerCase());
 }
 
 /** A browser session: the token a page would embed and the cookie that came with it. */
@@ -314,6 +325,49 @@ describe('CSRF request origin checks', () => {
     );
   });
 
+  it('an Origin naming the Host the request itself names is refused: only PUBLIC_URL decides', async () => {
+    for (const via of transports) {
+      const session = await newSession(server);
+      // DNS rebinding: the attacker's name now points here, and the browser sends it as Host and Origin.
+      const response = await server.inject(
+        submission(via, session.token, {
+          cookie: session.cookie,
+          host: 'rebound.evil.example',
+          origin: 'http://rebound.evil.example',
+          'sec-fetch-site': 'same-origin',
+          accept: 'application/json',
+        }),
+      );
+      expectRefused(response, `${via} rebound Host`);
+      expect(response.json()).toMatchObject({ error: { details: { code: 'CSRF_ORIGIN' } } });
+    }
+    // Behind a trusted proxy that passes X-Forwarded-Host and X-Forwarded-Proto through.
+    const proxied = (await startServer({ TRUST_PROXY: 'true' })).server;
+    const session = await newSession(proxied);
+    const forwarded = await proxied.inject(
+      submission('header', session.token, {
+        cookie: session.cookie,
+        'x-forwarded-host': 'evil.example',
+        'x-forwarded-proto': 'https',
+        origin: 'https://evil.example',
+        accept: 'application/json',
+      }),
+    );
+    expectRefused(forwarded, 'X-Forwarded-Host');
+    expect(forwarded.json().error.message).toBe(
+      `Cross-origin request refused: Origin https://evil.example is not this site (${PUBLIC_ORIGIN})`,
+    );
+  });
+
+  it('an origin on the CORS allow-list passes with a token', async () => {
+    const withCors = (await startServer({ CORS_ORIGINS: 'https://app.example' })).server;
+    const session = await newSession(withCors);
+    const response = await withCors.inject(
+      submission('header', session.token, { cookie: session.cookie, origin: 'https://app.example' }),
+    );
+    expect(response.statusCode).toBe(200);
+  });
+
   it('the PUBLIC_URL origin passes, also when PUBLIC_URL has a path', async () => {
     for (const via of transports) {
       const session = await newSession(server);
@@ -343,24 +397,48 @@ describe('CSRF request origin checks', () => {
 });
 
 describe('CSRF cookie and refusals', () => {
-  it('the CSRF cookie is HttpOnly, Secure and SameSite=Strict in production', async () => {
-    const { server } = await startServer();
-    const cookie = csrfCookieOf(await server.inject('/token'))!;
-    const attributes = cookie
-      .split(';')
-      .slice(1)
-      .map((a) => a.trim().toLowerCase());
-    expect(attributes).toEqual(expect.arrayContaining(['httponly', 'secure', 'samesite=strict', 'path=/']));
+  it('over HTTPS the CSRF cookie is __Host-cs_csrf: HttpOnly, Secure, SameSite=Strict, Path=/, no Domain', async () => {
+    for (const env of [{}, { NODE_ENV: 'development' }] as Record<string, string>[]) {
+      const { server } = await startServer(env);
+      const cookie = csrfCookieOf(await server.inject('/token'))!;
+      expect(cookie.startsWith(`${HTTPS_COOKIE}=`), cookie).toBe(true);
+      const attributes = attributesOf(cookie);
+      expect(attributes).toEqual(expect.arrayContaining(['httponly', 'secure', 'samesite=strict', 'path=/']));
+      expect(attributes.some((a) => a.startsWith('domain='))).toBe(false);
+    }
   });
 
-  it('the CSRF cookie is not Secure in development (plain-HTTP localhost), still HttpOnly and Strict', async () => {
-    const { server } = await startServer({ NODE_ENV: 'development' });
-    const attributes = csrfCookieOf(await server.inject('/token'))!
-      .split(';')
-      .slice(1)
-      .map((a) => a.trim().toLowerCase());
-    expect(attributes).toEqual(expect.arrayContaining(['httponly', 'samesite=strict']));
-    expect(attributes).not.toContain('secure');
+  it('over HTTPS a token paired with an unprefixed cookie (one a subdomain could plant) is refused', async () => {
+    const { server } = await startServer();
+    const session = await newSession(server);
+    const value = session.cookie.slice(session.cookie.indexOf('=') + 1);
+    for (const via of transports) {
+      const planted = await server.inject(
+        submission(via, session.token, { cookie: `${PLAIN_HTTP_COOKIE}=${value}`, accept: 'application/json' }),
+      );
+      expectRefused(planted, `${via} planted ${PLAIN_HTTP_COOKIE}`);
+      expect((await server.inject(submission(via, session.token, { cookie: session.cookie }))).statusCode).toBe(200);
+    }
+  });
+
+  it('on plain-HTTP localhost the cookie is cs_csrf, still HttpOnly and Strict; Secure only in production', async () => {
+    const development = (await startServer({ NODE_ENV: 'development', PUBLIC_URL: 'http://localhost:3000' })).server;
+    const devCookie = csrfCookieOf(await development.inject('/token'))!;
+    expect(devCookie.startsWith(`${PLAIN_HTTP_COOKIE}=`), devCookie).toBe(true);
+    expect(attributesOf(devCookie)).toEqual(expect.arrayContaining(['httponly', 'samesite=strict', 'path=/']));
+    expect(attributesOf(devCookie)).not.toContain('secure');
+
+    const local = (await startServer({ PUBLIC_URL: 'http://127.0.0.1:3000' })).server;
+    const localCookie = csrfCookieOf(await local.inject('/token'))!;
+    expect(localCookie.startsWith(`${PLAIN_HTTP_COOKIE}=`), localCookie).toBe(true);
+    expect(attributesOf(localCookie)).toContain('secure');
+    const session = await newSession(local);
+    for (const via of transports) {
+      const response = await local.inject(
+        submission(via, session.token, { cookie: session.cookie, origin: 'http://127.0.0.1:3000' }),
+      );
+      expect(response.statusCode, via).toBe(200);
+    }
   });
 
   it('refusals are 403 JSON {error:{status, code, message, requestId}} for JSON clients, an HTML page otherwise', async () => {

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_CSP, type ComposableServer } from '../src/index.js';
+import type { ComposableServer } from '../src/index.js';
+import { DEFAULT_CSP } from '../src/subpaths/security.js';
 import { expectStrictCsp, parseCsp } from './support/security-csp.js';
 import { captureLogLines } from './support/security-logs.js';
 import { closeServers, INTERNAL_DETAIL, startServer } from './support/security-server.js';

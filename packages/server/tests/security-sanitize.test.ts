@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { htmlToText, sanitizeHtml } from '../src/index.js';
+import { htmlToText, sanitizeHtml } from '../src/subpaths/security.js';
 import { parseTags, unsafeParts } from './support/security-html-check.js';
 
 // Property runs send hundreds of requests; leave room on a busy machine.

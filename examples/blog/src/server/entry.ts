@@ -1,4 +1,5 @@
-import { ConfigError, readEnvFile, runApp } from '@composable-svelte/server';
+import { runApp } from '@composable-svelte/server';
+import { ConfigError, readEnvFile } from '@composable-svelte/server/config';
 import { createBlogServer } from './app.js';
 
 // Variables already in the environment win over the .env file.

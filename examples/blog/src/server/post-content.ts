@@ -1,4 +1,5 @@
-import { escapeHtml, htmlToText, sanitizeHtml } from '@composable-svelte/server';
+import { escapeHtml } from '@composable-svelte/server/render';
+import { htmlToText, sanitizeHtml } from '@composable-svelte/server/security';
 import type { SeedPost } from './data/seed.js';
 
 /** The longest excerpt before the ellipsis is added. */

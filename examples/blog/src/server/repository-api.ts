@@ -54,9 +54,9 @@ export function createRepositoryApi({
         const errors = validateSubscription(input);
         if (Object.keys(errors).length > 0) throw new ApiError(400, 'Please correct the highlighted fields.', errors);
         const name = input.name.trim();
-        if ((await subscriptions.add({ name, email: input.email.trim() })) === 'exists') {
-          throw new ApiError(409, 'This address is already subscribed.');
-        }
+        // An address already on the list gets the answer a new one gets (and no second row):
+        // anything else would tell whoever asks who is subscribed.
+        await subscriptions.add({ name, email: input.email.trim() });
         return { name };
       }),
   };

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { badRequest, conflict, HttpError } from '@composable-svelte/server';
+import { HttpError } from '@composable-svelte/server';
+import { badRequest } from '@composable-svelte/server/errors';
 import { ApiError } from '../shared/api.js';
 import type { PostsRepository } from '../shared/model.js';
 import { createRepositoryApi } from './repository-api.js';
@@ -54,7 +55,6 @@ export function subscribeRoutes(posts: PostsRepository, subscriptions: Subscript
           }));
           if (error.status === 400)
             throw badRequest(details.map((d) => d.message).join(' ') || error.message, { details });
-          if (error.status === 409) throw conflict(error.message);
           throw new HttpError(error.status, 'SUBSCRIBE_FAILED', error.message);
         }
       },

@@ -25,7 +25,10 @@ export interface BlogApi {
   listComments(postId: number, signal: AbortSignal): Promise<readonly Comment[]>;
   /** A CSRF token for this browser session (the response that carries it is private). */
   csrfToken(signal: AbortSignal): Promise<string>;
-  /** Rejects with ApiError(400) and fieldErrors when the input is invalid, 409 when already subscribed. */
+  /**
+   * Rejects with ApiError(400) and fieldErrors when the input is invalid. An address already
+   * subscribed succeeds exactly like a new one, so the answer never reveals who is on the list.
+   */
   subscribe(input: { name: string; email: string; csrfToken: string }, signal: AbortSignal): Promise<{ name: string }>;
 }
 

@@ -1,3 +1,4 @@
+import { DEV } from 'esm-env';
 import { Effect } from '../effect/effect.js';
 import type { Reducer } from '../store/types.js';
 import { describe } from './if-let.js';
@@ -44,10 +45,11 @@ export function forEach<PS, PA, CS, CA, D>(config: ForEachConfig<PS, PA, CS, CA,
     const elements = lens.get(state);
     const index = elements.findIndex((element) => idOf(element) === extracted.id);
     if (index === -1) {
-      devWarn(
-        `forEach received an action for element ${JSON.stringify(extracted.id)}, which is not in the collection; ` +
-          `the action was ignored: ${describe(extracted.action)}`,
-      );
+      if (DEV)
+        devWarn(
+          `forEach received an action for element ${JSON.stringify(extracted.id)}, which is not in the collection; ` +
+            `the action was ignored: ${describe(extracted.action)}`,
+        );
       return [state, Effect.none()];
     }
     const element = elements[index]!;

@@ -1,3 +1,4 @@
+import { DEV } from 'esm-env';
 import { Effect } from '../effect/effect.js';
 import type { Reducer } from '../store/types.js';
 import { devWarn, toLens, type StateSelector } from './lens.js';
@@ -23,7 +24,8 @@ export function ifLet<PS, PA, CS, CA, D>(config: IfLetConfig<PS, PA, CS, CA, D>)
     if (childAction === undefined) return [state, Effect.none()];
     const child = lens.get(state);
     if (child === null || child === undefined) {
-      devWarn(`ifLet received an action while its state is absent; the action was ignored: ${describe(childAction)}`);
+      if (DEV)
+        devWarn(`ifLet received an action while its state is absent; the action was ignored: ${describe(childAction)}`);
       return [state, Effect.none()];
     }
     const [next, effect] = config.reducer(child, childAction, dependencies);

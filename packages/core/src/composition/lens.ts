@@ -1,3 +1,5 @@
+import { DEV } from 'esm-env';
+
 /** Where a child's state lives inside its parent: a key of the parent, or an explicit lens. */
 export type StateLens<PS, CS> = { readonly get: (parent: PS) => CS; readonly set: (parent: PS, child: CS) => PS };
 
@@ -12,11 +14,8 @@ export function toLens<PS, CS>(selector: StateSelector<PS, CS>): StateLens<PS, C
   };
 }
 
-export function isDevelopment(): boolean {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  return env?.NODE_ENV !== 'production';
-}
-
+// esm-env's DEV is a constant a bundler resolves per build (the "production" export condition gives
+// false). Callers also test it before building the message, so production bundles drop the text too.
 export function devWarn(message: string): void {
-  if (isDevelopment()) console.warn(`[composable-svelte] ${message}`);
+  if (DEV) console.warn(`[composable-svelte] ${message}`);
 }

@@ -1,18 +1,30 @@
 export { param } from './param.js';
 export type {
+  ArrayOptions,
+  BooleanOptions,
   DecodeResult,
   IntOptions,
   ParamDecoder,
   Presence,
+  RepeatedDecoder,
   SlugOptions,
   StringOptions,
   ValueOf,
   WithPresence,
 } from './param.js';
 export { route } from './route.js';
-export type { Decoders, PathDecoders, PathParamNames, RouteDef, Segment } from './route.js';
+export type { Decoders, PathDecoders, PathParamNames, QueryDecoders, RouteDef, Segment } from './route.js';
 export { createRouter } from './router.js';
-export type { DestinationOf, Destinations, HrefInput, ParamError, ParseResult, RouteTable, Router } from './types.js';
+export type {
+  DestinationOf,
+  Destinations,
+  HrefInput,
+  ParamError,
+  ParseResult,
+  RouteTable,
+  Router,
+  RouterOptions,
+} from './types.js';
 export { syncHistory } from './history.js';
 export type { HistoryWindow, SyncableStore, SyncHistoryOptions } from './history.js';
 export { isPlainLeftClick } from './link.js';

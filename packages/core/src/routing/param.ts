@@ -23,8 +23,24 @@ export interface ParamDecoder<T = any> {
   readonly default?: T;
 }
 
+/**
+ * A query param read from every occurrence of its key, in URL order
+ * (`?tag=a&tag=b` gives `['a', 'b']`); absent, it is the empty array.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface RepeatedDecoder<T = any> {
+  readonly repeated: true;
+  /** Decodes each occurrence. */
+  readonly item: ParamDecoder<T>;
+  readonly maxItems: number;
+}
+
 /** The value type a decoder produces. */
-export type ValueOf<D> = D extends { decode(raw: string): DecodeResult<infer T> } ? T : never;
+export type ValueOf<D> = D extends { readonly repeated: true; readonly item: ParamDecoder<infer T> }
+  ? T[]
+  : D extends { decode(raw: string): DecodeResult<infer T> }
+    ? T
+    : never;
 
 export interface Presence<T> {
   readonly optional?: boolean;
@@ -105,9 +121,9 @@ function codePointLength(s: string): number {
   return n;
 }
 
-function checkLength(max: unknown, what: string): number {
+function checkLength(max: unknown, what: string, option = 'maxLength'): number {
   if (typeof max !== 'number' || !Number.isSafeInteger(max) || max < 1) {
-    throw new Error(`${what}: maxLength must be a positive integer`);
+    throw new Error(`${what}: ${option} must be a positive integer`);
   }
   return max;
 }
@@ -206,6 +222,49 @@ function enumOf<const V extends readonly [string, ...string[]], const O extends 
   return withPresence(base, options ?? {}, 'param.enum') as WithPresence<V[number], O>;
 }
 
+export type BooleanOptions = Presence<boolean>;
+
+const BOOLEANS: ReadonlyMap<string, boolean> = new Map([
+  ['true', true],
+  ['1', true],
+  ['on', true],
+  ['false', false],
+  ['0', false],
+  ['off', false],
+]);
+
+/**
+ * Accepts "true", "1" and "on" (what an HTML checkbox sends) as true, "false",
+ * "0" and "off" as false, lower case only; writes "true" or "false".
+ */
+function boolean<const O extends BooleanOptions = {}>(options?: O): WithPresence<boolean, O> {
+  const base: ParamDecoder<boolean> = {
+    decode(raw) {
+      const value = BOOLEANS.get(raw);
+      return value === undefined ? fail('must be one of "true", "false", "1", "0", "on", "off"') : ok(value);
+    },
+    encode: (value) => (value ? 'true' : 'false'),
+  };
+  return withPresence(base, options ?? {}, 'param.boolean') as WithPresence<boolean, O>;
+}
+
+export interface ArrayOptions {
+  /** Most occurrences accepted; more is a bad param. Default 100. */
+  readonly maxItems?: number;
+}
+
+/** A query param that may repeat: `param.array(param.slug())` reads `?tag=a&tag=b` as `['a', 'b']`. */
+function array<T>(item: ParamDecoder<T>, options?: ArrayOptions): RepeatedDecoder<T> {
+  if (typeof item?.decode !== 'function' || typeof item.encode !== 'function') {
+    throw new Error('param.array: needs a decoder for the items');
+  }
+  if (item.optional === true || item.default !== undefined) {
+    throw new Error('param.array: the item decoder cannot be optional or have a default (absent means [])');
+  }
+  const maxItems = checkLength(options?.maxItems ?? 100, 'param.array', 'maxItems');
+  return Object.freeze({ repeated: true, item, maxItems });
+}
+
 /**
  * A user-written decoder. Returned as-is (methods may rely on `this`), but
  * checked for shape so mistakes fail at definition time, not on first use.
@@ -220,4 +279,4 @@ function custom<T, const O extends Presence<T> = {}>(
   return decoder as unknown as WithPresence<T, O>;
 }
 
-export const param = Object.freeze({ int, slug, string, enum: enumOf, custom });
+export const param = Object.freeze({ int, slug, string, enum: enumOf, boolean, array, custom });

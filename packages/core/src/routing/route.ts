@@ -1,16 +1,22 @@
-import type { ParamDecoder } from './param.js';
+import type { ParamDecoder, RepeatedDecoder } from './param.js';
 
-/** Names of the `:name` segments of a path pattern, as a union of string literals. */
+/** Names of the `:name` and `*name` segments of a path pattern, as a union of string literals. */
 export type PathParamNames<Path extends string> = Path extends `${infer Head}/${infer Tail}`
   ? SegmentParam<Head> | PathParamNames<Tail>
   : SegmentParam<Path>;
-type SegmentParam<S extends string> = S extends `:${infer Name}` ? Name : never;
+type SegmentParam<S extends string> = S extends `:${infer Name}` | `*${infer Name}` ? Name : never;
 
 export type Decoders = { readonly [name: string]: ParamDecoder };
 
+export type QueryDecoders = { readonly [name: string]: ParamDecoder | RepeatedDecoder };
+
 export type PathDecoders<Path extends string> = { readonly [K in PathParamNames<Path>]: ParamDecoder };
 
-export interface RouteDef<Path extends string = string, P extends Decoders = Decoders, Q extends Decoders = Decoders> {
+export interface RouteDef<
+  Path extends string = string,
+  P extends Decoders = Decoders,
+  Q extends QueryDecoders = QueryDecoders,
+> {
   readonly path: Path;
   readonly params: P;
   readonly query: Q;
@@ -24,8 +30,11 @@ type NoExtraKeys<P, Allowed extends PropertyKey> = { readonly [K in Exclude<keyo
  */
 type NoOptional<P> = {
   readonly [
-    K in keyof P as P[K] extends { readonly optional: true } | { readonly default: unknown } ? K : never
-  ]: 'path params cannot be optional or have a default';
+    K in keyof P as P[K] extends
+      { readonly optional: true } | { readonly default: unknown } | { readonly repeated: true }
+      ? K
+      : never
+  ]: 'path params cannot be optional, have a default or repeat';
 };
 
 type RouteOptions<Path extends string, P, Q> = [PathParamNames<Path>] extends [never]
@@ -35,18 +44,24 @@ type RouteOptions<Path extends string, P, Q> = [PathParamNames<Path>] extends [n
 export function route<
   const Path extends string,
   const P extends PathDecoders<Path> = PathDecoders<Path>,
-  const Q extends Decoders = {},
+  const Q extends QueryDecoders = {},
 >(path: Path, ...options: RouteOptions<Path, P, Q>): RouteDef<Path, NoInfer<P>, NoInfer<Q>> {
-  const opts: { params?: Decoders; query?: Decoders } = options[0] ?? {};
+  const opts: { params?: Decoders; query?: QueryDecoders } = options[0] ?? {};
   const params = opts.params ?? {};
   const query = opts.query ?? {};
   const segments = compilePath(path);
-  const names = segments.flatMap((s) => (s.kind === 'param' ? [s.name] : []));
-  for (const name of names) {
-    if (!Object.hasOwn(params, name)) throw new Error(`route("${path}"): no decoder for :${name}`);
+  const names: string[] = [];
+  for (const segment of segments) {
+    if (segment.kind === 'static') continue;
+    const written = `${segment.kind === 'param' ? ':' : '*'}${segment.name}`;
+    if (!Object.hasOwn(params, segment.name)) throw new Error(`route("${path}"): no decoder for ${written}`);
+    names.push(segment.name);
   }
   for (const [name, decoder] of Object.entries(params)) {
     if (!names.includes(name)) throw new Error(`route("${path}"): params.${name} is not in the path`);
+    if ((decoder as Partial<RepeatedDecoder>).repeated === true) {
+      throw new Error(`route("${path}"): path param ${name} cannot be a param.array (only query params repeat)`);
+    }
     checkDecoder(decoder, `route("${path}"): params.${name}`);
     if (decoder.optional === true || decoder.default !== undefined) {
       throw new Error(`route("${path}"): path param :${name} cannot be optional or have a default`);
@@ -54,7 +69,8 @@ export function route<
   }
   for (const [name, decoder] of Object.entries(query)) {
     if (name === '') throw new Error(`route("${path}"): query param names must not be empty`);
-    checkDecoder(decoder, `route("${path}"): query.${name}`);
+    const repeated = (decoder as Partial<RepeatedDecoder>).repeated === true;
+    checkDecoder(repeated ? (decoder as RepeatedDecoder).item : decoder, `route("${path}"): query.${name}`);
   }
   return Object.freeze({ path, params, query }) as unknown as RouteDef<Path, P, Q>;
 }
@@ -67,7 +83,10 @@ function checkDecoder(decoder: unknown, where: string): void {
 }
 
 export type Segment =
-  { readonly kind: 'static'; readonly text: string } | { readonly kind: 'param'; readonly name: string };
+  | { readonly kind: 'static'; readonly text: string }
+  | { readonly kind: 'param'; readonly name: string }
+  /** `*name`: the rest of the path, one or more segments, as one value. */
+  | { readonly kind: 'wildcard'; readonly name: string };
 
 const PARAM_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
@@ -76,26 +95,24 @@ const PARAM_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
  * carry unambiguously ('%', '?', '#', dot segments) are refused here rather
  * than producing routes that can never match.
  */
-export function compilePath(path: string): Segment[] {
-  if (typeof path !== 'string' || !path.startsWith('/')) {
-    throw new Error(`route("${String(path)}"): path must start with "/"`);
-  }
+export function compilePath(path: string, what = `route("${String(path)}")`): Segment[] {
+  if (typeof path !== 'string' || !path.startsWith('/')) throw new Error(`${what}: path must start with "/"`);
   if (path === '/') return [];
   const seen = new Set<string>();
-  return path
-    .slice(1)
-    .split('/')
-    .map((part): Segment => {
-      if (part.startsWith(':')) {
-        const name = part.slice(1);
-        if (!PARAM_NAME.test(name)) throw new Error(`route("${path}"): invalid param name "${part}"`);
-        if (seen.has(name)) throw new Error(`route("${path}"): duplicate param :${name}`);
-        seen.add(name);
-        return { kind: 'param', name };
-      }
-      if (part === '' || part === '.' || part === '..' || /[%?#\s]/.test(part)) {
-        throw new Error(`route("${path}"): invalid segment "${part}"`);
-      }
-      return { kind: 'static', text: part };
-    });
+  const parts = path.slice(1).split('/');
+  return parts.map((part, i): Segment => {
+    if (part.startsWith(':') || part.startsWith('*')) {
+      const name = part.slice(1);
+      if (!PARAM_NAME.test(name)) throw new Error(`${what}: invalid param name "${part}"`);
+      if (seen.has(name)) throw new Error(`${what}: duplicate param ${part}`);
+      seen.add(name);
+      if (part.startsWith(':')) return { kind: 'param', name };
+      if (i !== parts.length - 1) throw new Error(`${what}: the wildcard ${part} must be the last segment`);
+      return { kind: 'wildcard', name };
+    }
+    if (part === '' || part === '.' || part === '..' || /[%?#\s]/.test(part)) {
+      throw new Error(`${what}: invalid segment "${part}"`);
+    }
+    return { kind: 'static', text: part };
+  });
 }

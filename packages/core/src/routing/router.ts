@@ -1,6 +1,6 @@
-import { encodeChecked, safeDecode, type ParamDecoder } from './param.js';
+import { encodeChecked, safeDecode, type DecodeResult, type ParamDecoder, type RepeatedDecoder } from './param.js';
 import { compilePath, type Segment } from './route.js';
-import type { Destinations, HrefInput, ParamError, ParseResult, RouteTable, Router } from './types.js';
+import type { Destinations, HrefInput, ParamError, ParseResult, RouteTable, Router, RouterOptions } from './types.js';
 import {
   decodeComponent,
   encodeLiteralSegment,
@@ -11,17 +11,26 @@ import {
   toLocation,
 } from './url.js';
 
+type QueryDecoder = ParamDecoder | RepeatedDecoder;
+type ParamSegment = Exclude<Segment, { kind: 'static' }>;
+
 interface CompiledRoute {
   readonly name: string;
   readonly segments: readonly Segment[];
+  readonly wildcard: boolean;
+  /** What href writes: runs of static segments already encoded, and the param segments between them. */
+  readonly pieces: readonly (string | ParamSegment)[];
   // Maps, not the user's objects, so keys such as "constructor" or
   // "__proto__" coming from a URL can never reach Object.prototype.
   readonly params: ReadonlyMap<string, ParamDecoder>;
-  readonly query: ReadonlyMap<string, ParamDecoder>;
+  readonly query: ReadonlyMap<string, QueryDecoder>;
   readonly queryKeys: ReadonlySet<string>;
 }
 
 type Values = Record<string, unknown>;
+
+const isRepeated = (decoder: QueryDecoder): decoder is RepeatedDecoder =>
+  (decoder as Partial<RepeatedDecoder>).repeated === true;
 
 /**
  * "", "." and ".." cannot be a path segment value: the first vanishes or
@@ -34,82 +43,154 @@ function unusableSegment(text: string): string | undefined {
   return undefined;
 }
 
-function compile(name: string, def: RouteTable[string]): CompiledRoute {
+/**
+ * A wildcard value is written as one path segment per "/"-separated part, so
+ * each part must survive as a segment and the whole must come back the same.
+ * `first`: nothing precedes it in the path, where a leading "/" would make
+ * the URL protocol-relative ("//host/…").
+ */
+function unusableRest(text: string, first: boolean): string | undefined {
+  if (text === '') return 'must not be empty';
+  if (!isWellFormed(text)) return 'must be well-formed Unicode';
+  if (first && text.startsWith('/')) return 'must not start with "/"';
+  if (text.split('/').some((part) => part === '.' || part === '..')) return 'must not contain "." or ".." segments';
+  // One trailing slash is ignored when parsing (see splitPath), so it would be lost.
+  if (text.endsWith('/') && !text.endsWith('//') && text !== '/') return 'must not end with a single "/"';
+  return undefined;
+}
+
+function encodeQueryValue(decoder: ParamDecoder, value: unknown): DecodeResult<string> {
+  const text = encodeChecked(decoder, value);
+  if (text.ok && !isWellFormed(text.value)) return { ok: false, message: 'must be well-formed Unicode' };
+  return text;
+}
+
+function define(target: Values, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function compile(name: string, def: RouteTable[string], base: string): CompiledRoute {
   if (typeof def?.path !== 'string' || typeof def.params !== 'object' || typeof def.query !== 'object') {
     throw new Error(`createRouter: ${JSON.stringify(name)} is not a route() definition`);
   }
-  const query = new Map(Object.entries(def.query as Record<string, ParamDecoder>));
+  const segments = compilePath(def.path);
+  // Encoding the literals once here keeps href from re-encoding them on every call.
+  const pieces: (string | ParamSegment)[] = [];
+  let literal = base;
+  for (const segment of segments) {
+    if (segment.kind === 'static') {
+      literal += `/${encodeLiteralSegment(segment.text)}`;
+      continue;
+    }
+    if (literal !== '') pieces.push(literal);
+    literal = '';
+    pieces.push(segment);
+  }
+  if (literal !== '') pieces.push(literal);
+  const query = new Map(Object.entries(def.query as Record<string, QueryDecoder>));
   return {
     name,
-    segments: compilePath(def.path),
+    segments,
+    wildcard: segments.at(-1)?.kind === 'wildcard',
+    pieces,
     params: new Map(Object.entries(def.params as Record<string, ParamDecoder>)),
     query,
     queryKeys: new Set(query.keys()),
   };
 }
 
-function literalsMatch(route: CompiledRoute, decoded: readonly (string | undefined)[]): boolean {
-  if (route.segments.length !== decoded.length) return false;
-  return route.segments.every((s, i) => s.kind === 'param' || decoded[i] === s.text);
-}
-
-function decodeParams(route: CompiledRoute, decoded: readonly (string | undefined)[], errors: ParamError[]): Values {
-  const params: Values = {};
-  route.segments.forEach((segment, i) => {
-    if (segment.kind !== 'param') return;
-    const path = `params.${segment.name}`;
-    const text = decoded[i];
-    if (text === undefined) return void errors.push({ path, message: 'has malformed percent-encoding' });
-    const unusable = unusableSegment(text);
-    if (unusable !== undefined) return void errors.push({ path, message: unusable });
-    const result = safeDecode(route.params.get(segment.name)!, text);
-    if (result.ok)
-      Object.defineProperty(params, segment.name, {
-        value: result.value,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    else errors.push({ path, message: result.message });
+function compileBase(base: unknown): { readonly segments: readonly string[]; readonly prefix: string } {
+  if (base === undefined || base === '' || base === '/') return { segments: [], prefix: '' };
+  const what = `createRouter: base ${JSON.stringify(String(base))}`;
+  if (typeof base !== 'string' || !base.startsWith('/')) throw new Error(`${what} must start with "/"`);
+  if (base.endsWith('/')) throw new Error(`${what} must not end with "/"`);
+  const segments = compilePath(base, what).map((s) => {
+    if (s.kind !== 'static') throw new Error(`${what} must not contain params`);
+    return s.text;
   });
-  return params;
+  return { segments, prefix: segments.map((s) => `/${encodeLiteralSegment(s)}`).join('') };
 }
 
-function decodeQuery(route: CompiledRoute, search: string, errors: ParamError[]): Values {
-  const found = readQuery(search, route.queryKeys);
-  const query: Values = {};
-  const set = (key: string, value: unknown) =>
-    Object.defineProperty(query, key, { value, enumerable: true, writable: true, configurable: true });
-  for (const [key, decoder] of route.query) {
-    const path = `query.${key}`;
-    const text = found.get(key);
-    if (text === undefined) {
-      if (decoder.default !== undefined) set(key, decoder.default);
-      else if (decoder.optional !== true) errors.push({ path, message: 'is required' });
-      continue;
-    }
-    if (text === MALFORMED) {
-      errors.push({ path, message: 'has malformed percent-encoding' });
-      continue;
-    }
-    const result = safeDecode(decoder, text);
-    if (result.ok) set(key, result.value);
-    else errors.push({ path, message: result.message });
-  }
-  return query;
+function literalsMatch(route: CompiledRoute, decoded: readonly (string | undefined)[]): boolean {
+  const count = route.segments.length;
+  if (route.wildcard ? decoded.length < count : decoded.length !== count) return false;
+  return route.segments.every((s, i) => s.kind !== 'static' || decoded[i] === s.text);
 }
 
-export function createRouter<const T extends RouteTable>(table: T): Router<T> {
-  const compiled = Object.entries(table).map(([name, def]) => compile(name, def));
+export function createRouter<const T extends RouteTable>(table: T, options: RouterOptions = {}): Router<T> {
+  const base = compileBase(options.base);
+  const compiled = Object.entries(table).map(([name, def]) => compile(name, def, base.prefix));
   const byName = new Map(compiled.map((r) => [r.name, r]));
+  const restIsFirst = (route: CompiledRoute) => base.segments.length === 0 && route.segments.length === 1;
+
+  function decodeParams(route: CompiledRoute, decoded: readonly (string | undefined)[], errors: ParamError[]): Values {
+    const params: Values = {};
+    route.segments.forEach((segment, i) => {
+      if (segment.kind === 'static') return;
+      const path = `params.${segment.name}`;
+      const parts = segment.kind === 'wildcard' ? decoded.slice(i) : [decoded[i]];
+      if (parts.includes(undefined)) return void errors.push({ path, message: 'has malformed percent-encoding' });
+      const text = parts.join('/');
+      const unusable = segment.kind === 'wildcard' ? unusableRest(text, restIsFirst(route)) : unusableSegment(text);
+      if (unusable !== undefined) return void errors.push({ path, message: unusable });
+      const result = safeDecode(route.params.get(segment.name)!, text);
+      if (result.ok) define(params, segment.name, result.value);
+      else errors.push({ path, message: result.message });
+    });
+    return params;
+  }
+
+  function decodeQuery(route: CompiledRoute, search: string, errors: ParamError[]): Values {
+    const query: Values = {};
+    if (route.query.size === 0) return query;
+    const found = readQuery(search, route.queryKeys);
+    for (const [key, decoder] of route.query) {
+      const path = `query.${key}`;
+      const texts = found.get(key) ?? [];
+      if (isRepeated(decoder)) {
+        if (texts.length > decoder.maxItems) {
+          errors.push({ path, message: `must not be repeated more than ${decoder.maxItems} times` });
+          continue;
+        }
+        const values: unknown[] = [];
+        texts.forEach((text, i) => {
+          const result = text === MALFORMED ? undefined : safeDecode(decoder.item, text);
+          if (result?.ok) values.push(result.value);
+          else errors.push({ path: `${path}[${i}]`, message: result?.message ?? 'has malformed percent-encoding' });
+        });
+        define(query, key, values);
+        continue;
+      }
+      // The first occurrence counts; a repeated single-valued key is not an error, as with URLSearchParams.get.
+      const text = texts[0];
+      if (text === undefined) {
+        if (decoder.default !== undefined) define(query, key, decoder.default);
+        else if (decoder.optional !== true) errors.push({ path, message: 'is required' });
+        continue;
+      }
+      if (text === MALFORMED) {
+        errors.push({ path, message: 'has malformed percent-encoding' });
+        continue;
+      }
+      const result = safeDecode(decoder, text);
+      if (result.ok) define(query, key, result.value);
+      else errors.push({ path, message: result.message });
+    }
+    return query;
+  }
 
   function parse(url: string | URL): ParseResult<Destinations<T>> {
     const location = toLocation(url);
     const raw = location && splitPath(location.pathname);
     if (!location || !raw) return { ok: false, reason: 'not-found', path: location?.pathname ?? String(url) };
-    const decoded = raw.map(decodeComponent);
+    const notFound = { ok: false, reason: 'not-found', path: location.pathname } as const;
+    let decoded = raw.map(decodeComponent);
+    if (base.segments.length > 0) {
+      if (!base.segments.every((text, i) => decoded[i] === text)) return notFound;
+      decoded = decoded.slice(base.segments.length);
+    }
     const route = compiled.find((r) => literalsMatch(r, decoded));
-    if (!route) return { ok: false, reason: 'not-found', path: location.pathname };
+    if (!route) return notFound;
     const errors: ParamError[] = [];
     const params = decodeParams(route, decoded, errors);
     const query = decodeQuery(route, location.search, errors);
@@ -128,43 +209,64 @@ export function createRouter<const T extends RouteTable>(table: T): Router<T> {
       values != null && Object.hasOwn(values, key) ? values[key] : undefined;
 
     let path = '';
-    for (const segment of route.segments) {
-      if (segment.kind === 'static') {
-        path += `/${encodeLiteralSegment(segment.text)}`;
+    for (const piece of route.pieces) {
+      if (typeof piece === 'string') {
+        path += piece;
         continue;
       }
-      const where = `params.${segment.name}`;
-      const value = valueAt(input.params, segment.name);
-      if (value === undefined) fail(where, 'is missing');
-      const text = encodeChecked(route.params.get(segment.name)!, value);
-      if (!text.ok) return fail(where, text.message);
-      const unusable = unusableSegment(text.value);
-      if (unusable !== undefined) fail(where, unusable);
-      path += `/${encodeURIComponent(text.value)}`;
+      const value = valueAt(input.params, piece.name);
+      if (value === undefined) fail(`params.${piece.name}`, 'is missing');
+      const text = encodeChecked(route.params.get(piece.name)!, value);
+      if (!text.ok) return fail(`params.${piece.name}`, text.message);
+      if (piece.kind === 'param') {
+        const unusable = unusableSegment(text.value);
+        if (unusable !== undefined) fail(`params.${piece.name}`, unusable);
+        path += `/${encodeURIComponent(text.value)}`;
+      } else {
+        const unusable = unusableRest(text.value, restIsFirst(route));
+        if (unusable !== undefined) fail(`params.${piece.name}`, unusable);
+        path += `/${text.value.split('/').map(encodeURIComponent).join('/')}`;
+      }
     }
+    path ||= '/';
+    if (route.query.size === 0) return path;
 
-    const search = new URLSearchParams();
+    // Allocated on the first value: most links carry no query even on routes that accept one.
+    let search: URLSearchParams | undefined;
     for (const [key, decoder] of route.query) {
-      const where = `query.${key}`;
       const value = valueAt(input.query, key);
-      if (value === undefined) {
-        if (decoder.optional !== true && decoder.default === undefined) fail(where, 'is required');
+      if (isRepeated(decoder)) {
+        if (value === undefined) continue;
+        if (!Array.isArray(value)) fail(`query.${key}`, 'must be an array');
+        const values = value as unknown[];
+        if (values.length > decoder.maxItems)
+          fail(`query.${key}`, `must not have more than ${decoder.maxItems} values`);
+        for (let i = 0; i < values.length; i++) {
+          const text = encodeQueryValue(decoder.item, values[i]);
+          if (!text.ok) fail(`query.${key}[${i}]`, text.message);
+          else (search ??= new URLSearchParams()).append(key, text.value);
+        }
         continue;
       }
-      const text = encodeChecked(decoder, value);
-      if (!text.ok) return fail(where, text.message);
-      if (!isWellFormed(text.value)) fail(where, 'must be well-formed Unicode');
+      if (value === undefined) {
+        if (decoder.optional !== true && decoder.default === undefined) fail(`query.${key}`, 'is required');
+        continue;
+      }
+      const text = encodeQueryValue(decoder, value);
+      if (!text.ok) return fail(`query.${key}`, text.message);
       // The default is what a missing key means, so leaving it out keeps one URL per destination.
-      if (decoder.default !== undefined && Object.is(value, decoder.default)) continue;
-      search.append(key, text.value);
+      if (decoder.default === undefined || !Object.is(value, decoder.default)) {
+        (search ??= new URLSearchParams()).append(key, text.value);
+      }
     }
-    const query = search.toString();
-    return (path || '/') + (query ? `?${query}` : '');
+    const query = search?.toString();
+    return query ? `${path}?${query}` : path;
   }
 
   return Object.freeze({
     routes: Object.freeze(compiled.map((r) => r.name)) as readonly (keyof T & string)[],
     table,
+    base: base.prefix,
     parse,
     href,
   });

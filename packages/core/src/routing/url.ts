@@ -65,21 +65,25 @@ export function isWellFormed(text: string): boolean {
 export const MALFORMED: unique symbol = Symbol('malformed');
 
 /**
- * First value of each wanted key. Decoded like application/x-www-form-urlencoded
- * ("+" is a space) but strictly: URLSearchParams would silently turn malformed
- * escapes into U+FFFD, which would hide broken links behind wrong values.
+ * Every value of each wanted key, in URL order. Decoded like
+ * application/x-www-form-urlencoded ("+" is a space) but strictly:
+ * URLSearchParams would silently turn malformed escapes into U+FFFD, which
+ * would hide broken links behind wrong values.
  */
-export function readQuery(search: string, wanted: ReadonlySet<string>): Map<string, string | typeof MALFORMED> {
-  const found = new Map<string, string | typeof MALFORMED>();
+export function readQuery(search: string, wanted: ReadonlySet<string>): Map<string, (string | typeof MALFORMED)[]> {
+  const found = new Map<string, (string | typeof MALFORMED)[]>();
   const body = search.startsWith('?') ? search.slice(1) : search;
   if (body === '') return found;
   for (const pair of body.split('&')) {
     const eq = pair.indexOf('=');
     const rawKey = eq === -1 ? pair : pair.slice(0, eq);
-    const rawValue = eq === -1 ? '' : pair.slice(eq + 1);
     const key = decodeComponent(rawKey.replace(/\+/g, ' '));
-    if (key === undefined || !wanted.has(key) || found.has(key)) continue;
-    found.set(key, decodeComponent(rawValue.replace(/\+/g, ' ')) ?? MALFORMED);
+    if (key === undefined || !wanted.has(key)) continue;
+    const rawValue = eq === -1 ? '' : pair.slice(eq + 1);
+    const value = decodeComponent(rawValue.replace(/\+/g, ' ')) ?? MALFORMED;
+    const values = found.get(key);
+    if (values === undefined) found.set(key, [value]);
+    else values.push(value);
   }
   return found;
 }

@@ -28,28 +28,18 @@ export class StateSerializationError extends Error {
 
 type Key = string | number;
 
-interface ArrayFrame {
-  readonly kind: 'array';
-  readonly value: readonly unknown[];
+/** A container being validated; the parent links double as the traversal stack. */
+interface Frame {
+  readonly container: object;
+  /** Own enumerable keys of an object, in JSON.stringify's order; null for an array. */
+  readonly keys: readonly string[] | null;
+  readonly length: number;
   readonly parent: Frame | null;
   /** Key of this container within its parent (`undefined` for the root). */
   readonly key: Key | undefined;
   readonly depth: number;
   next: number;
 }
-
-interface ObjectFrame {
-  readonly kind: 'object';
-  readonly value: Record<string, unknown>;
-  readonly parent: Frame | null;
-  readonly key: Key | undefined;
-  readonly depth: number;
-  readonly keys: readonly string[];
-  next: number;
-  wroteMember: boolean;
-}
-
-type Frame = ArrayFrame | ObjectFrame;
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const HTML_UNSAFE = /[<>&\u2028\u2029]/g;
@@ -161,6 +151,122 @@ function isArrayIndex(key: string, length: number): boolean {
   return Number(key) < length;
 }
 
+function fail(parent: Frame | null, key: Key | undefined, detail: string): never {
+  throw new StateSerializationError(pathOf(parent, key), detail);
+}
+
+/** Checks one value; returns a frame when it is a container whose members still need checking. */
+function check(value: unknown, parent: Frame | null, key: Key | undefined, ancestors: Set<object>): Frame | null {
+  if (value === null) return null;
+  const type = typeof value;
+  if (type === 'string' || type === 'boolean' || (type === 'number' && Number.isFinite(value))) return null;
+  if (type !== 'object') {
+    const inArray = parent !== null && parent.keys === null;
+    if (inArray && !Object.hasOwn(parent.container, key!)) {
+      fail(parent, key, 'empty slot (hole) in a sparse array is not a plain JSON value');
+    }
+    fail(parent, key, primitiveProblem(value, inArray) ?? `${type} is not a plain JSON value`);
+  }
+
+  const object = value as object;
+  if (ancestors.has(object)) {
+    let ancestor = parent!;
+    while (ancestor.container !== object) ancestor = ancestor.parent!;
+    fail(parent, key, `circular reference to ${pathOf(ancestor)}`);
+  }
+  const isArray = Array.isArray(object);
+  const proto: object | null = Object.getPrototypeOf(object);
+  const plain = isArray ? isArrayPrototype(proto) : proto === null || isObjectPrototype(proto);
+  if (!plain) fail(parent, key, describeObject(object, isArray));
+  const symbolProblem = symbolKeyProblem(object);
+  if (symbolProblem !== undefined) fail(parent, key, symbolProblem);
+  const depth = parent === null ? 1 : parent.depth + 1;
+  if (depth > MAX_STATE_DEPTH) fail(parent, key, `state is nested more than ${MAX_STATE_DEPTH} levels deep`);
+
+  ancestors.add(object);
+  const keys = isArray ? null : Object.keys(object);
+  const length = keys === null ? (object as unknown[]).length : keys.length;
+  return { container: object, keys, length, parent, key, depth, next: 0 };
+}
+
+/**
+ * Walks the state in document order (so the first problem JSON.stringify would
+ * meet is the one reported) without recursion, so deep state cannot overflow
+ * the stack. Returns the deepest nesting level found.
+ */
+function validate(state: unknown): number {
+  const ancestors = new Set<object>();
+  let frame = check(state, null, undefined, ancestors);
+  let deepest = frame === null ? 0 : 1;
+  while (frame !== null) {
+    if (frame.next < frame.length) {
+      const index = frame.next++;
+      const key = frame.keys === null ? index : frame.keys[index]!;
+      const member = (frame.container as Record<Key, unknown>)[key];
+      // Omitted, as JSON.stringify does; in an array check() reports it.
+      if (member === undefined && frame.keys !== null) continue;
+      const child = check(member, frame, key, ancestors);
+      if (child !== null) {
+        frame = child;
+        if (child.depth > deepest) deepest = child.depth;
+      }
+      continue;
+    }
+    if (frame.keys === null) {
+      // Every index holds a value by now, so any further key is a named property.
+      const keys = Object.keys(frame.container);
+      if (keys.length !== frame.length) {
+        const extra = keys.find((k) => !isArrayIndex(k, frame!.length))!;
+        fail(frame, extra, 'non-index property on an array is not plain JSON data');
+      }
+    }
+    ancestors.delete(frame.container);
+    frame = frame.parent;
+  }
+  return deepest;
+}
+
+/**
+ * JSON.stringify recurses on the native stack and overflows a few thousand
+ * levels down (about 4,500 on Node 24 with an empty stack, less inside a
+ * request handler), so state deeper than this is written by {@link stringifyDeep}.
+ */
+const NATIVE_STRINGIFY_DEPTH = 1000;
+
+/** JSON.stringify for state that {@link validate} accepted, written with a loop instead of recursion. */
+function stringifyDeep(state: unknown): string {
+  const parts: string[] = [];
+  const stack: { readonly container: Record<Key, unknown>; readonly keys: readonly Key[]; next: number }[] = [];
+  const open = (value: unknown): void => {
+    if (value === null || typeof value !== 'object') {
+      parts.push(JSON.stringify(value));
+      return;
+    }
+    const container = value as Record<Key, unknown>;
+    const keys: readonly Key[] = Array.isArray(value)
+      ? Array.from(value.keys())
+      : Object.keys(value).filter((key) => container[key] !== undefined);
+    parts.push(Array.isArray(value) ? '[' : '{');
+    stack.push({ container, keys, next: 0 });
+  };
+  open(state);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.next === top.keys.length) {
+      parts.push(Array.isArray(top.container) ? ']' : '}');
+      stack.pop();
+      continue;
+    }
+    const key = top.keys[top.next]!;
+    if (top.next++ > 0) parts.push(',');
+    if (typeof key === 'string') parts.push(JSON.stringify(key), ':');
+    open(top.container[key]);
+  }
+  return parts.join('');
+}
+
+const escapeMarkup = (ch: string): string => HTML_ESCAPES[ch]!;
+
 /**
  * Serializes plain JSON state to JSON text that is safe to embed verbatim in an
  * HTML `<script type="application/json">` element.
@@ -168,135 +274,15 @@ function isArrayIndex(key: string, length: number): boolean {
  * Accepts only null, booleans, finite numbers, strings, arrays and plain objects
  * (prototype `Object.prototype` or `null`); object properties whose value is
  * `undefined` are omitted. Anything else throws a {@link StateSerializationError}
- * naming the path of the offending value. `toJSON` methods are never called.
+ * naming the path of the offending value. Functions are rejected wherever they
+ * appear, so no `toJSON` method is ever called.
  *
  * `<`, `>`, `&`, U+2028 and U+2029 are written as `\u` escapes, so the output
  * contains no `</script`, `<!--` or `<script`, and no raw line/paragraph
  * separators. Lone surrogates are escaped too, so the output is well-formed UTF-16.
  */
 export function serializeState(state: unknown): string {
-  const out: string[] = [];
-  const stack: Frame[] = [];
-  /** Containers currently being serialized (ancestors of the current value). */
-  const ancestors = new Map<object, Frame>();
-
-  const visit = (value: unknown, parent: Frame | null, key: Key | undefined): void => {
-    if (value === null) {
-      out.push('null');
-      return;
-    }
-    if (typeof value === 'boolean') {
-      out.push(value ? 'true' : 'false');
-      return;
-    }
-    if (typeof value === 'string') {
-      // JSON.stringify escapes control characters and lone surrogates.
-      out.push(JSON.stringify(value));
-      return;
-    }
-    if (typeof value === 'number' && Number.isFinite(value)) {
-      out.push(String(value)); // same text as JSON.stringify, including -0 -> "0"
-      return;
-    }
-    if (typeof value !== 'object') {
-      const problem = primitiveProblem(value, parent?.kind === 'array');
-      throw new StateSerializationError(pathOf(parent, key), problem ?? `${typeof value} is not a plain JSON value`);
-    }
-
-    const ancestor = ancestors.get(value);
-    if (ancestor !== undefined) {
-      throw new StateSerializationError(pathOf(parent, key), `circular reference to ${pathOf(ancestor)}`);
-    }
-
-    const isArray = Array.isArray(value);
-    const proto: object | null = Object.getPrototypeOf(value);
-    const plain = isArray ? isArrayPrototype(proto) : proto === null || isObjectPrototype(proto);
-    if (!plain) {
-      throw new StateSerializationError(pathOf(parent, key), describeObject(value, isArray));
-    }
-    const symbolProblem = symbolKeyProblem(value);
-    if (symbolProblem !== undefined) {
-      throw new StateSerializationError(pathOf(parent, key), symbolProblem);
-    }
-
-    const depth = parent === null ? 1 : parent.depth + 1;
-    if (depth > MAX_STATE_DEPTH) {
-      throw new StateSerializationError(
-        pathOf(parent, key),
-        `state is nested more than ${MAX_STATE_DEPTH} levels deep`,
-      );
-    }
-
-    let frame: Frame;
-    if (isArray) {
-      frame = { kind: 'array', value: value as unknown[], parent, key, depth, next: 0 };
-      out.push('[');
-    } else {
-      frame = {
-        kind: 'object',
-        value: value as Record<string, unknown>,
-        parent,
-        key,
-        depth,
-        keys: Object.keys(value),
-        next: 0,
-        wroteMember: false,
-      };
-      out.push('{');
-    }
-    ancestors.set(value, frame);
-    stack.push(frame);
-  };
-
-  visit(state, null, undefined);
-
-  while (stack.length > 0) {
-    const frame = stack[stack.length - 1]!;
-    if (frame.kind === 'array') {
-      const array = frame.value;
-      if (frame.next < array.length) {
-        const index = frame.next++;
-        if (index > 0) out.push(',');
-        if (!Object.prototype.hasOwnProperty.call(array, index)) {
-          throw new StateSerializationError(
-            pathOf(frame, index),
-            'empty slot (hole) in a sparse array is not a plain JSON value',
-          );
-        }
-        visit(array[index], frame, index);
-        continue;
-      }
-      const keys = Object.keys(array);
-      if (keys.length !== array.length) {
-        const extra = keys.find((k) => !isArrayIndex(k, array.length));
-        if (extra !== undefined) {
-          throw new StateSerializationError(
-            pathOf(frame, extra),
-            'non-index property on an array is not plain JSON data',
-          );
-        }
-      }
-      out.push(']');
-    } else {
-      const object = frame.value;
-      let visited = false;
-      while (frame.next < frame.keys.length) {
-        const key = frame.keys[frame.next++]!;
-        const member = object[key];
-        if (member === undefined) continue; // omitted, as JSON.stringify does
-        if (frame.wroteMember) out.push(',');
-        frame.wroteMember = true;
-        out.push(JSON.stringify(key), ':');
-        visit(member, frame, key);
-        visited = true;
-        break;
-      }
-      if (visited) continue;
-      out.push('}');
-    }
-    ancestors.delete(frame.value);
-    stack.pop();
-  }
-
-  return out.join('').replace(HTML_UNSAFE, (ch) => HTML_ESCAPES[ch]!);
+  const depth = validate(state);
+  const json = depth > NATIVE_STRINGIFY_DEPTH ? stringifyDeep(state) : JSON.stringify(state);
+  return json.replace(HTML_UNSAFE, escapeMarkup);
 }

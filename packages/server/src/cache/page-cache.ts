@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
-import { strongEtag } from '../http/conditional.js';
+import { strongEtag } from '../http/representation.js';
 import type { PageCacheStore, PageEntry } from './page-entry.js';
 
 const brotli = promisify(brotliCompress);

@@ -44,12 +44,16 @@ export function createRedisPageStore(
         tags: [...entry.tags],
       };
       const ttl = Math.max(1, entry.staleUntil - now());
+      // A replaced entry leaves the tags it no longer carries: deleting one of those must not delete it.
+      const previous = await redis.hget(entryKey(key), 'meta');
+      const dropped = previous ? (JSON.parse(previous) as Meta).tags.filter((tag) => !entry.tags.includes(tag)) : [];
       const pipeline = redis
         .multi()
         .hset(entryKey(key), { html: entry.html, br: entry.br, gz: entry.gzip, meta: JSON.stringify(meta) })
         .pexpire(entryKey(key), ttl);
       // A tag set outlives its members a little; deleting a tag tolerates keys that already expired.
       for (const tag of entry.tags) pipeline.sadd(tagKey(tag), key).pexpire(tagKey(tag), ttl + 60_000);
+      for (const tag of dropped) pipeline.srem(tagKey(tag), key);
       await pipeline.exec();
     },
     async deleteKey(key) {

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseEnv } from 'node:util';
 import { Value } from '@sinclair/typebox/value';
+import { redactUrl } from '../observability/logger.js';
 import { ConfigSchema, type RawConfig } from './schema.js';
 
 export class ConfigError extends Error {
@@ -56,6 +57,7 @@ export interface ServerConfig {
     readonly maxConnections: number;
   };
   readonly shutdownTimeoutMs: number;
+  readonly shutdownIdleGraceMs: number;
   readonly uncaughtException: 'shutdown' | 'log';
   readonly readyCheckTimeoutMs: number;
   readonly metrics: {
@@ -104,6 +106,20 @@ function describeError(
     return `must be one of ${schema.anyOf.map((option) => String(option.const)).join(', ')}`;
   }
   return fallback.replace(/^Expected /, 'must be ');
+}
+
+/**
+ * What a problem message says the value was. Secrets are described, never shown: a secret by its
+ * length, a connection URL without its password and secret query values (or not at all when
+ * it does not parse, since then nothing says where the password is).
+ */
+function shownValue(key: string, value: unknown): string {
+  const secret = (ConfigSchema.properties as Record<string, { 'x-secret'?: 'value' | 'url' }>)[key]?.['x-secret'];
+  if (secret === undefined || typeof value !== 'string') return JSON.stringify(value);
+  if (secret === 'value') return `a value of ${value.length} characters (not shown: it is a secret)`;
+  const url = URL.parse(value);
+  if (!url) return 'a value that is not a URL (not shown: it may hold a password)';
+  return JSON.stringify(redactUrl(url.href));
 }
 
 /** Reads KEY=value lines from a .env file; variables already in the environment win. */
@@ -165,7 +181,7 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
         (type === 'number' && !/^-?\d+(\.\d+)?$/.test(raw.trim()))
       ) {
         problems.push(
-          `${key}: ${describeError(schema as Parameters<typeof describeError>[0], '')}; got ${JSON.stringify(raw)}`,
+          `${key}: ${describeError(schema as Parameters<typeof describeError>[0], '')}; got ${shownValue(key, raw)}`,
         );
         continue;
       }
@@ -179,10 +195,17 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
   for (const error of Value.Errors(ConfigSchema, converted)) {
     const key = error.path.replace(/^\//, '');
     problems.push(
-      `${key}: ${describeError(error.schema as Parameters<typeof describeError>[0], error.message)}; got ${JSON.stringify(env[key] ?? input[key])}`,
+      `${key}: ${describeError(error.schema as Parameters<typeof describeError>[0], error.message)}; got ${shownValue(key, env[key] ?? input[key])}`,
     );
   }
   const raw = converted as RawConfig;
+  for (const key of ['REDIS_URL', 'DATABASE_URL'] as const) {
+    const url = raw[key];
+    // The clients would fail later, and some print the URL they could not parse, password included.
+    const reported = problems.some((problem) => problem.startsWith(`${key}:`));
+    if (url !== undefined && !reported && !URL.canParse(url))
+      problems.push(`${key}: must be a valid URL; got ${shownValue(key, url)}`);
+  }
 
   const trustProxy = parseTrustProxy(String(raw.TRUST_PROXY ?? 'false'), problems);
   const origins = parseOrigins(String(raw.CORS_ORIGINS ?? ''), problems);
@@ -213,6 +236,11 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
     if (!raw.PUBLIC_URL?.startsWith('https://'))
       problems.push('HTTP_REDIRECT_PORT: PUBLIC_URL must be the https:// address to redirect to');
   }
+  const idleGraceSet = env.SHUTDOWN_IDLE_GRACE_MS !== undefined && env.SHUTDOWN_IDLE_GRACE_MS !== '';
+  if (idleGraceSet && raw.SHUTDOWN_IDLE_GRACE_MS >= raw.SHUTDOWN_TIMEOUT_MS)
+    problems.push(
+      'SHUTDOWN_IDLE_GRACE_MS: must be below SHUTDOWN_TIMEOUT_MS, or idle connections outlast the shutdown',
+    );
   let sessionSecret = raw.SESSION_SECRET;
   if (!sessionSecret) {
     if (nodeEnv === 'production')
@@ -284,6 +312,10 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
       maxConnections: raw.MAX_CONNECTIONS,
     },
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
+    // Unset, it leaves at least half of a short SHUTDOWN_TIMEOUT_MS to the requests themselves.
+    shutdownIdleGraceMs: idleGraceSet
+      ? raw.SHUTDOWN_IDLE_GRACE_MS
+      : Math.min(raw.SHUTDOWN_IDLE_GRACE_MS, Math.floor(raw.SHUTDOWN_TIMEOUT_MS / 2)),
     uncaughtException: raw.UNCAUGHT_EXCEPTION,
     readyCheckTimeoutMs: raw.READY_CHECK_TIMEOUT_MS,
     metrics: { enabled: raw.METRICS_ENABLED, token: raw.METRICS_TOKEN, port: raw.METRICS_PORT, host: raw.METRICS_HOST },

@@ -1,7 +1,8 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 /**
- * Every environment variable the server reads, in one schema. `default` applies everywhere;
+ * Every environment variable the server reads, in one schema. `x-secret` marks values start-up
+ * errors must never print: 'value' (say only its length) or 'url' (show it without credentials). `default` applies everywhere;
  * `production` / `development` / `test` override it for that NODE_ENV. docs/configuration.md is
  * generated from this file (npm run docs:config), and a test fails when the doc is stale.
  */
@@ -36,7 +37,7 @@ export const ConfigSchema = Type.Object({
     Type.Optional(
       Type.String({ pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$', 'x-error': 'must be an absolute http(s) URL' }),
     ),
-    'Public origin of the site, e.g. https://blog.example.com: canonical URLs and the CSRF origin check use it. Defaults to http://localhost:$PORT.',
+    'Public origin of the site, e.g. https://blog.example.com: canonical URLs use it, and it is the only origin (with CORS_ORIGINS) whose state-changing requests pass the CSRF check. https makes the CSRF cookie __Host-cs_csrf. Defaults to http://localhost:$PORT.',
   ),
   LOG_LEVEL: setting(
     Type.Union(
@@ -70,16 +71,22 @@ export const ConfigSchema = Type.Object({
     'Header a trusted proxy sets with a request id (e.g. x-request-id). Taken only when well-formed; unset means ids are always generated.',
   ),
   SESSION_SECRET: setting(
-    Type.Optional(Type.String({ minLength: 32, 'x-error': 'must be at least 32 characters' })),
-    'Secret that signs cookies (CSRF). At least 32 characters; required in production. Development generates one per process.',
+    Type.Optional(Type.String({ minLength: 32, 'x-error': 'must be at least 32 characters', 'x-secret': 'value' })),
+    'Secret that signs cookies (CSRF). At least 32 characters; required in production. Development generates one per process. Never printed: a configuration error gives only its length.',
   ),
   REDIS_URL: setting(
-    Type.Optional(Type.String({ pattern: '^rediss?://', 'x-error': 'must be a redis:// or rediss:// URL' })),
+    Type.Optional(
+      Type.String({ pattern: '^rediss?://', 'x-error': 'must be a redis:// or rediss:// URL', 'x-secret': 'url' }),
+    ),
     'Redis connection URL. When set, rate limits (and later page cache, sessions, pub/sub) are shared through Redis.',
   ),
   DATABASE_URL: setting(
     Type.Optional(
-      Type.String({ pattern: '^postgres(ql)?://', 'x-error': 'must be a postgres:// or postgresql:// URL' }),
+      Type.String({
+        pattern: '^postgres(ql)?://',
+        'x-error': 'must be a postgres:// or postgresql:// URL',
+        'x-secret': 'url',
+      }),
     ),
     "PostgreSQL connection URL. When set, the app's database is this PostgreSQL server (a pool); unset, the embedded database in DATABASE_DIR.",
   ),
@@ -143,6 +150,12 @@ export const ConfigSchema = Type.Object({
     100,
     600_000,
   ),
+  SHUTDOWN_IDLE_GRACE_MS: int(
+    'On SIGTERM/SIGINT, how long a kept-alive connection may stay idle before it is closed: a request a client or proxy has already sent on it is still answered (with Connection: close) instead of reset. Must be below SHUTDOWN_TIMEOUT_MS; unset, it is at most half of it.',
+    1000,
+    0,
+    60_000,
+  ),
   UNCAUGHT_EXCEPTION: setting(
     Type.Union([Type.Literal('shutdown'), Type.Literal('log')], { default: 'shutdown' }),
     'What an uncaught exception does: shutdown (graceful, exit 1; the process state may be corrupt) or log (count it and keep serving). Unhandled promise rejections are always logged and counted, never fatal.',
@@ -155,8 +168,8 @@ export const ConfigSchema = Type.Object({
   ),
   METRICS_ENABLED: bool('Expose Prometheus metrics at /metrics.', true),
   METRICS_TOKEN: setting(
-    Type.Optional(Type.String({ minLength: 16, 'x-error': 'must be at least 16 characters' })),
-    'Bearer token required to read /metrics on the public port. In production, metrics need a token or METRICS_PORT; with neither, /metrics is not served.',
+    Type.Optional(Type.String({ minLength: 16, 'x-error': 'must be at least 16 characters', 'x-secret': 'value' })),
+    "Bearer token required to read /metrics on the public port; it also shows /ready's per-check details to callers off this host. In production, metrics need a token or METRICS_PORT; with neither, /metrics is not served.",
   ),
   METRICS_PORT: setting(
     Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),

@@ -28,16 +28,8 @@ const helper =
     new HttpError(status, code, message ?? fallback, options);
 
 export const badRequest = helper(400, 'BAD_REQUEST', 'Bad Request');
-export const unauthorized = helper(401, 'UNAUTHORIZED', 'Unauthorized');
 export const forbidden = helper(403, 'FORBIDDEN', 'Forbidden');
 export const notFound = helper(404, 'NOT_FOUND', 'Not Found');
 export const methodNotAllowed = helper(405, 'METHOD_NOT_ALLOWED', 'Method Not Allowed');
 export const conflict = helper(409, 'CONFLICT', 'Conflict');
-export const gone = helper(410, 'GONE', 'Gone');
-export const payloadTooLarge = helper(413, 'PAYLOAD_TOO_LARGE', 'Payload Too Large');
-export const unsupportedMediaType = helper(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported Media Type');
-export const unprocessableEntity = helper(422, 'UNPROCESSABLE_ENTITY', 'Unprocessable Entity');
-export const tooManyRequests = helper(429, 'TOO_MANY_REQUESTS', 'Too Many Requests');
-export const internalServerError = helper(500, 'INTERNAL_SERVER_ERROR', 'Internal Server Error');
 export const serviceUnavailable = helper(503, 'SERVICE_UNAVAILABLE', 'Service Unavailable');
-export const gatewayTimeout = helper(504, 'GATEWAY_TIMEOUT', 'Gateway Timeout');

@@ -16,7 +16,6 @@ export interface CacheControlOptions {
 }
 
 const PRIVATE = 'private, no-store';
-const COMPRESSIBLE = /^text\/(?!event-stream)|[+/]json|[+/]xml|javascript/;
 
 /**
  * Cache-Control presets, applied last so handlers can still choose. Two rules are not negotiable:
@@ -26,12 +25,6 @@ const COMPRESSIBLE = /^text\/(?!event-stream)|[+/]json|[+/]xml|javascript/;
 async function cacheControlPlugin(fastify: FastifyInstance, options: CacheControlOptions): Promise<void> {
   fastify.addHook('onSend', async (request, reply, payload) => {
     const type = String(reply.getHeader('content-type') ?? '');
-    // Compressible bodies vary by encoding whether or not this one was compressed (RFC 9110 §12.5.5).
-    if (COMPRESSIBLE.test(type) && !/accept-encoding/i.test(String(reply.getHeader('vary') ?? ''))) {
-      const vary = reply.getHeader('vary');
-      // Spelled as @fastify/compress spells it, which matches case-sensitively before adding its own.
-      reply.header('vary', vary ? `${String(vary)}, accept-encoding` : 'accept-encoding');
-    }
     if (reply.hasHeader('set-cookie')) {
       reply.header('cache-control', PRIVATE);
       return payload;

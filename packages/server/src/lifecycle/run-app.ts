@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { loadServerConfig } from '../config/load-config.js';
 import type { ComposableServer } from '../create-server.js';
+import { answerWorkersStoppedAccepting } from './cluster-listener.js';
 import { runServer } from './run-server.js';
 
 export interface RunAppOptions {
@@ -85,6 +86,7 @@ export async function runApp(
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  answerWorkersStoppedAccepting();
   log(`starting ${config.workers} workers`);
   for (let i = 0; i < config.workers; i++) fork();
 }

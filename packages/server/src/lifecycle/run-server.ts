@@ -4,9 +4,10 @@ import type { ComposableServer } from '../create-server.js';
 
 /**
  * Runs a server as a process: listens, and turns SIGTERM/SIGINT into a graceful shutdown —
- * /ready answers 503 at once, the listener stops accepting, in-flight requests finish, idle
- * keep-alive connections close, onClose hooks close Redis and friends, exit 0. Past
- * SHUTDOWN_TIMEOUT_MS it logs what was still running and exits 1; a second signal exits at once.
+ * /ready answers 503 at once, the listener stops accepting, in-flight requests finish, each
+ * kept-alive connection closes after its next answer (`Connection: close`, HTTP/2 GOAWAY) or once
+ * idle for SHUTDOWN_IDLE_GRACE_MS (see drain.ts), onClose hooks close Redis and friends, exit 0.
+ * Past SHUTDOWN_TIMEOUT_MS it logs what was still running and exits 1; a second signal exits at once.
  *
  * close-with-grace does the signal handling; unhandled rejections are taken out of its hands
  * because they are logged and counted here, never fatal. Uncaught exceptions shut down gracefully

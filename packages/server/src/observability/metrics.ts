@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { sendError } from '../errors/error-response.js';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Every instrument the framework records; plugins reach it through `fastify.metrics`. */
@@ -144,13 +145,10 @@ export function metricsHandler(metrics: ServerMetrics, token: string | undefined
   return async (request: FastifyRequest, reply: FastifyReply) => {
     if (token !== undefined && !tokenMatches(request.headers.authorization, token)) {
       reply.header('www-authenticate', 'Bearer realm="metrics"');
-      return reply.code(401).send({
-        error: {
-          status: 401,
-          code: 'UNAUTHORIZED',
-          message: 'A bearer token is required to read metrics',
-          requestId: request.id,
-        },
+      return sendError(request, reply, {
+        status: 401,
+        code: 'UNAUTHORIZED',
+        message: 'A bearer token is required to read metrics',
       });
     }
     reply.header('cache-control', 'no-store').type(metrics.registry.contentType);
@@ -158,5 +156,4 @@ export function metricsHandler(metrics: ServerMetrics, token: string | undefined
   };
 }
 
-export const metricsPluginExport = fp(metricsPlugin, { name: '@composable-svelte/metrics', fastify: '5.x' });
-export { metricsPluginExport as serverMetrics };
+export const serverMetrics = fp(metricsPlugin, { name: '@composable-svelte/metrics', fastify: '5.x' });

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
 /** A dependency probe: resolves when the dependency answers, rejects (or times out) when not. */
@@ -18,6 +19,10 @@ declare module 'fastify' {
 
 export interface ReadinessOptions {
   readonly timeoutMs: number;
+  /** Bearer token (METRICS_TOKEN) that shows the per-check details to a caller off this host. */
+  readonly token?: string;
+  /** How long one run of the checks answers every call; default 1000 ms. */
+  readonly cacheMs?: number;
   /** Called with each check's outcome, to keep dependency metrics and logs current. */
   readonly onResult?: (name: string, up: boolean, error?: unknown) => void;
 }
@@ -49,19 +54,54 @@ async function runCheck(
   }
 }
 
+interface CheckResult {
+  readonly status: 'up' | 'down';
+  readonly latencyMs: number;
+  readonly error?: string;
+}
+
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/;
+const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip'] as const;
+
+/**
+ * A caller on this host itself: the connection and the client address are loopback and no proxy
+ * forwarded the request (a proxy on the same host would otherwise make every visitor "local").
+ */
+function isLocalCaller(request: FastifyRequest): boolean {
+  return (
+    LOOPBACK.test(request.socket.remoteAddress ?? '') &&
+    LOOPBACK.test(request.ip) &&
+    FORWARDING_HEADERS.every((name) => request.headers[name] === undefined)
+  );
+}
+
+/** Compares digests, so neither the token's length nor its content leaks through timing. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  if (!header?.startsWith('Bearer ')) return false;
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(header.slice('Bearer '.length)), digest(token));
+}
+
 /**
  * GET /ready: 200 when every configured dependency answers within the bound, 503 when one does not
- * or the server is shutting down. Each check's status and latency are in the JSON. Never cached,
- * never rate limited, and logged at debug.
+ * or the server is shutting down. Callers on this host, or with the metrics token, also get each
+ * check's status, latency and error; anyone else gets the status alone, never a driver's message
+ * (addresses, ports, user names). The checks run at most once per `cacheMs`, shared by every call
+ * meanwhile, so a flood of /ready cannot fill the database pool. Never cached by clients, never
+ * rate limited, and logged at debug.
  */
 async function readinessPlugin(fastify: FastifyInstance, options: ReadinessOptions): Promise<void> {
   const state: ReadinessState = { shuttingDown: false, checks: new Map() };
   fastify.decorate('readiness', state);
+  const cacheMs = options.cacheMs ?? 1000;
 
-  fastify.get('/ready', { config: { rateLimit: false } }, async (_request, reply) => {
-    reply.header('cache-control', 'no-store');
-    const entries = await Promise.all(
-      [...state.checks].map(async ([name, check]) => {
+  let latest: Promise<[string, CheckResult][]> | undefined;
+  let running = false;
+  let finishedAt = Number.NEGATIVE_INFINITY;
+
+  async function runChecks(): Promise<[string, CheckResult][]> {
+    return Promise.all(
+      [...state.checks].map(async ([name, check]): Promise<[string, CheckResult]> => {
         const result = await runCheck(check, options.timeoutMs);
         options.onResult?.(name, result.ok, result.error);
         return [
@@ -71,14 +111,30 @@ async function readinessPlugin(fastify: FastifyInstance, options: ReadinessOptio
             latencyMs: result.latencyMs,
             ...(result.error ? { error: result.error } : {}),
           },
-        ] as const;
+        ];
       }),
     );
-    const checks = Object.fromEntries(entries);
+  }
+
+  function results(): Promise<[string, CheckResult][]> {
+    if (latest && (running || performance.now() - finishedAt < cacheMs)) return latest;
+    running = true;
+    latest = runChecks().finally(() => {
+      running = false;
+      finishedAt = performance.now();
+    });
+    return latest;
+  }
+
+  fastify.get('/ready', { config: { rateLimit: false } }, async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    const entries = await results();
     const ready = !state.shuttingDown && entries.every(([, result]) => result.status === 'up');
-    return reply
-      .code(ready ? 200 : 503)
-      .send({ status: ready ? 'ready' : state.shuttingDown ? 'shutting-down' : 'unavailable', checks });
+    const status = ready ? 'ready' : state.shuttingDown ? 'shutting-down' : 'unavailable';
+    const detailed =
+      isLocalCaller(request) ||
+      (options.token !== undefined && bearerMatches(request.headers.authorization, options.token));
+    return reply.code(ready ? 200 : 503).send(detailed ? { status, checks: Object.fromEntries(entries) } : { status });
   });
 }
 

@@ -19,6 +19,7 @@ async function requestLogPlugin(fastify: FastifyInstance): Promise<void> {
       status === 503 ? 'warn' : status >= 500 ? 'error' : QUIET.has(route) && status < 400 ? 'debug' : 'info';
     // Probes and busy routes run this on every request: build the line only when it will be written.
     if (LEVELS[level] < ((LEVELS as Record<string, number>)[request.log.level] ?? 0)) return;
+    // The logger's formatter redacts secret query values (token, password, _csrf…) in this URL.
     const line = {
       method: request.method,
       route,

@@ -1,13 +1,13 @@
-import { negotiate } from '@fastify/accept-negotiator';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { PageCache } from '../cache/page-cache.js';
 import type { PageEntry } from '../cache/page-entry.js';
+import { addVary, negotiateEncoding } from '../http/representation.js';
 import type { PageRenderer } from './page-renderer.js';
 
 export interface SsrPagesOptions {
   readonly renderer: PageRenderer;
-  /** Public pages are served from here when present (stale-while-revalidate, single flight). */
+  /** Public pages are served from here (stale-while-revalidate, single flight); default `fastify.pageCache`. */
   readonly cache?: PageCache;
   /** Extra key dimensions, from AppDefinition.cacheKey. */
   readonly cacheKey?: (request: FastifyRequest) => string;
@@ -19,8 +19,6 @@ export interface SsrPagesOptions {
   readonly compressThresholdBytes?: number;
 }
 
-const ENCODINGS = ['br', 'gzip', 'identity'];
-
 function serveEntry(
   reply: FastifyReply,
   request: FastifyRequest,
@@ -28,22 +26,17 @@ function serveEntry(
   renderer: PageRenderer,
   compressed: (entry: PageEntry) => boolean,
 ): FastifyReply {
-  reply
-    .header('etag', entry.etag)
-    .header('last-modified', entry.lastModified)
-    .header('link', renderer.linkHeader)
-    .header('vary', 'Accept-Encoding');
+  reply.header('etag', entry.etag).header('last-modified', entry.lastModified).header('link', renderer.linkHeader);
+  addVary(reply, 'accept-encoding');
   reply.type('text/html; charset=utf-8');
   // Variants were compressed once, when the page was stored; compression plugins skip encoded bodies.
-  const encoding = compressed(entry)
-    ? negotiate(request.headers['accept-encoding'] ?? 'identity', ENCODINGS)
-    : 'identity';
+  // The representation's final step gives the encoded body its own ETag and answers conditionals.
+  const encoding = compressed(entry) ? negotiateEncoding(request) : 'identity';
   if (encoding === 'br') return reply.header('content-encoding', 'br').send(entry.br);
   if (encoding === 'gzip') return reply.header('content-encoding', 'gzip').send(entry.gzip);
   return reply.send(entry.html);
 }
 
-/** Every GET (and HEAD) not claimed by another route is a page of the app. */
 /**
  * A page whose response sets a cookie is private: it must never be stored and shared. Cookies are
  * written by @fastify/cookie only when the response is sent, so the call itself is what marks it.
@@ -59,8 +52,10 @@ function markPrivateOnSetCookie(_request: FastifyRequest, reply: FastifyReply, d
   done();
 }
 
+/** Every GET (and HEAD) not claimed by another route is a page of the app. */
 async function ssrPagesPlugin(fastify: FastifyInstance, options: SsrPagesOptions): Promise<void> {
-  const { renderer, cache } = options;
+  const { renderer } = options;
+  const cache = options.cache ?? fastify.pageCache;
   const threshold = options.compressThresholdBytes ?? 0;
   const compressed = (entry: PageEntry) => (options.compressed ?? true) && entry.bytes >= threshold;
   // The API prefix is JSON territory: an unknown GET there gets the JSON 404, not an HTML page.

@@ -4,13 +4,41 @@ import fp from 'fastify-plugin';
 import { forbidden } from '../errors/http-error.js';
 
 export interface CsrfOptions {
-  /** The site's public origin (PUBLIC_URL); requests whose Origin differs are refused. */
+  /**
+   * The site's public origin (PUBLIC_URL); requests whose Origin differs are refused. The request's
+   * own Host never counts: DNS rebinding and proxies passing X-Forwarded-Host choose it.
+   */
   readonly publicOrigin: string;
   /** Other origins trusted to send state-changing requests (the CORS allow-list); they still need a token. */
   readonly allowedOrigins?: readonly string[];
-  /** Secure cookies in production; browsers treat localhost as secure, so tests keep working. */
+  /**
+   * Secure cookies in production; browsers treat localhost as secure, so tests keep working. An
+   * https publicOrigin makes the cookie Secure whatever this says.
+   */
   readonly secureCookie: boolean;
+  /** Overrides {@link csrfCookieName}'s choice. */
   readonly cookieName?: string;
+}
+
+/** The CSRF cookie's name when the site is served over HTTPS. */
+export const CSRF_COOKIE_NAME = '__Host-cs_csrf';
+/** Its name on plain-HTTP localhost (development, local production runs), where `__Host-` cannot be relied on. */
+export const CSRF_COOKIE_NAME_PLAIN_HTTP = 'cs_csrf';
+
+const LOOPBACK_HOST = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])$/i;
+
+/**
+ * `__Host-` makes browsers accept the cookie only when it is Secure, for Path=/ and without a
+ * Domain: a sibling subdomain or a plain-HTTP page on the network cannot plant or replace it (cookie
+ * tossing), which would let an attacker pair their own token with a victim's browser. Browsers
+ * treat http://localhost as secure for Secure cookies but not always for prefixes, so a site whose
+ * public URL is plain-HTTP localhost uses the unprefixed name.
+ */
+export function csrfCookieName(publicOrigin: string, secureCookie: boolean): string {
+  const url = new URL(publicOrigin);
+  const https = url.protocol === 'https:';
+  if (!https && LOOPBACK_HOST.test(url.hostname)) return CSRF_COOKIE_NAME_PLAIN_HTTP;
+  return https || secureCookie ? CSRF_COOKIE_NAME : CSRF_COOKIE_NAME_PLAIN_HTTP;
 }
 
 declare module 'fastify' {
@@ -39,10 +67,11 @@ function tokenOf(request: FastifyRequest): string | undefined {
  * private pages only, never in a shared cached page.
  */
 async function csrfPlugin(fastify: FastifyInstance, options: CsrfOptions): Promise<void> {
+  const secure = options.secureCookie || options.publicOrigin.startsWith('https:');
   await fastify.register(csrfProtection, {
     sessionPlugin: '@fastify/cookie',
-    cookieKey: options.cookieName ?? 'cs_csrf',
-    cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure: options.secureCookie, signed: true },
+    cookieKey: options.cookieName ?? csrfCookieName(options.publicOrigin, options.secureCookie),
+    cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure, signed: true },
     getToken: tokenOf,
   });
 
@@ -57,14 +86,9 @@ async function csrfPlugin(fastify: FastifyInstance, options: CsrfOptions): Promi
       );
     }
     const origin = request.headers.origin;
-    if (
-      origin !== undefined &&
-      origin !== options.publicOrigin &&
-      !allowed.has(origin) &&
-      origin !== `${request.protocol}://${request.host}`
-    ) {
+    if (origin !== undefined && origin !== options.publicOrigin && !allowed.has(origin)) {
       return done(
-        forbidden(`Cross-origin request refused: Origin ${origin} is not this site`, {
+        forbidden(`Cross-origin request refused: Origin ${origin} is not this site (${options.publicOrigin})`, {
           details: { code: 'CSRF_ORIGIN' },
         }),
       );

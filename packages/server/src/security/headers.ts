@@ -23,9 +23,58 @@ export const DEFAULT_CSP: CspDirectives = {
   'frame-ancestors': ["'none'"],
 };
 
-/** Only features a page could plausibly ask for; each is denied to every origin. */
-export const DEFAULT_PERMISSIONS_POLICY =
-  'accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()';
+/** What a response that never loads anything (an error answered before routing) may do: nothing. */
+const NOTHING_CSP: CspDirectives = {
+  'default-src': ["'none'"],
+  'base-uri': ["'none'"],
+  'form-action': ["'none'"],
+  'frame-ancestors': ["'none'"],
+};
+
+/**
+ * Every policy-controlled feature browsers implement (W3C Permissions Policy registry and the
+ * Chromium/Firefox/WebKit feature lists), each denied to every origin: a page that needs one
+ * grants it through `security.permissionsPolicy`.
+ */
+const POLICY_FEATURES = [
+  'accelerometer',
+  'ambient-light-sensor',
+  'attribution-reporting',
+  'autoplay',
+  'bluetooth',
+  'browsing-topics',
+  'camera',
+  'compute-pressure',
+  'display-capture',
+  'encrypted-media',
+  'fullscreen',
+  'gamepad',
+  'geolocation',
+  'gyroscope',
+  'hid',
+  'identity-credentials-get',
+  'idle-detection',
+  'local-fonts',
+  'magnetometer',
+  'microphone',
+  'midi',
+  'otp-credentials',
+  'payment',
+  'picture-in-picture',
+  'publickey-credentials-create',
+  'publickey-credentials-get',
+  'screen-wake-lock',
+  'serial',
+  'speaker-selection',
+  'storage-access',
+  'usb',
+  'web-share',
+  'window-management',
+  'xr-spatial-tracking',
+] as const;
+
+/** Deny-all: every feature above, for every origin. */
+export const DEFAULT_PERMISSIONS_POLICY = POLICY_FEATURES.map((feature) => `${feature}=()`).join(', ');
 
 export interface SecurityHeadersOptions {
   /** HSTS is only sent in production: a development server on plain HTTP must stay reachable. */
@@ -39,10 +88,14 @@ export interface SecurityHeadersOptions {
   readonly permissionsPolicy?: string;
 }
 
+export type HeaderTable = Readonly<Record<string, string>>;
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Per-route CSP directives, replacing the app-wide ones of the same name. */
     csp?: CspDirectives;
+    /** Set by this plugin when a route has its own CSP: the precomputed headers for it. */
+    securityHeaders?: HeaderTable;
   }
 }
 
@@ -51,15 +104,11 @@ function toHelmetDirectives(directives: CspDirectives): Record<string, string[]>
 }
 
 /**
- * The headers helmet would set, computed once. @fastify/helmet builds helmet's middleware (and
- * re-parses the CSP) on every request; our policies hold no per-request values (no nonces: there is
- * no inline script), so helmet runs once per policy against a recorder and the result is replayed.
+ * The one security-header table, for a CSP. @fastify/helmet builds helmet's middleware (and
+ * re-parses the CSP) on every request; our policies hold no per-request values (no nonces: there
+ * is no inline script), so helmet runs once per policy against a recorder and the result is replayed.
  */
-function computeHeaders(
-  options: SecurityHeadersOptions,
-  directives: CspDirectives,
-  permissionsPolicy: string,
-): Readonly<Record<string, string>> {
+export function securityHeaderTable(options: SecurityHeadersOptions, directives: CspDirectives): HeaderTable {
   const headers: Record<string, string> = {};
   const recorder = {
     setHeader: (name: string, value: unknown) => {
@@ -84,21 +133,24 @@ function computeHeaders(
     xPermittedCrossDomainPolicies: { permittedPolicies: 'none' },
   });
   middleware({} as IncomingMessage, recorder as unknown as ServerResponse, () => {});
-  headers['permissions-policy'] = permissionsPolicy;
+  headers['permissions-policy'] = options.permissionsPolicy ?? DEFAULT_PERMISSIONS_POLICY;
   return Object.freeze(headers);
 }
 
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** Set by this plugin when a route has its own CSP: the precomputed headers for it. */
-    securityHeaders?: Readonly<Record<string, string>>;
-  }
+/**
+ * For responses made before any route runs (a malformed URL, malformed HTTP): the same table with
+ * a CSP that allows nothing and COEP require-corp, never stored by a cache.
+ */
+export function hardenedHeaderTable(options: SecurityHeadersOptions): HeaderTable {
+  return Object.freeze({
+    ...securityHeaderTable({ ...options, coep: 'require-corp' }, NOTHING_CSP),
+    'cache-control': 'no-store',
+  });
 }
 
 async function securityHeadersPlugin(fastify: FastifyInstance, options: SecurityHeadersOptions): Promise<void> {
   const base: CspDirectives = { ...DEFAULT_CSP, ...options.csp };
-  const permissionsPolicy = options.permissionsPolicy ?? DEFAULT_PERMISSIONS_POLICY;
-  const baseHeaders = computeHeaders(options, base, permissionsPolicy);
+  const baseHeaders = securityHeaderTable(options, base);
 
   // Route-specific policies are resolved once, when each route is registered.
   fastify.addHook('onRoute', (route) => {
@@ -106,7 +158,7 @@ async function securityHeadersPlugin(fastify: FastifyInstance, options: Security
     if (Object.keys(override).length === 0) return;
     route.config = {
       ...route.config,
-      securityHeaders: computeHeaders(options, { ...base, ...override }, permissionsPolicy),
+      securityHeaders: securityHeaderTable(options, { ...base, ...override }),
     } as typeof route.config;
   });
 

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 
 const WELL_FORMED = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -14,3 +16,13 @@ export function requestIdGenerator(trustedHeader: string | undefined): (request:
     return typeof value === 'string' && WELL_FORMED.test(value) ? value : randomUUID();
   };
 }
+
+/** Every response names its request, errors included, so a user's report can be found in the log. */
+export const requestId = fp(
+  async (fastify: FastifyInstance) => {
+    fastify.addHook('onRequest', async (request, reply) => {
+      reply.header('x-request-id', request.id);
+    });
+  },
+  { name: '@composable-svelte/request-id', fastify: '5.x' },
+);

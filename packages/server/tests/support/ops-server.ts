@@ -1,17 +1,13 @@
-import { rmSync } from 'node:fs';
 import type { FastifyPluginAsync } from 'fastify';
-import { afterEach } from 'vitest';
-import { createServer, type ComposableServer, type ServerConfig } from '../../src/index.js';
+import type { ComposableServer, ServerConfig } from '../../src/index.js';
 import type { ReadinessCheck } from '../../src/observability/readiness.js';
-import { fixtureApp, fixtureClientDir, type FixtureDependencies } from '../fixtures/app.js';
+import { fixtureApp, type FixtureDependencies } from '../fixtures/app.js';
+import { closeTestServers, PRODUCTION_ENV, sleep, startTestServer } from './test-server.js';
+
+export { eventually, sleep } from './test-server.js';
 
 /** The production environment the operations tests start from (info level: the log is under test). */
-export const OPS_PRODUCTION_ENV: Readonly<Record<string, string>> = {
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'info',
-  SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',
-  PUBLIC_URL: 'https://example.test',
-};
+export const OPS_PRODUCTION_ENV: Readonly<Record<string, string>> = { ...PRODUCTION_ENV, LOG_LEVEL: 'info' };
 
 /** Development: /metrics is open, so tests can read it without a token. */
 export const OPS_DEVELOPMENT_ENV: Readonly<Record<string, string>> = {
@@ -64,22 +60,6 @@ export function createLogSink(): LogSink {
   return sink;
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Polls `condition` every `intervalMs` until it holds or `timeoutMs` passes; returns whether it held. */
-export async function eventually(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  intervalMs = 25,
-): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return true;
-    if (Date.now() > deadline) return false;
-    await sleep(intervalMs);
-  }
-}
-
 export interface OpsStartOptions {
   readonly env?: Record<string, string>;
   /** Replaces the production base environment (e.g. {@link OPS_DEVELOPMENT_ENV}). */
@@ -97,33 +77,19 @@ export interface OpsStarted {
   readonly deps: FixtureDependencies;
 }
 
-const started: ComposableServer[] = [];
-const clientDirs: string[] = [];
-
 /** Closes every server {@link startOpsServer} created, after each test. Call once per file. */
-export function closeOpsServersAfterEach(): void {
-  afterEach(async () => {
-    await Promise.all(started.splice(0).map((server) => server.close().catch(() => undefined)));
-    for (const dir of clientDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
-}
+export const closeOpsServersAfterEach = closeTestServers;
 
 /** The fixture app on a fresh fixture client build, its log captured. */
 export async function startOpsServer(options: OpsStartOptions = {}): Promise<OpsStarted> {
   const log = createLogSink();
   const deps: FixtureDependencies = { signals: [] };
-  const clientDir = fixtureClientDir();
-  clientDirs.push(clientDir);
-  const server = await createServer({
+  const { server } = await startTestServer({
+    ...options,
     app: fixtureApp(deps),
-    clientDir,
-    env: { ...(options.baseEnv ?? OPS_PRODUCTION_ENV), ...options.env },
-    ...(options.routes ? { routes: options.routes } : {}),
-    ...(options.readinessChecks ? { readinessChecks: options.readinessChecks } : {}),
-    ...(options.config ? { config: options.config } : {}),
+    baseEnv: options.baseEnv ?? OPS_PRODUCTION_ENV,
     ...(options.capture === false ? {} : { logStream: log }),
   });
-  started.push(server);
   return { server, log, deps };
 }
 

@@ -5,9 +5,8 @@
 import { Effect } from '@composable-svelte/core';
 import { createRouter, param, route, type DestinationOf } from '@composable-svelte/core/routing';
 import type { FastifyPluginAsync } from 'fastify';
-import { afterAll, afterEach } from 'vitest';
-import { createServer, defineApp, type ComposableServer, type ServerConfig } from '../../src/index.js';
-import { fixtureClientDir } from '../fixtures/app.js';
+import { defineApp, type ComposableServer, type ServerConfig } from '../../src/index.js';
+import { closeTestServers, PRODUCTION_ENV, sleep, startTestServer } from './test-server.js';
 import PerfPage from './perf-page.svelte';
 
 export interface PerfState {
@@ -70,8 +69,6 @@ export function bigText(kib: number, seed = kib): string {
   }
   return out;
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const state = (title: string, message = '', tags: readonly string[] = []): PerfState => ({
   title,
@@ -176,10 +173,7 @@ export function perfApp(controls: PerfControls) {
 
 /** The environment the brief prescribes: production, quiet, protections that would interfere off. */
 export const PERF_ENV: Readonly<Record<string, string>> = {
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'silent',
-  PUBLIC_URL: 'https://example.test',
-  SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',
+  ...PRODUCTION_ENV,
   RATE_LIMIT_MAX: '100000',
   LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
   LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
@@ -260,30 +254,17 @@ export interface PerfStarted {
   readonly clientDir: string;
 }
 
-const perTest: ComposableServer[] = [];
-const perFile: ComposableServer[] = [];
-
 /** Closes the servers {@link startPerfServer} started. Call once at the top of a test file. */
-export function closePerfServers(): void {
-  afterEach(async () => {
-    await Promise.all(perTest.splice(0).map((server) => server.close().catch(() => undefined)));
-  });
-  afterAll(async () => {
-    await Promise.all(perFile.splice(0).map((server) => server.close().catch(() => undefined)));
-  });
-}
+export const closePerfServers = closeTestServers;
 
 export async function startPerfServer(options: PerfStartOptions = {}): Promise<PerfStarted> {
   const controls = options.controls ?? perfControls();
-  const clientDir = options.clientDir ?? fixtureClientDir();
-  const server = await createServer({
+  const { server, clientDir } = await startTestServer({
+    ...options,
     app: perfApp(controls),
-    clientDir,
-    env: { ...(options.dev ? PERF_DEV_ENV : PERF_ENV), ...options.env },
+    baseEnv: options.dev ? PERF_DEV_ENV : PERF_ENV,
     routes: options.routes ?? perfRoutes,
-    ...(options.config ? { config: options.config } : {}),
   });
-  (options.lifetime === 'file' ? perFile : perTest).push(server);
   return { server, controls, clientDir };
 }
 
@@ -301,18 +282,4 @@ export async function pageCacheEvents(server: ComposableServer): Promise<Record<
   return events;
 }
 
-/** Polls until `condition` holds; false when `timeoutMs` passed first. */
-export async function pollUntil(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  intervalMs = 10,
-): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return true;
-    if (Date.now() > deadline) return false;
-    await sleep(intervalMs);
-  }
-}
-
-export { sleep };
+export { eventually as pollUntil, sleep } from './test-server.js';

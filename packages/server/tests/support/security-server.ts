@@ -1,14 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { afterAll, afterEach } from 'vitest';
-import { createServer, type ComposableServer, type SecurityOptions, type ServerConfig } from '../../src/index.js';
-import { fixtureApp, fixtureClientDir, type FixtureDependencies } from '../fixtures/app.js';
+import type { SecurityOptions, ServerConfig } from '../../src/index.js';
+import { closeTestServers, PRODUCTION_ENV as BASE_ENV, startTestServer, type TestServer } from './test-server.js';
+
+export { listen } from './test-server.js';
 
 /** The production environment every security test starts from. */
 export const PRODUCTION_ENV: Readonly<Record<string, string>> = {
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'silent',
-  PUBLIC_URL: 'https://example.test',
-  SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',
+  ...BASE_ENV,
   // Load shedding is not under test here, and these tests keep the event loop busy on purpose:
   // a 503 for "overloaded" would hide the answer being checked.
   LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
@@ -52,45 +50,12 @@ export interface StartOptions {
   readonly lifetime?: 'test' | 'file';
 }
 
-const perTest: ComposableServer[] = [];
-const perFile: ComposableServer[] = [];
+/** Closes the servers the tests of a file started. Call once at the top level of a test file. */
+export const closeServers = closeTestServers;
 
-/**
- * Closes the servers a test started after each test, and those started with `lifetime: 'file'`
- * (in beforeAll) after the file. Call once at the top level of a test file.
- */
-export function closeServers(): void {
-  afterEach(async () => {
-    await Promise.all(perTest.splice(0).map((server) => server.close()));
-  });
-  afterAll(async () => {
-    await Promise.all(perFile.splice(0).map((server) => server.close()));
-  });
-}
-
-export interface Started {
-  readonly server: ComposableServer;
-  readonly clientDir: string;
-}
+export type Started = TestServer;
 
 /** A production server with the fixture app, the fixture client build and {@link securityRoutes}. */
-export async function startServer(env: Record<string, string> = {}, options: StartOptions = {}): Promise<Started> {
-  const deps: FixtureDependencies = { signals: [] };
-  const clientDir = options.clientDir ?? fixtureClientDir();
-  const server = await createServer({
-    app: fixtureApp(deps),
-    clientDir,
-    env: { ...PRODUCTION_ENV, ...env },
-    routes: options.routes ?? securityRoutes,
-    ...(options.security ? { security: options.security } : {}),
-    ...(options.config ? { config: options.config } : {}),
-  });
-  (options.lifetime === 'file' ? perFile : perTest).push(server);
-  return { server, clientDir };
-}
-
-/** Listens on a free loopback port; for what only a real socket shows (Node's own 431, raw bytes). */
-export async function listen(server: ComposableServer): Promise<number> {
-  await server.listen({ host: '127.0.0.1', port: 0 });
-  return (server.server.address() as { port: number }).port;
+export function startServer(env: Record<string, string> = {}, options: StartOptions = {}): Promise<Started> {
+  return startTestServer({ ...options, baseEnv: PRODUCTION_ENV, env, routes: options.routes ?? securityRoutes });
 }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../support/free-port.js';
 
@@ -51,13 +52,38 @@ async function stopChild(child: ChildProcess): Promise<void> {
 
 class PortTakenError extends Error {}
 
-async function startOnce(port: number): Promise<RunningServer> {
+export interface StartOptions {
+  /**
+   * Serve HTTPS with this certificate (for localhost), as a deployment without a proxy does:
+   * PUBLIC_URL becomes https://localhost:<port>, and the readiness probe trusts `ca`.
+   */
+  readonly tls?: { readonly certPath: string; readonly keyPath: string; readonly ca: Buffer };
+}
+
+async function healthStatus(url: string, ca: Buffer | undefined): Promise<number> {
+  if (!ca) {
+    const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+    await response.body?.cancel();
+    return response.status;
+  }
+  return new Promise((resolve, reject) => {
+    const request = httpsGet(url, { ca, timeout: 1_000 }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.once('timeout', () => request.destroy(new Error('timeout')));
+    request.once('error', reject);
+  });
+}
+
+async function startOnce(port: number, options: StartOptions): Promise<RunningServer> {
   let output = '';
   const append = (chunk: Buffer) => {
     output += chunk.toString('utf8');
     if (output.length > MAX_OUTPUT_CHARS) output = output.slice(-MAX_OUTPUT_CHARS);
   };
-  const origin = `http://127.0.0.1:${port}`;
+  const { tls } = options;
+  const origin = tls ? `https://localhost:${port}` : `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [serverEntry], {
     cwd: blogRoot,
     env: {
@@ -70,6 +96,7 @@ async function startOnce(port: number): Promise<RunningServer> {
       LOG_LEVEL: 'warn',
       // Production refuses to start without one; a throwaway secret per test server.
       SESSION_SECRET: randomBytes(48).toString('base64'),
+      ...(tls ? { TLS_CERT: tls.certPath, TLS_KEY: tls.keyPath } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -103,9 +130,7 @@ async function startOnce(port: number): Promise<RunningServer> {
       );
     }
     try {
-      const response = await fetch(`${origin}/health`, { signal: AbortSignal.timeout(1_000) });
-      await response.body?.cancel();
-      if (response.status === 200) break;
+      if ((await healthStatus(`${origin}/health`, tls?.ca)) === 200) break;
     } catch {
       // Not listening yet.
     }
@@ -122,14 +147,14 @@ async function startOnce(port: number): Promise<RunningServer> {
 }
 
 /** Starts `dist/server/entry.js` on a free port and resolves once /health answers 200. */
-export async function startBuiltServer(): Promise<RunningServer> {
+export async function startBuiltServer(options: StartOptions = {}): Promise<RunningServer> {
   if (!existsSync(serverEntry)) {
     throw new Error(`No production build at ${serverEntry}. Run \`npm run build\` at the repository root first.`);
   }
   // Another process may take the port between our probe and the server's listen; try a new one then.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(await freePort());
+      return await startOnce(await freePort(), options);
     } catch (error) {
       if (!(error instanceof PortTakenError) || attempt >= 3) {
         throw error instanceof PortTakenError

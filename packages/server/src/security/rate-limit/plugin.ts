@@ -6,7 +6,7 @@ import { createBackendMonitor, safeEmitter } from './backend-monitor.js';
 import { RateLimitedError, RateLimitUnavailableError } from './errors.js';
 import type { RateLimitEvent } from './events.js';
 import { createLimiterRegistry } from './limiter-registry.js';
-import { defaultSkip } from './skip.js';
+import { defaultSkip, mustCount } from './skip.js';
 import { assertLimits } from './sliding-window.js';
 import { createStoreClass, routeNamespace } from './store.js';
 
@@ -21,7 +21,7 @@ export interface RateLimitOptions {
   readonly keyPrefix?: string;
   /** When the store fails: 'open' lets requests through (default), 'closed' answers 503. */
   readonly onBackendError?: 'open' | 'closed';
-  /** Requests never counted; default {@link defaultSkip}. */
+  /** Requests never counted (unless marked with countEvenIfExempt); default {@link defaultSkip}. */
   readonly skip?: (request: FastifyRequest) => boolean;
   /** Clock in ms (tests). Default: monotonic for memory, Redis server time for Redis. */
   readonly now?: () => number;
@@ -99,7 +99,7 @@ const plugin: FastifyPluginAsync<RateLimitOptions> = async (fastify, options) =>
       onBackendError: policy,
       unavailableRetryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS,
     }),
-    allowList: (request) => skip(request),
+    allowList: (request) => !mustCount(request) && skip(request),
     onExceeded: (request, key) =>
       emit({ type: 'rejected', route: request.routeOptions.url ?? request.url.split('?', 1)[0]!, key }),
     errorResponseBuilder: (request, context) =>

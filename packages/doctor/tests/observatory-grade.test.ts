@@ -11,7 +11,7 @@ import {
   type GradedHeaders,
   type GradeOptions,
   type ObservatoryTest,
-} from '../src/security/observatory.js';
+} from '../src/index.js';
 
 const URL_ = 'https://blog.example.com/posts/1';
 const SRI = 'sha384-oqVuAfXRKap7fdgcCY5uykM6+R9GqQ8K/uxy9rx7HNQlGYl1kPzQho1wx4JwY8wC';

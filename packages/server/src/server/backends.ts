@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Redis } from 'ioredis';
+import type { ServerMetrics } from '../observability/metrics.js';
+import { createPostgresPool, type PostgresPool } from '../stores/postgres-pool.js';
+import { createRedisClient, redisReady } from '../stores/redis-client.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The PostgreSQL pool when DATABASE_URL is set. */
+    pg?: PostgresPool;
+    /** The Redis client when REDIS_URL is set: rate limits and the page cache share it. */
+    redis?: Redis;
+  }
+}
+
+/**
+ * Redis (REDIS_URL) and PostgreSQL (DATABASE_URL) from the config: each reports on /ready and in
+ * `dependency_up`, recovers by itself, and is closed with the server.
+ */
+async function backendsPlugin(fastify: FastifyInstance, options: { metrics: ServerMetrics }): Promise<void> {
+  const { config } = fastify;
+  const { metrics } = options;
+  const onStateChange = (dependency: string) => (up: boolean) => {
+    metrics.dependencyUp.set({ dependency }, up ? 1 : 0);
+    metrics.dependencyStateChanges.inc({ dependency, state: up ? 'up' : 'down' });
+  };
+  if (config.databaseUrl) {
+    const pool = createPostgresPool(config.databaseUrl, {
+      max: config.databasePoolMax,
+      logger: fastify.log,
+      onStateChange: onStateChange('database'),
+    });
+    fastify.decorate('pg', pool);
+    fastify.readiness.checks.set('database', () => pool.probe());
+    fastify.addHook('onClose', async () => {
+      await pool.end();
+    });
+  }
+  if (config.redisUrl) {
+    const redis = createRedisClient(config.redisUrl, { logger: fastify.log, onStateChange: onStateChange('redis') });
+    fastify.decorate('redis', redis);
+    fastify.readiness.checks.set('redis', async () => {
+      await redis.ping();
+    });
+    fastify.addHook('onClose', async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    });
+    // A moment for Redis to connect, so the first requests are counted (and, when failing closed, served).
+    await redisReady(redis, 2000);
+  }
+}
+
+export const backends = fp(backendsPlugin, {
+  name: '@composable-svelte/backends',
+  fastify: '5.x',
+  dependencies: ['@composable-svelte/readiness'],
+});

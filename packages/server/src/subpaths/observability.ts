@@ -1,0 +1,10 @@
+export { traceContext } from '../observability/trace-context.js';
+export type { TraceContext } from '../observability/trace-context.js';
+export { createServerMetrics, serverMetrics, metricsHandler } from '../observability/metrics.js';
+export type { MetricsOptions, ServerMetrics } from '../observability/metrics.js';
+export { health } from '../observability/health.js';
+export { readiness } from '../observability/readiness.js';
+export type { ReadinessCheck, ReadinessOptions, ReadinessState } from '../observability/readiness.js';
+export { requestLog } from '../observability/request-log.js';
+export { loggerOptions, redactSecrets } from '../observability/logger.js';
+export type { LoggerSettings } from '../observability/logger.js';
