@@ -1,5 +1,5 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -43,6 +43,10 @@ beforeAll(async () => {
   await run('sh', [join(repoRoot, 'scripts/prune-runtime.sh'), join(dir, 'node_modules')], { timeout: 60_000 });
   // mkdtemp makes the directory private to root; the unprivileged user must be able to read it.
   chmodSync(dir, 0o755);
+  // The embedded database on disk, where the unprivileged user may write it.
+  const dataDir = join(dir, 'data');
+  mkdirSync(dataDir);
+  chmodSync(dataDir, 0o777);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   child = spawn(process.execPath, ['dist/server/entry.js'], {
@@ -54,6 +58,7 @@ beforeAll(async () => {
       PUBLIC_URL: base,
       SESSION_SECRET: 'smoke-test-secret-of-at-least-32-characters',
       LOG_LEVEL: 'warn',
+      DATABASE_DIR: join(dataDir, 'db'),
       PATH: dirname(process.execPath),
     },
     ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),

@@ -93,6 +93,7 @@ export const ConfigSchema = Type.Object({
   DATABASE_DIR: setting(
     Type.String({ default: '.data/db', minLength: 1 }),
     'Directory of the embedded database (PGlite), used when DATABASE_URL is unset; created on first start. memory:// keeps it in memory (lost on exit). One process only: with WEB_CONCURRENCY > 1 set DATABASE_URL.',
+    { test: 'memory://' },
   ),
   DATABASE_POOL_MAX: int('Most PostgreSQL connections the pool opens.', 10, 1, 1000),
   DATABASE_STATEMENT_TIMEOUT_MS: int(
