@@ -1,13 +1,22 @@
 export { createStore } from './store/create-store.js';
 export { StoreSettleTimeoutError } from './store/errors.js';
-export type { Reducer, Store, StoreConfig, SettledOptions } from './store/types.js';
+export type { Reducer, Store, StoreConfig, SettledOptions, ProvidedDependencies } from './store/types.js';
 
 export { Effect } from './effect/effect.js';
-export type { Dispatch, EffectContext, EffectId } from './effect/effect.js';
+export type { CancellableOptions, Dispatch, EffectContext, EffectId } from './effect/effect.js';
 export type { EffectErrorHandler, EffectErrorInfo } from './effect/runtime.js';
 
 export { createSystemClock, createMockClock } from './dependencies/clock.js';
 export type { Clock, MockClock } from './dependencies/clock.js';
+export {
+  incrementingUuid,
+  liveDependencies,
+  seededRandom,
+  testDependencies,
+  unimplemented,
+  UnimplementedDependencyError,
+} from './dependencies/dependencies.js';
+export type { Dependencies, TestDependencies } from './dependencies/dependencies.js';
 
 export { scope, embedded } from './composition/scope.js';
 export type { ActionPrism, Embedded, ScopeConfig } from './composition/scope.js';
@@ -18,5 +27,5 @@ export { ifLet } from './composition/if-let.js';
 export type { IfLetConfig } from './composition/if-let.js';
 export type { StateLens, StateSelector } from './composition/lens.js';
 
-export { createTestStore, TestStoreFailure } from './test/test-store.js';
+export { createTestStore, matchesAction, TestStoreFailure } from './test/test-store.js';
 export type { TestStore, TestStoreConfig, ActionMatcher, Expectation, Exhaustivity } from './test/test-store.js';

@@ -66,9 +66,9 @@ describe('store contract', () => {
     expect(store.state).toEqual({ count: 1 });
   });
 
-  it('passes dependencies to the reducer', () => {
-    const seen: unknown[] = [];
-    const deps = { api: 'x' };
+  it('passes dependencies to the reducer, with live built-in ones where none were given', () => {
+    const seen: Record<string, unknown>[] = [];
+    const deps = { api: 'x', random: () => 0.5 };
     const store = createStore({
       initialState: 0,
       reducer: (s: number, _a: { type: 'go' }, d: typeof deps) => {
@@ -78,7 +78,9 @@ describe('store contract', () => {
       dependencies: deps,
     });
     store.dispatch({ type: 'go' });
-    expect(seen).toEqual([deps]);
+    expect(seen[0]).toMatchObject(deps);
+    expect(seen[0]!.random).toBe(deps.random);
+    expect(Object.keys(seen[0]!).sort()).toEqual(['api', 'clock', 'fetch', 'random', 'uuid']);
   });
 
   it('ignores dispatches after destroy', () => {

@@ -18,6 +18,11 @@ export interface ForEachConfig<PS, PA, CS, CA, D> {
   /** Identity of an element; defaults to its `id` property. */
   readonly id?: (element: CS) => ElementId;
   readonly reducer: Reducer<CS, CA, D>;
+  /**
+   * The reducer of the feature that holds the collection (TCA's `Reduce { … }.forEach(…)`). It runs
+   * after the element's reducer; when it removes an element, that element's effects are cancelled.
+   */
+  readonly parent?: Reducer<PS, PA, D>;
 }
 
 function elementPrism<PA, CA>(type: string): ElementPrism<PA, CA> {
@@ -31,6 +36,8 @@ function elementPrism<PA, CA>(type: string): ElementPrism<PA, CA> {
   };
 }
 
+let instances = 0;
+
 /**
  * A collection of child features addressed by id. Effects of an element dispatch back to that same
  * element by id, so reordering or removing elements never sends a response to the wrong one.
@@ -39,7 +46,10 @@ export function forEach<PS, PA, CS, CA, D>(config: ForEachConfig<PS, PA, CS, CA,
   const lens = toLens(config.state);
   const prism = typeof config.action === 'string' ? elementPrism<PA, CA>(config.action) : config.action;
   const idOf = config.id ?? ((element: CS) => (element as { id: ElementId }).id);
-  return (state, action, dependencies) => {
+  // Every element's effects run under an id of their own, so removing the element can cancel them.
+  const tag = `composable-svelte/forEach#${++instances}/`;
+  const effectsOf = (id: ElementId) => `${tag}${typeof id}:${String(id)}`;
+  const element: Reducer<PS, PA, D> = (state, action, dependencies) => {
     const extracted = prism.extract(action);
     if (!extracted) return [state, Effect.none()];
     const elements = lens.get(state);
@@ -55,10 +65,28 @@ export function forEach<PS, PA, CS, CA, D>(config: ForEachConfig<PS, PA, CS, CA,
     const element = elements[index]!;
     const [next, effect] = config.reducer(element, extracted.action, dependencies);
     const id = extracted.id;
-    const effectOut = Effect.map(effect, (child: CA) => prism.embed(id, child));
+    const effectOut = Effect.cancellable(
+      effectsOf(id),
+      Effect.map(effect, (child: CA) => prism.embed(id, child)),
+      { cancelInFlight: false },
+    );
     if (Object.is(next, element)) return [state, effectOut];
     const updated = elements.slice();
     updated[index] = next;
     return [lens.set(state, updated), effectOut];
   };
+  const parent = config.parent;
+  if (!parent) return element;
+  return (state, action, dependencies) => {
+    const [afterElement, elementEffect] = element(state, action, dependencies);
+    const [next, parentEffect] = parent(afterElement, action, dependencies);
+    const removed = removedIds(lens.get(state), lens.get(next), idOf);
+    return [next, Effect.batch(elementEffect, parentEffect, ...removed.map((id) => Effect.cancel(effectsOf(id))))];
+  };
+}
+
+function removedIds<CS>(before: readonly CS[], after: readonly CS[], idOf: (element: CS) => ElementId): ElementId[] {
+  if (Object.is(before, after)) return [];
+  const kept = new Set(after.map(idOf));
+  return before.map(idOf).filter((id) => !kept.has(id));
 }

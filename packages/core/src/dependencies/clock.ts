@@ -1,6 +1,6 @@
 /**
- * Time as a dependency. Timed effects (afterDelay, debounced, throttled) read `deps.clock` when a
- * reducer's dependencies carry one, so tests drive time exactly with a mock clock.
+ * Time as a dependency. Timed effects (afterDelay, debounced, throttled) run on the store's `clock`
+ * dependency: the system clock in apps, a mock clock in the TestStore, so tests drive time exactly.
  */
 export type TimerHandle = unknown;
 

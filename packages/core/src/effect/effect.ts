@@ -15,8 +15,15 @@ export type Effect<A> =
   | { readonly kind: 'none' }
   | { readonly kind: 'run'; readonly run: (dispatch: Dispatch<A>, context: EffectContext) => unknown }
   | { readonly kind: 'fireAndForget'; readonly run: (context: EffectContext) => unknown }
+  | { readonly kind: 'send'; readonly action: A }
   | { readonly kind: 'batch'; readonly effects: readonly Effect<A>[] }
-  | { readonly kind: 'cancellable'; readonly id: EffectId; readonly effect: Effect<A> }
+  | { readonly kind: 'concatenate'; readonly effects: readonly Effect<A>[] }
+  | {
+      readonly kind: 'cancellable';
+      readonly id: EffectId;
+      readonly effect: Effect<A>;
+      readonly cancelInFlight: boolean;
+    }
   | { readonly kind: 'cancel'; readonly id: EffectId }
   | { readonly kind: 'debounced'; readonly id: EffectId; readonly ms: number; readonly effect: Effect<A> }
   | { readonly kind: 'throttled'; readonly id: EffectId; readonly ms: number; readonly effect: Effect<A> }
@@ -29,6 +36,15 @@ export type Effect<A> =
   | { readonly kind: 'map'; readonly effect: Effect<unknown>; readonly transform: (action: unknown) => A };
 
 const NONE: Effect<never> = Object.freeze({ kind: 'none' });
+
+export interface CancellableOptions {
+  /**
+   * Cancel work already running under the id before starting this one. Default true (TCA's
+   * default is false; see "Differences from TCA" in the README). With false, the effect joins the
+   * id: `Effect.cancel(id)` cancels all of them.
+   */
+  readonly cancelInFlight?: boolean;
+}
 
 function checkDelay(name: string, ms: number): number {
   if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
@@ -49,15 +65,40 @@ export const Effect = {
   fireAndForget(run: (context: EffectContext) => unknown): Effect<never> {
     return { kind: 'fireAndForget', run };
   },
+  /**
+   * Sends an action back to the store at once, as an effect: it is queued behind the actions
+   * already waiting and reduced in order. Not counted as work in flight.
+   */
+  send<A>(action: A): Effect<A> {
+    return { kind: 'send', action };
+  },
+  /** All of them, started together (TCA's `.merge`). */
   batch<A>(...effects: readonly Effect<A>[]): Effect<A> {
     const kept = effects.filter((effect) => effect.kind !== 'none');
     if (kept.length === 0) return NONE;
     if (kept.length === 1) return kept[0]!;
     return { kind: 'batch', effects: kept };
   },
-  /** Starting another effect with the same id cancels the running one first. */
-  cancellable<A>(id: EffectId, effect: Effect<A>): Effect<A> {
-    return { kind: 'cancellable', id, effect };
+  /**
+   * One after another: each starts once everything the previous one started has finished (a
+   * subscription never finishes, so nothing after it would start). Cancelling the enclosing id
+   * stops the sequence.
+   */
+  concatenate<A>(...effects: readonly Effect<A>[]): Effect<A> {
+    const kept = effects.filter((effect) => effect.kind !== 'none');
+    if (kept.length === 0) return NONE;
+    if (kept.length === 1) return kept[0]!;
+    return { kind: 'concatenate', effects: kept };
+  },
+  /**
+   * Registers the effect under `id` so `Effect.cancel(id)` can stop it. By default, starting another
+   * with the same id cancels the running one first. Inside an effect already running under `id`
+   * (a debounced or cancellable effect wrapping another with the same id) it joins that work
+   * instead of cancelling it.
+   */
+  cancellable<A>(id: EffectId, effect: Effect<A>, options: CancellableOptions = {}): Effect<A> {
+    if (effect.kind === 'none') return NONE;
+    return { kind: 'cancellable', id, effect, cancelInFlight: options.cancelInFlight ?? true };
   },
   /** Cancels running work, pending timers and subscriptions registered under `id`. */
   cancel(id: EffectId): Effect<never> {

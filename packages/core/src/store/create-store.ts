@@ -1,6 +1,7 @@
-import { createSystemClock, type Clock } from '../dependencies/clock.js';
+import { liveDependencies, withDefaults, type Dependencies } from '../dependencies/dependencies.js';
 import { EffectRuntime, type EffectErrorHandler } from '../effect/runtime.js';
 import { StoreSettleTimeoutError } from './errors.js';
+import { scopeStore } from './scope-store.js';
 import type { SettledOptions, Store, StoreConfig } from './types.js';
 
 const defaultEffectErrorHandler: EffectErrorHandler = (error, info) => {
@@ -11,21 +12,58 @@ export interface StoreInternals {
   readonly runtime: EffectRuntime;
 }
 
-function clockFrom(dependencies: unknown): Clock {
-  const clock = (dependencies as { clock?: Clock } | undefined)?.clock;
-  return clock && typeof clock.setTimeout === 'function' ? clock : createSystemClock();
+export interface StoreOptions {
+  /** The built-in dependencies' values when the config leaves them out. Live values by default. */
+  readonly defaults?: Dependencies;
 }
 
+/** Past this many reduced actions the queue drops its consumed head, so long chains stay in bounded memory. */
+const COMPACT_AFTER = 1024;
+
 /** Builds a store and hands back its runtime, for the TestStore; createStore hides the runtime. */
-export function createStoreWithInternals<S, A, D>(config: StoreConfig<S, A, D>): [Store<S, A>, StoreInternals] {
+export function createStoreWithInternals<S, A, D>(
+  config: StoreConfig<S, A, D>,
+  options: StoreOptions = {},
+): [Store<S, A>, StoreInternals] {
   const { reducer } = config;
-  const dependencies = config.dependencies as D;
-  const runtime = new EffectRuntime(clockFrom(dependencies), config.onEffectError ?? defaultEffectErrorHandler);
+  const dependencies = withDefaults(options.defaults ?? liveDependencies(), config.dependencies) as D & Dependencies;
+  const runtime = new EffectRuntime(dependencies.clock, config.onEffectError ?? defaultEffectErrorHandler);
   const listeners = new Set<(state: S) => void>();
   let state = config.initialState;
+  let published = state;
+  // Actions wait here while the store works: one dispatched by an effect, a reducer or a listener
+  // is reduced after the ones before it, never inside them (no re-entrance, no deep recursion).
+  let queue: A[] = [];
+  let head = 0;
+  let draining = false;
 
-  const notify = () => {
-    const errors: unknown[] = [];
+  const reduceQueued = (errors: unknown[]) => {
+    while (head < queue.length) {
+      const action = queue[head++]!;
+      if (head >= COMPACT_AFTER && head * 2 >= queue.length) {
+        queue = queue.slice(head);
+        head = 0;
+      }
+      if (runtime.destroyed) continue;
+      let result;
+      try {
+        result = reducer(state, action, dependencies);
+      } catch (error) {
+        // The state is assigned only after the reducer returned, so a throwing reducer changes nothing.
+        errors.push(error);
+        continue;
+      }
+      state = result[0];
+      runtime.execute(result[1], dispatch);
+    }
+    queue = [];
+    head = 0;
+  };
+
+  const publish = (errors: unknown[]) => {
+    if (Object.is(state, published)) return;
+    published = state;
+    // A failing listener must not keep the others from seeing the new state.
     for (const listener of [...listeners]) {
       try {
         listener(state);
@@ -33,23 +71,26 @@ export function createStoreWithInternals<S, A, D>(config: StoreConfig<S, A, D>):
         errors.push(error);
       }
     }
-    // A failing listener must not keep the others from seeing the new state.
-    if (errors.length === 1) throw errors[0];
-    if (errors.length > 1) throw new AggregateError(errors, `${errors.length} store listeners failed`);
   };
 
-  const dispatch = (action: A): void => {
+  function dispatch(action: A): void {
     if (runtime.destroyed) return;
-    // The reducer runs before anything is assigned, so a throwing reducer leaves the state as it was.
-    const [next, effect] = reducer(state, action, dependencies);
-    const changed = !Object.is(next, state);
-    state = next;
+    queue.push(action);
+    if (draining) return;
+    draining = true;
+    const errors: unknown[] = [];
     try {
-      if (changed) notify();
+      // Listeners may dispatch: those actions are queued and drained before we return.
+      do {
+        reduceQueued(errors);
+        publish(errors);
+      } while (queue.length > 0);
     } finally {
-      runtime.execute(effect, dispatch);
+      draining = false;
     }
-  };
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw new AggregateError(errors, `${errors.length} reducers or store listeners failed`);
+  }
 
   const settled = (options: SettledOptions = {}): Promise<void> => {
     const { timeoutMs } = options;
@@ -87,6 +128,7 @@ export function createStoreWithInternals<S, A, D>(config: StoreConfig<S, A, D>):
       runtime.destroy();
       listeners.clear();
     },
+    scope: (toChildState, fromChildAction) => scopeStore(store, toChildState, fromChildAction),
   };
   return [store, { runtime }];
 }

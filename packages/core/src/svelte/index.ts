@@ -6,7 +6,9 @@ const STORE_KEY = Symbol('composable-svelte/store');
 
 /**
  * The same store, with a `state` that Svelte tracks: reading `store.state` in a template or
- * `$derived` re-runs it when the state changes. Everything else is the store itself.
+ * `$derived` re-runs it when the state changes. Everything else is the store itself. `scope()` of
+ * the result is reactive too, and tracks only the child's state: hand it to a child component and
+ * that component re-runs only when its own slice changed.
  */
 export function reactive<S, A>(store: Store<S, A>): Store<S, A> {
   const track = createSubscriber((update) => {
@@ -26,6 +28,7 @@ export function reactive<S, A>(store: Store<S, A>): Store<S, A> {
     subscribe: store.subscribe,
     settled: store.settled,
     destroy: store.destroy,
+    scope: (toChildState, fromChildAction) => reactive(store.scope(toChildState, fromChildAction)),
   };
 }
 

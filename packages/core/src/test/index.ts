@@ -1,2 +1,2 @@
-export { createTestStore, TestStoreFailure } from './test-store.js';
+export { createTestStore, matchesAction, TestStoreFailure } from './test-store.js';
 export type { TestStore, TestStoreConfig, ActionMatcher, Expectation, Exhaustivity } from './test-store.js';
