@@ -1,5 +1,5 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -29,6 +29,7 @@ function megabytes(path: string): number {
 }
 
 let dir: string;
+let dataDir: string;
 let child: ChildProcess | undefined;
 let output = '';
 let base = '';
@@ -43,9 +44,8 @@ beforeAll(async () => {
   await run('sh', [join(repoRoot, 'scripts/prune-runtime.sh'), join(dir, 'node_modules')], { timeout: 60_000 });
   // mkdtemp makes the directory private to root; the unprivileged user must be able to read it.
   chmodSync(dir, 0o755);
-  // The embedded database on disk, where the unprivileged user may write it.
-  const dataDir = join(dir, 'data');
-  mkdirSync(dataDir);
+  // The embedded database on disk, outside the artifact (as a volume is), where the unprivileged user may write.
+  dataDir = mkdtempSync(join(tmpdir(), 'cs-runtime-data-'));
   chmodSync(dataDir, 0o777);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
@@ -83,6 +83,7 @@ beforeAll(async () => {
 afterAll(() => {
   if (child && child.exitCode === null) child.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('production runtime, as the image runs it', () => {
