@@ -33,7 +33,7 @@ describe.each(await databaseTiers())('the blog on the $name database', (tier) =>
 
   it('answers every read exactly as the in-memory repository does for the same seed', async () => {
     const expected = createInMemoryPostsRepository();
-    const actual = createDatabasePostsRepository(db());
+    const actual = createDatabasePostsRepository(db);
     expect(await actual.listPosts()).toEqual(await expected.listPosts());
     for (const id of [...seedPosts.map((post) => post.id), 0, 999, 2 ** 31 - 1]) {
       expect(await actual.getPost(id)).toEqual(await expected.getPost(id));
@@ -47,12 +47,12 @@ describe.each(await databaseTiers())('the blog on the $name database', (tier) =>
       .values({ postId: 1, author: 'Ada', body: 'A new comment' })
       .returning({ id: comments.id });
     expect(comment!.id).toBe(Math.max(...seedComments.map((seeded) => seeded.id)) + 1);
-    const listed = await createDatabasePostsRepository(db()).listComments(1);
+    const listed = await createDatabasePostsRepository(db).listComments(1);
     expect(listed!.at(-1)).toMatchObject({ id: comment!.id, body: 'A new comment' });
   });
 
   it('keeps one subscription per address whatever its case, and concurrent adds lose nothing', async () => {
-    const subscriptions = createDatabaseSubscriptionsRepository(db());
+    const subscriptions = createDatabaseSubscriptionsRepository(db);
     expect(await subscriptions.add({ name: 'Ada', email: 'ada@example.com' })).toBe('added');
     expect(await subscriptions.add({ name: 'Ada again', email: 'ADA@Example.com' })).toBe('exists');
     const results = await Promise.all(

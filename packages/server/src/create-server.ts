@@ -71,10 +71,12 @@ export interface CreateServerOptions<S, A, D, Dest extends { route: string }> {
   /** Where log lines go; stdout by default. */
   readonly logStream?: DestinationStream;
   /**
-   * The app's database (`openDatabase()` from `/db`): migrated before the first request, on /ready,
-   * in the metrics, closed on shutdown. Without it, DATABASE_URL alone opens a bare pool (`pg`).
+   * The app's database (`openDatabase()` from `/db`), or a function that opens it: called once the
+   * listener is built, so a bad TLS file or setting fails start-up before a slow database open.
+   * Migrated before the first request, on /ready, in the metrics, closed on shutdown. Without it,
+   * DATABASE_URL alone opens a bare pool (`pg`).
    */
-  readonly database?: Database<Record<string, unknown>>;
+  readonly database?: Database<Record<string, unknown>> | (() => Promise<Database<Record<string, unknown>>>);
   /** drizzle-kit's migrations folder for `database`. */
   readonly migrationsFolder?: string;
 }

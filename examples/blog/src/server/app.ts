@@ -17,6 +17,7 @@ import { createRepositoryApi } from './repository-api.js';
 import { createDatabasePostsRepository } from './db/database-posts-repository.js';
 import { createDatabaseSubscriptionsRepository } from './db/database-subscriptions-repository.js';
 import { openBlogDatabase } from './db/open-blog-database.js';
+import { MIGRATIONS } from './db/paths.js';
 
 export interface BlogServerOptions {
   /**
@@ -64,19 +65,25 @@ export function blogApp(
   });
 }
 
-/** drizzle-kit's migrations, next to dist/ in the repository and in the runtime artifact alike. */
-const MIGRATIONS = fileURLToPath(new URL('../../drizzle', import.meta.url));
-
 export async function createBlogServer(options: BlogServerOptions = {}) {
   const clientDir = options.clientDir ?? fileURLToPath(new URL('../client', import.meta.url));
   const env = options.env ?? process.env;
   const onDatabase = !options.repository && !options.subscriptions;
-  const opened = onDatabase ? await openBlogDatabase(loadServerConfig(env, options.config), MIGRATIONS) : undefined;
+  let opened: Awaited<ReturnType<typeof openBlogDatabase>> | undefined;
+  const db = () => {
+    if (!opened) throw new Error('The blog database is not open yet');
+    return opened.db;
+  };
   const repository =
-    options.repository ?? (opened ? createDatabasePostsRepository(opened.db) : createInMemoryPostsRepository());
+    options.repository ?? (onDatabase ? createDatabasePostsRepository(db) : createInMemoryPostsRepository());
   const subscriptions =
     options.subscriptions ??
-    (opened ? createDatabaseSubscriptionsRepository(opened.db) : createInMemorySubscriptionsRepository());
+    (onDatabase ? createDatabaseSubscriptionsRepository(db) : createInMemorySubscriptionsRepository());
+  // Opened by createServer once its listener is built: a bad TLS file fails before a slow open.
+  const database = async () => {
+    opened = await openBlogDatabase(loadServerConfig(env, options.config), MIGRATIONS);
+    return opened.database;
+  };
   try {
     return await createServer({
       app: blogApp(repository, subscriptions),
@@ -85,7 +92,7 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
         await fastify.register(apiRoutes(repository));
         await fastify.register(subscribeRoutes(repository, subscriptions));
       },
-      ...(opened ? { database: opened.database } : {}),
+      ...(onDatabase ? { database } : {}),
       ...(options.config ? { config: options.config } : {}),
       env,
     });

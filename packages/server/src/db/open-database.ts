@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
@@ -22,6 +23,8 @@ export interface Database<TSchema extends Record<string, unknown> = Record<strin
   observe(observer: QueryObserver): void;
   /** Connection counts of the PostgreSQL pool; the embedded database has none. */
   poolStats(): { total: number; idle: number; waiting: number } | undefined;
+  /** The embedded database's files as a gzipped tarball, to start others from (`template`). */
+  dump(): Promise<Blob>;
 }
 
 export interface OpenDatabaseOptions<TSchema extends Record<string, unknown>> {
@@ -29,8 +32,12 @@ export interface OpenDatabaseOptions<TSchema extends Record<string, unknown>> {
   readonly url?: string;
   /** The embedded database's directory (created when missing); `memory://` keeps it in memory. */
   readonly dataDir?: string;
-  /** A data directory dump (PGlite `dumpDataDir`) to start from instead of running initdb: tests clone a template. */
-  readonly loadDataDir?: Blob;
+  /**
+   * A dump (`database.dump()`) that a new embedded database starts from instead of running initdb:
+   * ~0.5 s instead of seconds, and already migrated and seeded if the dump was. An existing data
+   * directory is opened as it is.
+   */
+  readonly template?: Blob;
   /** The app's Drizzle tables and relations, for typed relational queries. */
   readonly schema?: TSchema;
   readonly pool?: Omit<PostgresPoolOptions, 'logger' | 'onStateChange'>;
@@ -68,6 +75,7 @@ export async function openDatabase<TSchema extends Record<string, unknown> = Rec
       close: once(() => pool.end()),
       observe,
       poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+      dump: () => Promise.reject(new Error('Only the embedded database can be dumped; use pg_dump for PostgreSQL')),
     };
   }
   const dataDir = options.dataDir ?? 'memory://';
@@ -80,9 +88,10 @@ export async function openDatabase<TSchema extends Record<string, unknown> = Rec
     }
     mkdirSync(dataDir, { recursive: true });
   }
+  const fresh = dataDir.includes('://') || !existsSync(join(dataDir, 'PG_VERSION'));
   const client = await PGlite.create({
     dataDir,
-    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    ...(options.template && fresh ? { loadDataDir: options.template } : {}),
   });
   timeQueries(client, current);
   const transaction = client.transaction.bind(client);
@@ -100,6 +109,7 @@ export async function openDatabase<TSchema extends Record<string, unknown> = Rec
     close: once(() => client.close()),
     observe,
     poolStats: () => undefined,
+    dump: () => client.dumpDataDir('gzip') as Promise<Blob>,
   };
 }
 

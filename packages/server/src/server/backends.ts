@@ -22,7 +22,8 @@ declare module 'fastify' {
  */
 export interface BackendsOptions {
   readonly metrics: ServerMetrics;
-  readonly database?: Database<Record<string, unknown>> | undefined;
+  readonly database?:
+    Database<Record<string, unknown>> | (() => Promise<Database<Record<string, unknown>>>) | undefined;
   readonly migrationsFolder?: string | undefined;
 }
 
@@ -34,8 +35,9 @@ async function backendsPlugin(fastify: FastifyInstance, options: BackendsOptions
     metrics.dependencyStateChanges.inc({ dependency, state: up ? 'up' : 'down' });
   };
   if (options.database) {
+    const database = typeof options.database === 'function' ? await options.database() : options.database;
     await fastify.register(databasePlugin, {
-      database: options.database,
+      database,
       slowQueryMs: config.databaseSlowQueryMs,
       ...(options.migrationsFolder ? { migrationsFolder: options.migrationsFolder } : {}),
     });

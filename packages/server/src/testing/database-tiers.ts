@@ -41,7 +41,7 @@ function embeddedTemplate(): Promise<Blob> {
 export const embeddedTier: Tier = {
   name: 'embedded',
   async fresh() {
-    const database = await openDatabase({ loadDataDir: await embeddedTemplate() });
+    const database = await openDatabase({ template: await embeddedTemplate() });
     return { database, dispose: () => database.close() };
   },
 };

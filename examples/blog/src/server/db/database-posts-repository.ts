@@ -17,11 +17,14 @@ function summaryOf(row: { publishedAt: Date } & Omit<PostSummary, 'publishedAt'>
   return { ...row, publishedAt: row.publishedAt.toISOString() };
 }
 
-/** The `PostsRepository` over the blog's tables: the same answers as the in-memory one, from SQL. */
-export function createDatabasePostsRepository(db: Db<BlogSchema>): PostsRepository {
+/**
+ * The `PostsRepository` over the blog's tables: the same answers as the in-memory one, from SQL.
+ * `database` hands out the open database; the server opens it after its listener is built.
+ */
+export function createDatabasePostsRepository(database: () => Db<BlogSchema>): PostsRepository {
   return {
     async listPosts() {
-      const rows = await db
+      const rows = await database()
         .select(summaryColumns)
         .from(posts)
         .leftJoin(comments, eq(comments.postId, posts.id))
@@ -30,7 +33,7 @@ export function createDatabasePostsRepository(db: Db<BlogSchema>): PostsReposito
       return rows.map(summaryOf);
     },
     async getPost(id) {
-      const [row] = await db
+      const [row] = await database()
         .select({ ...summaryColumns, bodyHtml: posts.bodyHtml })
         .from(posts)
         .leftJoin(comments, eq(comments.postId, posts.id))
@@ -39,9 +42,9 @@ export function createDatabasePostsRepository(db: Db<BlogSchema>): PostsReposito
       return row ? ({ ...summaryOf(row), bodyHtml: row.bodyHtml } satisfies Post) : undefined;
     },
     async listComments(postId) {
-      const [post] = await db.select({ id: posts.id }).from(posts).where(eq(posts.id, postId));
+      const [post] = await database().select({ id: posts.id }).from(posts).where(eq(posts.id, postId));
       if (!post) return undefined;
-      const rows = await db
+      const rows = await database()
         .select()
         .from(comments)
         .where(eq(comments.postId, postId))

@@ -4,10 +4,10 @@ import type { SubscriptionsRepository } from '../subscriptions-repository.js';
 import { subscribers, type BlogSchema } from './schema.js';
 
 /** Subscribers in their table; the unique index on lower(email) decides "already subscribed". */
-export function createDatabaseSubscriptionsRepository(db: Db<BlogSchema>): SubscriptionsRepository {
+export function createDatabaseSubscriptionsRepository(database: () => Db<BlogSchema>): SubscriptionsRepository {
   return {
     async add({ name, email }) {
-      const inserted = await db
+      const inserted = await database()
         .insert(subscribers)
         .values({ name, email })
         .onConflictDoNothing()
@@ -15,7 +15,7 @@ export function createDatabaseSubscriptionsRepository(db: Db<BlogSchema>): Subsc
       return inserted.length > 0 ? 'added' : 'exists';
     },
     async count() {
-      const [row] = await db.select({ n: count() }).from(subscribers);
+      const [row] = await database().select({ n: count() }).from(subscribers);
       return row!.n;
     },
   };

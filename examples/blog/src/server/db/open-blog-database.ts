@@ -1,5 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
 import type { ServerConfig } from '@composable-svelte/server';
 import { databaseOptions, migrate, openDatabase, type Database, type Db } from '@composable-svelte/server/db';
+import { DATABASE_TEMPLATE } from './paths.js';
 import { blogSchema, type BlogSchema } from './schema.js';
 import { seedBlogDatabase } from './seed-database.js';
 
@@ -11,7 +13,13 @@ export async function openBlogDatabase(
   config: ServerConfig,
   migrationsFolder: string,
 ): Promise<{ database: Database<Record<string, unknown>>; db: Db<BlogSchema> }> {
-  const database = await openDatabase({ ...databaseOptions(config), schema: blogSchema });
+  // A new embedded database starts from the build's template; migrate and seed then find little to do.
+  const template = existsSync(DATABASE_TEMPLATE) ? new Blob([readFileSync(DATABASE_TEMPLATE)]) : undefined;
+  const database = await openDatabase({
+    ...databaseOptions(config),
+    schema: blogSchema,
+    ...(template ? { template } : {}),
+  });
   try {
     await migrate(database.db, migrationsFolder);
     await seedBlogDatabase(database.db);
