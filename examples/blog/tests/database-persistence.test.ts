@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '@composable-svelte/server/db';
-import { databaseTiers } from '@composable-svelte/server/testing';
+import { databaseTiers } from '@composable-svelte/testing';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { builtEntry, killChildrenAfterEach, startChild, type Child } from './support/ops-child.js';

@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { migrate, type Db } from '@composable-svelte/server/db';
-import { databaseTiers } from '@composable-svelte/server/testing';
+import { databaseTiers } from '@composable-svelte/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedComments, seedPosts } from '../src/server/data/seed.js';
 import { createDatabasePostsRepository } from '../src/server/db/database-posts-repository.js';

@@ -13,7 +13,7 @@ import { openDatabase, type Database } from '../src/db/open-database.js';
 import { transaction } from '../src/db/transaction.js';
 import { createServerMetrics } from '../src/observability/metrics.js';
 import { readiness } from '../src/observability/readiness.js';
-import { databaseTiers, type Tier } from '../src/testing/database-tiers.js';
+import { databaseTiers, type Tier } from '@composable-svelte/testing';
 
 const OK = fileURLToPath(new URL('./fixtures/migrations/ok', import.meta.url));
 const FAILING = fileURLToPath(new URL('./fixtures/migrations/failing', import.meta.url));

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { serviceUnavailable } from '../../src/testing/database-tiers.js';
+import { serviceUnavailable } from '@composable-svelte/testing';
 
 export { serviceUnavailable };
 

@@ -1,20 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { openDatabase, type Database } from '../db/open-database.js';
-
-/**
- * The availability rule for tests that need a service: on CI (CI=true) a missing service fails
- * the run, naming it, so a misconfigured pipeline never goes green by skipping; locally the tests
- * are skipped with a loud warning.
- */
-export function serviceUnavailable(service: string, detail: string): null {
-  const problem = `${service} is unavailable (${detail})`;
-  if (process.env.CI === 'true')
-    throw new Error(`${problem}. CI must provide ${service}: failing instead of skipping.`);
-  console.warn(`\n*** SKIPPING tests that need ${service}: ${problem}. ***\n`);
-  return null;
-}
+import { openDatabase, type Database } from '@composable-svelte/server/db';
+import { serviceUnavailable } from './service-unavailable.js';
 
 export const DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 

@@ -1,8 +1,0 @@
-export {
-  databaseTiers,
-  embeddedTier,
-  requirePostgresTier,
-  serviceUnavailable,
-  DATABASE_URL,
-} from './database-tiers.js';
-export type { Tier } from './database-tiers.js';
