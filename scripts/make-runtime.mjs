@@ -24,6 +24,8 @@ if (!existsSync(join(serverDir, 'entry.js')) || !existsSync(join(blog, 'dist/cli
 mkdirSync(outDir, { recursive: true });
 const noMaps = (source) => !source.endsWith('.map');
 cpSync(serverDir, join(outDir, 'dist/server'), { recursive: true, filter: noMaps });
+// The database migrations the server applies at start-up, where dist/server/app.js looks for them.
+cpSync(join(blog, 'drizzle'), join(outDir, 'drizzle'), { recursive: true });
 cpSync(join(blog, 'dist/client'), join(outDir, 'dist/client'), {
   recursive: true,
   filter: (source) => noMaps(source) && !source.endsWith('bundle-report.json'),

@@ -11,7 +11,11 @@ export default defineConfig(({ isSsrBuild }) => ({
         assetsInlineLimit: 0,
         sourcemap: true,
         rollupOptions: {
-          input: { entry: 'src/server/entry.ts', app: 'src/server/app.ts' },
+          input: {
+            entry: 'src/server/entry.ts',
+            app: 'src/server/app.ts',
+            'make-db-template': 'src/server/db/make-template.ts',
+          },
           // Flat output: app.js finds the client build at ../client whichever chunk it lands in.
           output: { chunkFileNames: '[name]-[hash].js' },
         },

@@ -29,6 +29,7 @@ function megabytes(path: string): number {
 }
 
 let dir: string;
+let dataDir: string;
 let child: ChildProcess | undefined;
 let output = '';
 let base = '';
@@ -43,6 +44,9 @@ beforeAll(async () => {
   await run('sh', [join(repoRoot, 'scripts/prune-runtime.sh'), join(dir, 'node_modules')], { timeout: 60_000 });
   // mkdtemp makes the directory private to root; the unprivileged user must be able to read it.
   chmodSync(dir, 0o755);
+  // The embedded database on disk, outside the artifact (as a volume is), where the unprivileged user may write.
+  dataDir = mkdtempSync(join(tmpdir(), 'cs-runtime-data-'));
+  chmodSync(dataDir, 0o777);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   child = spawn(process.execPath, ['dist/server/entry.js'], {
@@ -54,6 +58,7 @@ beforeAll(async () => {
       PUBLIC_URL: base,
       SESSION_SECRET: 'smoke-test-secret-of-at-least-32-characters',
       LOG_LEVEL: 'warn',
+      DATABASE_DIR: join(dataDir, 'db'),
       PATH: dirname(process.execPath),
     },
     ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
@@ -78,6 +83,7 @@ beforeAll(async () => {
 afterAll(() => {
   if (child && child.exitCode === null) child.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('production runtime, as the image runs it', () => {

@@ -189,6 +189,7 @@ describe('the doctor on the production blog over HTTPS', () => {
       port,
       env: {
         NODE_ENV: 'production',
+        DATABASE_DIR: 'memory://',
         LOG_LEVEL: 'warn',
         SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',
         PUBLIC_URL: `https://localhost:${port}`,

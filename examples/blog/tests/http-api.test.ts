@@ -9,6 +9,8 @@ type InjectResponse = Awaited<ReturnType<BlogServer['inject']>>;
 
 const ENV = {
   NODE_ENV: 'production',
+  // Each server its own embedded database: test files run in parallel.
+  DATABASE_DIR: 'memory://',
   LOG_LEVEL: 'silent',
   PUBLIC_URL: 'https://blog.example.com',
   SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',

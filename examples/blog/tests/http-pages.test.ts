@@ -14,6 +14,8 @@ type BlogServer = Awaited<ReturnType<AppModule['createBlogServer']>>;
 const PUBLIC_URL = 'https://blog.example.com';
 const ENV = {
   NODE_ENV: 'production',
+  // Each server its own embedded database: test files run in parallel.
+  DATABASE_DIR: 'memory://',
   LOG_LEVEL: 'silent',
   PUBLIC_URL,
   SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',

@@ -16,6 +16,8 @@ const PUBLIC_URL = 'https://blog.example.com';
 // Production requires a session secret (the server refuses to start without one).
 const ENV = {
   NODE_ENV: 'production',
+  // Each server its own embedded database: test files run in parallel.
+  DATABASE_DIR: 'memory://',
   LOG_LEVEL: 'silent',
   PUBLIC_URL,
   SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',

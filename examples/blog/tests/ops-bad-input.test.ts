@@ -20,6 +20,8 @@ type BlogServer = Awaited<ReturnType<AppModule['createBlogServer']>>;
 
 const ENV = {
   NODE_ENV: 'production',
+  // Each server its own embedded database: test files run in parallel.
+  DATABASE_DIR: 'memory://',
   LOG_LEVEL: 'silent',
   PUBLIC_URL: 'https://example.test',
   SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',

@@ -40,6 +40,7 @@ import { requestLimits } from './security/limits.js';
 import { methodGuard } from './security/method-guard.js';
 import { rateLimit, type RateLimitOptions } from './security/rate-limit/plugin.js';
 import { requestId } from './security/request-id.js';
+import type { Database } from './db/open-database.js';
 import { backends } from './server/backends.js';
 import { drain } from './server/drain.js';
 import { createFastify, listeners } from './server/listeners.js';
@@ -69,6 +70,15 @@ export interface CreateServerOptions<S, A, D, Dest extends { route: string }> {
   readonly readinessChecks?: Readonly<Record<string, ReadinessCheck>>;
   /** Where log lines go; stdout by default. */
   readonly logStream?: DestinationStream;
+  /**
+   * The app's database (`openDatabase()` from `/db`), or a function that opens it: called once the
+   * listener is built, so a bad TLS file or setting fails start-up before a slow database open.
+   * Migrated before the first request, on /ready, in the metrics, closed on shutdown. Without it,
+   * DATABASE_URL alone opens a bare pool (`pg`).
+   */
+  readonly database?: Database<Record<string, unknown>> | (() => Promise<Database<Record<string, unknown>>>);
+  /** drizzle-kit's migrations folder for `database`. */
+  readonly migrationsFolder?: string;
 }
 
 /** A Fastify instance with `start()` and `shutdown()`, and `config`, `pageCache`, `pg`, `redis`, `metrics`. */
@@ -107,7 +117,7 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   await fastify.register(readiness, { timeoutMs: config.readyCheckTimeoutMs, onResult, ...readyToken });
   for (const [name, check] of Object.entries(options.readinessChecks ?? {})) fastify.readiness.checks.set(name, check);
   await fastify.register(drain);
-  await fastify.register(backends, { metrics });
+  await fastify.register(backends, { metrics, database: options.database, migrationsFolder: options.migrationsFolder });
   const { redis } = fastify;
   const rateLimited = full && config.rateLimit.enabled;
   if (rateLimited) await fastify.register(rateLimit, rateLimitOptions(config, metrics, redis));

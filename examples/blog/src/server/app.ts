@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { createServer, defineApp, type ServerConfig } from '@composable-svelte/server';
+import { loadServerConfig } from '@composable-svelte/server/config';
 import App from '../shared/App.svelte';
 import type { BlogDependencies } from '../shared/api.js';
 import { statusFor } from '../shared/head.js';
@@ -13,8 +14,17 @@ import { subscribeRoutes } from './subscribe-routes.js';
 import { createInMemorySubscriptionsRepository, type SubscriptionsRepository } from './subscriptions-repository.js';
 import { createInMemoryPostsRepository } from './in-memory-posts-repository.js';
 import { createRepositoryApi } from './repository-api.js';
+import { createDatabasePostsRepository } from './db/database-posts-repository.js';
+import { createDatabaseSubscriptionsRepository } from './db/database-subscriptions-repository.js';
+import { openBlogDatabase } from './db/open-blog-database.js';
+import { MIGRATIONS } from './db/paths.js';
 
 export interface BlogServerOptions {
+  /**
+   * Where posts and subscribers live. Unset: the database the configuration names (DATABASE_URL,
+   * else the embedded one in DATABASE_DIR). A caller that brings either repository gets in-memory
+   * storage for the other (tests and benchmarks).
+   */
   readonly repository?: PostsRepository;
   readonly subscriptions?: SubscriptionsRepository;
   /** Where the client build lives; defaults to dist/client next to this built file. */
@@ -56,17 +66,38 @@ export function blogApp(
 }
 
 export async function createBlogServer(options: BlogServerOptions = {}) {
-  const repository = options.repository ?? createInMemoryPostsRepository();
-  const subscriptions = options.subscriptions ?? createInMemorySubscriptionsRepository();
   const clientDir = options.clientDir ?? fileURLToPath(new URL('../client', import.meta.url));
-  return createServer({
-    app: blogApp(repository, subscriptions),
-    clientDir,
-    routes: async (fastify) => {
-      await fastify.register(apiRoutes(repository));
-      await fastify.register(subscribeRoutes(repository, subscriptions));
-    },
-    ...(options.config ? { config: options.config } : {}),
-    ...(options.env ? { env: options.env } : {}),
-  });
+  const env = options.env ?? process.env;
+  const onDatabase = !options.repository && !options.subscriptions;
+  let opened: Awaited<ReturnType<typeof openBlogDatabase>> | undefined;
+  const db = () => {
+    if (!opened) throw new Error('The blog database is not open yet');
+    return opened.db;
+  };
+  const repository =
+    options.repository ?? (onDatabase ? createDatabasePostsRepository(db) : createInMemoryPostsRepository());
+  const subscriptions =
+    options.subscriptions ??
+    (onDatabase ? createDatabaseSubscriptionsRepository(db) : createInMemorySubscriptionsRepository());
+  // Opened by createServer once its listener is built: a bad TLS file fails before a slow open.
+  const database = async () => {
+    opened = await openBlogDatabase(loadServerConfig(env, options.config), MIGRATIONS);
+    return opened.database;
+  };
+  try {
+    return await createServer({
+      app: blogApp(repository, subscriptions),
+      clientDir,
+      routes: async (fastify) => {
+        await fastify.register(apiRoutes(repository));
+        await fastify.register(subscribeRoutes(repository, subscriptions));
+      },
+      ...(onDatabase ? { database } : {}),
+      ...(options.config ? { config: options.config } : {}),
+      env,
+    });
+  } catch (error) {
+    await opened?.database.close();
+    throw error;
+  }
 }

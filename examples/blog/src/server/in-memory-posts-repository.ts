@@ -1,11 +1,6 @@
-import { escapeHtml } from '@composable-svelte/server/render';
-import { htmlToText, sanitizeHtml } from '@composable-svelte/server/security';
 import type { Comment, Post, PostSummary, PostsRepository } from '../shared/model.js';
 import { seedComments, seedPosts, type SeedPost } from './data/seed.js';
-
-/** The longest excerpt before the ellipsis is added. */
-const EXCERPT_MAX_LENGTH = 180;
-const ELLIPSIS = '…';
+import { postContent } from './post-content.js';
 
 const NO_COMMENTS: readonly Comment[] = Object.freeze([]);
 
@@ -64,16 +59,17 @@ export function createInMemoryPostsRepository(
   const posts = new Map<number, Post>();
   const summaries: PostSummary[] = [];
   for (const post of data.posts) {
+    const content = postContent(post);
     const summary: PostSummary = {
       id: post.id,
       title: post.title,
       author: post.author,
       publishedAt: post.publishedAt,
-      excerpt: excerptOf(post.format === 'html' ? post.body.map(htmlToText) : post.body),
+      excerpt: content.excerpt,
       commentCount: comments.get(post.id)?.length ?? 0,
     };
     summaries.push(Object.freeze(summary));
-    posts.set(post.id, Object.freeze({ ...summary, bodyHtml: bodyHtmlOf(post) }));
+    posts.set(post.id, Object.freeze({ ...summary, bodyHtml: content.bodyHtml }));
   }
   // Newest first; equal timestamps put the higher id first.
   summaries.sort((a, b) => time(publishedAtMs, b.id) - time(publishedAtMs, a.id) || b.id - a.id);
@@ -84,15 +80,6 @@ export function createInMemoryPostsRepository(
     getPost: (id) => Promise.resolve(posts.get(id)),
     listComments: (postId) => Promise.resolve(posts.has(postId) ? (comments.get(postId) ?? NO_COMMENTS) : undefined),
   };
-}
-
-/**
- * The body as HTML, built and sanitized once here rather than on every request: text paragraphs are
- * escaped, editor-written HTML goes through the sanitizer's allow-list.
- */
-function bodyHtmlOf(post: SeedPost): string {
-  if (post.format === 'html') return sanitizeHtml(post.body.map((paragraph) => `<p>${paragraph}</p>`).join('\n'));
-  return post.body.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('\n');
 }
 
 function checkId(id: unknown, kind: 'post' | 'comment'): void {
@@ -111,23 +98,4 @@ function parseDate(value: unknown, owner: string, field: string): number {
     );
   }
   return ms;
-}
-
-/**
- * The first paragraph, with whitespace collapsed. When it is longer than `EXCERPT_MAX_LENGTH`, it is cut
- * at the last word boundary that fits, trailing punctuation is dropped and `…` is appended.
- */
-function excerptOf(body: readonly string[]): string {
-  const paragraph = (body[0] ?? '').replace(/\s+/g, ' ').trim();
-  if (paragraph.length <= EXCERPT_MAX_LENGTH) return paragraph;
-
-  // A space at index <= max means everything before it fits and ends on a whole word.
-  const space = paragraph.lastIndexOf(' ', EXCERPT_MAX_LENGTH);
-  let cut = space > 0 ? paragraph.slice(0, space).replace(/[\s,;:.!?\-–—]+$/u, '') : '';
-  if (cut === '') {
-    // One word longer than the limit: cut it hard, without splitting a surrogate pair.
-    cut = paragraph.slice(0, EXCERPT_MAX_LENGTH);
-    if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
-  }
-  return cut + ELLIPSIS;
 }

@@ -1,6 +1,7 @@
 /** The newsletter form's rules, shared by the browser (instant feedback) and the server (the authority). */
 export const NAME_MAX = 80;
 export const EMAIL_MAX = 254;
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/;
 
 export type SubscribeField = 'name' | 'email';
@@ -11,6 +12,8 @@ export function validateSubscription(input: { name: string; email: string }): Fi
   const name = input.name.trim();
   if (name.length === 0) errors.name = 'Please enter your name.';
   else if (name.length > NAME_MAX) errors.name = `Please keep your name under ${NAME_MAX} characters.`;
+  // PostgreSQL text cannot hold NUL, and no name needs a control character.
+  else if (CONTROL.test(name)) errors.name = 'Please remove control characters (such as NUL) from your name.';
   const email = input.email.trim();
   if (email.length === 0) errors.email = 'Please enter your email address.';
   else if (email.length > EMAIL_MAX || !EMAIL.test(email))

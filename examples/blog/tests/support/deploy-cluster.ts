@@ -109,6 +109,8 @@ export async function spawnCluster(options: SpawnClusterOptions): Promise<Cluste
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: process.env.HOME ?? cwd,
       NODE_ENV: 'production',
+      // Workers cannot share an embedded database on disk; each gets its own in memory.
+      DATABASE_DIR: 'memory://',
       SESSION_SECRET,
       HOST: '127.0.0.1',
       PORT: String(port),

@@ -11,6 +11,8 @@ export const opsFixture = fileURLToPath(new URL('./ops-blog-child.mjs', import.m
 /** The production environment the child processes start from. */
 export const PRODUCTION_CHILD_ENV: Readonly<Record<string, string>> = {
   NODE_ENV: 'production',
+  // Each server its own embedded database: test files run in parallel.
+  DATABASE_DIR: 'memory://',
   LOG_LEVEL: 'info',
   SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',
   PUBLIC_URL: 'https://example.test',

@@ -33,7 +33,11 @@ export interface ServerConfig {
   readonly sessionSecret: string;
   readonly redisUrl: string | undefined;
   readonly databaseUrl: string | undefined;
+  readonly databaseDir: string;
   readonly databasePoolMax: number;
+  readonly databaseStatementTimeoutMs: number;
+  readonly databaseIdleTimeoutMs: number;
+  readonly databaseSlowQueryMs: number;
   readonly rateLimit: {
     readonly enabled: boolean;
     readonly max: number;
@@ -284,7 +288,11 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
     sessionSecret,
     redisUrl: raw.REDIS_URL,
     databaseUrl: raw.DATABASE_URL,
+    databaseDir: raw.DATABASE_DIR,
     databasePoolMax: raw.DATABASE_POOL_MAX,
+    databaseStatementTimeoutMs: raw.DATABASE_STATEMENT_TIMEOUT_MS,
+    databaseIdleTimeoutMs: raw.DATABASE_IDLE_TIMEOUT_MS,
+    databaseSlowQueryMs: raw.DATABASE_SLOW_QUERY_MS,
     rateLimit: {
       enabled: raw.RATE_LIMIT_ENABLED,
       max: raw.RATE_LIMIT_MAX,

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
+import { databasePlugin } from '../db/database-plugin.js';
+import type { Database } from '../db/open-database.js';
 import type { ServerMetrics } from '../observability/metrics.js';
 import { createPostgresPool, type PostgresPool } from '../stores/postgres-pool.js';
 import { createRedisClient, redisReady } from '../stores/redis-client.js';
@@ -15,17 +17,31 @@ declare module 'fastify' {
 }
 
 /**
- * Redis (REDIS_URL) and PostgreSQL (DATABASE_URL) from the config: each reports on /ready and in
+ * Redis (REDIS_URL) and the database (the app's, or a bare pool for DATABASE_URL) from the config: each reports on /ready and in
  * `dependency_up`, recovers by itself, and is closed with the server.
  */
-async function backendsPlugin(fastify: FastifyInstance, options: { metrics: ServerMetrics }): Promise<void> {
+export interface BackendsOptions {
+  readonly metrics: ServerMetrics;
+  readonly database?:
+    Database<Record<string, unknown>> | (() => Promise<Database<Record<string, unknown>>>) | undefined;
+  readonly migrationsFolder?: string | undefined;
+}
+
+async function backendsPlugin(fastify: FastifyInstance, options: BackendsOptions): Promise<void> {
   const { config } = fastify;
   const { metrics } = options;
   const onStateChange = (dependency: string) => (up: boolean) => {
     metrics.dependencyUp.set({ dependency }, up ? 1 : 0);
     metrics.dependencyStateChanges.inc({ dependency, state: up ? 'up' : 'down' });
   };
-  if (config.databaseUrl) {
+  if (options.database) {
+    const database = typeof options.database === 'function' ? await options.database() : options.database;
+    await fastify.register(databasePlugin, {
+      database,
+      slowQueryMs: config.databaseSlowQueryMs,
+      ...(options.migrationsFolder ? { migrationsFolder: options.migrationsFolder } : {}),
+    });
+  } else if (config.databaseUrl) {
     const pool = createPostgresPool(config.databaseUrl, {
       max: config.databasePoolMax,
       logger: fastify.log,

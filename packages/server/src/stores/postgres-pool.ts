@@ -3,6 +3,10 @@ import { describeConnectionUrl } from './describe-url.js';
 
 export interface PostgresPoolOptions {
   readonly max: number;
+  /** The server cancels any statement running longer than this (0: no limit). */
+  readonly statementTimeoutMs?: number;
+  /** An idle connection is closed after this long. */
+  readonly idleTimeoutMs?: number;
   readonly logger?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
   readonly onStateChange?: (up: boolean) => void;
 }
@@ -16,7 +20,8 @@ export function createPostgresPool(url: string, options: PostgresPoolOptions) {
     connectionString: url,
     max: options.max,
     connectionTimeoutMillis: 2000,
-    idleTimeoutMillis: 30_000,
+    idleTimeoutMillis: options.idleTimeoutMs ?? 30_000,
+    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
   });
   const database = describeConnectionUrl(url, 'DATABASE_URL');
   let up: boolean | undefined;

@@ -1,20 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { Redis } from 'ioredis';
+import { serviceUnavailable } from '@composable-svelte/testing';
 
-/**
- * The availability rule for tests that need a service: on CI (CI=true) a missing service fails
- * the run, naming it, so a misconfigured pipeline never goes green by skipping; locally the tests
- * are skipped with a loud warning.
- */
+export { serviceUnavailable };
+
 export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
-
-export function serviceUnavailable(service: string, detail: string): null {
-  const problem = `${service} is unavailable (${detail})`;
-  if (process.env.CI === 'true')
-    throw new Error(`${problem}. CI must provide ${service}: failing instead of skipping.`);
-  console.warn(`\n*** SKIPPING tests that need ${service}: ${problem}. ***\n`);
-  return null;
-}
 
 /** Resolves with the Redis URL when Redis answers PING, else null (or throws on CI). */
 export async function requireRedis(url = REDIS_URL): Promise<string | null> {

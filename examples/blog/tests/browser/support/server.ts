@@ -93,6 +93,8 @@ async function startOnce(port: number, options: StartOptions): Promise<RunningSe
       // Where the site is reached (canonical links use it), as a deployment would set it.
       PUBLIC_URL: origin,
       NODE_ENV: 'production',
+      // Browser test files run in parallel: each server its own embedded database.
+      DATABASE_DIR: 'memory://',
       LOG_LEVEL: 'warn',
       // Production refuses to start without one; a throwaway secret per test server.
       SESSION_SECRET: randomBytes(48).toString('base64'),

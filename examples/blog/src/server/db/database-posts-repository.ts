@@ -1,0 +1,55 @@
+import type { Db } from '@composable-svelte/server/db';
+import { asc, count, desc, eq } from 'drizzle-orm';
+import type { Comment, Post, PostSummary, PostsRepository } from '../../shared/model.js';
+import { comments, posts, type BlogSchema } from './schema.js';
+
+const summaryColumns = {
+  id: posts.id,
+  title: posts.title,
+  author: posts.author,
+  publishedAt: posts.publishedAt,
+  excerpt: posts.excerpt,
+  commentCount: count(comments.id),
+};
+
+/** State is plain JSON: dates travel as ISO 8601 strings, as the in-memory repository gives them. */
+function summaryOf(row: { publishedAt: Date } & Omit<PostSummary, 'publishedAt'>): PostSummary {
+  return { ...row, publishedAt: row.publishedAt.toISOString() };
+}
+
+/**
+ * The `PostsRepository` over the blog's tables: the same answers as the in-memory one, from SQL.
+ * `database` hands out the open database; the server opens it after its listener is built.
+ */
+export function createDatabasePostsRepository(database: () => Db<BlogSchema>): PostsRepository {
+  return {
+    async listPosts() {
+      const rows = await database()
+        .select(summaryColumns)
+        .from(posts)
+        .leftJoin(comments, eq(comments.postId, posts.id))
+        .groupBy(posts.id)
+        .orderBy(desc(posts.publishedAt), desc(posts.id));
+      return rows.map(summaryOf);
+    },
+    async getPost(id) {
+      const [row] = await database()
+        .select({ ...summaryColumns, bodyHtml: posts.bodyHtml })
+        .from(posts)
+        .leftJoin(comments, eq(comments.postId, posts.id))
+        .where(eq(posts.id, id))
+        .groupBy(posts.id);
+      return row ? ({ ...summaryOf(row), bodyHtml: row.bodyHtml } satisfies Post) : undefined;
+    },
+    async listComments(postId) {
+      const [post] = await database().select({ id: posts.id }).from(posts).where(eq(posts.id, postId));
+      if (!post) return undefined;
+      const rows = await database()
+        .select()
+        .from(comments)
+        .where(eq(comments.postId, postId))
+        .orderBy(asc(comments.createdAt), asc(comments.id));
+      return rows.map((row): Comment => ({ ...row, createdAt: row.createdAt.toISOString() }));
+    },
+  };
+}

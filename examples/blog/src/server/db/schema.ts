@@ -1,0 +1,43 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+/** The blog's tables. `npm run db:generate` turns changes here into a new SQL migration in drizzle/. */
+export const posts = pgTable('posts', {
+  id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+  title: text('title').notNull(),
+  author: text('author').notNull(),
+  publishedAt: timestamp('published_at', { withTimezone: true, precision: 3 }).notNull(),
+  /** Derived from the body when the post is written (see post-content.ts), never per request. */
+  excerpt: text('excerpt').notNull(),
+  /** Sanitized when written; rendered as is. */
+  bodyHtml: text('body_html').notNull(),
+});
+
+export const comments = pgTable(
+  'comments',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    postId: integer('post_id')
+      .notNull()
+      .references(() => posts.id, { onDelete: 'cascade' }),
+    author: text('author').notNull(),
+    body: text('body').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (table) => [index('comments_post_id_created_at_id').on(table.postId, table.createdAt, table.id)],
+);
+
+export const subscribers = pgTable(
+  'subscribers',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    subscribedAt: timestamp('subscribed_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  // One subscription per address, whatever its case.
+  (table) => [uniqueIndex('subscribers_email_lower').on(sql`lower(${table.email})`)],
+);
+
+export const blogSchema = { posts, comments, subscribers };
+export type BlogSchema = typeof blogSchema;

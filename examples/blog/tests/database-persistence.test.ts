@@ -1,0 +1,83 @@
+/**
+ * The production blog keeps what readers write: a subscription made over HTTP is still there after
+ * the process restarts, on the embedded database (a directory) and on PostgreSQL alike.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '@composable-svelte/server/db';
+import { databaseTiers } from '@composable-svelte/testing';
+import { sql } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { builtEntry, killChildrenAfterEach, startChild, type Child } from './support/ops-child.js';
+
+killChildrenAfterEach();
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function subscribe(child: Child, name: string, email: string): Promise<number> {
+  const csrf = await fetch(`${child.origin}/api/csrf`);
+  const cookie = String(csrf.headers.get('set-cookie')).split(';')[0]!;
+  const { token } = (await csrf.json()) as { token: string };
+  const response = await fetch(`${child.origin}/subscribe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', cookie, 'x-csrf-token': token },
+    body: JSON.stringify({ name, email }),
+  });
+  await response.body?.cancel();
+  return response.status;
+}
+
+async function run(env: Record<string, string>, work: (child: Child) => Promise<void>) {
+  const child = await startChild({ script: builtEntry, env });
+  await work(child);
+  child.kill('SIGTERM');
+  expect(await child.exited(15_000)).toEqual({ code: 0, signal: null });
+}
+
+describe.each(await databaseTiers())('the blog on the $name database', (tier) => {
+  it('keeps a subscription across a restart, and still one per address', { timeout: 90_000 }, async () => {
+    let env: Record<string, string>;
+    let count: () => Promise<number>;
+    if (tier.name === 'postgres') {
+      const fresh = await tier.fresh();
+      cleanups.push(fresh.dispose);
+      env = { DATABASE_URL: fresh.url! };
+      count = async () => {
+        const result = (await fresh.database.db.execute(
+          sql`select count(*)::int as n from subscribers`,
+        )) as unknown as {
+          rows: { n: number }[];
+        };
+        return result.rows[0]!.n;
+      };
+    } else {
+      const dir = mkdtempSync(join(tmpdir(), 'cs-blog-db-'));
+      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+      env = { DATABASE_DIR: join(dir, 'db') };
+      count = async () => {
+        const database = await openDatabase({ dataDir: join(dir, 'db') });
+        try {
+          const result = (await database.db.execute(sql`select count(*)::int as n from subscribers`)) as unknown as {
+            rows: { n: number }[];
+          };
+          return result.rows[0]!.n;
+        } finally {
+          await database.close();
+        }
+      };
+    }
+    await run(env, async (child) => {
+      expect(await subscribe(child, 'Ada', 'ada@example.com')).toBe(201);
+    });
+    await run(env, async (child) => {
+      // The same answer as a new address (no enumeration), and no second row.
+      expect(await subscribe(child, 'Ada', 'ADA@example.com')).toBe(201);
+      expect(await subscribe(child, 'Grace', 'grace@example.com')).toBe(201);
+    });
+    expect(await count()).toBe(2);
+  });
+});

@@ -1,0 +1,3 @@
+export { databaseTiers, embeddedTier, requirePostgresTier, DATABASE_URL } from './database-tiers.js';
+export type { Tier } from './database-tiers.js';
+export { serviceUnavailable } from './service-unavailable.js';
