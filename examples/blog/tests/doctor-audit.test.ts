@@ -1,11 +1,10 @@
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestCertificate, type TestCertificate } from '@composable-svelte/testing';
 import { audit, formatReport, type AuditReport } from '@composable-svelte/doctor';
 import { freePort } from './support/free-port.js';
 import { sleep, spawnChild, startChild, type Child } from './support/ops-child.js';
@@ -143,45 +142,14 @@ describe('the doctor on the blog with PRESET=off', () => {
   });
 });
 
-/** A self-signed certificate for localhost, valid one day. */
-async function createCertificate(): Promise<{ dir: string; certPath: string; keyPath: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'cs-doctor-tls-'));
-  const certPath = join(dir, 'cert.pem');
-  const keyPath = join(dir, 'key.pem');
-  await promisify(execFile)(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      '-keyout',
-      keyPath,
-      '-out',
-      certPath,
-    ],
-    { timeout: 15_000 },
-  );
-  return { dir, certPath, keyPath };
-}
-
 describe('the doctor on the production blog over HTTPS', () => {
   let blog: Child;
-  let certificate: Awaited<ReturnType<typeof createCertificate>>;
+  let certificate: TestCertificate;
   let port: number;
   let redirectPort: number;
 
   beforeAll(async () => {
-    certificate = await createCertificate();
+    certificate = await createTestCertificate();
     port = await freePort();
     do redirectPort = await freePort();
     while (redirectPort === port);
@@ -219,7 +187,7 @@ describe('the doctor on the production blog over HTTPS', () => {
   afterAll(async () => {
     blog?.kill('SIGKILL');
     await blog?.exited(5000);
-    rmSync(certificate.dir, { recursive: true, force: true });
+    certificate.remove();
   });
 
   it('passes every check, HTTP→HTTPS redirect and HSTS included', async () => {

@@ -1,3 +1,5 @@
 export { databaseTiers, embeddedTier, requirePostgresTier, DATABASE_URL } from './database-tiers.js';
 export type { Tier } from './database-tiers.js';
 export { serviceUnavailable } from './service-unavailable.js';
+export { createTestCertificate } from './test-certificate.js';
+export type { TestCertificate } from './test-certificate.js';

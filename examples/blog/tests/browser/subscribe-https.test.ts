@@ -3,47 +3,20 @@
  * the prefixed cookie and send it back, with JavaScript (the store posts JSON) and without it (the
  * browser posts the form and follows the redirect).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { createTestCertificate, type TestCertificate } from '@composable-svelte/testing';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './support/browser.js';
 import { startBuiltServer, type RunningServer } from './support/server.js';
 
-let certDir: string;
+let certificate: TestCertificate;
 let blog: RunningServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  certDir = mkdtempSync(join(tmpdir(), 'blog-https-'));
-  const certPath = join(certDir, 'cert.pem');
-  const keyPath = join(certDir, 'key.pem');
-  // A self-signed certificate for localhost, valid one day.
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost',
-      '-keyout',
-      keyPath,
-      '-out',
-      certPath,
-    ],
-    { stdio: 'ignore', timeout: 30_000 },
-  );
+  certificate = await createTestCertificate();
+  const { certPath, keyPath } = certificate;
   blog = await startBuiltServer({ tls: { certPath, keyPath, ca: readFileSync(certPath) } });
   browser = await launchChromium();
 });
@@ -51,7 +24,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await blog?.stop();
-  rmSync(certDir, { recursive: true, force: true });
+  certificate?.remove();
 });
 
 async function csrfCookies(context: BrowserContext): Promise<{ name: string; secure: boolean; path: string }[]> {
