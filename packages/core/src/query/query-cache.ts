@@ -30,7 +30,8 @@ interface Entry {
   flight?: Flight | undefined;
   observers: number;
   cacheTime: number;
-  evictTimer?: unknown;
+  /** When the last query using it ended; undefined while in use. */
+  unusedSince?: number | undefined;
 }
 
 /**
@@ -38,6 +39,9 @@ interface Entry {
  * server), or one shared by every store that is given it. It dedupes concurrent fetches of a key,
  * remembers answers with the time they arrived on its clock, evicts entries no query used for
  * `cacheTime`, and marks entries stale by key prefix.
+ *
+ * Eviction is lazy, on the next access, rather than by timer: a server creates a cache per request,
+ * and timers would keep every request's answers in memory for `cacheTime` after its reply.
  */
 export class QueryCache {
   private readonly entries = new Map<string, Entry>();
@@ -46,12 +50,14 @@ export class QueryCache {
 
   /** The cached answer for `key`, fresh or not. */
   peek<T>(key: QueryKey): CachedQuery<T> | undefined {
+    this.evictUnused();
     const entry = this.entries.get(hashQueryKey(key));
     return entry?.data ? { key: entry.key, data: entry.data.value as T, updatedAt: entry.data.updatedAt } : undefined;
   }
 
   /** Fresh: answered less than `staleTime` ago and not invalidated since. */
   freshness(key: QueryKey, staleTime: number): QueryFreshness {
+    this.evictUnused();
     const entry = this.entries.get(hashQueryKey(key));
     if (!entry?.data) return 'absent';
     if (entry.invalidated || entry.data.updatedAt + staleTime <= this.clock.now()) return 'stale';
@@ -68,14 +74,13 @@ export class QueryCache {
     const entry = this.entryFor(key);
     entry.observers++;
     entry.cacheTime = Math.max(entry.cacheTime, cacheTime);
-    this.clock.clearTimeout(entry.evictTimer);
-    entry.evictTimer = undefined;
+    entry.unusedSince = undefined;
     let released = false;
     return () => {
       if (released) return;
       released = true;
       entry.observers--;
-      this.scheduleEviction(entry);
+      this.markUnused(entry);
     };
   }
 
@@ -103,7 +108,7 @@ export class QueryCache {
         flight.controller.abort(signal.reason);
         if (entry.flight === flight) {
           entry.flight = undefined;
-          this.scheduleEviction(entry);
+          this.markUnused(entry);
         }
       };
       const onAbort = () => {
@@ -139,6 +144,7 @@ export class QueryCache {
 
   /** Every successful entry, for the browser's cache to start with. */
   dehydrate(): QuerySnapshot {
+    this.evictUnused();
     return [...this.entries.values()].flatMap((entry) =>
       entry.data ? [{ key: entry.key, data: entry.data.value, updatedAt: entry.data.updatedAt }] : [],
     );
@@ -152,11 +158,12 @@ export class QueryCache {
       entry.data = { value: data, updatedAt };
       entry.invalidated = false;
       entry.cacheTime = Math.max(entry.cacheTime, options.cacheTime ?? DEFAULT_CACHE_TIME);
-      this.scheduleEviction(entry);
+      this.markUnused(entry);
     }
   }
 
   private entryFor(key: QueryKey): Entry {
+    this.evictUnused();
     const hash = hashQueryKey(key);
     let entry = this.entries.get(hash);
     if (!entry) {
@@ -180,7 +187,7 @@ export class QueryCache {
             entry.data = { value: outcome.data, updatedAt };
             entry.invalidated = false;
           }
-          this.scheduleEviction(entry);
+          this.markUnused(entry);
         }
         return { ...outcome, updatedAt };
       }),
@@ -189,14 +196,15 @@ export class QueryCache {
     return flight;
   }
 
-  private scheduleEviction(entry: Entry): void {
-    if (entry.observers > 0 || entry.flight || entry.evictTimer !== undefined) return;
-    const hash = hashQueryKey(entry.key);
-    if (!Number.isFinite(entry.cacheTime)) return;
-    entry.evictTimer = this.clock.setTimeout(() => {
-      entry.evictTimer = undefined;
-      if (entry.observers === 0 && !entry.flight && this.entries.get(hash) === entry) this.entries.delete(hash);
-    }, entry.cacheTime);
+  private markUnused(entry: Entry): void {
+    if (entry.observers === 0 && !entry.flight && entry.unusedSince === undefined) entry.unusedSince = this.clock.now();
+  }
+
+  private evictUnused(): void {
+    const now = this.clock.now();
+    for (const [hash, entry] of this.entries) {
+      if (entry.unusedSince !== undefined && now - entry.unusedSince >= entry.cacheTime) this.entries.delete(hash);
+    }
   }
 }
 
