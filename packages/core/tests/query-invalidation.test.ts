@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createMockClock, createQueryCache, createTestStore, hashQueryKey, startsWithKey } from '../src/index.js';
+import {
+  createMockClock,
+  createQueryCache,
+  createStore,
+  createTestStore,
+  Effect,
+  hashQueryKey,
+  startsWithKey,
+} from '../src/index.js';
 import { ControlledApi, initialState, post, reducer, type Action, type Deps, type State } from './query-fixtures.js';
 
 describe('query keys', () => {
@@ -70,5 +78,39 @@ describe('invalidation by key prefix', () => {
       { posts: { 1: post(1, 'Renamed') } },
     );
     await store.finish();
+  });
+
+  it('a mutation that succeeds after its effect was cancelled still invalidates: the change happened', async () => {
+    const clock = createMockClock();
+    const cache = createQueryCache({ clock });
+    cache.hydrate([{ key: ['post', 1], data: 1, updatedAt: 0 }]);
+    let finish: () => void = () => {};
+    const store = createStore({
+      initialState: 0,
+      reducer: (state: number, action: 'save' | 'stop' | 'saved') =>
+        action === 'save'
+          ? ([
+              state,
+              Effect.cancellable(
+                'save',
+                Effect.mutate(() => new Promise<void>((resolve) => (finish = resolve)), {
+                  cache,
+                  invalidates: [['post']],
+                  toAction: (): 'saved' => 'saved',
+                }),
+              ),
+            ] as const)
+          : ([
+              action === 'saved' ? state + 1 : state,
+              action === 'stop' ? Effect.cancel('save') : Effect.none(),
+            ] as const),
+      dependencies: { clock, queries: cache },
+    });
+    store.dispatch('save');
+    store.dispatch('stop');
+    finish();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(cache.freshness(['post', 1], 60_000)).toBe('stale');
+    expect(store.state).toBe(0);
   });
 });
