@@ -1,8 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createStore, createTestStore, type TestStore } from '@composable-svelte/core';
+import {
+  createMockClock,
+  createQueryCache,
+  createStore,
+  createTestStore,
+  type QueryKey,
+  type TestStore,
+} from '@composable-svelte/core';
 import { ApiError, type BlogApi, type BlogDependencies } from '../src/shared/api.js';
 import type { Comment, Post, PostSummary } from '../src/shared/model.js';
+import { commentsKey, postKey, postsKey, snapshotOf, stamp, STALE_TIME } from '../src/shared/queries.js';
 import { blogReducer } from '../src/shared/reducer.js';
 import { initialBlogState, type BlogAction, type BlogState, type Page } from '../src/shared/state.js';
 
@@ -104,6 +112,23 @@ class ControlledApi implements BlogApi {
   }
 }
 
+/**
+ * The expectation for an answer arriving: the data it adds, each stamped in `queries` at the
+ * mock clock's time (0) under its query key, as the browser's cache will need it.
+ */
+function loaded(expected: (state: BlogState) => BlogState) {
+  return (state: BlogState): BlogState => {
+    const next = expected(state);
+    const keys: QueryKey[] = [];
+    if (next.posts !== state.posts) keys.push(postsKey());
+    for (const id of Object.keys(next.postsById)) if (!(id in state.postsById)) keys.push(postKey(Number(id)));
+    for (const id of Object.keys(next.commentsByPost)) {
+      if (!(id in state.commentsByPost)) keys.push(commentsKey(Number(id)));
+    }
+    return { ...next, queries: keys.reduce((stamps, key) => stamp(stamps, key, 0), next.queries) };
+  };
+}
+
 /** Lets settled promises and the effects waiting on them run. */
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
@@ -128,11 +153,14 @@ describe('the home page', () => {
     expect(api.calls.map((c) => c.method)).toEqual(['listPosts']);
 
     api.call('listPosts').resolve(POSTS);
-    await store.receive({ type: 'postsLoaded', posts: POSTS }, (s) => ({
-      ...s,
-      posts: POSTS,
-      load: { status: 'ready' },
-    }));
+    await store.receive(
+      { type: 'postsLoaded', posts: POSTS, updatedAt: 0 },
+      loaded((s) => ({
+        ...s,
+        posts: POSTS,
+        load: { status: 'ready' },
+      })),
+    );
     await store.finish();
   });
 
@@ -141,7 +169,10 @@ describe('the home page', () => {
 
     await store.send(navigate(home), (s) => ({ ...s, page: home, load: { status: 'loading' } }));
     api.answer(api.call('listPosts'));
-    await store.receive('postsLoaded', (s) => ({ ...s, posts: POSTS, load: { status: 'ready' } }));
+    await store.receive(
+      'postsLoaded',
+      loaded((s) => ({ ...s, posts: POSTS, load: { status: 'ready' } })),
+    );
 
     await store.send(navigate(notFound), (s) => ({ ...s, page: notFound }));
     await store.send(navigate(home), (s) => ({ ...s, page: home, load: { status: 'ready' } }));
@@ -175,18 +206,24 @@ describe('the comments page', () => {
     expect(api.calls.map((c) => `${c.method}(${c.arg})`).sort()).toEqual(['getPost(2)', 'listComments(2)']);
 
     api.call('listComments', 2).resolve(comments(2));
-    await store.receive({ type: 'commentsLoaded', postId: 2, comments: comments(2) }, (s) => ({
-      ...s,
-      commentsByPost: { 2: comments(2) },
-    }));
+    await store.receive(
+      { type: 'commentsLoaded', postId: 2, comments: comments(2), updatedAt: 0 },
+      loaded((s) => ({
+        ...s,
+        commentsByPost: { 2: comments(2) },
+      })),
+    );
     expect(store.state.load.status).toBe('loading');
 
     api.call('getPost', 2).resolve(post(2));
-    await store.receive({ type: 'postLoaded', post: post(2) }, (s) => ({
-      ...s,
-      postsById: { 2: post(2) },
-      load: { status: 'ready' },
-    }));
+    await store.receive(
+      { type: 'postLoaded', post: post(2), updatedAt: 0 },
+      loaded((s) => ({
+        ...s,
+        postsById: { 2: post(2) },
+        load: { status: 'ready' },
+      })),
+    );
     await store.finish();
   });
 
@@ -196,15 +233,21 @@ describe('the comments page', () => {
     await store.send(navigate(commentsPage(2)), (s) => ({ ...s, page: commentsPage(2), load: { status: 'loading' } }));
 
     api.call('getPost', 2).resolve(post(2));
-    await store.receive('postLoaded', (s) => ({ ...s, postsById: { 2: post(2) } }));
+    await store.receive(
+      'postLoaded',
+      loaded((s) => ({ ...s, postsById: { 2: post(2) } })),
+    );
     expect(store.state.load.status).toBe('loading');
 
     api.call('listComments', 2).resolve(comments(2));
-    await store.receive('commentsLoaded', (s) => ({
-      ...s,
-      commentsByPost: { 2: comments(2) },
-      load: { status: 'ready' },
-    }));
+    await store.receive(
+      'commentsLoaded',
+      loaded((s) => ({
+        ...s,
+        commentsByPost: { 2: comments(2) },
+        load: { status: 'ready' },
+      })),
+    );
     await store.finish();
   });
 
@@ -230,11 +273,14 @@ describe('the comments page', () => {
     expect(api.calls.map((c) => c.method)).toEqual(['listComments']);
 
     api.answer(api.call('listComments', 3));
-    await store.receive('commentsLoaded', (s) => ({
-      ...s,
-      commentsByPost: { 3: comments(3) },
-      load: { status: 'ready' },
-    }));
+    await store.receive(
+      'commentsLoaded',
+      loaded((s) => ({
+        ...s,
+        commentsByPost: { 3: comments(3) },
+        load: { status: 'ready' },
+      })),
+    );
     await store.finish();
   });
 
@@ -279,11 +325,14 @@ describe('quick navigation', () => {
     slow.resolve(post(1));
     await tick();
     fast.resolve(post(2));
-    await store.receive({ type: 'postLoaded', post: post(2) }, (s) => ({
-      ...s,
-      postsById: { 2: post(2) },
-      load: { status: 'ready' },
-    }));
+    await store.receive(
+      { type: 'postLoaded', post: post(2), updatedAt: 0 },
+      loaded((s) => ({
+        ...s,
+        postsById: { 2: post(2) },
+        load: { status: 'ready' },
+      })),
+    );
     expect(store.state.postsById).not.toHaveProperty('1');
     await store.finish();
   });
@@ -299,7 +348,10 @@ describe('quick navigation', () => {
     expect(store.state.load).toEqual({ status: 'loading' });
 
     api.call('getPost', 2).resolve(post(2));
-    await store.receive('postLoaded', (s) => ({ ...s, postsById: { 2: post(2) }, load: { status: 'ready' } }));
+    await store.receive(
+      'postLoaded',
+      loaded((s) => ({ ...s, postsById: { 2: post(2) }, load: { status: 'ready' } })),
+    );
     await store.finish();
   });
 
@@ -316,7 +368,10 @@ describe('quick navigation', () => {
     api.answer(second!);
     await tick();
     api.answer(api.call('getPost', 2));
-    await store.receive('postLoaded', (s) => ({ ...s, postsById: { 2: post(2) }, load: { status: 'ready' } }));
+    await store.receive(
+      'postLoaded',
+      loaded((s) => ({ ...s, postsById: { 2: post(2) }, load: { status: 'ready' } })),
+    );
     await store.finish();
   });
 });
@@ -391,11 +446,14 @@ describe('failures', () => {
     await store.send({ type: 'retry' }, (s) => ({ ...s, load: { status: 'loading' } }));
     expect(api.calls).toHaveLength(2);
     api.answer(api.calls[1]!);
-    await store.receive({ type: 'postLoaded', post: post(2) }, (s) => ({
-      ...s,
-      postsById: { 2: post(2) },
-      load: { status: 'ready' },
-    }));
+    await store.receive(
+      { type: 'postLoaded', post: post(2), updatedAt: 0 },
+      loaded((s) => ({
+        ...s,
+        postsById: { 2: post(2) },
+        load: { status: 'ready' },
+      })),
+    );
     await store.finish();
   });
 
@@ -404,7 +462,10 @@ describe('failures', () => {
 
     await store.send(navigate(commentsPage(2)), (s) => ({ ...s, page: commentsPage(2), load: { status: 'loading' } }));
     api.call('getPost', 2).resolve(post(2));
-    await store.receive('postLoaded', (s) => ({ ...s, postsById: { 2: post(2) } }));
+    await store.receive(
+      'postLoaded',
+      loaded((s) => ({ ...s, postsById: { 2: post(2) } })),
+    );
     api.call('listComments', 2).reject(new ApiError(500, 'The server answered 500.'));
     await store.receive('loadFailed', (s) => ({
       ...s,
@@ -414,11 +475,14 @@ describe('failures', () => {
     await store.send({ type: 'retry' }, (s) => ({ ...s, load: { status: 'loading' } }));
     expect(api.calls.slice(2).map((c) => `${c.method}(${c.arg})`)).toEqual(['listComments(2)']);
     api.answer(api.calls[2]!);
-    await store.receive('commentsLoaded', (s) => ({
-      ...s,
-      commentsByPost: { 2: comments(2) },
-      load: { status: 'ready' },
-    }));
+    await store.receive(
+      'commentsLoaded',
+      loaded((s) => ({
+        ...s,
+        commentsByPost: { 2: comments(2) },
+        load: { status: 'ready' },
+      })),
+    );
     await store.finish();
   });
 
@@ -434,6 +498,72 @@ describe('failures', () => {
 
     await store.send(navigate(home), (s) => ({ ...s, page: home, load: { status: 'ready' } }));
     await store.finish();
+  });
+});
+
+describe('the query cache', () => {
+  it('revalidates stale data in the background: the page is ready at once and the fresh answer replaces it', async () => {
+    const { api, store } = setup();
+    await store.send(navigate(home), (s) => ({ ...s, page: home, load: { status: 'loading' } }));
+    api.answer(api.call('listPosts'));
+    await store.receive(
+      'postsLoaded',
+      loaded((s) => ({ ...s, posts: POSTS, load: { status: 'ready' } })),
+    );
+    await store.send(navigate(notFound), (s) => ({ ...s, page: notFound }));
+
+    await store.advanceTime(STALE_TIME);
+    await store.send(navigate(home), (s) => ({ ...s, page: home }));
+    await store.receive({ type: 'postsLoaded', posts: POSTS, updatedAt: 0 });
+    const fresher = POSTS.slice(1);
+    api.calls[1]!.resolve(fresher);
+    await store.receive({ type: 'postsLoaded', posts: fresher, updatedAt: STALE_TIME }, (s) => ({
+      ...s,
+      posts: fresher,
+      queries: stamp(s.queries, postsKey(), STALE_TIME),
+    }));
+    await store.finish();
+  });
+
+  it('keeps showing what it has when a background revalidation fails', async () => {
+    const { api, store } = setup();
+    await store.send(navigate(postPage(2)), (s) => ({ ...s, page: postPage(2), load: { status: 'loading' } }));
+    api.answer(api.call('getPost', 2));
+    await store.receive(
+      'postLoaded',
+      loaded((s) => ({ ...s, postsById: { 2: post(2) }, load: { status: 'ready' } })),
+    );
+
+    await store.advanceTime(STALE_TIME);
+    await store.send(navigate(postPage(2)));
+    await store.receive('postLoaded');
+    api.calls[1]!.reject(new ApiError(503, 'The server answered 503.'));
+    await store.receive('refreshFailed');
+    expect(store.state.load).toEqual({ status: 'ready' });
+    await store.finish();
+  });
+
+  it('after hydration, asks for nothing the server sent while it is fresh', async () => {
+    const server = instantApi();
+    const serverStore = blogStore(server.api, []);
+    serverStore.dispatch(navigate(commentsPage(4)));
+    await serverStore.settled();
+    const sent = JSON.parse(JSON.stringify(serverStore.state)) as BlogState;
+    serverStore.destroy();
+
+    const clock = createMockClock({ now: Date.now() });
+    const queries = createQueryCache({ clock });
+    queries.hydrate(snapshotOf(sent));
+    const api = new ControlledApi();
+    const browser = createTestStore<BlogState, BlogAction, BlogDependencies>({
+      initialState: sent,
+      reducer: blogReducer,
+      dependencies: { api, clock, queries },
+    });
+    await browser.send(navigate(postPage(4)), (s) => ({ ...s, page: postPage(4) }));
+    await browser.send(navigate(commentsPage(4)), (s) => ({ ...s, page: commentsPage(4) }));
+    expect(api.calls).toHaveLength(0);
+    await browser.finish();
   });
 });
 

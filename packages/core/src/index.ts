@@ -2,7 +2,7 @@ export { createStore } from './store/create-store.js';
 export { StoreSettleTimeoutError } from './store/errors.js';
 export type { Reducer, Store, StoreConfig, SettledOptions, ProvidedDependencies } from './store/types.js';
 
-export { Effect } from './effect/effect.js';
+export { Effect } from './query/effect-with-query.js';
 export type { CancellableOptions, Dispatch, EffectContext, EffectId } from './effect/effect.js';
 export type { EffectErrorHandler, EffectErrorInfo } from './effect/runtime.js';
 
@@ -26,6 +26,29 @@ export type { ElementId, ElementPrism, ForEachConfig } from './composition/for-e
 export { ifLet } from './composition/if-let.js';
 export type { IfLetConfig } from './composition/if-let.js';
 export type { StateLens, StateSelector } from './composition/lens.js';
+
+export {
+  createQueryCache,
+  DEFAULT_CACHE_TIME,
+  hashQueryKey,
+  QueryCache,
+  QueryError,
+  startsWithKey,
+  toQueryError,
+} from './query/index.js';
+export type {
+  CachedQuery,
+  Fetcher,
+  Json,
+  MutationOptions,
+  MutationResult,
+  QueryErrorKind,
+  QueryFreshness,
+  QueryKey,
+  QueryOptions,
+  QueryResult,
+  QuerySnapshot,
+} from './query/index.js';
 
 export { createTestStore, matchesAction, TestStoreFailure } from './test/test-store.js';
 export type { TestStore, TestStoreConfig, ActionMatcher, Expectation, Exhaustivity } from './test/test-store.js';

@@ -80,7 +80,7 @@ describe('store contract', () => {
     store.dispatch({ type: 'go' });
     expect(seen[0]).toMatchObject(deps);
     expect(seen[0]!.random).toBe(deps.random);
-    expect(Object.keys(seen[0]!).sort()).toEqual(['api', 'clock', 'fetch', 'random', 'uuid']);
+    expect(Object.keys(seen[0]!).sort()).toEqual(['api', 'clock', 'fetch', 'queries', 'random', 'uuid']);
   });
 
   it('ignores dispatches after destroy', () => {

@@ -1,19 +1,28 @@
 import './styles.css';
 import { hydrate } from 'svelte';
+import { createQueryCache, createStore, createSystemClock } from '@composable-svelte/core';
 import { syncHistory } from '@composable-svelte/core/routing';
-import { hydrateStore, readSerializedState } from '@composable-svelte/core/ssr';
+import { parseState, readSerializedState } from '@composable-svelte/core/ssr';
 import App from '../shared/App.svelte';
 import type { BlogDependencies } from '../shared/api.js';
 import { pageForRoute } from '../shared/page-for-route.js';
+import { snapshotOf } from '../shared/queries.js';
 import { blogReducer } from '../shared/reducer.js';
 import { router } from '../shared/routes.js';
 import type { BlogAction, BlogState } from '../shared/state.js';
 import { urlForPage } from '../shared/url-for-page.js';
 import { createHttpApi } from './http-api.js';
 
-const store = hydrateStore<BlogState, BlogAction, BlogDependencies>(readSerializedState(), {
+const initialState = parseState<BlogState>(readSerializedState());
+// One cache for the app, starting with what the server fetched: none of it is asked for again while fresh.
+const clock = createSystemClock();
+const queries = createQueryCache({ clock });
+queries.hydrate(snapshotOf(initialState));
+
+const store = createStore<BlogState, BlogAction, BlogDependencies>({
+  initialState,
   reducer: blogReducer,
-  dependencies: { api: createHttpApi() },
+  dependencies: { api: createHttpApi(), clock, queries },
 });
 
 hydrate(App, { target: document.getElementById('app')!, props: { store } });

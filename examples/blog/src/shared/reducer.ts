@@ -1,95 +1,216 @@
-import { combine, Effect, scope, type Reducer } from '@composable-svelte/core';
-import { ApiError, type BlogApi, type BlogDependencies } from './api.js';
+import {
+  combine,
+  Effect,
+  QueryError,
+  scope,
+  type Dependencies,
+  type QueryKey,
+  type Reducer,
+} from '@composable-svelte/core';
+import { ApiError, type BlogDependencies } from './api.js';
+import { commentsKey, postKey, postsKey, STALE_TIME, stamp, stampOf } from './queries.js';
 import type { BlogAction, BlogState, Page } from './state.js';
 import { isSubscribeAction, subscribeReducer, type SubscribeAction } from './subscribe-reducer.js';
 import type { SubscribeForm } from './subscribe.js';
 
 const LOAD_ID = 'page-data';
 
-/** A data request whose outcome is an action; failures become loadFailed with a readable message. */
+const GENERIC_FAILURE = 'Something went wrong while loading.';
+
+/**
+ * The API's failures as QueryErrors. Only an ApiError carries a message meant for readers;
+ * anything else could expose internals, so it becomes a generic 500.
+ */
+function guarded<T>(request: (signal: AbortSignal) => Promise<T>) {
+  return async ({ signal }: { readonly signal: AbortSignal }): Promise<T> => {
+    try {
+      return await request(signal);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      if (error instanceof ApiError) {
+        throw error.status === 0
+          ? new QueryError('network', error.message, { cause: error })
+          : new QueryError('http', error.message, { status: error.status, cause: error });
+      }
+      throw new QueryError('http', GENERIC_FAILURE, { status: 500, cause: error });
+    }
+  };
+}
+
+function loadFailed(error: QueryError): BlogAction {
+  const httpStatus = error.kind === 'http' ? (error.status ?? 500) : 0;
+  const message = httpStatus === 404 ? 'This post does not exist.' : error.message;
+  return { type: 'loadFailed', httpStatus, message };
+}
+
+/** A data request outside the query cache (the per-session CSRF token); failures become loadFailed. */
 function load(request: (signal: AbortSignal) => Promise<BlogAction>): Effect<BlogAction> {
   return Effect.run<BlogAction>(async (dispatch, { signal }) => {
     let outcome: BlogAction;
     try {
-      outcome = await request(signal);
+      outcome = await guarded(request)({ signal });
     } catch (error) {
-      // Only an ApiError carries a message meant for readers; anything else could expose internals.
-      outcome =
-        error instanceof ApiError
-          ? {
-              type: 'loadFailed',
-              httpStatus: error.status,
-              message: error.status === 404 ? 'This post does not exist.' : error.message,
-            }
-          : { type: 'loadFailed', httpStatus: 500, message: 'Something went wrong while loading.' };
+      outcome = loadFailed(error instanceof QueryError ? error : new QueryError('http', GENERIC_FAILURE));
     }
     dispatch(outcome);
   });
 }
 
-/** The effect that loads what the page lacks, or null when the state already holds it all. */
-function missingData(state: BlogState, page: Page, api: BlogApi): Effect<BlogAction> | null {
+interface Need {
+  readonly effect: Effect<BlogAction>;
+  /** The page cannot show without it (as opposed to revalidating what it shows). */
+  readonly missing: boolean;
+}
+
+/**
+ * A query for data the page needs: when the state lacks it, or when the state holds an answer the
+ * cache now calls stale (older than STALE_TIME, invalidated, or evicted). Data in the state with no
+ * stamp was put there by the app itself and is not the cache's to refresh.
+ */
+function need<T>(
+  state: BlogState,
+  queries: Dependencies['queries'],
+  key: QueryKey,
+  present: boolean,
+  request: (signal: AbortSignal) => Promise<T>,
+  loaded: (data: T, updatedAt: number) => BlogAction,
+): Need[] {
+  const stale = present && stampOf(state, key) !== undefined && queries.freshness(key, STALE_TIME) !== 'fresh';
+  if (present && !stale) return [];
+  const effect = Effect.query<T, BlogAction>(key, guarded(request), {
+    cache: queries,
+    staleTime: STALE_TIME,
+    toAction: (result) => {
+      if (result.status === 'success') return loaded(result.data, result.updatedAt);
+      return present ? { type: 'refreshFailed' } : loadFailed(result.error);
+    },
+  });
+  return [{ effect, missing: !present }];
+}
+
+/** What the page needs loaded or revalidated. */
+function needs(state: BlogState, page: Page, { api, queries }: BlogDependencies & Dependencies): Need[] {
   const post = (id: number) =>
-    state.postsById[id]
-      ? null
-      : load((signal) => api.getPost(id, signal).then((p): BlogAction => ({ type: 'postLoaded', post: p })));
+    need(
+      state,
+      queries,
+      postKey(id),
+      state.postsById[id] !== undefined,
+      (signal) => api.getPost(id, signal),
+      (p, updatedAt): BlogAction => ({ type: 'postLoaded', post: p, updatedAt }),
+    );
   switch (page.route) {
     case 'home':
-      return state.posts
-        ? null
-        : load((signal) => api.listPosts(signal).then((posts): BlogAction => ({ type: 'postsLoaded', posts })));
+      return need(
+        state,
+        queries,
+        postsKey(),
+        state.posts !== null,
+        (signal) => api.listPosts(signal),
+        (posts, updatedAt): BlogAction => ({ type: 'postsLoaded', posts, updatedAt }),
+      );
     case 'post':
       return post(page.params.id);
     case 'subscribe':
       return state.subscribe.csrfToken
-        ? null
-        : load((signal) => api.csrfToken(signal).then((token): BlogAction => ({ type: 'csrfTokenLoaded', token })));
+        ? []
+        : [
+            {
+              missing: true,
+              effect: load((signal) =>
+                api.csrfToken(signal).then((token): BlogAction => ({ type: 'csrfTokenLoaded', token })),
+              ),
+            },
+          ];
     case 'comments': {
       const id = page.params.id;
-      const comments = state.commentsByPost[id]
-        ? null
-        : load((signal) =>
-            api
-              .listComments(id, signal)
-              .then((list): BlogAction => ({ type: 'commentsLoaded', postId: id, comments: list })),
-          );
-      const needed = [post(id), comments].filter((effect) => effect !== null);
-      return needed.length > 0 ? Effect.batch(...needed) : null;
+      return [
+        ...post(id),
+        ...need(
+          state,
+          queries,
+          commentsKey(id),
+          state.commentsByPost[id] !== undefined,
+          (signal) => api.listComments(id, signal),
+          (comments, updatedAt): BlogAction => ({ type: 'commentsLoaded', postId: id, comments, updatedAt }),
+        ),
+      ];
     }
     default:
-      return null;
+      return [];
   }
 }
 
 /** Shows a page and loads whatever it lacks; a newer navigation cancels an older load. */
-function enter(state: BlogState, page: Page, api: BlogApi): readonly [BlogState, Effect<BlogAction>] {
-  const effect = missingData(state, page, api);
-  if (!effect) return [{ ...state, page, load: { status: 'ready' } }, Effect.cancel(LOAD_ID)];
-  return [{ ...state, page, load: { status: 'loading' } }, Effect.cancellable(LOAD_ID, effect)];
+function enter(
+  state: BlogState,
+  page: Page,
+  dependencies: BlogDependencies & Dependencies,
+): readonly [BlogState, Effect<BlogAction>] {
+  const needed = needs(state, page, dependencies);
+  const load = needed.some((n) => n.missing) ? ({ status: 'loading' } as const) : ({ status: 'ready' } as const);
+  if (needed.length === 0) return [{ ...state, page, load }, Effect.cancel(LOAD_ID)];
+  return [{ ...state, page, load }, Effect.cancellable(LOAD_ID, Effect.batch(...needed.map((n) => n.effect)))];
+}
+
+function lacksData(state: BlogState, page: Page): boolean {
+  switch (page.route) {
+    case 'home':
+      return state.posts === null;
+    case 'post':
+      return state.postsById[page.params.id] === undefined;
+    case 'subscribe':
+      return state.subscribe.csrfToken === null;
+    case 'comments':
+      return state.postsById[page.params.id] === undefined || state.commentsByPost[page.params.id] === undefined;
+    default:
+      return false;
+  }
 }
 
 /** Ready once nothing the page needs is missing, so parallel loads may finish in any order. */
-function settle(state: BlogState, api: BlogApi): BlogState {
+function settle(state: BlogState): BlogState {
   if (state.load.status !== 'loading') return state;
-  return missingData(state, state.page, api) ? state : { ...state, load: { status: 'ready' } };
+  return lacksData(state, state.page) ? state : { ...state, load: { status: 'ready' } };
 }
 
-const pagesReducer: Reducer<BlogState, BlogAction, BlogDependencies> = (state, action, { api }) => {
+type PagesReducer = (
+  state: BlogState,
+  action: BlogAction,
+  dependencies: BlogDependencies & Dependencies,
+) => readonly [BlogState, Effect<BlogAction>];
+
+/**
+ * Typed with the built-in dependencies (for `queries`) because the store always merges them into
+ * what the app provides; the server's app definition only builds the app's own.
+ */
+const pagesReducer: PagesReducer = (state, action, dependencies) => {
   switch (action.type) {
     case 'navigate':
-      return enter(state, action.page, api);
+      return enter(state, action.page, dependencies);
     case 'retry':
-      return enter(state, state.page, api);
+      return enter(state, state.page, dependencies);
     case 'postsLoaded':
-      return [settle({ ...state, posts: action.posts }, api), Effect.none()];
+      return [
+        settle({ ...state, posts: action.posts, queries: stamp(state.queries, postsKey(), action.updatedAt) }),
+        Effect.none(),
+      ];
     case 'postLoaded':
       return [
-        settle({ ...state, postsById: { ...state.postsById, [action.post.id]: action.post } }, api),
+        settle({
+          ...state,
+          postsById: { ...state.postsById, [action.post.id]: action.post },
+          queries: stamp(state.queries, postKey(action.post.id), action.updatedAt),
+        }),
         Effect.none(),
       ];
     case 'commentsLoaded':
       return [
-        settle({ ...state, commentsByPost: { ...state.commentsByPost, [action.postId]: action.comments } }, api),
+        settle({
+          ...state,
+          commentsByPost: { ...state.commentsByPost, [action.postId]: action.comments },
+          queries: stamp(state.queries, commentsKey(action.postId), action.updatedAt),
+        }),
         Effect.none(),
       ];
     case 'loadFailed':
@@ -98,7 +219,7 @@ const pagesReducer: Reducer<BlogState, BlogAction, BlogDependencies> = (state, a
         Effect.cancel(LOAD_ID),
       ];
     case 'csrfTokenLoaded':
-      return [settle(state, api), Effect.none()];
+      return [settle(state), Effect.none()];
     default:
       return [state, Effect.none()];
   }
@@ -111,5 +232,5 @@ export const blogReducer: Reducer<BlogState, BlogAction, BlogDependencies> = com
     action: { embed: (action) => action, extract: (action) => (isSubscribeAction(action) ? action : undefined) },
     reducer: subscribeReducer,
   }),
-  pagesReducer,
+  pagesReducer as Reducer<BlogState, BlogAction, BlogDependencies>,
 );

@@ -1,4 +1,5 @@
 import type { Comment, Post, PostSummary } from './model.js';
+import type { QueryStamps } from './queries.js';
 import type { Destination } from './routes.js';
 import { emptySubscribeForm, type FieldErrors, type SubscribeField, type SubscribeForm } from './subscribe.js';
 
@@ -26,6 +27,8 @@ export interface BlogState {
   readonly posts: readonly PostSummary[] | null;
   readonly postsById: Readonly<Record<string, Post>>;
   readonly commentsByPost: Readonly<Record<string, readonly Comment[]>>;
+  /** When the server or the browser received each of those, for the browser's query cache. */
+  readonly queries: QueryStamps;
   readonly subscribe: SubscribeForm;
   /** Public origin for canonical URLs, e.g. https://blog.example.com */
   readonly origin: string;
@@ -34,10 +37,17 @@ export interface BlogState {
 export type BlogAction =
   | { readonly type: 'navigate'; readonly page: Page }
   | { readonly type: 'retry' }
-  | { readonly type: 'postsLoaded'; readonly posts: readonly PostSummary[] }
-  | { readonly type: 'postLoaded'; readonly post: Post }
-  | { readonly type: 'commentsLoaded'; readonly postId: number; readonly comments: readonly Comment[] }
+  | { readonly type: 'postsLoaded'; readonly posts: readonly PostSummary[]; readonly updatedAt: number }
+  | { readonly type: 'postLoaded'; readonly post: Post; readonly updatedAt: number }
+  | {
+      readonly type: 'commentsLoaded';
+      readonly postId: number;
+      readonly comments: readonly Comment[];
+      readonly updatedAt: number;
+    }
   | { readonly type: 'loadFailed'; readonly httpStatus: number; readonly message: string }
+  /** A background revalidation failed: the page keeps showing what it has. */
+  | { readonly type: 'refreshFailed' }
   | { readonly type: 'csrfTokenLoaded'; readonly token: string }
   | { readonly type: 'subscribeFieldChanged'; readonly field: SubscribeField; readonly value: string }
   | { readonly type: 'subscribeSubmitted' }
@@ -51,6 +61,7 @@ export function initialBlogState(page: Page, origin: string): BlogState {
     posts: null,
     postsById: {},
     commentsByPost: {},
+    queries: {},
     subscribe: emptySubscribeForm,
     origin,
   };

@@ -1,3 +1,4 @@
+import { createQueryCache, type QueryCache } from '../query/query-cache.js';
 import { createMockClock, createSystemClock, type Clock, type MockClock } from './clock.js';
 
 /**
@@ -12,6 +13,8 @@ export interface Dependencies {
   readonly fetch: typeof globalThis.fetch;
   /** A number in [0, 1). */
   readonly random: () => number;
+  /** The cache behind `Effect.query`, on this store's clock. */
+  readonly queries: QueryCache;
 }
 
 /** The test values: a mock clock the TestStore drives, and the rest unimplemented. */
@@ -33,11 +36,13 @@ export class UnimplementedDependencyError extends Error {
 }
 
 export function liveDependencies(): Dependencies {
+  const clock = createSystemClock();
   return {
-    clock: createSystemClock(),
+    clock,
     uuid: () => globalThis.crypto.randomUUID(),
     fetch: (input, init) => globalThis.fetch(input, init),
     random: () => Math.random(),
+    queries: createQueryCache({ clock }),
   };
 }
 
@@ -57,17 +62,25 @@ export function unimplemented<F extends (...args: never[]) => unknown>(
 }
 
 export function testDependencies(onUse?: (error: UnimplementedDependencyError) => void): TestDependencies {
+  const clock = createMockClock();
   return {
-    clock: createMockClock(),
+    clock,
     uuid: unimplemented('uuid', onUse),
     fetch: unimplemented('fetch', onUse),
     random: unimplemented('random', onUse),
+    queries: createQueryCache({ clock }),
   };
 }
 
 /** The app's own dependencies over the built-in ones: what the reducer receives. */
 export function withDefaults<D>(defaults: Dependencies, given: D | undefined): D & Dependencies {
-  return { ...defaults, ...(given ?? {}) } as D & Dependencies;
+  const merged = { ...defaults, ...(given ?? {}) } as D & Dependencies;
+  const own = (given ?? {}) as Partial<Dependencies>;
+  // A default cache on another clock than the store's would age its entries by the wrong time.
+  if (own.clock !== undefined && own.queries === undefined) {
+    return { ...merged, queries: createQueryCache({ clock: merged.clock }) };
+  }
+  return merged;
 }
 
 /** 00000000-0000-4000-8000-000000000000, …001, …002: predictable identifiers for tests. */
