@@ -15,6 +15,7 @@ export default defineConfig(({ isSsrBuild }) => ({
             entry: 'src/server/entry.ts',
             app: 'src/server/app.ts',
             'make-db-template': 'src/server/db/make-template.ts',
+            'db-cli': 'src/server/db/db-cli.ts',
           },
           // Flat output: app.js finds the client build at ../client whichever chunk it lands in.
           output: { chunkFileNames: '[name]-[hash].js' },

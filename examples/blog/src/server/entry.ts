@@ -1,5 +1,6 @@
 import { runApp } from '@composable-svelte/server';
 import { ConfigError, readEnvFile } from '@composable-svelte/server/config';
+import { MigrationError } from '@composable-svelte/server/db';
 import { createBlogServer } from './app.js';
 
 // Variables already in the environment win over the .env file.
@@ -7,7 +8,8 @@ const env = { ...readEnvFile('.env'), ...process.env };
 try {
   await runApp(() => createBlogServer({ env }), { env });
 } catch (error) {
-  if (error instanceof ConfigError) {
+  // Both say what is wrong and what was left as it was: the message is the whole story, not a stack.
+  if (error instanceof ConfigError || error instanceof MigrationError) {
     console.error(error.message);
     process.exit(1);
   }
