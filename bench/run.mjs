@@ -31,6 +31,8 @@ const oursEnv = (port, knobs) =>
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
+    // Several of ours run at once: each its own embedded database (started from the build's template).
+    DATABASE_DIR: 'memory://',
     ...knobs,
   });
 
