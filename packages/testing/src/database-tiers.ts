@@ -29,7 +29,7 @@ function embeddedTemplate(): Promise<Blob> {
 export const embeddedTier: Tier = {
   name: 'embedded',
   async fresh() {
-    const database = await openDatabase({ template: await embeddedTemplate() });
+    const database = await openDatabase({ template: embeddedTemplate });
     return { database, dispose: () => database.close() };
   },
 };

@@ -3,3 +3,4 @@ export type { Tier } from './database-tiers.js';
 export { serviceUnavailable } from './service-unavailable.js';
 export { createTestCertificate } from './test-certificate.js';
 export type { TestCertificate } from './test-certificate.js';
+export { eventually } from './eventually.js';

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './free-port.js';
+import { eventually } from '@composable-svelte/testing';
 
 /** The production server the build writes. */
 export const blogEntry = fileURLToPath(new URL('../../dist/server/entry.js', import.meta.url));
@@ -37,19 +38,7 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Polls until `condition` holds or `timeoutMs` passes; returns whether it held. */
-export async function eventually(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  intervalMs = 25,
-): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return true;
-    if (Date.now() > deadline) return false;
-    await sleep(intervalMs);
-  }
-}
+export { eventually };
 
 export type LogLine = Record<string, unknown> & { pid?: number; msg?: string; time?: number };
 

@@ -37,7 +37,7 @@ export interface OpenDatabaseOptions<TSchema extends Record<string, unknown>> {
    * ~0.5 s instead of seconds, and already migrated and seeded if the dump was. An existing data
    * directory is opened as it is.
    */
-  readonly template?: Blob;
+  readonly template?: () => Blob | Promise<Blob>;
   /** The app's Drizzle tables and relations, for typed relational queries. */
   readonly schema?: TSchema;
   readonly pool?: Omit<PostgresPoolOptions, 'logger' | 'onStateChange'>;
@@ -91,7 +91,8 @@ export async function openDatabase<TSchema extends Record<string, unknown> = Rec
   const fresh = dataDir.includes('://') || !existsSync(join(dataDir, 'PG_VERSION'));
   const client = await PGlite.create({
     dataDir,
-    ...(options.template && fresh ? { loadDataDir: options.template } : {}),
+    // Read only when used: a restart or a PostgreSQL deployment never loads the dump.
+    ...(options.template && fresh ? { loadDataDir: await options.template() } : {}),
   });
   timeQueries(client, current);
   const transaction = client.transaction.bind(client);

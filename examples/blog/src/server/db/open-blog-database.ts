@@ -14,7 +14,7 @@ export async function openBlogDatabase(
   migrationsFolder: string,
 ): Promise<{ database: Database<Record<string, unknown>>; db: Db<BlogSchema> }> {
   // A new embedded database starts from the build's template; migrate and seed then find little to do.
-  const template = existsSync(DATABASE_TEMPLATE) ? new Blob([readFileSync(DATABASE_TEMPLATE)]) : undefined;
+  const template = existsSync(DATABASE_TEMPLATE) ? () => new Blob([readFileSync(DATABASE_TEMPLATE)]) : undefined;
   const database = await openDatabase({
     ...databaseOptions(config),
     schema: blogSchema,
