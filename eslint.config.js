@@ -5,7 +5,15 @@ import ts from 'typescript-eslint';
 
 export default ts.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'bench/peers/**', 'bench/results/**', 'coverage/**', '.data/**'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'bench/peers/**',
+      'bench/results/**',
+      'bench/.cache/**',
+      'coverage/**',
+      '.data/**',
+    ],
   },
   js.configs.recommended,
   ...ts.configs.recommended,
