@@ -158,6 +158,8 @@ export function createJobs<const D extends readonly JobDefinition[]>(options: Jo
   boss.on('warning', (warning) => options.logger?.warn({ data: warning.data }, `jobs: ${warning.message}`));
 
   const running = new Map<string, AbortController>();
+  /** Each queue's policy as stored (fixed when the queue was first created). */
+  const policies = new Map<string, string>();
   const metrics: JobMetrics | undefined = options.registry
     ? createJobMetrics(options.registry, async () => (state === 'started' ? summarise() : []))
     : undefined;
@@ -194,13 +196,21 @@ export function createJobs<const D extends readonly JobDefinition[]>(options: Jo
     const policy = policyOf(definition);
     if (!existing) {
       await boss.createQueue(definition.name, { policy, ...queueOptions(definition) });
+      policies.set(definition.name, policy);
       return;
     }
-    if ((existing.policy ?? 'standard') !== policy) {
+    const current = existing.policy ?? 'standard';
+    // A queue's policy is fixed at creation. An implied one follows the queue (a job that was once
+    // scheduled stays exclusive), unless a schedule now needs one that cannot overlap.
+    const conflict = definition.options.policy
+      ? current !== policy
+      : scheduled.has(definition.name) && current === 'standard';
+    if (conflict) {
       throw new Error(
-        `Job "${definition.name}": its queue was created with policy "${existing.policy}", the definition asks for "${policy}"; a policy cannot change (delete the queue, or rename the job)`,
+        `Job "${definition.name}": its queue was created with policy "${current}", the definition needs "${policy}"; a policy cannot change (delete the queue, or rename the job)`,
       );
     }
+    policies.set(definition.name, current);
     await boss.updateQueue(definition.name, queueOptions(definition));
   }
 
@@ -320,7 +330,7 @@ export function createJobs<const D extends readonly JobDefinition[]>(options: Jo
     async enqueue(name, payload, enqueueOptions = {}) {
       const definition = definitionOf(name);
       const data = checkPayload(name, definition.options.payload, payload);
-      if (enqueueOptions.singletonKey !== undefined && policyOf(definition) === 'standard') {
+      if (enqueueOptions.singletonKey !== undefined && (policies.get(name) ?? policyOf(definition)) === 'standard') {
         throw new TypeError(
           `Job "${name}": singletonKey needs a policy that deduplicates (short, singleton, stately or exclusive); its policy is "standard"`,
         );

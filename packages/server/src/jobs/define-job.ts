@@ -36,7 +36,8 @@ export type JobPolicy = 'standard' | 'short' | 'singleton' | 'stately' | 'exclus
 export interface JobOptions<P extends TSchema, R> {
   /** Checked at `enqueue()`; a payload that does not match is refused there, not in the worker. */
   readonly payload: P;
-  readonly handler: (payload: Static<P>, context: JobContext) => Promise<R> | R;
+  // Method syntax: a definition of a specific payload is still a JobDefinition (parameters are bivariant).
+  handler(payload: Static<P>, context: JobContext): Promise<R> | R;
   /** Default: 2 retries, exponential from 1 s. */
   readonly retry?: RetryPolicy;
   /** Higher runs first among jobs ready at the same time (default 0; `enqueue` may override). */
@@ -51,7 +52,10 @@ export interface JobOptions<P extends TSchema, R> {
    * string names another queue; `false` leaves the failed job where it is.
    */
   readonly deadLetter?: boolean | string;
-  /** Default `standard`; a scheduled job defaults to `exclusive` (a run never overlaps the previous one). */
+  /**
+   * Default `standard`; a scheduled job defaults to `exclusive` (a run never overlaps the previous one).
+   * Fixed when the job's queue is first created.
+   */
   readonly policy?: JobPolicy;
 }
 

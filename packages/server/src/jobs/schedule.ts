@@ -20,11 +20,12 @@ export interface ScheduleOptions {
 }
 
 /**
- * Runs `job` on a cron expression (five fields, or six with seconds first) on exactly one instance
- * per tick: pg-boss's schedules, whose ticks are inserted under a per-tick singleton key, so every
- * instance may evaluate the schedule and one job results. A scheduled job's queue is `exclusive`
- * unless its definition says otherwise, so a tick that arrives while the previous run is queued,
- * running or waiting to retry is dropped: a run never overlaps the one before it.
+ * Runs `job` on a cron expression on exactly one instance per tick: pg-boss's schedules, whose
+ * ticks are inserted under a per-tick singleton slot, so every instance may evaluate the schedule
+ * and one job results. The resolution is a minute (a six-field expression picks the second within
+ * it; at most one run per minute). A scheduled job's queue is `exclusive` unless its definition
+ * says otherwise, so a tick that arrives while the previous run is queued, running or waiting to
+ * retry is dropped: a run never overlaps the one before it.
  */
 export function schedule(cron: string, job: string, options: ScheduleOptions = {}): JobSchedule {
   return { cron, job, tz: options.tz ?? 'UTC', payload: options.payload ?? {}, missed: options.missed ?? 'once' };
