@@ -1,0 +1,3 @@
+export { createEvents, EventPayloadError } from './create-events.js';
+export type { DeadEvent, DeliveredEvent, EmitOptions, EventHandler, Events, EventsOptions } from './create-events.js';
+export { outboxEvents } from './schema.js';
