@@ -96,6 +96,8 @@ export interface Events<M extends Record<string, TSchema>> {
   /** Makes dead-lettered events (all, or `ids`) due again; resolves with how many. */
   retryDeadLetters(options?: { ids?: readonly number[] }): Promise<number>;
   health(): Promise<void>;
+  /** Shutdown has begun: no new deliveries start; the one under way goes on until `stop()`. */
+  drain(): Promise<void>;
   /** Stops polling and listening, and waits (up to `timeoutMs`) for the delivery under way. */
   stop(options?: { timeoutMs?: number }): Promise<void>;
 }
@@ -225,7 +227,7 @@ export function createEvents<const M extends Record<string, TSchema>>(options: E
     retryTimer.unref();
   }
 
-  async function drain(): Promise<void> {
+  async function deliverDue(): Promise<void> {
     for (;;) {
       if (stopped()) return;
       const rows = await claim();
@@ -252,7 +254,7 @@ export function createEvents<const M extends Record<string, TSchema>>(options: E
       try {
         do {
           again = false;
-          await drain();
+          await deliverDue();
         } while (again && !stopped());
       } catch (error) {
         options.logger?.error({ err: error }, 'event delivery failed; retrying at the next poll');
@@ -261,6 +263,15 @@ export function createEvents<const M extends Record<string, TSchema>>(options: E
       }
     })();
     return delivering;
+  }
+
+  async function drain(): Promise<void> {
+    if (state === 'stopped') return;
+    state = 'stopped';
+    clearInterval(timer);
+    clearTimeout(retryTimer);
+    await unlisten?.();
+    unlisten = undefined;
   }
 
   async function listen(): Promise<(() => Promise<void>) | undefined> {
@@ -356,12 +367,10 @@ export function createEvents<const M extends Record<string, TSchema>>(options: E
       await db.execute(sql`select 1 from outbox_events limit 1`);
     },
 
+    drain,
+
     async stop(stopOptions = {}) {
-      if (state === 'stopped') return;
-      state = 'stopped';
-      clearInterval(timer);
-      clearTimeout(retryTimer);
-      await unlisten?.();
+      await drain();
       const running = delivering;
       if (running) {
         await Promise.race([running, new Promise((resolve) => setTimeout(resolve, stopOptions.timeoutMs ?? 10_000))]);

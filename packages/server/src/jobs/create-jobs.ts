@@ -115,6 +115,8 @@ export interface Jobs<D extends readonly JobDefinition[] = readonly JobDefinitio
   schedules(): Promise<ScheduleSummary[]>;
   /** Rejects when the queue cannot be reached or a worker has stopped. */
   health(): Promise<void>;
+  /** Shutdown has begun: the workers stop fetching; running jobs go on until `stop()`. */
+  drain(): Promise<void>;
   /**
    * Stops fetching at once, lets running jobs finish for up to `timeoutMs`, then fails those still
    * running so they are retried (by another instance, or this one after a restart).
@@ -416,6 +418,11 @@ export function createJobs<const D extends readonly JobDefinition[]>(options: Jo
       if (stopped.length > 0) {
         throw new Error(`job workers stopped: ${stopped.map((worker) => worker.name).join(', ')}`);
       }
+    },
+
+    async drain() {
+      if (state !== 'started' || !working) return;
+      await Promise.all([...definitions.keys()].map((name) => boss.offWork(name, { wait: false })));
     },
 
     async stop(stopOptions = {}) {
