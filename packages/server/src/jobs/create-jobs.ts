@@ -2,9 +2,18 @@ import { createHash } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Static } from '@sinclair/typebox';
 import type { Pool } from 'pg';
-import { PgBoss, type ConstructorOptions, type Db as BossDb, type JobWithMetadata, type Queue } from 'pg-boss';
+import {
+  fromDrizzle,
+  PgBoss,
+  type ConstructorOptions,
+  type Db as BossDb,
+  type DrizzleTransactionLike,
+  type JobWithMetadata,
+  type Queue,
+} from 'pg-boss';
 import type { Registry } from 'prom-client';
-import type { Database } from '../db/open-database.js';
+import { sql } from 'drizzle-orm';
+import type { Database, Db } from '../db/open-database.js';
 import { deadLetterQueue, type JobContext, type JobDefinition, type RetryPolicy } from './define-job.js';
 import { createJobMetrics, type JobMetrics, type QueueDepth } from './job-metrics.js';
 import { checkPayload } from './job-payload.js';
@@ -42,6 +51,12 @@ export interface EnqueueOptions {
   readonly idempotencyKey?: string;
   /** Overrides the job's priority: higher runs first. */
   readonly priority?: number;
+  /**
+   * The app's transaction (`db.transaction(async (tx) => …)`): the job is stored in it, so it exists
+   * only if the transaction commits. Required when enqueueing inside a transaction on the embedded
+   * database: it is one connection, held by the transaction until it ends.
+   */
+  readonly tx?: Pick<Db<Record<string, unknown>>, 'execute'>;
 }
 
 export type JobState = 'created' | 'retry' | 'active' | 'completed' | 'cancelled' | 'failed';
@@ -343,6 +358,7 @@ export function createJobs<const D extends readonly JobDefinition[]>(options: Jo
         ...(enqueueOptions.delayMs ? { startAfter: new Date(Date.now() + enqueueOptions.delayMs) } : {}),
         ...(enqueueOptions.singletonKey !== undefined ? { singletonKey: enqueueOptions.singletonKey } : {}),
         ...(enqueueOptions.idempotencyKey !== undefined ? { id: keyedId(name, enqueueOptions.idempotencyKey) } : {}),
+        ...(enqueueOptions.tx ? { db: fromDrizzle(enqueueOptions.tx as unknown as DrizzleTransactionLike, sql) } : {}),
       });
     },
 
