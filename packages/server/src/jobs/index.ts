@@ -15,3 +15,4 @@ export { schedule } from './schedule.js';
 export type { JobSchedule, ScheduleOptions } from './schedule.js';
 export { JobPayloadError } from './job-payload.js';
 export { pgliteBossDatabase } from './pglite-boss-database.js';
+export { jobsSettings, eventsSettings } from './jobs-settings.js';
