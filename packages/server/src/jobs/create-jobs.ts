@@ -18,6 +18,7 @@ import { deadLetterQueue, type JobContext, type JobDefinition, type RetryPolicy 
 import { createJobMetrics, type JobMetrics, type QueueDepth } from './job-metrics.js';
 import { checkPayload } from './job-payload.js';
 import { pgliteBossDatabase } from './pglite-boss-database.js';
+import { poolBossDatabase } from './pool-boss-database.js';
 import type { JobSchedule } from './schedule.js';
 
 export interface JobsOptions<D extends readonly JobDefinition[]> {
@@ -203,6 +204,7 @@ export function createJobs<const D extends readonly JobDefinition[]>(options: Jo
       ...(retry.maxDelayMs ? { retryDelayMax: seconds(retry.maxDelayMs) } : {}),
       expireInSeconds: seconds(definition.options.timeoutMs ?? 900_000),
       ...(deadLetter ? { deadLetter } : {}),
+      notify: true,
     };
   };
 
@@ -302,6 +304,7 @@ export function createJobs<const D extends readonly JobDefinition[]>(options: Jo
         batchSize: 1,
         localConcurrency: definition.options.concurrency ?? 1,
         pollingIntervalSeconds,
+        notifyPollingIntervalSeconds: pollingIntervalSeconds,
       } as const;
       await boss.work<Record<string, unknown>, unknown, typeof workOptions>(
         definition.name,
@@ -462,10 +465,7 @@ function keyedId(name: string, key: string): string {
 function bossOptions(options: JobsOptions<readonly JobDefinition[]>, schema: string): ConstructorOptions {
   const client = (options.database.db as unknown as { $client: PGlite | Pool }).$client;
   const db: BossDb =
-    options.database.kind === 'embedded'
-      ? pgliteBossDatabase(client as PGlite)
-      : // Pool#query: a connection whose statement failed is discarded, never handed on mid-transaction.
-        { executeSql: (text, values) => (client as Pool).query(text, values) };
+    options.database.kind === 'embedded' ? pgliteBossDatabase(client as PGlite) : poolBossDatabase(client as Pool);
   const supervise = seconds(options.superviseIntervalMs ?? 10_000);
   return {
     db,
@@ -478,6 +478,8 @@ function bossOptions(options: JobsOptions<readonly JobDefinition[]>, schema: str
     cronMonitorIntervalSeconds: Math.min(45, seconds(options.cronIntervalMs ?? 5000)),
     // Index rebuilds take CONCURRENTLY locks an operator should schedule, not the app.
     reindex: false,
+    // A new job wakes a worker through NOTIFY (queues are created with `notify`); polling stays the floor.
+    useListenNotify: true,
     ...(options.instanceName ? { instanceName: options.instanceName } : {}),
   };
 }
