@@ -11,6 +11,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { migrate } from '../src/db/migrate.js';
 import type { Database } from '../src/db/open-database.js';
 import { createEvents, EventPayloadError, type EventsOptions } from '../src/events/create-events.js';
+import { createJobs } from '../src/jobs/create-jobs.js';
+import { defineJob } from '../src/jobs/define-job.js';
 import { databaseTiers, eventually, type Tier } from '@composable-svelte/testing';
 
 const MIGRATIONS = fileURLToPath(new URL('./fixtures/migrations/events', import.meta.url));
@@ -180,6 +182,28 @@ describe.each(await databaseTiers())('events on $name', (tier) => {
       expect(await registry.metrics()).toContain('events_pending 0');
     },
   );
+
+  it('a handler may enqueue a job: it runs after the event was delivered', { timeout: 30_000 }, async () => {
+    const database = await freshDatabase(tier);
+    const mailed: number[] = [];
+    const notify = defineJob('notify-author', {
+      payload: Type.Object({ postId: Type.Integer() }),
+      handler: (payload) => {
+        mailed.push(payload.postId);
+      },
+    });
+    const jobs = createJobs({ database, jobs: [notify], pollIntervalMs: 500 });
+    disposers.push(() => jobs.stop({ timeoutMs: 1000 }));
+    await jobs.start();
+    const bus = events(database);
+    bus.on('comment.created', 'notify-author', async (payload) => {
+      await jobs.enqueue('notify-author', { postId: payload.postId });
+    });
+    await bus.start();
+    await database.db.transaction((tx) => bus.emit(tx, 'comment.created', { postId: 12, body: 'Nice' }));
+    expect(await eventually(() => mailed.length === 1, 10_000)).toBe(true);
+    expect(mailed).toEqual([12]);
+  });
 
   it(
     'an event committed just before the process died is delivered when the next one starts',

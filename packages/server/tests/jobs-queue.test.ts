@@ -197,6 +197,25 @@ describe.each(await databaseTiers())('jobs on $name', (tier) => {
     },
   );
 
+  it('a run past its timeout has its signal aborted and fails', { timeout: 30_000 }, async () => {
+    let aborted = false;
+    const stuck = defineJob('stuck', {
+      payload: Type.Object({}),
+      timeoutMs: 1000,
+      retry: { limit: 0 },
+      deadLetter: false,
+      handler: async (_payload, context) => {
+        await new Promise((resolve) => context.signal.addEventListener('abort', resolve));
+        aborted = true;
+      },
+    });
+    const { jobs } = await startJobs(tier, [stuck]);
+    const id = await jobs.enqueue('stuck', {});
+    expect(await eventually(async () => (await jobs.get('stuck', id!))?.state === 'failed', 10_000)).toBe(true);
+    expect(aborted).toBe(true);
+    expect(JSON.stringify((await jobs.get('stuck', id!))?.output)).toMatch(/exceeded/);
+  });
+
   it(
     'counts runs, failures and durations in metrics, and health rejects once stopped',
     { timeout: 30_000 },

@@ -246,8 +246,18 @@ export function createJobs<const D extends readonly JobDefinition[]>(options: Jo
     }
   }
 
+  /**
+   * A worker fetched a job, so the queue may hold more: every worker of the queue fetches again as
+   * soon as it is free (pg-boss otherwise waits a whole poll interval after each job, which caps a
+   * worker at one job per interval). A worker whose fetch comes back empty waits again.
+   */
+  function wakeSiblings(name: string): void {
+    for (const worker of boss.getWipData()) if (worker.name === name) boss.notifyWorker(worker.id);
+  }
+
   async function run(definition: JobDefinition, job: JobWithMetadata<Record<string, unknown>>): Promise<unknown> {
     const { name } = definition;
+    wakeSiblings(name);
     const cancelled = new AbortController();
     running.set(job.id, cancelled);
     const signal = AbortSignal.any([job.signal, cancelled.signal]);
