@@ -74,6 +74,13 @@ it('jobs and the app share the embedded database under concurrency', { timeout: 
   // Each job ran exactly once: +1…+40 from the jobs, −0…−39 from the app.
   expect(await total()).toEqual({ n: 80, sum: 40 });
 
+  // Without { tx } inside a transaction the call would wait forever for the connection: refused.
+  await expect(
+    database.db.transaction(async () => {
+      await jobs.enqueue('record', { amount: 1 });
+    }),
+  ).rejects.toThrow(/inside a transaction on the embedded database without \{ tx \}/);
+
   // Enqueued in a transaction that rolls back: the job never existed.
   await expect(
     database.db.transaction(async (tx) => {

@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Static, TSchema } from '@sinclair/typebox';
@@ -276,13 +277,16 @@ export function createEvents<const M extends Record<string, TSchema>>(options: E
 
   async function listen(): Promise<(() => Promise<void>) | undefined> {
     const client = (db as unknown as { $client: PGlite | Pool }).$client;
+    // Bound to start()'s context: on PGlite a notification arrives in the context of the app's
+    // transaction that committed, and the handlers must not run as if inside it.
+    const onNotification = AsyncResource.bind(() => void wake());
     if (database.kind === 'embedded') {
-      const unsubscribe = await (client as PGlite).listen(CHANNEL, () => void wake());
+      const unsubscribe = await (client as PGlite).listen(CHANNEL, onNotification);
       return () => unsubscribe();
     }
     // A connection of the pool held for LISTEN; if it is lost, polling still delivers.
     const connection = await (client as Pool).connect();
-    connection.on('notification', () => void wake());
+    connection.on('notification', onNotification);
     connection.on('error', (error) => options.logger?.warn({ err: error }, 'outbox listener lost; polling only'));
     await connection.query(`listen ${CHANNEL}`);
     return async () => {

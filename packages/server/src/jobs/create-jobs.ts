@@ -17,6 +17,7 @@ import type { Database, Db } from '../db/open-database.js';
 import { deadLetterQueue, type JobContext, type JobDefinition, type RetryPolicy } from './define-job.js';
 import { createJobMetrics, type JobMetrics, type QueueDepth } from './job-metrics.js';
 import { checkPayload } from './job-payload.js';
+import { insideTransaction, trackTransactions } from './embedded-transactions.js';
 import { pgliteBossDatabase } from './pglite-boss-database.js';
 import { poolBossDatabase } from './pool-boss-database.js';
 import type { JobSchedule } from './schedule.js';
@@ -141,6 +142,7 @@ export interface Jobs<D extends readonly JobDefinition[] = readonly JobDefinitio
 }
 
 const DEFAULT_RETRY: RetryPolicy = { limit: 2, backoff: 'exponential', delayMs: 1000 };
+const DEAD_LETTER_RETENTION_S = 30 * 86_400;
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
 /**
@@ -171,6 +173,9 @@ export function createJobs<const D extends readonly JobDefinition[]>(options: Jo
     definition.options.policy ?? (scheduled.has(definition.name) ? 'exclusive' : 'standard');
 
   const schema = options.schema ?? 'pgboss';
+  if (options.database.kind === 'embedded') {
+    trackTransactions((options.database.db as unknown as { $client: PGlite }).$client);
+  }
   const boss = new PgBoss(bossOptions(options, schema));
   boss.on('error', (error) => options.logger?.error({ err: error }, 'jobs: pg-boss error'));
   boss.on('warning', (warning) => options.logger?.warn({ data: warning.data }, `jobs: ${warning.message}`));
@@ -210,7 +215,10 @@ export function createJobs<const D extends readonly JobDefinition[]>(options: Jo
 
   async function ensureQueue(definition: JobDefinition): Promise<void> {
     const deadLetter = deadLetterQueue(definition);
-    if (deadLetter && !(await boss.getQueue(deadLetter))) await boss.createQueue(deadLetter);
+    // Nothing works a dead-letter queue: its jobs stay queued until retried or past this retention.
+    if (deadLetter && !(await boss.getQueue(deadLetter))) {
+      await boss.createQueue(deadLetter, { retentionSeconds: DEAD_LETTER_RETENTION_S });
+    }
     const existing = await boss.getQueue(definition.name);
     const policy = policyOf(definition);
     if (!existing) {
@@ -363,6 +371,11 @@ export function createJobs<const D extends readonly JobDefinition[]>(options: Jo
       if (enqueueOptions.singletonKey !== undefined && (policies.get(name) ?? policyOf(definition)) === 'standard') {
         throw new TypeError(
           `Job "${name}": singletonKey needs a policy that deduplicates (short, singleton, stately or exclusive); its policy is "standard"`,
+        );
+      }
+      if (options.database.kind === 'embedded' && !enqueueOptions.tx && insideTransaction()) {
+        throw new Error(
+          `Job "${name}" enqueued inside a transaction on the embedded database without { tx }: the transaction holds its one connection, so the call would wait forever. Pass the transaction: enqueue(name, payload, { tx })`,
         );
       }
       const priority = enqueueOptions.priority ?? definition.options.priority;
