@@ -14,5 +14,4 @@ export type {
 export { schedule } from './schedule.js';
 export type { JobSchedule, ScheduleOptions } from './schedule.js';
 export { JobPayloadError } from './job-payload.js';
-export { pgliteBossDatabase } from './pglite-boss-database.js';
 export { jobsSettings, eventsSettings } from './jobs-settings.js';
