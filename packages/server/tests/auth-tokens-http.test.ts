@@ -266,8 +266,11 @@ describe.each(await databaseTiers())('signing keys on $name', (tier) => {
     { timeout: 30_000 },
     async () => {
       const { app, clock, database } = await setUp(tier);
+      const before = (await app.inject('/.well-known/jwks.json')).json().keys;
+      expect(before).toHaveLength(1);
       const old = await signIn(app);
       const jwks = await app.inject('/.well-known/jwks.json');
+      expect(jwks.json().keys).toEqual(before);
       expect(jwks.headers['cache-control']).toBe('public, max-age=300');
       const [first] = jwks.json().keys;
       expect(first).toEqual({

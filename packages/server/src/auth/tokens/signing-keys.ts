@@ -141,13 +141,19 @@ export function createSigningKeys(options: SigningKeysOptions): SigningKeys {
     return key;
   }
 
-  async function current(): Promise<SigningKey> {
+  /** The current key's row, made or rotated first when there is none or it is due. */
+  async function currentRow(): Promise<SigningKeyRow> {
     let { current: row } = await keySet();
     if (!row || now() - row.createdAt.getTime() >= options.rotationMs) {
       await rotateLocked({ due: true });
       row = set?.current;
     }
     if (!row) throw new Error('auth tokens: no current signing key after rotation');
+    return row;
+  }
+
+  async function current(): Promise<SigningKey> {
+    const row = await currentRow();
     try {
       return { kid: row.kid, privateKey: await privateKeyOf(row) };
     } catch (error) {
@@ -173,6 +179,8 @@ export function createSigningKeys(options: SigningKeysOptions): SigningKeys {
   }
 
   async function jwks(): Promise<{ keys: JWK[] }> {
+    // Published before the first token is signed, so a verifier may fetch the set at any time.
+    await currentRow();
     const { rows } = await keySet();
     const at = now();
     const keys = [...rows.values()]
