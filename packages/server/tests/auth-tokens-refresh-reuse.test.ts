@@ -98,6 +98,15 @@ describe.each(await databaseTiers())('refresh tokens on $name', (tier) => {
     );
   });
 
+  it('revokes every family of a user at once (password reset, sign out everywhere)', async () => {
+    const families = await Promise.all([tokens.start(userId, ['read']), tokens.start(userId, ['read'])]);
+    expect(await tokens.revokeUser(userId, 'password-reset')).toBeGreaterThanOrEqual(2);
+    for (const { refreshToken } of families) {
+      expect(await tokens.rotate(refreshToken)).toEqual({ ok: false, reason: 'revoked' });
+    }
+    expect(await tokens.revokeUser(userId, 'password-reset')).toBe(0);
+  });
+
   it('of two concurrent exchanges of one token, one succeeds and the other revokes the family', async () => {
     const { refreshToken } = await tokens.start(userId, ['read']);
     const results = await Promise.all([tokens.rotate(refreshToken), tokens.rotate(refreshToken)]);
