@@ -14,8 +14,7 @@ const TOKEN_MAX = 4096;
 const REFRESH_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 function field(body: unknown, name: string, max: number): string {
-  const value = (body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined) as
-    unknown | undefined;
+  const value = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
   if (typeof value !== 'string' || value.length === 0) {
     throw new OAuthError(400, 'invalid_request', `${name} is required (a string in a JSON body)`);
   }
