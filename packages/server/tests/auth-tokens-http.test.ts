@@ -453,6 +453,24 @@ describe.each(await databaseTiers())('API keys on $name', (tier) => {
     expect(blankName.json().error.message).toBe('name must be 1 to 100 printable characters');
   });
 
+  it('are revoked by whoever holds one, through the RFC 7009 endpoint', { timeout: 30_000 }, async () => {
+    const { app, ada, audits } = await setUp(tier);
+    const { key, id } = (await createKey(app, ada.id, { name: 'leaked' })).json();
+    const forged = key.replace(/_[a-z2-7]{52}$/, `_${'a'.repeat(52)}`);
+    expect((await post(app, '/api/auth/revoke', { token: forged })).statusCode).toBe(200);
+    expect((await post(app, '/api/test/notes', {}, bearer(key))).statusCode).toBe(200);
+    expect((await post(app, '/api/auth/revoke', { token: key })).statusCode).toBe(200);
+    expect((await post(app, '/api/test/notes', {}, bearer(key))).json().error.message).toBe(
+      'The API key has been revoked',
+    );
+    expect(audits.at(-1)).toEqual({
+      type: 'api_key.revoked',
+      userId: ada.id,
+      ip: '127.0.0.1',
+      details: { keyId: id, via: 'revoke' },
+    });
+  });
+
   it('belong to their user: another account cannot list or revoke them', { timeout: 30_000 }, async () => {
     const { app, ada, database } = await setUp(tier);
     const eve = await createUser(database.db, { email: 'eve@example.test', name: 'Eve', password: PASSWORD });

@@ -46,6 +46,8 @@ export interface ApiKeys {
   revoke(userId: number, id: string): Promise<boolean>;
   /** The principal a key proves; rejects with {@link InvalidTokenError} when it is unknown, wrong or revoked. */
   verify(key: string): Promise<Principal>;
+  /** Revokes the key itself (whoever holds it, e.g. a secret scanner); resolves with it, or undefined. */
+  revokeKey(key: string): Promise<{ id: string; userId: number } | undefined>;
 }
 
 /**
@@ -127,9 +129,8 @@ export function createApiKeys(options: ApiKeysOptions): ApiKeys {
     return revoked.length > 0;
   }
 
-  async function verify(key: string): Promise<Principal> {
-    const parsed = parse(key);
-    if (!parsed) throw new InvalidTokenError('The API key is malformed');
+  /** The row of a key whose secret matches, compared in constant time; undefined otherwise. */
+  async function lookup(parsed: { id: string; secret: string }) {
     const [row] = await options
       .db()
       .select({ key: apiKeys, name: users.name, roles: users.roles })
@@ -137,9 +138,26 @@ export function createApiKeys(options: ApiKeysOptions): ApiKeys {
       .innerJoin(users, eq(users.id, apiKeys.userId))
       .where(eq(apiKeys.id, parsed.id));
     const presented = Buffer.from(hashSecret(parsed.secret), 'hex');
-    if (!row || !timingSafeEqual(presented, Buffer.from(row.key.secretHash, 'hex'))) {
-      throw new InvalidTokenError('The API key is not valid');
-    }
+    return row && timingSafeEqual(presented, Buffer.from(row.key.secretHash, 'hex')) ? row : undefined;
+  }
+
+  async function revokeKey(key: string) {
+    const parsed = parse(key);
+    const row = parsed && (await lookup(parsed));
+    if (!row || row.key.revokedAt !== null) return undefined;
+    await options
+      .db()
+      .update(apiKeys)
+      .set({ revokedAt: new Date(now()) })
+      .where(eq(apiKeys.id, row.key.id));
+    return { id: row.key.id, userId: row.key.userId };
+  }
+
+  async function verify(key: string): Promise<Principal> {
+    const parsed = parse(key);
+    if (!parsed) throw new InvalidTokenError('The API key is malformed');
+    const row = await lookup(parsed);
+    if (!row) throw new InvalidTokenError('The API key is not valid');
     if (row.key.revokedAt !== null) throw new InvalidTokenError('The API key has been revoked');
     const at = now();
     if (row.key.lastUsedAt === null || at - row.key.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
@@ -158,5 +176,5 @@ export function createApiKeys(options: ApiKeysOptions): ApiKeys {
     };
   }
 
-  return { looksLikeKey: (value) => value.startsWith(prefix), create, list, revoke, verify };
+  return { looksLikeKey: (value) => value.startsWith(prefix), create, list, revoke, verify, revokeKey };
 }

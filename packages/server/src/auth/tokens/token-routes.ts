@@ -127,6 +127,16 @@ export async function tokenRoutes(fastify: FastifyInstance, services: TokenServi
     { config: limit },
     oauthHandler(async (request, reply) => {
       const token = field(request.body, 'token', TOKEN_MAX);
+      // An API key found in the wild can be killed by whoever found it (a secret scanner): holding it is the authority.
+      const key = services.apiKeys.looksLikeKey(token) ? await services.apiKeys.revokeKey(token) : undefined;
+      if (key) {
+        await audit({
+          type: 'api_key.revoked',
+          userId: key.userId,
+          ip: request.ip,
+          details: { keyId: key.id, via: 'revoke' },
+        });
+      }
       const revoked = REFRESH_TOKEN.test(token) ? await refreshTokens.revoke(token) : undefined;
       if (revoked) {
         await audit({
