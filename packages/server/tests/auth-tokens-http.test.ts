@@ -302,26 +302,63 @@ describe.each(await databaseTiers())('signing keys on $name', (tier) => {
     },
   );
 
-  it('rotate on their period, and every instance agrees through the database', { timeout: 30_000 }, async () => {
-    const { app, clock, database } = await setUp(tier);
-    const other = (await tokenApp({ db: () => database.db, now: clock.now })).app;
-    disposers.unshift(() => other.close());
-    const fromFirst = await signIn(app);
-    // The second instance verifies the first one's token, and signs with the same key.
-    expect((await post(other, '/api/test/notes', {}, bearer(fromFirst.access_token))).statusCode).toBe(200);
-    const kidOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).kid;
-    expect(kidOf((await signIn(other)).access_token)).toBe(kidOf(fromFirst.access_token));
-    clock.advance(SETTINGS.signingKeyRotationS * 1000);
-    // The other instance reads the key set now, just before the first one rotates.
-    expect((await post(other, '/api/test/notes', {}, bearer(fromFirst.access_token))).statusCode).toBe(401);
-    const rotated = await signIn(app);
-    expect(kidOf(rotated.access_token)).not.toBe(kidOf(fromFirst.access_token));
-    // Well within its cache TTL, the unknown kid makes the other instance read the set again.
-    clock.advance(1_000);
-    expect((await post(other, '/api/test/notes', {}, bearer(rotated.access_token))).statusCode).toBe(200);
-    expect(kidOf((await signIn(other)).access_token)).toBe(kidOf(rotated.access_token));
-    expect(await database.db.select({ kid: signingKeys.kid }).from(signingKeys)).toHaveLength(2);
-  });
+  it(
+    'rotate on their period, publishing the next key before it signs; every instance agrees',
+    { timeout: 30_000 },
+    async () => {
+      const { app, clock, database } = await setUp(tier);
+      const other = (await tokenApp({ db: () => database.db, now: clock.now })).app;
+      disposers.unshift(() => other.close());
+      const kidOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).kid;
+      const jwksKids = async (instance: FastifyInstance) =>
+        (await instance.inject('/.well-known/jwks.json')).json().keys.map((key: { kid: string }) => key.kid);
+      const first = await signIn(app);
+      const firstKid = kidOf(first.access_token);
+      // The second instance verifies the first one's token, and signs with the same key.
+      expect((await post(other, '/api/test/notes', {}, bearer(first.access_token))).statusCode).toBe(200);
+      expect(kidOf((await signIn(other)).access_token)).toBe(firstKid);
+
+      const lead = app.authTokens.signingKeys.publishLeadMs;
+      expect(lead).toBe(300_000);
+      clock.advance(SETTINGS.signingKeyRotationS * 1000 - lead);
+      // Due: the next key is published, but the current one goes on signing for the lead time.
+      expect(kidOf((await signIn(app)).access_token)).toBe(firstKid);
+      const published = await jwksKids(other);
+      expect(published).toHaveLength(2);
+      expect(published[1]).toBe(firstKid);
+      const nextKid = published[0];
+      clock.advance(lead - 1);
+      expect(kidOf((await signIn(other)).access_token)).toBe(firstKid);
+      clock.advance(1);
+      // Both instances switch at the same instant, to the key every cached JWKS copy already holds.
+      const rotated = await signIn(app);
+      expect(kidOf(rotated.access_token)).toBe(nextKid);
+      expect(kidOf((await signIn(other)).access_token)).toBe(nextKid);
+      expect((await post(other, '/api/test/notes', {}, bearer(rotated.access_token))).statusCode).toBe(200);
+      expect(await database.db.select({ kid: signingKeys.kid }).from(signingKeys)).toHaveLength(2);
+    },
+  );
+
+  it(
+    'rotated on demand, take over at once; the unknown kid makes other instances read the set again',
+    { timeout: 30_000 },
+    async () => {
+      const { app, clock, database } = await setUp(tier);
+      const other = (await tokenApp({ db: () => database.db, now: clock.now })).app;
+      disposers.unshift(() => other.close());
+      const kidOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).kid;
+      const before = await signIn(app);
+      // The other instance has the key set in its cache from here on.
+      expect((await post(other, '/api/test/notes', {}, bearer(before.access_token))).statusCode).toBe(200);
+      const newKid = await app.authTokens.signingKeys.rotate();
+      const after = await signIn(app);
+      expect(kidOf(after.access_token)).toBe(newKid);
+      clock.advance(1_000);
+      expect((await post(other, '/api/test/notes', {}, bearer(after.access_token))).statusCode).toBe(200);
+      expect(kidOf((await signIn(other)).access_token)).toBe(newKid);
+      expect((await post(other, '/api/test/notes', {}, bearer(before.access_token))).statusCode).toBe(200);
+    },
+  );
 
   it(
     'keep private keys encrypted at rest; another secret cannot sign with them and makes a new key',

@@ -264,7 +264,7 @@ export const ConfigSchema = Type.Object({
     31_536_000,
   ),
   AUTH_SIGNING_KEY_ROTATION_S: int(
-    'A new access-token signing key is made when the current one is this old (seconds); the old one keeps verifying until its tokens expire.',
+    'How long each access-token signing key signs, in seconds. Its successor is published in the JWKS 5 minutes ahead (half the period if shorter); a retired key keeps verifying until its tokens expire.',
     604_800,
     60,
     31_536_000,

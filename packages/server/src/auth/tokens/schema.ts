@@ -6,9 +6,9 @@ const time = (name: string) => timestamp(name, { withTimezone: true, precision: 
 
 /**
  * Ed25519 keys that sign access tokens. The database is the source of truth so every instance
- * signs with the same current key and verifies with the same set. The newest row without
- * `retired_at` is current; a retired row stays (and stays in the JWKS) until every token it signed
- * has expired, then it is deleted.
+ * signs with the same current key and verifies with the same set. A key is published (in the JWKS)
+ * from `created_at`, signs from `activates_at` until `retired_at`, and stays published until every
+ * token it signed has expired; then the row is deleted.
  */
 export const signingKeys = pgTable('auth_signing_keys', {
   kid: text('kid').primaryKey(),
@@ -16,6 +16,9 @@ export const signingKeys = pgTable('auth_signing_keys', {
   /** AES-256-GCM ciphertext of the private JWK (see key-encryption.ts); never logged, never served. */
   privateJwkSealed: text('private_jwk_sealed').notNull(),
   createdAt: time('created_at').notNull(),
+  /** A scheduled rotation publishes the next key ahead of this, so cached JWKS copies already hold it. */
+  activatesAt: time('activates_at').notNull(),
+  /** When the next key took over (may be in the future, when that key is scheduled); null while none is. */
   retiredAt: time('retired_at'),
 });
 

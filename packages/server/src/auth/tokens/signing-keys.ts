@@ -1,4 +1,4 @@
-import { and, desc, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm';
+import { and, gt, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import type { Db } from '../../db/open-database.js';
 import type { KeySealer } from './key-encryption.js';
@@ -10,11 +10,13 @@ export const SIGNING_ALGORITHM = 'EdDSA';
 const ROTATION_LOCK_KEY = 7_305_219_014_553n;
 /** However often unknown `kid`s arrive, the key set is read again at most this often. */
 const UNKNOWN_KID_RELOAD_MS = 1000;
+/** Longest a verifier may cache the JWKS (its max-age), and so how early a next key is published. */
+const MAX_PUBLISH_LEAD_MS = 300_000;
 
 export interface SigningKeysOptions {
   readonly db: () => Db<Record<string, unknown>>;
   readonly sealer: KeySealer;
-  /** A key older than this is replaced at the next signing. */
+  /** How long each key signs; its successor is published `publishLeadMs` before it takes over. */
   readonly rotationMs: number;
   /** Longest life of a token: a retired key stays for it, plus skew and this cache's TTL. */
   readonly tokenLifetimeMs: number;
@@ -31,51 +33,69 @@ export interface SigningKey {
 }
 
 export interface SigningKeys {
-  /** The key to sign with now; made or rotated first when there is none or it is due. */
+  /** The key to sign with now; made first when there is none, its successor scheduled when due. */
   current(): Promise<SigningKey>;
   /** The public key of `kid` while it may verify tokens, else undefined. */
   publicKey(kid: string): Promise<CryptoKey | undefined>;
-  /** The public keys for `/.well-known/jwks.json`: the current one and those still in their retirement window. */
+  /** The public keys for `/.well-known/jwks.json`: the scheduled next key, the current one, and retired ones still in their window. */
   jwks(): Promise<{ keys: JWK[] }>;
-  /** Rotates now (on demand, e.g. after a suspected leak); resolves with the new key's kid. */
+  /** Replaces the current key at once (on demand, e.g. after a suspected leak); resolves with the new kid. */
   rotate(): Promise<string>;
   /** How long after retirement a key is kept: the longest token life plus skew plus the cache TTL. */
   readonly retentionMs: number;
+  /** How early a scheduled key is published before it signs; the JWKS max-age must not exceed it. */
+  readonly publishLeadMs: number;
 }
 
 interface KeySet {
   readonly loadedAt: number;
   readonly rows: ReadonlyMap<string, SigningKeyRow>;
-  readonly current: SigningKeyRow | undefined;
+}
+
+const signsAt = (row: SigningKeyRow, at: number) =>
+  row.activatesAt.getTime() <= at && (row.retiredAt === null || row.retiredAt.getTime() > at);
+
+/** The key that signs at `at` (the latest activated one), and whether a successor is already scheduled. */
+function keysAt(rows: Iterable<SigningKeyRow>, at: number) {
+  let current: SigningKeyRow | undefined;
+  let scheduled = false;
+  for (const row of rows) {
+    // A scheduled key that an immediate rotation retired before it took over never will.
+    if (row.activatesAt.getTime() > at) scheduled ||= row.retiredAt === null || row.retiredAt > row.activatesAt;
+    else if (signsAt(row, at) && (!current || row.activatesAt > current.activatesAt)) current = row;
+  }
+  return { current, scheduled };
 }
 
 /**
  * Signing keys kept in the database, the one source of truth for every instance. Each process
- * caches the set for `cacheTtlMs` and reads it again at once on an unknown `kid` (another instance
- * may just have rotated). A retired key stays until every token it signed has expired: an instance
- * may still sign with a key for up to one cache TTL after another retired it, hence the margin.
+ * caches the set for `cacheTtlMs` and reads it again at once on an unknown `kid`. Rotation is
+ * scheduled: when the current key nears the end of its period, its successor is published first
+ * and takes over `publishLeadMs` later, so a verifier holding a JWKS copy no older than its
+ * max-age already knows it. A retired key stays until every token it signed has expired: an
+ * instance may still sign with it for up to one cache TTL after it retired, hence the margin.
  */
 export function createSigningKeys(options: SigningKeysOptions): SigningKeys {
   const now = options.now ?? Date.now;
   const cacheTtlMs = options.cacheTtlMs ?? 30_000;
   const retentionMs = options.tokenLifetimeMs + cacheTtlMs;
+  const publishLeadMs = Math.min(MAX_PUBLISH_LEAD_MS, Math.floor(options.rotationMs / 2));
   let set: KeySet | undefined;
   let loading: Promise<KeySet> | undefined;
   const publicKeys = new Map<string, Promise<CryptoKey>>();
   const privateKeys = new Map<string, Promise<CryptoKey>>();
 
+  const expired = (row: SigningKeyRow, at: number) =>
+    row.retiredAt !== null && row.retiredAt.getTime() <= at - retentionMs;
+
   async function load(): Promise<KeySet> {
     const at = now();
-    const rows = await options.db().select().from(signingKeys).orderBy(desc(signingKeys.createdAt));
-    const live = rows.filter((row) => row.retiredAt === null || row.retiredAt.getTime() > at - retentionMs);
+    const rows = await options.db().select().from(signingKeys);
+    const live = rows.filter((row) => !expired(row, at));
     if (live.length < rows.length) await dropExpired(options.db(), at);
-    const next: KeySet = {
-      loadedAt: at,
-      rows: new Map(live.map((row) => [row.kid, row])),
-      current: live.find((row) => row.retiredAt === null),
-    };
+    const next: KeySet = { loadedAt: at, rows: new Map(live.map((row) => [row.kid, row])) };
     for (const kid of publicKeys.keys()) if (!next.rows.has(kid)) publicKeys.delete(kid);
-    for (const kid of privateKeys.keys()) if (next.current?.kid !== kid) privateKeys.delete(kid);
+    for (const kid of privateKeys.keys()) if (!next.rows.has(kid)) privateKeys.delete(kid);
     set = next;
     return next;
   }
@@ -95,33 +115,42 @@ export function createSigningKeys(options: SigningKeysOptions): SigningKeys {
       .where(and(isNotNull(signingKeys.retiredAt), lt(signingKeys.retiredAt, new Date(at - retentionMs))));
   }
 
+  const isDue = (current: SigningKeyRow, at: number) =>
+    at - current.activatesAt.getTime() >= options.rotationMs - publishLeadMs;
+
   /**
-   * Makes a new current key unless another instance already did what was asked: `due` rotates
-   * only if the current key is still old enough, `replace` only if `kid` is still current.
+   * Adds a key under the rotation lock, unless another instance already did what was asked.
+   * `schedule`: a successor activating `publishLeadMs` from now, if the current key is due and
+   * none is scheduled (or a first key, at once, if there is none). `replace`: a key taking over at
+   * once, if `kid` still signs. `force`: a key taking over at once.
    */
-  async function rotateLocked(condition: { due: true } | { replace: string } | { force: true }): Promise<string> {
+  async function addKey(mode: { schedule: true } | { replace: string } | { force: true }): Promise<string> {
     const at = now();
     const fresh = await newKey();
     const kid = await options.db().transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${ROTATION_LOCK_KEY})`);
-      const [latest] = await tx
-        .select()
-        .from(signingKeys)
-        .where(isNull(signingKeys.retiredAt))
-        .orderBy(desc(signingKeys.createdAt))
-        .limit(1);
-      if (latest && 'due' in condition && at - latest.createdAt.getTime() < options.rotationMs) return latest.kid;
-      if (latest && 'replace' in condition && latest.kid !== condition.replace) return latest.kid;
+      const rows = await tx.select().from(signingKeys);
+      const { current, scheduled } = keysAt(rows, at);
+      if ('schedule' in mode && current && (scheduled || !isDue(current, at))) return current.kid;
+      if ('replace' in mode && current && current.kid !== mode.replace) return current.kid;
+      const activatesAt = new Date('schedule' in mode && current ? at + publishLeadMs : at);
       await tx.insert(signingKeys).values({
         kid: fresh.kid,
         publicJwk: fresh.publicJwk,
         privateJwkSealed: options.sealer.seal(JSON.stringify(fresh.privateJwk), fresh.kid),
         createdAt: new Date(at),
+        activatesAt,
       });
+      // Every other key that would still sign after the new one takes over stops when it does.
       await tx
         .update(signingKeys)
-        .set({ retiredAt: new Date(at) })
-        .where(and(isNull(signingKeys.retiredAt), ne(signingKeys.kid, fresh.kid)));
+        .set({ retiredAt: activatesAt })
+        .where(
+          and(
+            ne(signingKeys.kid, fresh.kid),
+            or(isNull(signingKeys.retiredAt), gt(signingKeys.retiredAt, activatesAt)),
+          ),
+        );
       await dropExpired(tx as unknown as Db<Record<string, unknown>>, at);
       return fresh.kid;
     });
@@ -141,15 +170,16 @@ export function createSigningKeys(options: SigningKeysOptions): SigningKeys {
     return key;
   }
 
-  /** The current key's row, made or rotated first when there is none or it is due. */
+  /** The key that signs now: made first when there is none; its successor scheduled when it is due. */
   async function currentRow(): Promise<SigningKeyRow> {
-    let { current: row } = await keySet();
-    if (!row || now() - row.createdAt.getTime() >= options.rotationMs) {
-      await rotateLocked({ due: true });
-      row = set?.current;
+    const at = now();
+    let keys = keysAt((await keySet()).rows.values(), at);
+    if (!keys.current || (!keys.scheduled && isDue(keys.current, at))) {
+      await addKey({ schedule: true });
+      keys = keysAt((set?.rows ?? new Map<string, SigningKeyRow>()).values(), now());
     }
-    if (!row) throw new Error('auth tokens: no current signing key after rotation');
-    return row;
+    if (!keys.current) throw new Error('auth tokens: no signing key after adding one');
+    return keys.current;
   }
 
   async function current(): Promise<SigningKey> {
@@ -159,9 +189,9 @@ export function createSigningKeys(options: SigningKeysOptions): SigningKeys {
     } catch (error) {
       // Sealed under another secret: its public half still verifies, but it can no longer sign.
       options.onUnreadableKey?.(row.kid, error);
-      await rotateLocked({ replace: row.kid });
-      const replaced = set?.current;
-      if (!replaced) throw new Error('auth tokens: no current signing key after rotation', { cause: error });
+      const kid = await addKey({ replace: row.kid });
+      const replaced = set?.rows.get(kid);
+      if (!replaced) throw new Error('auth tokens: no signing key after replacing one', { cause: error });
       return { kid: replaced.kid, privateKey: await privateKeyOf(replaced) };
     }
   }
@@ -169,7 +199,7 @@ export function createSigningKeys(options: SigningKeysOptions): SigningKeys {
   async function publicKey(kid: string): Promise<CryptoKey | undefined> {
     let row = (await keySet()).rows.get(kid);
     if (!row) row = (await keySet(UNKNOWN_KID_RELOAD_MS)).rows.get(kid);
-    if (!row || (row.retiredAt !== null && row.retiredAt.getTime() <= now() - retentionMs)) return undefined;
+    if (!row || expired(row, now())) return undefined;
     let key = publicKeys.get(kid);
     if (!key) {
       key = importJWK(row.publicJwk, SIGNING_ALGORITHM) as Promise<CryptoKey>;
@@ -184,7 +214,8 @@ export function createSigningKeys(options: SigningKeysOptions): SigningKeys {
     const { rows } = await keySet();
     const at = now();
     const keys = [...rows.values()]
-      .filter((row) => row.retiredAt === null || row.retiredAt.getTime() > at - retentionMs)
+      .filter((row) => !expired(row, at))
+      .sort((a, b) => b.activatesAt.getTime() - a.activatesAt.getTime())
       .map((row) => row.publicJwk);
     return { keys };
   }
@@ -193,8 +224,9 @@ export function createSigningKeys(options: SigningKeysOptions): SigningKeys {
     current,
     publicKey,
     jwks,
-    rotate: () => rotateLocked({ force: true }),
+    rotate: () => addKey({ force: true }),
     retentionMs,
+    publishLeadMs,
   };
 }
 

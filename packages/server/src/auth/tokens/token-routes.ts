@@ -40,7 +40,7 @@ function oauthHandler(handler: (request: FastifyRequest, reply: FastifyReply) =>
  * `GET /.well-known/jwks.json`. Every POST shares one per-IP limit.
  */
 export async function tokenRoutes(fastify: FastifyInstance, services: TokenServices): Promise<void> {
-  const { settings, accessTokens, refreshTokens, signingKeys, audit, allowedScopes, db } = services;
+  const { accessTokens, refreshTokens, signingKeys, audit, allowedScopes, db } = services;
   const limit = services.rateLimit
     ? { rateLimit: { max: services.rateLimit.max, timeWindow: services.rateLimit.windowMs, groupId: 'auth-tokens' } }
     : {};
@@ -151,9 +151,9 @@ export async function tokenRoutes(fastify: FastifyInstance, services: TokenServi
     }),
   );
 
-  const maxAgeS = Math.min(300, settings.signingKeyRotationS);
+  // No longer than a next key is published before it signs: a cached copy always holds the signing key.
+  const maxAgeS = Math.floor(signingKeys.publishLeadMs / 1000);
   fastify.get('/.well-known/jwks.json', async (_request, reply) => {
-    // A verifier caching longer than a rotation period could miss a whole key; it refetches on an unknown kid anyway.
     return reply.header('cache-control', `public, max-age=${maxAgeS}`).send(await signingKeys.jwks());
   });
 }
