@@ -4,6 +4,7 @@
  * and the 401 challenges.
  */
 import type { FastifyInstance } from 'fastify';
+import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate } from '../src/db/migrate.js';
 import { apiKeys, signingKeys, type TokenAuditEvent } from '../src/auth/tokens/index.js';
@@ -283,6 +284,20 @@ describe.each(await databaseTiers())('signing keys on $name', (tier) => {
       });
       expect(first).not.toHaveProperty('d');
 
+      // The retired key's private half, to sign tokens with a fresh exp at any later time.
+      const retired = await app.authTokens.signingKeys.current();
+      const signedByRetired = () => {
+        const now = Math.floor(clock.now() / 1000);
+        return new SignJWT({ scope: 'write', name: 'Ada', roles: [] })
+          .setProtectedHeader({ alg: 'EdDSA', kid: retired.kid, typ: 'at+jwt' })
+          .setIssuer(SETTINGS.issuer)
+          .setAudience(SETTINGS.audience)
+          .setSubject('1')
+          .setJti('j')
+          .setIssuedAt(now)
+          .setExpirationTime(now + 60)
+          .sign(retired.privateKey);
+      };
       const newKid = await app.authTokens.signingKeys.rotate();
       expect(newKid).not.toBe(first.kid);
       const both = (await app.inject('/.well-known/jwks.json')).json().keys.map((key: { kid: string }) => key.kid);
@@ -292,11 +307,15 @@ describe.each(await databaseTiers())('signing keys on $name', (tier) => {
 
       clock.advance((SETTINGS.accessTokenTtlS - 1) * 1000);
       expect((await post(app, '/api/test/notes', {}, bearer(old.access_token))).statusCode).toBe(200);
+      expect((await post(app, '/api/test/notes', {}, bearer(await signedByRetired()))).statusCode).toBe(200);
       // Past every token it could have signed (lifetime + skew + one key-cache TTL), the key is dropped.
       clock.advance(app.authTokens.signingKeys.retentionMs - (SETTINGS.accessTokenTtlS - 1) * 1000 + 1);
       const after = (await app.inject('/.well-known/jwks.json')).json().keys.map((key: { kid: string }) => key.kid);
       expect(after).toEqual([newKid]);
       expect(await app.authTokens.signingKeys.publicKey(first.kid)).toBeUndefined();
+      // Not expiry but the key's retirement refuses it: a token of that key with a fresh exp fails too.
+      const late = await post(app, '/api/test/notes', {}, bearer(await signedByRetired()));
+      expect(late.json().error.message).toBe('The access token is signed by a key this server does not know');
       const rows = await database.db.select({ kid: signingKeys.kid }).from(signingKeys);
       expect(rows.map((row) => row.kid)).toEqual([newKid]);
     },
