@@ -100,6 +100,11 @@ describe.each(await databaseTiers())('auth tokens over HTTP on $name', (tier) =>
         { type: 'token.grant_failed', ip: '127.0.0.1' },
         { type: 'token.grant_failed', ip: '127.0.0.1' },
       ]);
+      const nul = await post(app, '/api/auth/token', { email: 'ada@example.test\u0000', password: PASSWORD });
+      expect(nul.json()).toEqual({
+        error: 'invalid_request',
+        error_description: 'email must not contain NUL characters',
+      });
       const missing = await post(app, '/api/auth/token', { email: 'ada@example.test' });
       expect(missing.statusCode).toBe(400);
       expect(missing.json()).toEqual({

@@ -19,6 +19,8 @@ function field(body: unknown, name: string, max: number): string {
     throw new OAuthError(400, 'invalid_request', `${name} is required (a string in a JSON body)`);
   }
   if (value.length > max) throw new OAuthError(400, 'invalid_request', `${name} is longer than ${max} characters`);
+  // PostgreSQL text cannot hold NUL: refused here rather than failing the lookup with a 500.
+  if (value.includes('\u0000')) throw new OAuthError(400, 'invalid_request', `${name} must not contain NUL characters`);
   return value;
 }
 
