@@ -1,5 +1,5 @@
 import { generateCodeVerifier, generateState } from 'arctic';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../../db/open-database.js';
 import { HttpError, notFound } from '../../errors/http-error.js';
 import type { User } from '../schema.js';
@@ -43,7 +43,7 @@ export async function oauthRoutes(fastify: FastifyInstance, options: OAuthRoutes
   const flowCookie = createFlowCookie({ secure: options.secureCookie });
   const afterSignIn = options.afterSignIn ?? '/';
   const limit = options.rateLimit === false ? {} : { rateLimit: options.rateLimit ?? { max: 30, timeWindow: 60_000 } };
-  const config = { ...limit, cacheControl: 'private, no-store' };
+  const config: FastifyContextConfig = { ...limit, cacheControl: 'private, no-store' };
 
   function providerFor(id: string): OAuthProvider {
     const provider = providers.get(id);

@@ -22,7 +22,11 @@ export const emailTokens = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true, precision: 3 }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
-  (table) => [index('auth_email_tokens_user_id').on(table.userId, table.purpose)],
+  (table) => [
+    index('auth_email_tokens_user_id').on(table.userId, table.purpose),
+    // Expired rows are purged whenever a token is issued; this keeps that cheap.
+    index('auth_email_tokens_expires_at').on(table.expiresAt),
+  ],
 );
 
 export type EmailTokenPurpose = (typeof emailTokens.$inferSelect)['purpose'];
