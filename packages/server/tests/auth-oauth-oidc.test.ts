@@ -221,4 +221,56 @@ describe('OIDC sign-in without a database', () => {
       'Sign-in with Mock IdP was not completed: access_denied (User cancelled).',
     );
   });
+
+  it('uses a __Host- prefixed, Secure flow cookie when the site is served over HTTPS', async () => {
+    const { embeddedTier } = await import('@composable-svelte/testing');
+    const { app } = await oauthHarness(embeddedTier, [provider()], disposers, { secureCookie: true });
+    const started = await app.inject({ method: 'GET', url: '/auth/oidc' });
+    expect(started.cookies).toEqual([
+      expect.objectContaining({
+        name: '__Host-cs_oauth',
+        secure: true,
+        httpOnly: true,
+        sameSite: 'Lax',
+        path: '/',
+        maxAge: 600,
+      }),
+    ]);
+    expect(started.cookies[0]).not.toHaveProperty('domain');
+  });
+
+  it('answers 502 naming the problem when the provider cannot be discovered', async () => {
+    const { embeddedTier } = await import('@composable-svelte/testing');
+    const unreachable = createOidcProvider({
+      issuer: 'http://127.0.0.1:9/realm',
+      clientId: CLIENT_ID,
+      label: 'Down IdP',
+      redirectUri: `${APP_ORIGIN}/auth/oidc/callback`,
+    });
+    const { app } = await oauthHarness(embeddedTier, [unreachable], disposers);
+    const response = await app.inject({ method: 'GET', url: '/auth/oidc', headers: { accept: 'application/json' } });
+    expect(response.statusCode).toBe(502);
+    expect(response.json().error).toMatchObject({
+      code: 'OAUTH_PROVIDER_ERROR',
+      message:
+        'Sign-in with Down IdP failed: its discovery document (http://127.0.0.1:9/realm/.well-known/openid-configuration) could not be read. Try again later.',
+    });
+    expect(response.cookies).toEqual([]);
+  });
+
+  it('refuses a provider whose discovery document names another issuer', async () => {
+    const { embeddedTier } = await import('@composable-svelte/testing');
+    const impostor = createOidcProvider({
+      issuer: `${server.issuer.url}/`.replace('localhost', '127.0.0.1'),
+      clientId: CLIENT_ID,
+      label: 'Impostor',
+      redirectUri: `${APP_ORIGIN}/auth/oidc/callback`,
+    });
+    const { app } = await oauthHarness(embeddedTier, [impostor], disposers);
+    const response = await app.inject({ method: 'GET', url: '/auth/oidc', headers: { accept: 'application/json' } });
+    expect(response.statusCode).toBe(502);
+    expect(response.json().error.message).toMatch(
+      /its discovery document names the issuer http:\/\/localhost:\d+, not http:\/\/127\.0\.0\.1/,
+    );
+  });
 });

@@ -228,7 +228,7 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
     );
   }
   const raw = converted as RawConfig;
-  for (const key of ['REDIS_URL', 'DATABASE_URL'] as const) {
+  for (const key of ['REDIS_URL', 'DATABASE_URL', 'SMTP_URL'] as const) {
     const url = raw[key];
     // The clients would fail later, and some print the URL they could not parse, password included.
     const reported = problems.some((problem) => problem.startsWith(`${key}:`));

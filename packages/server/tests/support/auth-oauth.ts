@@ -8,7 +8,7 @@ import type { Tier } from '@composable-svelte/testing';
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import type { AccountEvent } from '../../src/auth/oauth/audit-event.js';
-import { oauthRoutes } from '../../src/auth/oauth/oauth-routes.js';
+import { oauthRoutes, type OAuthRoutesOptions } from '../../src/auth/oauth/oauth-routes.js';
 import type { OAuthProvider } from '../../src/auth/oauth/provider.js';
 import type { User } from '../../src/auth/schema.js';
 import { migrate } from '../../src/db/migrate.js';
@@ -30,6 +30,7 @@ export async function oauthHarness(
   tier: Tier,
   providers: readonly OAuthProvider[],
   disposers: (() => Promise<void>)[],
+  overrides: Partial<OAuthRoutesOptions> = {},
 ): Promise<OAuthHarness> {
   const { database, dispose } = await tier.fresh();
   disposers.push(dispose);
@@ -53,6 +54,7 @@ export async function oauthHarness(
       signedIn.push(user);
       reply.setCookie('session', `user-${user.id}`, { path: '/' });
     },
+    ...overrides,
   });
   disposers.unshift(() => app.close());
   return { app, database, signedIn, revoked, events };
