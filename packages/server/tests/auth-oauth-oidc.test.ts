@@ -177,6 +177,20 @@ describe.each(await databaseTiers())('OIDC sign-in on $name', (tier) => {
     expect(signedIn[0]).toMatchObject({ email: 'ada@example.com', emailVerifiedAt: null });
   });
 
+  it("cleans the provider's name and refuses an address it cannot store", { timeout: 30_000 }, async () => {
+    const { app, signedIn } = await harness();
+    claims = { ...claims, name: `  Ada\u0000\u001b[31m ${'L'.repeat(300)}` };
+    expect((await finish(app, await startSignIn(app, 'oidc'))).statusCode).toBe(303);
+    expect(signedIn[0]!.name).toBe(`Ada [31m ${'L'.repeat(91)}`);
+    claims = { sub: 'oidc-user-2', email: 'eve\u0000@example.com', email_verified: true };
+    const refused = await finish(app, await startSignIn(app, 'oidc'));
+    expect(refused.statusCode).toBe(400);
+    expect(errorCode(refused)).toBe('OAUTH_NO_EMAIL');
+    expect(refused.json().error.message).toBe(
+      'Mock IdP did not share an e-mail address, which an account needs. Allow access to your e-mail address at Mock IdP and sign in again.',
+    );
+  });
+
   it('refuses an ID token with another nonce or another audience', { timeout: 30_000 }, async () => {
     const { app, signedIn } = await harness();
     claims = { ...claims, nonce: 'from-another-attempt' };

@@ -215,6 +215,13 @@ describe.each(await databaseTiers())('account recovery on $name', (tier) => {
       });
       expect(malformed.statusCode).toBe(400);
       expect(malformed.json().error).toMatchObject({ code: 'INVALID_EMAIL' });
+      const nul = await app.inject({
+        method: 'POST',
+        url: '/password/forgot',
+        payload: { email: 'a\u0000b@example.com' },
+      });
+      expect(nul.statusCode).toBe(400);
+      expect(nul.json().error.message).toBe('That is not an e-mail address: expected something like name@example.com.');
       const missing = await app.inject({ method: 'POST', url: '/password/forgot', payload: {} });
       expect(missing.json().error.message).toBe('The email field is missing: send it as a string.');
       const form = await app.inject({

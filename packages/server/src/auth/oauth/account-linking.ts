@@ -21,6 +21,8 @@ export interface ResolvedAccount {
 }
 
 const UNIQUE_VIOLATION = '23505';
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROLS = /[\u0000-\u001f\u007f]+/g;
 
 /**
  * Finds or creates the account a provider identity signs in to. The link is the provider's
@@ -56,7 +58,8 @@ export async function resolveAccount(
       .where(and(eq(oauthAccounts.provider, provider), eq(oauthAccounts.subject, identity.subject)));
     if (linked) return { user: linked.user, outcome: 'signed-in', takenBackFromUnverified: false };
 
-    const { email } = identity;
+    // Provider data is another party's input: PostgreSQL text refuses NUL, and a name is shown on pages.
+    const email = identity.email && !CONTROL.test(identity.email) ? identity.email : undefined;
     if (email === undefined)
       throw new HttpError(
         400,
@@ -91,13 +94,18 @@ export async function resolveAccount(
       .insert(users)
       .values({
         email,
-        name: identity.name?.trim() || email.split('@')[0]!,
+        name: displayName(identity.name) || email.split('@')[0]!,
         emailVerifiedAt: identity.emailVerified ? new Date() : null,
       })
       .returning()) as [User];
     await tx.insert(oauthAccounts).values({ provider, subject: identity.subject, userId: created.id, email });
     return { user: created, outcome: 'created', takenBackFromUnverified: false };
   }
+}
+
+/** The provider's name without control characters, trimmed to 100 characters. */
+function displayName(name: string | undefined): string {
+  return [...(name ?? '').replace(CONTROLS, ' ').trim()].slice(0, 100).join('').trim();
 }
 
 function isUniqueViolation(error: unknown): boolean {

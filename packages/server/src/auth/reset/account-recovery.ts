@@ -121,6 +121,10 @@ export function createAccountRecovery(options: AccountRecoveryOptions): AccountR
     void sending.finally(() => inFlight.delete(sending));
   }
 
+  async function idle(): Promise<void> {
+    while (inFlight.size > 0) await Promise.all(inFlight);
+  }
+
   const link = (path: string, token: string) => `${options.publicUrl}${path}?token=${token}`;
 
   async function userByEmail(email: string) {
@@ -236,12 +240,10 @@ export function createAccountRecovery(options: AccountRecoveryOptions): AccountR
       return { userId: grant.userId };
     },
 
-    async idle() {
-      while (inFlight.size > 0) await Promise.all(inFlight);
-    },
+    idle,
 
     async close() {
-      await this.idle();
+      await idle();
       memoryLimiter?.close();
     },
   };
@@ -254,10 +256,13 @@ export function createAccountRecovery(options: AccountRecoveryOptions): AccountR
   }
 }
 
-/** Trimmed, and shaped like an address (one @, something on each side, at most 254 characters). */
+/**
+ * Trimmed, and shaped like an address: one @ with something on each side, at most 254 characters,
+ * no control characters (PostgreSQL text cannot even hold NUL).
+ */
 export function normalizeEmail(value: string): string {
   const email = value.trim();
-  if (email.length > 254 || !/^[^\s@]+@[^\s@]+$/.test(email))
+  if (email.length > 254 || !/^[^\s@\u0000-\u001f\u007f]+@[^\s@\u0000-\u001f\u007f]+$/.test(email))
     throw new HttpError(
       400,
       'INVALID_EMAIL',
