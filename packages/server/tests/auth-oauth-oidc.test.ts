@@ -287,4 +287,17 @@ describe('OIDC sign-in without a database', () => {
       /its discovery document names the issuer http:\/\/localhost:\d+, not http:\/\/127\.0\.0\.1/,
     );
   });
+
+  it('limits sign-in starts per IP', async () => {
+    const { embeddedTier } = await import('@composable-svelte/testing');
+    const { app } = await oauthHarness(embeddedTier, [provider()], disposers, {
+      rateLimit: { max: 2, timeWindow: 60_000 },
+    });
+    const start = (remoteAddress: string) =>
+      app.inject({ method: 'GET', url: '/auth/oidc', remoteAddress, headers: { accept: 'application/json' } });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await start('203.0.113.1')).statusCode);
+    expect(statuses).toEqual([302, 302, 429]);
+    expect((await start('203.0.113.2')).statusCode).toBe(302);
+  });
 });

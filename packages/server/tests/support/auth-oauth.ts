@@ -14,6 +14,7 @@ import type { User } from '../../src/auth/schema.js';
 import { migrate } from '../../src/db/migrate.js';
 import type { Database } from '../../src/db/open-database.js';
 import { errorHandler } from '../../src/errors/error-handler.js';
+import { rateLimit } from '../../src/security/rate-limit/plugin.js';
 
 export const AUTH_MIGRATIONS = fileURLToPath(new URL('../fixtures/migrations/auth-oauth', import.meta.url));
 export const APP_ORIGIN = 'http://app.test';
@@ -41,6 +42,8 @@ export async function oauthHarness(
   const app = Fastify();
   await app.register(errorHandler, { production: true });
   await app.register(cookie, { secret: 'test-secret-that-is-at-least-32-characters' });
+  // A route limit needs the server's limiter, as createServer registers it.
+  if (overrides.rateLimit) await app.register(rateLimit, { max: 1000, windowMs: 60_000 });
   await app.register(oauthRoutes, {
     db: database.db,
     providers,
