@@ -78,12 +78,13 @@ export async function oauthRoutes(fastify: FastifyInstance, options: OAuthRoutes
       const provider = providerFor(request.params.provider);
       const { code, state, error } = request.query;
       const flow = flowCookie.take(request, reply, provider.id, single(state));
+      // Shown only after the state matched: it comes from the provider, not from a crafted link.
       if (error !== undefined) {
-        const description = single(request.query.error_description);
+        const description = single(request.query.error_description)?.slice(0, 200);
         throw new HttpError(
           400,
           'OAUTH_PROVIDER_REFUSED',
-          `Sign-in with ${provider.label} was not completed: ${single(error)}${description ? ` (${description})` : ''}.`,
+          `Sign-in with ${provider.label} was not completed: ${single(error) ?? 'error'}${description ? ` (${description})` : ''}.`,
         );
       }
       const authorizationCode = single(code);
