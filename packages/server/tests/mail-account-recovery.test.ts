@@ -40,22 +40,28 @@ describe.each(await databaseTiers())('account recovery on $name', (tier) => {
     const harness = await recoveryHarness(tier, disposers, { perAddressMax: 1000 });
     const app = await harness.app({ rateLimit: false });
     await harness.addUser({ email: 'reader@example.com' });
-    const times: Record<string, number[]> = { 'reader@example.com': [], 'nobody@example.com': [] };
-    for (let round = 0; round < 150; round++) {
-      const order =
-        round % 2 ? ['reader@example.com', 'nobody@example.com'] : ['nobody@example.com', 'reader@example.com'];
-      for (const email of order) {
-        const started = performance.now();
-        await app.inject({ method: 'POST', url: '/password/forgot', payload: { email } });
-        times[email]!.push(performance.now() - started);
-        await harness.recovery.idle();
-      }
+    const time = async (email: string) => {
+      const started = performance.now();
+      await app.inject({ method: 'POST', url: '/password/forgot', payload: { email } });
+      const elapsed = performance.now() - started;
+      await harness.recovery.idle();
+      return elapsed;
+    };
+    // Paired rounds, alternating which goes first: load on a shared machine drifts over seconds and
+    // shifts both members of a pair alike, so the median of the differences stays near the truth.
+    const differences: number[] = [];
+    const unknownTimes: number[] = [];
+    for (let round = 0; round < 200; round++) {
+      const knownFirst = round % 2 === 0;
+      const first = await time(knownFirst ? 'reader@example.com' : 'nobody@example.com');
+      const second = await time(knownFirst ? 'nobody@example.com' : 'reader@example.com');
+      const [known, unknown] = knownFirst ? [first, second] : [second, first];
+      differences.push(known - unknown);
+      unknownTimes.push(unknown);
     }
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
-    const known = median(times['reader@example.com']!);
-    const unknown = median(times['nobody@example.com']!);
     // Issuing the token and sending the mail before answering made the known address ~1.1 ms slower here.
-    expect(Math.abs(known - unknown)).toBeLessThan(0.5 + 0.3 * Math.min(known, unknown));
+    expect(Math.abs(median(differences))).toBeLessThan(0.3 + 0.25 * median(unknownTimes));
   });
 
   it(
