@@ -80,6 +80,11 @@ it('jobs and the app share the embedded database under concurrency', { timeout: 
       await jobs.enqueue('record', { amount: 1 });
     }),
   ).rejects.toThrow(/inside a transaction on the embedded database without \{ tx \}/);
+  await expect(
+    database.db.transaction(async () => {
+      await jobs.get('record', '00000000-0000-4000-8000-000000000000');
+    }),
+  ).rejects.toThrow(/inside a transaction on the embedded database/);
 
   // Enqueued in a transaction that rolls back: the job never existed.
   await expect(
