@@ -60,7 +60,7 @@ describe.each(await databaseTiers())('schedules on $name', (tier) => {
   );
 
   it(
-    'a schedule removed from the code is removed at the next start; a bad schedule is refused',
+    'one job may have several schedules; one removed from the code is removed at the next start; a bad schedule is refused',
     { timeout: 30_000 },
     async () => {
       const { database, dispose } = await tier.fresh();
@@ -76,10 +76,24 @@ describe.each(await databaseTiers())('schedules on $name', (tier) => {
       expect((await first.schedules()).map((entry) => entry.cron)).toEqual(['*/5 * * * *']);
       await first.stop({ timeoutMs: 1000 });
 
-      const second = createJobs({ database, jobs: [report], workers: false });
-      disposers.push(() => second.stop({ timeoutMs: 1000 }));
+      const second = createJobs({
+        database,
+        jobs: [report],
+        schedules: [schedule('0 6 * * 1', 'report'), schedule('0 18 * * 5', 'report', { tz: 'America/New_York' })],
+        workers: false,
+      });
       await second.start();
-      expect(await second.schedules()).toEqual([]);
+      const listed = await second.schedules();
+      expect(listed.map((entry) => `${entry.cron} ${entry.tz}`).sort()).toEqual([
+        '0 18 * * 5 America/New_York',
+        '0 6 * * 1 UTC',
+      ]);
+      await second.stop({ timeoutMs: 1000 });
+
+      const third = createJobs({ database, jobs: [report], workers: false });
+      disposers.push(() => third.stop({ timeoutMs: 1000 }));
+      await third.start();
+      expect(await third.schedules()).toEqual([]);
 
       expect(() => createJobs({ database, jobs: [report], schedules: [schedule('* * * * *', 'nope')] })).toThrow(
         /names job "nope", which is not defined/,

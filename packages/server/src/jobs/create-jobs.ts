@@ -241,16 +241,22 @@ export function createJobs<const D extends readonly JobDefinition[]>(options: Jo
     await boss.updateQueue(definition.name, queueOptions(definition));
   }
 
+  /** Several schedules may run one job: each is keyed by its expression and zone. */
+  const scheduleKey = (entry: JobSchedule) =>
+    `s${createHash('sha256').update(`${entry.cron}\0${entry.tz}`).digest('hex').slice(0, 16)}`;
+
   async function syncSchedules(): Promise<void> {
     const wanted = new Set<string>();
     for (const entry of options.schedules ?? []) {
-      wanted.add(entry.job);
-      await boss.schedule(entry.job, entry.cron, entry.payload, { tz: entry.tz, missed: entry.missed });
+      const key = scheduleKey(entry);
+      wanted.add(`${entry.job}\0${key}`);
+      await boss.schedule(entry.job, entry.cron, entry.payload, { tz: entry.tz, key, missed: entry.missed });
     }
     // A schedule removed from the code is removed from the database, or it would keep firing.
     for (const existing of await boss.getSchedules()) {
-      if (!wanted.has(existing.name) && definitions.has(existing.name))
+      if (definitions.has(existing.name) && !wanted.has(`${existing.name}\0${existing.key}`)) {
         await boss.unschedule(existing.name, existing.key);
+      }
     }
   }
 
