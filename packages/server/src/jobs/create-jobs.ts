@@ -288,7 +288,7 @@ export function createJobs<const D extends readonly JobDefinition[]>(options: Jo
         name,
         attempt: job.retryCount + 1,
         signal,
-        progress: (value) => reportProgress(name, job.id, value, cancelled),
+        progress: (value) => reportProgress(name, job, value, cancelled),
       };
       const result = await definition.options.handler(job.data, context);
       outcome = 'completed';
@@ -303,18 +303,23 @@ export function createJobs<const D extends readonly JobDefinition[]>(options: Jo
 
   /**
    * Progress is kept in the job's `output` while it runs (pg-boss replaces it with the result or
-   * the error when the run ends). The update only matches a job still active, so a run that finds
-   * nothing to update was cancelled or lost its claim elsewhere: its signal is aborted.
+   * the error when the run ends). The update only matches the job still active in this attempt, so
+   * a run that finds nothing to update was cancelled or lost its claim (expired, and retried
+   * elsewhere): its signal is aborted.
    */
-  async function reportProgress(name: string, id: string, value: unknown, cancelled: AbortController): Promise<void> {
-    const { rows } = await boss
-      .getDb()
-      .executeSql(
-        `update ${schema}.job set output = jsonb_build_object('progress', $3::jsonb) where name = $1 and id = $2 and state = 'active' returning id`,
-        [name, id, JSON.stringify(value)],
-      );
+  async function reportProgress(
+    name: string,
+    job: { id: string; retryCount: number },
+    value: unknown,
+    cancelled: AbortController,
+  ): Promise<void> {
+    const { rows } = await boss.getDb().executeSql(
+      `update ${schema}.job set output = jsonb_build_object('progress', $3::jsonb)
+         where name = $1 and id = $2 and state = 'active' and retry_count = $4 returning id`,
+      [name, job.id, JSON.stringify(value), job.retryCount],
+    );
     if (rows.length === 0 && !cancelled.signal.aborted) {
-      cancelled.abort(new Error(`job ${id} is no longer running here (cancelled, or its claim expired)`));
+      cancelled.abort(new Error(`job ${job.id} is no longer running here (cancelled, or its claim expired)`));
     }
   }
 
