@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { DestinationStream } from 'pino';
 import type { AppDefinition } from './app.js';
@@ -26,10 +26,11 @@ import { readiness, type ReadinessCheck } from './observability/readiness.js';
 import { requestLog } from './observability/request-log.js';
 import { traceContext } from './observability/trace-context.js';
 import { loadClientAssets } from './render/client-manifest.js';
-import { createPageRenderer } from './render/page-renderer.js';
+import { createPageRenderer, requestPath } from './render/page-renderer.js';
 import { ssrPages } from './render/ssr-pages.js';
 import { corsPolicy } from './security/cors.js';
 import { csrf, type CsrfOptions } from './security/csrf.js';
+import { authPlugin, type AuthPluginOptions } from './auth/auth-plugin.js';
 import {
   hardenedHeaderTable,
   securityHeaders,
@@ -79,6 +80,12 @@ export interface CreateServerOptions<S, A, D, Dest extends { route: string }> {
   readonly database?: Database<Record<string, unknown>> | (() => Promise<Database<Record<string, unknown>>>);
   /** drizzle-kit's migrations folder for `database`. */
   readonly migrationsFolder?: string;
+  /**
+   * Accounts and sessions (`@composable-svelte/server/auth`): `request.principal`, route
+   * `config: { auth }`, the app's `auth(route)` for pages, the viewer in `RequestContext`,
+   * `fastify.auth`. Needs `database` with the auth tables in its migrations.
+   */
+  readonly auth?: AuthPluginOptions;
 }
 
 /** A Fastify instance with `start()` and `shutdown()`, and `config`, `pageCache`, `pg`, `redis`, `metrics`. */
@@ -144,6 +151,7 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   await fastify.register(representationFinal);
   await fastify.register(formbody, { bodyLimit: limits.bodyBytes });
   if (security.csrf !== false) await fastify.register(csrf, csrfOptions(config, production));
+  if (options.auth) await fastify.register(authPlugin, options.auth);
   // 3. Page cache; 4–5. the app's routes and pages, in a context load shedding covers (probes stay out).
   await fastify.register(pageCachePlugin, {
     cache: config.cache,
@@ -164,10 +172,24 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
       compressed,
       compressThresholdBytes: thresholdBytes,
       ...(cacheKey ? { cacheKey } : {}),
+      ...(options.auth ? { viewers: true, authorize: pageAuthorizer(fastify, options.app) } : {}),
     });
   });
   await fastify.register(listeners, { metricsPort: metricsOn });
   return fastify;
+}
+
+/** The app's page requirements, read from its route table, applied through the auth plugin. */
+function pageAuthorizer<S, A, D, Dest extends { route: string }>(
+  fastify: FastifyInstance,
+  app: AppDefinition<S, A, D, Dest>,
+): ((request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>) | undefined {
+  const { auth } = app;
+  if (!auth) return undefined;
+  return async (request, reply) => {
+    const requirement = auth(app.router.parse(requestPath(request.url)));
+    return requirement === undefined ? undefined : fastify.authorize!(request, reply, requirement);
+  };
 }
 
 function securityHeaderPolicy(config: ServerConfig, security: SecurityOptions): SecurityHeadersOptions {
