@@ -334,6 +334,20 @@ describe.each(await databaseTiers())('accounts and sessions on $name', (tier) =>
     expect((await verifyPassword(row!.passwordHash!, ADA.password, server.auth!.passwordParams)).ok).toBe(true);
   });
 
+  it('refuses a sign-in form without its CSRF token (login CSRF)', { timeout: 60_000 }, async () => {
+    const database = await fresh(tier);
+    const server = await startAuthServer({ database });
+    await new Browser(server).post('/signup', ADA);
+    const forged = await server.inject({
+      method: 'POST',
+      url: '/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ email: ADA.email, password: ADA.password }).toString(),
+    });
+    expect(forged.statusCode).toBe(403);
+    expect(forged.headers['set-cookie']).toBeUndefined();
+  });
+
   it('refuses a weak password, a bad address and a taken one at sign-up', { timeout: 60_000 }, async () => {
     const database = await fresh(tier);
     const server = await startAuthServer({ database });
