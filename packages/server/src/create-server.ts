@@ -88,6 +88,17 @@ export interface CreateServerOptions<S, A, D, Dest extends { route: string }> {
   readonly auth?: AuthPluginOptions;
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * Renders and sends the app's page for this request's URL, as a GET would (never cached): for a
+     * form handler whose input was refused, so a browser without JavaScript gets the form again,
+     * with what `load` reads from the request, and `status` (e.g. 400 or 401) instead of 200.
+     */
+    renderPage(request: FastifyRequest, reply: FastifyReply, status?: number): Promise<FastifyReply>;
+  }
+}
+
 /** A Fastify instance with `start()` and `shutdown()`, and `config`, `pageCache`, `pg`, `redis`, `metrics`. */
 export type ComposableServer = FastifyInstance;
 
@@ -119,6 +130,10 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   const assets = loadClientAssets(options.clientDir, options.app.clientEntry);
   const renderer = createPageRenderer(options.app, assets, config, metrics);
   await fastify.register(errorHandler, { production, metrics, page: renderer.renderError });
+  fastify.decorate('renderPage', async (request: FastifyRequest, reply: FastifyReply, status?: number) => {
+    const page = await renderer.render(request, reply);
+    return renderer.send(reply, status !== undefined && page.status === 200 ? { ...page, status } : page);
+  });
   const onResult = (name: string, up: boolean) => metrics.dependencyUp.set({ dependency: name }, up ? 1 : 0);
   const readyToken = config.metrics.token ? { token: config.metrics.token } : {};
   await fastify.register(readiness, { timeoutMs: config.readyCheckTimeoutMs, onResult, ...readyToken });

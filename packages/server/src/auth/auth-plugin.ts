@@ -14,6 +14,7 @@ import { guardFor, type AuthRequirement } from './guards.js';
 import { createIpLimiter } from './ip-limiter.js';
 import { createLoginThrottle } from './login-throttle.js';
 import type { Authenticator, Principal } from './principal.js';
+import { preparePasswordStrength } from './password-strength.js';
 import { safeNext } from './safe-next.js';
 import { createSessionCache } from './session-cache.js';
 import { createSessionStore } from './session-store.js';
@@ -52,6 +53,7 @@ async function registerAuth(fastify: FastifyInstance, options: AuthPluginOptions
       'auth: no database. Pass `database` to createServer (or `db` to the auth plugin) for the auth tables.',
     );
   const { config } = fastify;
+  preparePasswordStrength();
   const settings = options.settings ?? config.auth;
   const redis = options.redis === undefined ? fastify.redis : (options.redis ?? undefined);
   const secure = secureCookies(config.publicUrl, config.nodeEnv === 'production');

@@ -13,7 +13,16 @@ export interface PasswordStrength {
 
 let factory: ZxcvbnFactory | undefined;
 
-/** Built on first use: the dictionaries are megabytes, and apps that never check a password need none. */
+/**
+ * Builds the matchers over the dictionaries (megabytes; a second or more of synchronous work on a
+ * busy machine). The auth plugin calls it at start-up: done during a request it would stall the
+ * event loop for everyone (and trip load shedding). Apps that never check a password never pay.
+ */
+export function preparePasswordStrength(): void {
+  // The factory is lazy too: the first check is what builds the dictionaries.
+  zxcvbn().check('warm-up-passphrase', ['warm-up']);
+}
+
 function zxcvbn(): ZxcvbnFactory {
   factory ??= new ZxcvbnFactory({
     translations: english.translations,
