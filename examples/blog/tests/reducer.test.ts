@@ -9,6 +9,7 @@ import {
   type TestStore,
 } from '@composable-svelte/core';
 import { ApiError, type BlogApi, type BlogDependencies } from '../src/shared/api.js';
+import type { SessionSummary } from '../src/shared/account.js';
 import type { Comment, Post, PostSummary } from '../src/shared/model.js';
 import { commentsKey, postKey, postsKey, snapshotOf, stamp, STALE_TIME } from '../src/shared/queries.js';
 import { blogReducer } from '../src/shared/reducer.js';
@@ -95,6 +96,9 @@ class ControlledApi implements BlogApi {
     signal: AbortSignal,
   ): Promise<{ name: string }> {
     return this.request('subscribe', undefined, signal);
+  }
+  listSessions(signal: AbortSignal): Promise<readonly SessionSummary[]> {
+    return this.request('listSessions', undefined, signal);
   }
 
   /** The one pending call for `method(arg)`; fails the test when there is none or several. */
@@ -618,6 +622,7 @@ function instantApi() {
     listComments: async (id) => (requests.push(`listComments(${id})`), comments(id)),
     csrfToken: async () => (requests.push('csrfToken'), 'token'),
     subscribe: async (input) => (requests.push('subscribe'), { name: input.name }),
+    listSessions: async () => (requests.push('listSessions'), []),
   };
   return { api, requests };
 }
@@ -693,6 +698,7 @@ describe('properties', () => {
           listComments: (id) => s.schedule(Promise.resolve(comments(id)), `listComments(${id})`),
           csrfToken: () => s.schedule(Promise.resolve('token'), 'csrfToken'),
           subscribe: (input) => s.schedule(Promise.resolve({ name: input.name }), 'subscribe'),
+          listSessions: () => s.schedule(Promise.resolve([]), 'listSessions'),
         };
         const errors: unknown[] = [];
         const store = blogStore(api, errors);
@@ -735,6 +741,7 @@ describe('properties', () => {
               s.schedule(id === missing ? Promise.reject(new ApiError(404, 'gone')) : Promise.resolve(comments(id))),
             csrfToken: () => s.schedule(Promise.resolve('token')),
             subscribe: (input) => s.schedule(Promise.resolve({ name: input.name })),
+            listSessions: () => s.schedule(Promise.resolve([])),
           };
           const errors: unknown[] = [];
           const store = blogStore(api, errors);

@@ -9,6 +9,7 @@ import {
 } from '@composable-svelte/core';
 import { ApiError, type BlogDependencies } from './api.js';
 import { commentsKey, postKey, postsKey, STALE_TIME, stamp, stampOf } from './queries.js';
+import { emptyAccountForm } from './account.js';
 import type { BlogAction, BlogState, Page } from './state.js';
 import { isSubscribeAction, subscribeReducer, type SubscribeAction } from './subscribe-reducer.js';
 import type { SubscribeForm } from './subscribe.js';
@@ -88,6 +89,16 @@ function need<T>(
   return [{ effect, missing: !present }];
 }
 
+/** A CSRF token for the account forms, when the page was not rendered by the server with one. */
+function accountToken(api: BlogDependencies['api']): Need {
+  return {
+    missing: true,
+    effect: load((signal) =>
+      api.csrfToken(signal).then((token): BlogAction => ({ type: 'accountTokenLoaded', token })),
+    ),
+  };
+}
+
 /** What the page needs loaded or revalidated. */
 function needs(state: BlogState, page: Page, { api, queries }: BlogDependencies & Dependencies): Need[] {
   const post = (id: number) =>
@@ -122,6 +133,24 @@ function needs(state: BlogState, page: Page, { api, queries }: BlogDependencies 
               ),
             },
           ];
+    case 'login':
+    case 'signup':
+      return state.account.csrfToken ? [] : [accountToken(api)];
+    case 'account':
+      if (!state.account.viewer) return [];
+      return [
+        ...(state.account.csrfToken ? [] : [accountToken(api)]),
+        ...(state.account.sessions
+          ? []
+          : [
+              {
+                missing: true,
+                effect: load((signal) =>
+                  api.listSessions(signal).then((sessions): BlogAction => ({ type: 'sessionsLoaded', sessions })),
+                ),
+              },
+            ]),
+      ];
     case 'comments': {
       const id = page.params.id;
       return [
@@ -163,6 +192,11 @@ function lacksData(state: BlogState, page: Page): boolean {
       return state.subscribe.csrfToken === null;
     case 'comments':
       return state.postsById[page.params.id] === undefined || state.commentsByPost[page.params.id] === undefined;
+    case 'login':
+    case 'signup':
+      return state.account.csrfToken === null;
+    case 'account':
+      return state.account.viewer !== null && (state.account.csrfToken === null || state.account.sessions === null);
     default:
       return false;
   }
@@ -186,8 +220,11 @@ type PagesReducer = (
  */
 const pagesReducer: PagesReducer = (state, action, dependencies) => {
   switch (action.type) {
-    case 'navigate':
-      return enter(state, action.page, dependencies);
+    case 'navigate': {
+      // A message or a refused form belongs to the page it was shown on.
+      const account = { ...state.account, flash: null, form: emptyAccountForm };
+      return enter({ ...state, account }, action.page, dependencies);
+    }
     case 'retry':
       return enter(state, state.page, dependencies);
     case 'postsLoaded':
@@ -220,6 +257,23 @@ const pagesReducer: PagesReducer = (state, action, dependencies) => {
       ];
     case 'csrfTokenLoaded':
       return [settle(state), Effect.none()];
+    case 'accountTokenLoaded':
+      return [settle({ ...state, account: { ...state.account, csrfToken: action.token } }), Effect.none()];
+    case 'sessionsLoaded':
+      return [settle({ ...state, account: { ...state.account, sessions: action.sessions } }), Effect.none()];
+    case 'flashShown':
+      return [{ ...state, account: { ...state.account, flash: action.flash } }, Effect.none()];
+    case 'accountFormRefused':
+      return [
+        {
+          ...state,
+          account: {
+            ...state.account,
+            form: { message: action.message, email: action.email ?? '', name: action.name ?? '' },
+          },
+        },
+        Effect.none(),
+      ];
     default:
       return [state, Effect.none()];
   }

@@ -6,6 +6,9 @@ export const router = createRouter({
   post: route('/posts/:id', { params: { id: param.int({ min: 1, max: 1_000_000_000 }) } }),
   comments: route('/posts/:id/comments', { params: { id: param.int({ min: 1, max: 1_000_000_000 }) } }),
   subscribe: route('/subscribe', { query: { subscribed: param.enum(['1'] as const, { optional: true }) } }),
+  login: route('/login', { query: { next: param.string({ optional: true, maxLength: 2000 }) } }),
+  signup: route('/signup', { query: { next: param.string({ optional: true, maxLength: 2000 }) } }),
+  account: route('/account'),
 });
 
 export type Destination = DestinationOf<typeof router>;
