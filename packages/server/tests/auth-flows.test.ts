@@ -290,6 +290,49 @@ describe.each(await databaseTiers())('accounts and sessions on $name', (tier) =>
     expect((await phone.get('/api/me')).statusCode).toBe(401);
   });
 
+  it('ends one other device from the session list, and only one of its own', { timeout: 60_000 }, async () => {
+    const database = await fresh(tier);
+    const server = await startAuthServer({ database });
+    const laptop = new Browser(server);
+    await laptop.post('/signup', ADA);
+    const phone = new Browser(server);
+    await phone.post('/login', { email: ADA.email, password: ADA.password });
+    const stranger = new Browser(server);
+    await stranger.post('/signup', { ...ADA, email: 'eve@example.org', name: 'Eve' });
+
+    const list = (await laptop.get('/api/sessions')).json() as { id: string; current: boolean }[];
+    const phoneId = list.find((session) => !session.current)!.id;
+    expect((await stranger.post('/account/sessions/revoke', { id: phoneId })).statusCode).toBe(404);
+    expect((await phone.get('/api/me')).statusCode).toBe(200);
+    expect((await laptop.post('/account/sessions/revoke', { id: phoneId })).statusCode).toBe(200);
+    expect((await phone.get('/api/me')).statusCode).toBe(401);
+    expect((await laptop.get('/api/me')).statusCode).toBe(200);
+  });
+
+  it(
+    "a role change is audited with its actor, applies at once, and rotates the changed user's own session",
+    { timeout: 60_000 },
+    async () => {
+      const database = await fresh(tier);
+      const server = await startAuthServer({ database });
+      const ada = new Browser(server);
+      await ada.post('/signup', ADA);
+      const { id } = (await ada.get('/api/me')).json() as { id: number };
+      expect((await ada.get('/api/admin')).statusCode).toBe(403);
+      const before = ada.jar.cookies.get('__Host-session');
+      expect((await ada.post('/roles', { userId: String(id), roles: 'admin,author' })).statusCode).toBe(200);
+      // A privilege change gives the session a new id: a token seen before it is worth nothing after.
+      expect(ada.jar.cookies.get('__Host-session')).not.toBe(before);
+      const stale = await server.inject({ url: '/api/me', headers: { cookie: `__Host-session=${before}` } });
+      expect(stale.statusCode).toBe(401);
+      expect((await ada.get('/api/admin')).statusCode).toBe(200);
+      const [event] = await database.db.select().from(auditEvents).where(eq(auditEvents.type, 'role.change'));
+      expect(event).toMatchObject({ userId: id, actorId: id, details: { from: [], to: ['admin', 'author'] } });
+      const refused = await ada.post('/roles', { userId: String(id), roles: 'Admin!' }, { accept: 'application/json' });
+      expect(refused.statusCode).toBe(400);
+    },
+  );
+
   it('changing the password ends the other sessions and rotates this one', { timeout: 60_000 }, async () => {
     const database = await fresh(tier);
     const server = await startAuthServer({ database });

@@ -63,6 +63,20 @@ const authRoutes: FastifyPluginAsync = async (fastify: FastifyInstance) => {
     await auth.changePassword(request, reply, { currentPassword: body.current, newPassword: body.password });
     return reply.redirect('/account', 303);
   });
+  fastify.post('/account/sessions/revoke', { config: { auth: 'required' } }, async (request, reply) => {
+    const revoked = await auth.revokeSession(request, reply, (request.body as Body).id ?? '');
+    return reply.code(revoked ? 200 : 404).send({ revoked });
+  });
+  fastify.post('/roles', { config: { auth: 'required' } }, async (request, reply) => {
+    const body = request.body as Body;
+    const viewer = await auth.setRoles(
+      request,
+      reply,
+      Number(body.userId),
+      (body.roles ?? '').split(',').filter(Boolean),
+    );
+    return { viewer };
+  });
   fastify.post('/notes', { config: { auth: 'required' } }, async (_request, reply) => reply.redirect('/', 303));
   fastify.get('/api/me', { config: { auth: 'required' } }, async (request) => request.principal!.viewer);
   fastify.get('/api/sessions', { config: { auth: 'required' } }, async (request) => auth.listSessions(request));
