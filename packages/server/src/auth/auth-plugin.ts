@@ -22,7 +22,7 @@ import { createSessionStore } from './session-store.js';
 export interface AuthPluginOptions {
   /** Defaults to the server's database (`createServer({ database })`). */
   readonly db?: Db<Record<string, unknown>>;
-  /** Tried in order after the session cookie (bearer access tokens, API keys). */
+  /** Tried in order after the session cookie (bearer access tokens, API keys); more with `fastify.auth.addAuthenticator`. */
   readonly authenticators?: readonly Authenticator[];
   /** Where a browser that must sign in is sent, with `?next=`; default `/login`. */
   readonly loginPath?: string;
@@ -91,9 +91,9 @@ async function registerAuth(fastify: FastifyInstance, options: AuthPluginOptions
       ...(options.now ? { now: options.now } : {}),
     }),
     ipLimiter,
+    ...(options.authenticators ? { authenticators: options.authenticators } : {}),
     logger: fastify.log,
   });
-  const authenticators = options.authenticators ?? [];
   const loginPath = options.loginPath ?? '/login';
   const publicOrigin = new URL(config.publicUrl).origin;
 
@@ -105,7 +105,7 @@ async function registerAuth(fastify: FastifyInstance, options: AuthPluginOptions
       const { path, httpOnly, sameSite } = cookies.session.options;
       reply.clearCookie(cookies.session.name, { path, secure, httpOnly, sameSite });
     }
-    for (const authenticate of authenticators) {
+    for (const authenticate of service.authenticators) {
       const principal = await authenticate(request);
       if (principal) return principal;
     }

@@ -17,7 +17,7 @@ import {
   type PasswordHashParams,
 } from './password.js';
 import { checkPasswordStrength, type PasswordStrength } from './password-strength.js';
-import type { Principal, Viewer } from './principal.js';
+import type { Authenticator, Principal, Viewer } from './principal.js';
 import { users } from './schema.js';
 import type { SessionInfo, SessionStore } from './session-store.js';
 
@@ -46,6 +46,15 @@ export interface AuthService {
   logIn(request: FastifyRequest, reply: FastifyReply, input: LogInInput): Promise<Viewer>;
   /** The viewer an e-mail and password prove, for non-cookie flows (token endpoints); same checks and limits as logIn. */
   verifyCredentials(request: FastifyRequest, input: LogInInput): Promise<Viewer>;
+  /**
+   * The same check without a request (the token plugin's `verifyCredentials`, which limits per IP
+   * itself): undefined for any failure, after the same timing-equal work; the per-account back-off
+   * still applies (TooManyAttemptsError).
+   */
+  checkEmailPassword(email: string, password: string): Promise<Viewer | undefined>;
+  /** Tried after the session cookie, in order, from the next request on (bearer tokens, API keys). */
+  addAuthenticator(authenticator: Authenticator): void;
+  readonly authenticators: readonly Authenticator[];
   /** A new session for an already proven user (OAuth, a reset link): the request's old session ends. */
   startSession(request: FastifyRequest, reply: FastifyReply, userId: number, method: string): Promise<Viewer>;
   logOut(request: FastifyRequest, reply: FastifyReply): Promise<void>;
@@ -89,6 +98,7 @@ export interface AuthServiceOptions {
   readonly passwordMinScore: number;
   readonly throttle: LoginThrottle;
   readonly ipLimiter: IpLimiter;
+  readonly authenticators?: readonly Authenticator[];
   readonly logger: { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -113,6 +123,7 @@ function signedInWithSession(request: FastifyRequest): Principal & { sessionId: 
 export function createAuthService(options: AuthServiceOptions): AuthService {
   const { db, sessions, cookies, passwordParams, throttle, ipLimiter, logger } = options;
   const dummyHash = createDummyHash(passwordParams);
+  const authenticators: Authenticator[] = [...(options.authenticators ?? [])];
 
   const record = (request: FastifyRequest | undefined, event: AuditEvent) =>
     audit(db, request?.log ?? logger, { ...(request ? requestOrigin(request) : {}), ...event });
@@ -159,11 +170,11 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
    * Every failure takes the same path: one user lookup, one Argon2id verification (against a
    * dummy hash when there is no account or no password), one throttle write, one audit row.
    */
-  const verifyCredentials = async (request: FastifyRequest, input: LogInInput): Promise<Viewer> => {
-    await limitIp('login', request);
-    const email = typeof input.email === 'string' ? input.email.trim() : '';
-    const password = typeof input.password === 'string' ? input.password : '';
-    if (email === '' || password === '') throw badRequest('Enter your e-mail address and password.');
+  const checkCredentials = async (
+    request: FastifyRequest | undefined,
+    email: string,
+    password: string,
+  ): Promise<Viewer | undefined> => {
     const key = accountKeyOf(email);
     const wait = await throttle.waitMs(key);
     if (wait > 0) {
@@ -182,7 +193,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
         userId: user?.id ?? null,
         details: { email: key, reason: user ? 'wrong-password' : 'unknown-account' },
       });
-      throw invalidCredentials();
+      return undefined;
     }
     await throttle.succeeded(key);
     if (check.needsRehash) {
@@ -193,6 +204,16 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
         .where(eq(users.id, user.id));
     }
     return viewerOf(user);
+  };
+
+  const verifyCredentials = async (request: FastifyRequest, input: LogInInput): Promise<Viewer> => {
+    await limitIp('login', request);
+    const email = typeof input.email === 'string' ? input.email.trim() : '';
+    const password = typeof input.password === 'string' ? input.password : '';
+    if (email === '' || password === '') throw badRequest('Enter your e-mail address and password.');
+    const viewer = await checkCredentials(request, email, password);
+    if (!viewer) throw invalidCredentials();
+    return viewer;
   };
 
   const strength = (password: string, userInputs: readonly string[] = []) =>
@@ -246,6 +267,11 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     },
 
     verifyCredentials,
+    checkEmailPassword: (email, password) => checkCredentials(undefined, email.trim(), password),
+    addAuthenticator(authenticator) {
+      authenticators.push(authenticator);
+    },
+    authenticators,
     startSession,
 
     async logOut(request, reply) {

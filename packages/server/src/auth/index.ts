@@ -49,3 +49,4 @@ export type {
   LogInInput,
   ChangePasswordInput,
 } from './auth-service.js';
+export * from './tokens/index.js';

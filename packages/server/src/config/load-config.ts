@@ -98,6 +98,18 @@ export interface ServerConfig {
     readonly loginFreeFailures: number;
     readonly loginBackoffMaxMs: number;
   };
+  /** Bearer access tokens, refresh tokens and API keys (the `authTokens` plugin of `/auth`). */
+  readonly authTokens: {
+    readonly issuer: string;
+    readonly audience: string;
+    readonly accessTokenTtlS: number;
+    readonly clockSkewS: number;
+    readonly refreshFamilyTtlS: number;
+    readonly signingKeyRotationS: number;
+    readonly signingKeySecret: string;
+    readonly scopes: readonly string[];
+    readonly apiKeyPrefix: string;
+  };
   /** Protections the configuration turned off and risky choices, logged at start-up. */
   readonly warnings: readonly string[];
 }
@@ -269,6 +281,7 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
     throw new ConfigError([...problems].sort((a, b) => rank(a) - rank(b)));
   }
 
+  const publicUrl = (raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, '');
   const warnings: string[] = [];
   if (raw.PRESET === 'off')
     warnings.push(
@@ -290,7 +303,7 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
     nodeEnv,
     host: raw.HOST,
     port: raw.PORT,
-    publicUrl: (raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, ''),
+    publicUrl,
     logLevel: raw.LOG_LEVEL,
     lang: raw.LANG_DEFAULT,
     defaultTitle: raw.APP_TITLE,
@@ -369,6 +382,17 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
       loginIpWindowMs: raw.AUTH_LOGIN_IP_WINDOW_MS,
       loginFreeFailures: raw.AUTH_LOGIN_FREE_FAILURES,
       loginBackoffMaxMs: raw.AUTH_LOGIN_BACKOFF_MAX_MS,
+    },
+    authTokens: {
+      issuer: raw.AUTH_TOKEN_ISSUER ?? publicUrl,
+      audience: raw.AUTH_TOKEN_AUDIENCE ?? publicUrl,
+      accessTokenTtlS: raw.AUTH_ACCESS_TOKEN_TTL_S,
+      clockSkewS: raw.AUTH_TOKEN_CLOCK_SKEW_S,
+      refreshFamilyTtlS: raw.AUTH_REFRESH_FAMILY_TTL_S,
+      signingKeyRotationS: raw.AUTH_SIGNING_KEY_ROTATION_S,
+      signingKeySecret: raw.AUTH_SIGNING_KEY_SECRET ?? sessionSecret,
+      scopes: raw.AUTH_TOKEN_SCOPES.split(' '),
+      apiKeyPrefix: raw.AUTH_API_KEY_PREFIX,
     },
     warnings,
     ...overrides,

@@ -241,6 +241,7 @@ export const ConfigSchema = Type.Object({
     0,
     Number.MAX_SAFE_INTEGER,
   ),
+  // auth: sessions, passwords and sign-in limits (@composable-svelte/server/auth).
   AUTH_SESSION_IDLE_TIMEOUT_MS: int(
     'A session not used for this long expires (sliding: each use moves the deadline, never past the absolute lifetime).',
     604_800_000,
@@ -297,6 +298,54 @@ export const ConfigSchema = Type.Object({
     900_000,
     1000,
     86_400_000,
+  ),
+  // authTokens: bearer access tokens, refresh tokens and API keys (@composable-svelte/server/auth).
+  AUTH_TOKEN_ISSUER: setting(
+    Type.Optional(Type.String({ minLength: 1 })),
+    'iss of the access tokens this server signs, and the only issuer it accepts. Defaults to PUBLIC_URL.',
+  ),
+  AUTH_TOKEN_AUDIENCE: setting(
+    Type.Optional(Type.String({ minLength: 1 })),
+    'aud of the access tokens this server signs, and the only audience it accepts. Defaults to PUBLIC_URL.',
+  ),
+  AUTH_ACCESS_TOKEN_TTL_S: int('Lifetime of an access token (an EdDSA JWT), in seconds.', 900, 60, 86_400),
+  AUTH_TOKEN_CLOCK_SKEW_S: int(
+    'Clock difference tolerated when checking exp and iat of an access token, in seconds.',
+    30,
+    0,
+    300,
+  ),
+  AUTH_REFRESH_FAMILY_TTL_S: int(
+    'Absolute lifetime of a sign-in through the token endpoint: no refresh token of it works after this many seconds.',
+    2_592_000,
+    300,
+    31_536_000,
+  ),
+  AUTH_SIGNING_KEY_ROTATION_S: int(
+    'How long each access-token signing key signs, in seconds. Its successor is published in the JWKS 5 minutes ahead (half the period if shorter); a retired key keeps verifying until its tokens expire.',
+    604_800,
+    60,
+    31_536_000,
+  ),
+  AUTH_SIGNING_KEY_SECRET: setting(
+    Type.Optional(Type.String({ minLength: 32, 'x-error': 'must be at least 32 characters', 'x-secret': 'value' })),
+    'Secret that encrypts the signing keys stored in the database (AES-256-GCM). Defaults to SESSION_SECRET; every instance needs the same one. Changing it makes a new signing key at the next token. Never printed.',
+  ),
+  AUTH_TOKEN_SCOPES: setting(
+    Type.String({
+      default: 'read write',
+      pattern: '^[\\x21\\x23-\\x5B\\x5D-\\x7E]+( [\\x21\\x23-\\x5B\\x5D-\\x7E]+)*$',
+      'x-error': 'must be scope names separated by single spaces (RFC 6749 scope syntax)',
+    }),
+    'Space-separated scopes access tokens and API keys may be granted; a request naming none gets all of them.',
+  ),
+  AUTH_API_KEY_PREFIX: setting(
+    Type.String({
+      default: 'cs_live_',
+      pattern: '^[a-z][a-z0-9]{0,15}_([a-z0-9]{1,16}_)?$',
+      'x-error': 'must be lowercase letters and digits ending in _ (e.g. cs_live_)',
+    }),
+    'Start of every API key, so a leaked key is recognisable (secret scanners) and tells itself apart from an access token.',
   ),
 });
 
