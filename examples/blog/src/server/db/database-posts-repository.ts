@@ -1,5 +1,5 @@
-import type { Db } from '@composable-svelte/server/db';
-import { asc, desc, eq } from 'drizzle-orm';
+import { transaction, type Db } from '@composable-svelte/server/db';
+import { asc, desc, eq, sql } from 'drizzle-orm';
 import type { Comment, Post, PostSummary, PostsRepository } from '../../shared/model.js';
 import { comments, posts, type BlogSchema } from './schema.js';
 
@@ -47,6 +47,20 @@ export function createDatabasePostsRepository(database: () => Db<BlogSchema>): P
         .where(eq(comments.postId, postId))
         .orderBy(asc(comments.createdAt), asc(comments.id));
       return rows.map(commentOf);
+    },
+    async addComment(postId, { author, body }) {
+      return transaction(database(), async (tx) => {
+        // The increment comes first: it locks the post's row, so concurrent comments on one post
+        // count one after the other, and it tells whether the post exists.
+        const [post] = await tx
+          .update(posts)
+          .set({ commentCount: sql`${posts.commentCount} + 1` })
+          .where(eq(posts.id, postId))
+          .returning({ id: posts.id });
+        if (!post) return undefined;
+        const [row] = await tx.insert(comments).values({ postId, author, body }).returning();
+        return commentOf(row!);
+      });
     },
   };
 }
