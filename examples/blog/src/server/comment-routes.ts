@@ -52,7 +52,6 @@ export function commentRoutes(posts: PostsRepository, subscriptions: Subscriptio
         );
         const cache = fastify.pageCache;
         if (cache) await Promise.all(changedPageTags(id.value).map((tag) => cache.invalidate({ tag })));
-        reply.header('cache-control', 'private, no-store');
         return comment;
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
