@@ -233,7 +233,7 @@ describe.each(await databaseTiers())('comments on the $name database', (tier) =>
     const page = await server.inject('/posts/1/comments');
     expect(page.headers['cache-control']).toMatch(/^public/);
     expect(page.body).not.toContain('name="_csrf"');
-    expect(page.body).toContain('href="/posts/1/comments?write=1"');
+    expect(page.body).toContain('href="/posts/1/comments?write=1#comment-form"');
   });
 
   it('50 concurrent comments on one post: every one stored, the count exactly 50 more', async () => {

@@ -22,9 +22,11 @@ describe('posting a comment', () => {
       (window as unknown as { __marker: number }).__marker = 42;
     });
 
-    await page.locator('main a[href="/posts/10/comments?write=1"]').click();
+    await page.locator('main a[href="/posts/10/comments?write=1#comment-form"]').click();
     await page.waitForURL(blog.url('/posts/10/comments?write=1'));
     const author = page.locator('#comment-author');
+    // The reader can type at once: the form's first field has the focus.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('comment-author');
     const body = page.locator('#comment-body');
     const button = page.locator('#comment-form button[type="submit"]');
 
@@ -71,8 +73,8 @@ describe('posting a comment', () => {
   it('without JavaScript: the form posts, the browser follows the 303 to the comment', async () => {
     const { page } = await blog.load('/posts/11/comments', { javaScriptEnabled: false });
     const before = await commentItems(page).count();
-    await page.locator('main a[href="/posts/11/comments?write=1"]').click();
-    await page.waitForURL(blog.url('/posts/11/comments?write=1'));
+    await page.locator('main a[href="/posts/11/comments?write=1#comment-form"]').click();
+    await page.waitForURL(blog.url('/posts/11/comments?write=1#comment-form'));
 
     await page.locator('#comment-author').fill('Grace');
     await page.locator('#comment-body').fill('Written without\nJavaScript');
