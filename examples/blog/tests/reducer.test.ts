@@ -603,6 +603,7 @@ const pageArb: fc.Arbitrary<Page> = fc.oneof(
   fc.constant(home),
   fc.constantFrom(...IDS).map(postPage),
   fc.constantFrom(...IDS).map(commentsPage),
+  fc.constantFrom(...IDS).map((id): Page => ({ route: 'comments', params: { id }, query: { write: '1' } })),
   fc.constant(notFound),
 );
 
@@ -614,7 +615,11 @@ function hasEverythingFor(state: BlogState, page: Page): boolean {
     case 'post':
       return state.postsById[page.params.id] !== undefined;
     case 'comments':
-      return state.postsById[page.params.id] !== undefined && state.commentsByPost[page.params.id] !== undefined;
+      return (
+        state.postsById[page.params.id] !== undefined &&
+        state.commentsByPost[page.params.id] !== undefined &&
+        (page.query.write !== '1' || state.commentForm.csrfToken !== null)
+      );
     default:
       return true;
   }
