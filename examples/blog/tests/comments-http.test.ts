@@ -273,9 +273,10 @@ describe.each(await databaseTiers())('comments on the $name database', (tier) =>
     expect((await server.inject('/')).body).toContain(`${count} comment${count === 1 ? '' : 's'}`);
   });
 
-  // Skipped until the page cache re-checks its invalidation epoch after compressing a page (see
-  // the merge notes of this branch): a render that read the data before the write can still store
-  // its page after the invalidation, and this test catches that within a few rounds.
+  // A render that read the comments before the write must not be stored after the invalidation,
+  // nor handed to a request that arrives after the answer. Skipped until the page cache stops
+  // handing a render's entry to the requests that joined it when the store refused that entry (an
+  // invalidation came meanwhile): see this branch's report. It fails within a few rounds until then.
   it.skip('a render in flight when the comment is written is never served after the answer', async () => {
     const auth = await session(server);
     for (let n = 0; n < 10; n++) {
