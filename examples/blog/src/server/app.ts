@@ -14,6 +14,7 @@ import { ApiError } from '../shared/api.js';
 import { accountRoutes, sessionSummaries } from './account-routes.js';
 import { apiRoutes } from './api-routes.js';
 import { refusedForms } from './form-outcome.js';
+import { commentRoutes } from './comment-routes.js';
 import { subscribeRoutes } from './subscribe-routes.js';
 import { createInMemorySubscriptionsRepository, type SubscriptionsRepository } from './subscriptions-repository.js';
 import { createInMemoryPostsRepository } from './in-memory-posts-repository.js';
@@ -118,6 +119,7 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
         await fastify.register(apiRoutes(repository));
         await fastify.register(subscribeRoutes(repository, subscriptions));
         if (onDatabase) await fastify.register(accountRoutes);
+        await fastify.register(commentRoutes(repository, subscriptions));
       },
       ...(onDatabase ? { database, auth: {} } : {}),
       ...(options.config ? { config: options.config } : {}),

@@ -33,6 +33,15 @@ export interface BlogApi {
   subscribe(input: { name: string; email: string; csrfToken: string }, signal: AbortSignal): Promise<{ name: string }>;
   /** The signed-in viewer's sessions; rejects with ApiError(401) when nobody is signed in. */
   listSessions(signal: AbortSignal): Promise<readonly SessionSummary[]>;
+  /**
+   * Rejects with ApiError(400) and fieldErrors when the input is invalid (validateComment), with
+   * ApiError(404) when the post does not exist.
+   */
+  addComment(
+    postId: number,
+    input: { author: string; body: string; csrfToken: string },
+    signal: AbortSignal,
+  ): Promise<Comment>;
 }
 
 export interface BlogDependencies {

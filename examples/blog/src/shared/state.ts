@@ -1,4 +1,5 @@
 import { initialAccountState, type AccountState, type Flash, type SessionSummary } from './account.js';
+import { emptyCommentForm, type CommentField, type CommentFieldErrors, type CommentForm } from './comment.js';
 import type { Comment, Post, PostSummary } from './model.js';
 import type { QueryStamps } from './queries.js';
 import type { Destination } from './routes.js';
@@ -33,6 +34,7 @@ export interface BlogState {
   readonly subscribe: SubscribeForm;
   /** The viewer, the sign-in forms and the account page. */
   readonly account: AccountState;
+  readonly commentForm: CommentForm;
   /** Public origin for canonical URLs, e.g. https://blog.example.com */
   readonly origin: string;
 }
@@ -66,7 +68,11 @@ export type BlogAction =
   | { readonly type: 'subscribeFieldChanged'; readonly field: SubscribeField; readonly value: string }
   | { readonly type: 'subscribeSubmitted' }
   | { readonly type: 'subscribeSucceeded'; readonly name: string }
-  | { readonly type: 'subscribeFailed'; readonly message: string | null; readonly errors: FieldErrors };
+  | { readonly type: 'subscribeFailed'; readonly message: string | null; readonly errors: FieldErrors }
+  | { readonly type: 'commentFieldChanged'; readonly field: CommentField; readonly value: string }
+  | { readonly type: 'commentSubmitted'; readonly postId: number }
+  | { readonly type: 'commentPosted'; readonly comment: Comment }
+  | { readonly type: 'commentFailed'; readonly message: string | null; readonly errors: CommentFieldErrors };
 
 export function initialBlogState(page: Page, origin: string, account?: AccountState): BlogState {
   return {
@@ -78,6 +84,7 @@ export function initialBlogState(page: Page, origin: string, account?: AccountSt
     queries: {},
     subscribe: emptySubscribeForm,
     account: account ?? initialAccountState(false, null),
+    commentForm: emptyCommentForm,
     origin,
   };
 }

@@ -50,3 +50,28 @@ export type {
   ChangePasswordInput,
 } from './auth-service.js';
 export * from './tokens/index.js';
+// OAuth sign-in: everything but its own safeNext (the one above is the same rule, checked by the parser).
+export {
+  oauthAccounts,
+  oauthRoutes,
+  providersFromConfig,
+  createGitHubProvider,
+  createOidcProvider,
+  resolveAccount,
+  OAUTH_FLOW_COOKIE,
+  OAUTH_FLOW_COOKIE_PLAIN_HTTP,
+  OAUTH_FLOW_TTL_S,
+} from './oauth/index.js';
+export type {
+  OAuthAccount,
+  OAuthRoutesOptions,
+  GitHubProviderOptions,
+  OidcProviderOptions,
+  OAuthProvider,
+  ProviderIdentity,
+  AuthorizationAttempt,
+  ResolvedAccount,
+  AccountEvent,
+  AuditSink,
+} from './oauth/index.js';
+export * from './reset/index.js';

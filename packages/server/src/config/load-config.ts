@@ -110,6 +110,35 @@ export interface ServerConfig {
     readonly scopes: readonly string[];
     readonly apiKeyPrefix: string;
   };
+  /** Sign-in providers; a provider is present only when its client is configured. */
+  readonly oauth: {
+    readonly github:
+      | {
+          readonly clientId: string;
+          readonly clientSecret: string;
+          readonly authorizeUrl: string;
+          readonly tokenUrl: string;
+          readonly apiUrl: string;
+        }
+      | undefined;
+    readonly oidc:
+      | {
+          readonly name: string;
+          readonly issuer: string;
+          readonly clientId: string;
+          readonly clientSecret: string | undefined;
+          readonly scopes: readonly string[];
+        }
+      | undefined;
+  };
+  readonly mail: {
+    readonly smtpUrl: string | undefined;
+    readonly dir: string;
+    readonly from: string;
+    readonly perAddressMax: number;
+    readonly resetTtlMs: number;
+    readonly verificationTtlMs: number;
+  };
   /** Protections the configuration turned off and risky choices, logged at start-up. */
   readonly warnings: readonly string[];
 }
@@ -223,7 +252,7 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
     );
   }
   const raw = converted as RawConfig;
-  for (const key of ['REDIS_URL', 'DATABASE_URL'] as const) {
+  for (const key of ['REDIS_URL', 'DATABASE_URL', 'SMTP_URL'] as const) {
     const url = raw[key];
     // The clients would fail later, and some print the URL they could not parse, password included.
     const reported = problems.some((problem) => problem.startsWith(`${key}:`));
@@ -265,6 +294,12 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
     problems.push(
       'SHUTDOWN_IDLE_GRACE_MS: must be below SHUTDOWN_TIMEOUT_MS, or idle connections outlast the shutdown',
     );
+  if (Boolean(raw.OAUTH_GITHUB_CLIENT_ID) !== Boolean(raw.OAUTH_GITHUB_CLIENT_SECRET))
+    problems.push('OAUTH_GITHUB_CLIENT_ID and OAUTH_GITHUB_CLIENT_SECRET: set both or neither');
+  if (Boolean(raw.OAUTH_OIDC_ISSUER) !== Boolean(raw.OAUTH_OIDC_CLIENT_ID))
+    problems.push('OAUTH_OIDC_ISSUER and OAUTH_OIDC_CLIENT_ID: set both or neither');
+  if (raw.OAUTH_OIDC_NAME === 'github' && raw.OAUTH_OIDC_ISSUER && raw.OAUTH_GITHUB_CLIENT_ID)
+    problems.push('OAUTH_OIDC_NAME: github is the GitHub provider; name the OpenID Connect provider differently');
   let sessionSecret = raw.SESSION_SECRET;
   if (!sessionSecret) {
     if (nodeEnv === 'production')
@@ -393,6 +428,36 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
       signingKeySecret: raw.AUTH_SIGNING_KEY_SECRET ?? sessionSecret,
       scopes: raw.AUTH_TOKEN_SCOPES.split(' '),
       apiKeyPrefix: raw.AUTH_API_KEY_PREFIX,
+    },
+    oauth: {
+      github:
+        raw.OAUTH_GITHUB_CLIENT_ID && raw.OAUTH_GITHUB_CLIENT_SECRET
+          ? {
+              clientId: raw.OAUTH_GITHUB_CLIENT_ID,
+              clientSecret: raw.OAUTH_GITHUB_CLIENT_SECRET,
+              authorizeUrl: raw.OAUTH_GITHUB_AUTHORIZE_URL,
+              tokenUrl: raw.OAUTH_GITHUB_TOKEN_URL,
+              apiUrl: raw.OAUTH_GITHUB_API_URL.replace(/\/+$/, ''),
+            }
+          : undefined,
+      oidc:
+        raw.OAUTH_OIDC_ISSUER && raw.OAUTH_OIDC_CLIENT_ID
+          ? {
+              name: raw.OAUTH_OIDC_NAME,
+              issuer: raw.OAUTH_OIDC_ISSUER,
+              clientId: raw.OAUTH_OIDC_CLIENT_ID,
+              clientSecret: raw.OAUTH_OIDC_CLIENT_SECRET,
+              scopes: raw.OAUTH_OIDC_SCOPES.split(/\s+/).filter(Boolean),
+            }
+          : undefined,
+    },
+    mail: {
+      smtpUrl: raw.SMTP_URL,
+      dir: raw.MAIL_DIR,
+      from: raw.MAIL_FROM ?? `no-reply@${new URL(publicUrl).hostname}`,
+      perAddressMax: raw.MAIL_PER_ADDRESS_MAX,
+      resetTtlMs: raw.PASSWORD_RESET_TTL_MS,
+      verificationTtlMs: raw.EMAIL_VERIFICATION_TTL_MS,
     },
     warnings,
     ...overrides,

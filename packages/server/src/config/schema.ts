@@ -347,6 +347,80 @@ export const ConfigSchema = Type.Object({
     }),
     'Start of every API key, so a leaked key is recognisable (secret scanners) and tells itself apart from an access token.',
   ),
+  OAUTH_GITHUB_CLIENT_ID: setting(
+    Type.Optional(Type.String({ minLength: 1 })),
+    'Client id of a GitHub OAuth app: enables sign-in at /auth/github. Register the callback $PUBLIC_URL/auth/github/callback with GitHub. Needs OAUTH_GITHUB_CLIENT_SECRET.',
+  ),
+  OAUTH_GITHUB_CLIENT_SECRET: setting(
+    Type.Optional(Type.String({ minLength: 1, 'x-secret': 'value' })),
+    'Client secret of the GitHub OAuth app.',
+  ),
+  OAUTH_GITHUB_AUTHORIZE_URL: setting(
+    Type.String({
+      default: 'https://github.com/login/oauth/authorize',
+      pattern: '^https?://',
+      'x-error': 'must be an http(s) URL',
+    }),
+    "GitHub's authorization endpoint (GitHub Enterprise Server: https://<host>/login/oauth/authorize).",
+  ),
+  OAUTH_GITHUB_TOKEN_URL: setting(
+    Type.String({
+      default: 'https://github.com/login/oauth/access_token',
+      pattern: '^https?://',
+      'x-error': 'must be an http(s) URL',
+    }),
+    "GitHub's token endpoint (GitHub Enterprise Server: https://<host>/login/oauth/access_token).",
+  ),
+  OAUTH_GITHUB_API_URL: setting(
+    Type.String({ default: 'https://api.github.com', pattern: '^https?://', 'x-error': 'must be an http(s) URL' }),
+    "GitHub's REST API, for /user and /user/emails (GitHub Enterprise Server: https://<host>/api/v3).",
+  ),
+  OAUTH_OIDC_ISSUER: setting(
+    Type.Optional(Type.String({ pattern: '^https?://', 'x-error': 'must be an http(s) URL' })),
+    'Issuer URL of an OpenID Connect provider (Keycloak, Auth0, Google, …): enables sign-in at /auth/$OAUTH_OIDC_NAME. Its endpoints and keys come from $OAUTH_OIDC_ISSUER/.well-known/openid-configuration. Needs OAUTH_OIDC_CLIENT_ID.',
+  ),
+  OAUTH_OIDC_CLIENT_ID: setting(
+    Type.Optional(Type.String({ minLength: 1 })),
+    'Client id registered with the OpenID Connect provider; ID tokens must be issued to it (aud).',
+  ),
+  OAUTH_OIDC_CLIENT_SECRET: setting(
+    Type.Optional(Type.String({ minLength: 1, 'x-secret': 'value' })),
+    'Client secret for the OpenID Connect provider; unset for a public client (PKCE alone).',
+  ),
+  OAUTH_OIDC_NAME: setting(
+    Type.String({
+      default: 'oidc',
+      pattern: '^[a-z0-9][a-z0-9-]{0,31}$',
+      'x-error': 'must be lowercase letters, digits and dashes (1–32)',
+    }),
+    'Route name of the OpenID Connect provider: /auth/<name> and /auth/<name>/callback.',
+  ),
+  OAUTH_OIDC_SCOPES: setting(
+    Type.String({ default: 'openid email profile', pattern: '(^|\\s)openid(\\s|$)', 'x-error': 'must include openid' }),
+    'Scopes asked of the OpenID Connect provider, space-separated.',
+  ),
+  SMTP_URL: setting(
+    Type.Optional(
+      Type.String({ pattern: '^smtps?://', 'x-error': 'must be an smtp:// or smtps:// URL', 'x-secret': 'url' }),
+    ),
+    'SMTP server for outgoing mail (verification, password reset), e.g. smtps://user:pass@smtp.example.com. Unset: mail is written as .eml files to MAIL_DIR instead.',
+  ),
+  MAIL_DIR: setting(
+    Type.String({ default: '.data/mail', minLength: 1 }),
+    'Where mail goes as .eml files when SMTP_URL is unset; in development they are listed at /_dev/mail.',
+  ),
+  MAIL_FROM: setting(
+    Type.Optional(Type.String({ minLength: 3 })),
+    'From address of outgoing mail, e.g. "Field Notes <no-reply@example.com>". Defaults to no-reply@ the PUBLIC_URL host.',
+  ),
+  MAIL_PER_ADDRESS_MAX: int(
+    'Most verification and reset mails sent to one address per hour; requests beyond it get the same answer but send nothing.',
+    5,
+    1,
+    1000,
+  ),
+  PASSWORD_RESET_TTL_MS: int('How long a password-reset link works.', 1_800_000, 60_000, 86_400_000),
+  EMAIL_VERIFICATION_TTL_MS: int('How long an e-mail verification link works.', 86_400_000, 60_000, 2_592_000_000),
 });
 
 export type RawConfig = Static<typeof ConfigSchema>;
