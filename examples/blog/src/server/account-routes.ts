@@ -2,7 +2,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '@composable-svelte/server';
 import { safeNext, TooManyAttemptsError, type ListedSession } from '@composable-svelte/server/auth';
-import { wantsJsonError } from '@composable-svelte/server/errors';
+import { badRequest, wantsJsonError } from '@composable-svelte/server/errors';
+import { AUTHOR_MAX } from '../shared/comment.js';
 import type { SessionSummary } from '../shared/account.js';
 import { refusedForms, type RefusedForm } from './form-outcome.js';
 
@@ -46,6 +47,11 @@ export async function accountRoutes(fastify: FastifyInstance): Promise<void> {
       const { name = '', email = '', password = '' } = request.body;
       let viewer;
       try {
+        // The blog's own rule on top of the framework's: a name must fit where comments show it.
+        if (name.trim().length > AUTHOR_MAX)
+          throw badRequest(`Please keep your name to ${AUTHOR_MAX} characters or fewer.`, {
+            details: { field: 'name' },
+          });
         viewer = await auth.signUp(request, reply, { name, email, password });
       } catch (error) {
         return refuse(request, reply, error, { name, email });

@@ -61,11 +61,11 @@ export function blogApp(
       if (flash) actions.push({ type: 'flashShown', flash });
       const refused = refusedForms.get(context.request);
       if (refused) actions.push({ type: 'accountFormRefused', ...refused });
+      const state = initialBlogState({ route: 'home', params: {}, query: {} }, url.origin, withToken);
+      // A signed-in reader comments under their account's name.
+      const commentForm = context.viewer ? { ...state.commentForm, author: context.viewer.name } : state.commentForm;
       // The page starts empty and the same navigate action the browser sends loads its data.
-      return {
-        state: initialBlogState({ route: 'home', params: {}, query: {} }, url.origin, withToken),
-        actions,
-      };
+      return { state: { ...state, commentForm }, actions };
     },
     auth: (route) => (route.ok && route.destination.route === 'account' ? 'required' : undefined),
     dependencies: ({ request, csrfToken }) => ({
@@ -119,7 +119,7 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
         await fastify.register(apiRoutes(repository));
         await fastify.register(subscribeRoutes(repository, subscriptions));
         if (onDatabase) await fastify.register(accountRoutes);
-        await fastify.register(commentRoutes(repository, subscriptions));
+        await fastify.register(commentRoutes(repository, subscriptions, onDatabase));
       },
       ...(onDatabase ? { database, auth: {} } : {}),
       ...(options.config ? { config: options.config } : {}),
