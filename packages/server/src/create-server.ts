@@ -172,7 +172,7 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   await fastify.register(pageCachePlugin, {
     cache: config.cache,
     brotliQuality: config.compression.brotliQuality,
-    ...(redis ? { redis } : {}),
+    ...(redis ? { redis, keyPrefix: `${config.redisKeyPrefix}page:` } : {}),
     metrics,
   });
   await fastify.register(health);
@@ -227,6 +227,7 @@ function rateLimitOptions(config: ServerConfig, metrics: ServerMetrics, redis: R
     windowMs: config.rateLimit.windowMs,
     ...(redis ? { redis } : {}),
     onBackendError: config.rateLimit.onRedisError,
+    keyPrefix: `${config.redisKeyPrefix}rl:`,
     onEvent: (event) => {
       if (event.type === 'rejected') metrics.rateLimitRejections.inc({ route: event.route });
       else if (event.type === 'backend-error') metrics.rateLimitBackendErrors.inc();

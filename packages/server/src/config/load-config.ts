@@ -32,6 +32,7 @@ export interface ServerConfig {
   readonly requestIdHeader: string | undefined;
   readonly sessionSecret: string;
   readonly redisUrl: string | undefined;
+  readonly redisKeyPrefix: string;
   readonly databaseUrl: string | undefined;
   readonly databaseDir: string;
   readonly databasePoolMax: number;
@@ -347,6 +348,7 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
     requestIdHeader: raw.REQUEST_ID_HEADER?.toLowerCase(),
     sessionSecret,
     redisUrl: raw.REDIS_URL,
+    redisKeyPrefix: raw.REDIS_KEY_PREFIX,
     databaseUrl: raw.DATABASE_URL,
     databaseDir: raw.DATABASE_DIR,
     databasePoolMax: raw.DATABASE_POOL_MAX,

@@ -78,7 +78,15 @@ export const ConfigSchema = Type.Object({
     Type.Optional(
       Type.String({ pattern: '^rediss?://', 'x-error': 'must be a redis:// or rediss:// URL', 'x-secret': 'url' }),
     ),
-    'Redis connection URL. When set, rate limits (and later page cache, sessions, pub/sub) are shared through Redis.',
+    'Redis connection URL. When set, rate limits and the page cache are shared through Redis by every instance.',
+  ),
+  REDIS_KEY_PREFIX: setting(
+    Type.String({
+      default: 'cs:',
+      pattern: '^[A-Za-z0-9:._-]{1,64}$',
+      'x-error': 'must be 1–64 letters, digits, colons, dots, dashes or underscores',
+    }),
+    'Prefix of every key the server writes to Redis (pages, rate limits), so several apps or environments can share one Redis.',
   ),
   DATABASE_URL: setting(
     Type.Optional(
