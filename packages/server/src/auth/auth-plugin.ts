@@ -32,7 +32,7 @@ export interface AuthPluginOptions {
   readonly settings?: ServerConfig['auth'];
   /** Defaults to `fastify.redis` (REDIS_URL); null keeps everything in this process. */
   readonly redis?: Redis | null;
-  /** Redis pub/sub channel for session invalidations (instances sharing a database share it). */
+  /** Redis pub/sub channel for session invalidations (instances sharing a database share it); default `<REDIS_KEY_PREFIX>auth:sessions`. */
   readonly invalidationChannel?: string;
   readonly now?: () => Date;
 }
@@ -58,10 +58,12 @@ async function registerAuth(fastify: FastifyInstance, options: AuthPluginOptions
   const redis = options.redis === undefined ? fastify.redis : (options.redis ?? undefined);
   const secure = secureCookies(config.publicUrl, config.nodeEnv === 'production');
   const cookies = authCookies(secure, Math.floor(settings.sessionAbsoluteMs / 1000));
+  // Under REDIS_KEY_PREFIX like every key the server writes, so apps sharing a Redis stay apart.
+  const prefix = `${config.redisKeyPrefix}auth:`;
   const cache = createSessionCache({
     ttlMs: settings.sessionCacheTtlMs,
     ...(redis ? { redis } : {}),
-    ...(options.invalidationChannel ? { channel: options.invalidationChannel } : {}),
+    channel: options.invalidationChannel ?? `${prefix}sessions`,
     logger: fastify.log,
   });
   const sessions = createSessionStore({
@@ -75,7 +77,7 @@ async function registerAuth(fastify: FastifyInstance, options: AuthPluginOptions
   const ipLimiter = createIpLimiter({
     max: settings.loginIpMax,
     windowMs: settings.loginIpWindowMs,
-    ...(redis ? { redis } : {}),
+    ...(redis ? { redis, keyPrefix: `${prefix}ip:` } : {}),
     onError: (error) => fastify.log.warn({ err: error }, 'auth: IP limit unavailable (Redis); attempt let through'),
   });
   const service = createAuthService({
