@@ -33,6 +33,11 @@ async function start(tier: Tier) {
         verifyCredentials: (email, password) => auth.checkEmailPassword(email, password),
       });
       auth.addAuthenticator(app.authTokens.authenticate);
+      auth.onSignOutEverywhere((userId, reason) => app.authTokens.refreshTokens.revokeUser(userId, reason));
+      app.post('/account/sign-out-everywhere', { config: { auth: 'required' } }, async (request, reply) => {
+        await auth.signOutEverywhere(request, reply);
+        return reply.redirect('/', 303);
+      });
       app.get('/csrf', async (_request, reply) => ({ token: reply.generateCsrf() }));
       app.post('/signup', async (request, reply) => {
         await auth.signUp(request, reply, request.body as Record<string, string>);
@@ -84,6 +89,18 @@ describe.each(await databaseTiers())('sessions and bearer tokens on $name', (tie
       expect(anonymous.headers['www-authenticate']).toBe('Bearer realm="example.test"');
       const forged = await server.inject({ url: '/api/me', headers: { authorization: 'Bearer a.b.c' } });
       expect(forged.statusCode).toBe(401);
+
+      // Signing out everywhere ends the token sign-ins too: a refresh token that renewed before no longer does.
+      const refresh = (token: string) =>
+        server.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refresh_token: token } });
+      const renewed = await refresh(granted.json().refresh_token);
+      expect(renewed.statusCode, renewed.body).toBe(200);
+      expect((await browser.post('/account/sign-out-everywhere', {})).statusCode).toBe(303);
+      const ended = await refresh(renewed.json().refresh_token);
+      expect(ended.json()).toMatchObject({
+        error: 'invalid_grant',
+        error_description: expect.stringContaining('revoked'),
+      });
     },
   );
 });

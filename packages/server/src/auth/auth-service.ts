@@ -54,6 +54,11 @@ export interface AuthService {
   checkEmailPassword(email: string, password: string): Promise<Viewer | undefined>;
   /** Tried after the session cookie, in order, from the next request on (bearer tokens, API keys). */
   addAuthenticator(authenticator: Authenticator): void;
+  /**
+   * Runs whenever every sign-in of a user ends (sign out everywhere, a password change or reset),
+   * so credentials kept elsewhere end too: e.g. the token plugin's `refreshTokens.revokeUser`.
+   */
+  onSignOutEverywhere(hook: (userId: number, reason: string) => Promise<unknown>): void;
   readonly authenticators: readonly Authenticator[];
   /** A new session for an already proven user (OAuth, a reset link): the request's old session ends. */
   startSession(request: FastifyRequest, reply: FastifyReply, userId: number, method: string): Promise<Viewer>;
@@ -124,6 +129,10 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
   const { db, sessions, cookies, passwordParams, throttle, ipLimiter, logger } = options;
   const dummyHash = createDummyHash(passwordParams);
   const authenticators: Authenticator[] = [...(options.authenticators ?? [])];
+  const signOutHooks: ((userId: number, reason: string) => Promise<unknown>)[] = [];
+  const endEverySignIn = async (userId: number, reason: string) => {
+    for (const hook of signOutHooks) await hook(userId, reason);
+  };
 
   const record = (request: FastifyRequest | undefined, event: AuditEvent) =>
     audit(db, request?.log ?? logger, { ...(request ? requestOrigin(request) : {}), ...event });
@@ -271,6 +280,9 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     addAuthenticator(authenticator) {
       authenticators.push(authenticator);
     },
+    onSignOutEverywhere(hook) {
+      signOutHooks.push(hook);
+    },
     authenticators,
     startSession,
 
@@ -287,6 +299,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     async signOutEverywhere(request, reply) {
       const principal = signedInWithSession(request);
       const count = await sessions.revokeAllForUser(principal.viewer.id);
+      await endEverySignIn(principal.viewer.id, 'sign-out-everywhere');
       await record(request, { type: 'session.revoke_all', userId: principal.viewer.id, details: { count } });
       clearSessionCookie(reply);
       request.principal = null;
@@ -308,6 +321,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
 
     async revokeAllSessions(userId, reason, request) {
       const count = await sessions.revokeAllForUser(userId);
+      await endEverySignIn(userId, reason);
       await record(request, { type: 'session.revoke_all', userId, details: { count, reason } });
       return count;
     },
@@ -348,6 +362,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
         .where(eq(users.id, user.id));
       // Whoever else knew the old password is signed out; this browser continues on a new id.
       const others = await sessions.revokeAllForUser(user.id, principal.sessionId);
+      await endEverySignIn(user.id, 'password-change');
       await startSession(request, reply, user.id, 'password-change');
       await record(request, { type: 'password.change', userId: user.id, details: { otherSessionsEnded: others } });
     },
