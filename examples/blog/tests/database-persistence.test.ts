@@ -33,14 +33,39 @@ async function subscribe(child: Child, name: string, email: string): Promise<num
   return response.status;
 }
 
+let readers = 0;
+
+/** Comments need an account: sign up (a new one each time), keeping the CSRF and session cookies. */
 async function comment(child: Child, postId: number, body: string): Promise<Comment> {
   const csrf = await fetch(`${child.origin}/api/csrf`);
-  const cookie = String(csrf.headers.get('set-cookie')).split(';')[0]!;
+  const csrfCookie = String(csrf.headers.get('set-cookie')).split(';')[0]!;
   const { token } = (await csrf.json()) as { token: string };
+  const signup = await fetch(`${child.origin}/signup`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
+    body: new URLSearchParams({
+      name: 'Ada',
+      email: `ada-${++readers}-${Date.now()}@example.org`,
+      password: 'quiet-harbour-lantern-58',
+      _csrf: token,
+    }).toString(),
+  });
+  await signup.body?.cancel();
+  expect(signup.status).toBe(303);
+  const session = signup.headers
+    .getSetCookie()
+    .find((line) => /^(__Host-)?session=/.test(line))!
+    .split(';')[0]!;
   const response = await fetch(`${child.origin}/api/posts/${postId}/comments`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', cookie, 'x-csrf-token': token },
-    body: JSON.stringify({ author: 'Ada', body }),
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      cookie: `${csrfCookie}; ${session}`,
+      'x-csrf-token': token,
+    },
+    body: JSON.stringify({ body }),
   });
   expect(response.status).toBe(201);
   return ((await response.json()) as { comment: Comment }).comment;

@@ -34,6 +34,8 @@ describe.skipIf(!postgres || !redisUrl)('two instances on one PostgreSQL and one
       RATE_LIMIT_ENABLED: 'false',
       LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
       LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
+      AUTH_ARGON2_MEMORY_KIB: '19456',
+      AUTH_ARGON2_TIME_COST: '2',
       DATABASE_URL: fresh.url!,
       REDIS_URL: redisUrl!,
       REDIS_KEY_PREFIX: prefix,
@@ -52,17 +54,35 @@ describe.skipIf(!postgres || !redisUrl)('two instances on one PostgreSQL and one
     await redis.quit();
   });
 
+  let readers = 0;
+
+  /** Comments need an account: a new reader signs up on `server` and comments there. */
   async function comment(server: BlogServer, postId: number, body: string): Promise<Comment> {
     const csrf = await server.inject('/api/csrf');
+    const csrfCookie = String(csrf.headers['set-cookie']).split(';')[0]!;
+    const token = csrf.json<{ token: string }>().token;
+    const signup = await server.inject({
+      method: 'POST',
+      url: '/signup',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
+      payload: new URLSearchParams({
+        name: 'Ada',
+        email: `ada-${++readers}@example.org`,
+        password: 'quiet-harbour-lantern-58',
+        _csrf: token,
+      }).toString(),
+    });
+    expect(signup.statusCode, signup.body).toBe(303);
+    const session = [signup.headers['set-cookie']]
+      .flat()
+      .map(String)
+      .find((line) => line.startsWith('__Host-session='))!
+      .split(';')[0]!;
     const response = await server.inject({
       method: 'POST',
       url: `/api/posts/${postId}/comments`,
-      headers: {
-        'content-type': 'application/json',
-        cookie: String(csrf.headers['set-cookie']).split(';')[0]!,
-        'x-csrf-token': csrf.json<{ token: string }>().token,
-      },
-      payload: JSON.stringify({ author: 'Ada', body }),
+      headers: { 'content-type': 'application/json', cookie: `${csrfCookie}; ${session}`, 'x-csrf-token': token },
+      payload: JSON.stringify({ body }),
     });
     expect(response.statusCode, response.body).toBe(201);
     return response.json<{ comment: Comment }>().comment;

@@ -9,6 +9,7 @@ import {
   type TestStore,
 } from '@composable-svelte/core';
 import { ApiError, type BlogApi, type BlogDependencies } from '../src/shared/api.js';
+import type { SessionSummary } from '../src/shared/account.js';
 import type { Comment, Post, PostSummary } from '../src/shared/model.js';
 import { commentsKey, postKey, postsKey, snapshotOf, stamp, STALE_TIME } from '../src/shared/queries.js';
 import { blogReducer } from '../src/shared/reducer.js';
@@ -99,6 +100,9 @@ class ControlledApi implements BlogApi {
     signal: AbortSignal,
   ): Promise<{ name: string }> {
     return this.request('subscribe', undefined, signal);
+  }
+  listSessions(signal: AbortSignal): Promise<readonly SessionSummary[]> {
+    return this.request('listSessions', undefined, signal);
   }
   addComment(
     postId: number,
@@ -634,6 +638,7 @@ function instantApi() {
     listComments: async (id) => (requests.push(`listComments(${id})`), comments(id)),
     csrfToken: async () => (requests.push('csrfToken'), 'token'),
     subscribe: async (input) => (requests.push('subscribe'), { name: input.name }),
+    listSessions: async () => (requests.push('listSessions'), []),
     addComment: async (postId, input) => (requests.push(`addComment(${postId})`), newComment(postId, input)),
   };
   return { api, requests };
@@ -710,6 +715,7 @@ describe('properties', () => {
           listComments: (id) => s.schedule(Promise.resolve(comments(id)), `listComments(${id})`),
           csrfToken: () => s.schedule(Promise.resolve('token'), 'csrfToken'),
           subscribe: (input) => s.schedule(Promise.resolve({ name: input.name }), 'subscribe'),
+          listSessions: () => s.schedule(Promise.resolve([]), 'listSessions'),
           addComment: (postId, input) => s.schedule(Promise.resolve(newComment(postId, input)), 'addComment'),
         };
         const errors: unknown[] = [];
@@ -753,6 +759,7 @@ describe('properties', () => {
               s.schedule(id === missing ? Promise.reject(new ApiError(404, 'gone')) : Promise.resolve(comments(id))),
             csrfToken: () => s.schedule(Promise.resolve('token')),
             subscribe: (input) => s.schedule(Promise.resolve({ name: input.name })),
+            listSessions: () => s.schedule(Promise.resolve([])),
             addComment: (postId, input) => s.schedule(Promise.resolve(newComment(postId, input))),
           };
           const errors: unknown[] = [];

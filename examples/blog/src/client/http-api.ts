@@ -1,3 +1,4 @@
+import type { SessionSummary } from '../shared/account.js';
 import { ApiError, type BlogApi } from '../shared/api.js';
 import type { Comment, Post, PostSummary } from '../shared/model.js';
 
@@ -44,6 +45,8 @@ export function createHttpApi(): BlogApi {
     listComments: (id, signal) =>
       getJson<{ comments: Comment[] }>(`/api/posts/${id}/comments`, signal).then((r) => r.comments),
     csrfToken: (signal) => getJson<{ token: string }>('/api/csrf', signal).then((r) => r.token),
+    listSessions: (signal) =>
+      getJson<{ sessions: SessionSummary[] }>('/api/account/sessions', signal).then((r) => r.sessions),
     subscribe: ({ csrfToken, ...input }, signal) =>
       requestJson<{ subscription: { name: string } }>('/subscribe', signal, {
         method: 'POST',

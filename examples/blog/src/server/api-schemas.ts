@@ -33,7 +33,8 @@ export const CommentResponse = Type.Object({ comment: Comment });
  * limits themselves are validateComment's, whose messages say what to fix.
  */
 export const CommentBody = Type.Object({
-  author: Type.String({ maxLength: 1000 }),
+  // Ignored when readers sign in: the author is the viewer.
+  author: Type.Optional(Type.String({ maxLength: 1000 })),
   body: Type.String({ maxLength: 50_000 }),
   _csrf: Type.Optional(Type.String({ maxLength: 200 })),
 });

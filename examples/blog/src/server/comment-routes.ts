@@ -12,11 +12,11 @@ import type { SubscriptionsRepository } from './subscriptions-repository.js';
 type CommentRequest = FastifyRequest<{ Params: Static<typeof PostIdParams>; Body: Static<typeof CommentBody> }>;
 
 /**
- * Who wrote the comment: the one place the routes read it from. Today readers type a name; once
- * readers sign in, it is the account's name and the form loses the field.
+ * Who wrote the comment: the signed-in viewer's name when the blog has accounts (whatever the body
+ * says), else the name the reader typed (a blog on in-memory storage, for tests and benchmarks).
  */
 function commentAuthor(request: CommentRequest): string {
-  return request.body.author;
+  return request.principal?.viewer.name ?? request.body.author ?? '';
 }
 
 /** Pages that show the post's comments or its comment count: the post, its comments, the list. */
@@ -29,9 +29,11 @@ const changedPageTags = (id: number) => [`post:${id}`, 'posts'];
  * are invalidated after the write commits and before the answer leaves, so whoever got the answer
  * never loads a page without the comment.
  */
-export function commentRoutes(posts: PostsRepository, subscriptions: SubscriptionsRepository) {
+export function commentRoutes(posts: PostsRepository, subscriptions: SubscriptionsRepository, accounts = false) {
   return async function routes(fastify: FastifyInstance): Promise<void> {
     const rateLimit = { max: fastify.config.rateLimit.formMax, timeWindow: fastify.config.rateLimit.windowMs };
+    // With accounts only signed-in readers comment: anonymous → 401 (API) or the sign-in page (form).
+    const auth = accounts ? { auth: 'required' as const } : {};
 
     const create = async (request: CommentRequest, reply: FastifyReply) => {
       const id = postId.decode(request.params.id);
@@ -70,7 +72,7 @@ export function commentRoutes(posts: PostsRepository, subscriptions: Subscriptio
       '/api/posts/:id/comments',
       {
         schema: { params: PostIdParams, body: CommentBody, response: { 201: CommentResponse } },
-        config: { rateLimit },
+        config: { rateLimit, ...auth },
       },
       async (request, reply) => {
         const comment = await create(request, reply);
@@ -80,7 +82,7 @@ export function commentRoutes(posts: PostsRepository, subscriptions: Subscriptio
 
     fastify.post<{ Params: Static<typeof PostIdParams>; Body: Static<typeof CommentBody> }>(
       '/posts/:id/comments',
-      { schema: { params: PostIdParams, body: CommentBody }, config: { rateLimit } },
+      { schema: { params: PostIdParams, body: CommentBody }, config: { rateLimit, ...auth } },
       async (request, reply) => {
         const comment = await create(request, reply);
         return reply.redirect(`/posts/${comment.postId}/comments#comment-${comment.id}`, 303);

@@ -1,3 +1,4 @@
+import type { SessionSummary } from '../shared/account.js';
 import { ApiError, type BlogApi } from '../shared/api.js';
 import type { PostsRepository } from '../shared/model.js';
 import { normalizeComment, validateComment } from '../shared/comment.js';
@@ -18,6 +19,8 @@ export interface RepositoryApiContext {
   readonly log: ErrorLog;
   /** The request's CSRF token (marks the page private); see RequestContext.csrfToken. */
   readonly csrfToken: () => string;
+  /** The signed-in viewer's sessions (rejects with ApiError(401) for nobody). */
+  readonly listSessions?: () => Promise<readonly SessionSummary[]>;
 }
 
 export function createRepositoryApi({
@@ -25,6 +28,7 @@ export function createRepositoryApi({
   subscriptions,
   log,
   csrfToken,
+  listSessions,
 }: RepositoryApiContext): BlogApi {
   const guarded = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
     try {
@@ -50,6 +54,10 @@ export function createRepositoryApi({
         return comments;
       }),
     csrfToken: async () => csrfToken(),
+    listSessions: () =>
+      guarded('listSessions', () =>
+        listSessions ? listSessions() : Promise.reject(new ApiError(401, 'Accounts are not available here.')),
+      ),
     subscribe: (input) =>
       guarded('subscribe', async () => {
         const errors = validateSubscription(input);

@@ -10,6 +10,7 @@ import {
 import type { BlogDependencies } from './api.js';
 import { GENERIC_FAILURE, guarded } from './guarded.js';
 import { commentsKey, postKey, postsKey, STALE_TIME, stamp, stampOf } from './queries.js';
+import { emptyAccountForm } from './account.js';
 import type { BlogAction, BlogState, Page } from './state.js';
 import { isSubscribeAction, subscribeReducer, type SubscribeAction } from './subscribe-reducer.js';
 import type { SubscribeForm } from './subscribe.js';
@@ -69,6 +70,16 @@ function need<T>(
   return [{ effect, missing: !present }];
 }
 
+/** A CSRF token for the account forms, when the page was not rendered by the server with one. */
+function accountToken(api: BlogDependencies['api']): Need {
+  return {
+    missing: true,
+    effect: load((signal) =>
+      api.csrfToken(signal).then((token): BlogAction => ({ type: 'accountTokenLoaded', token })),
+    ),
+  };
+}
+
 /** What the page needs loaded or revalidated. */
 function needs(state: BlogState, page: Page, { api, queries }: BlogDependencies & Dependencies): Need[] {
   const post = (id: number) =>
@@ -100,6 +111,24 @@ function needs(state: BlogState, page: Page, { api, queries }: BlogDependencies 
       return post(page.params.id);
     case 'subscribe':
       return state.subscribe.csrfToken ? [] : csrfToken();
+    case 'login':
+    case 'signup':
+      return state.account.csrfToken ? [] : [accountToken(api)];
+    case 'account':
+      if (!state.account.viewer) return [];
+      return [
+        ...(state.account.csrfToken ? [] : [accountToken(api)]),
+        ...(state.account.sessions
+          ? []
+          : [
+              {
+                missing: true,
+                effect: load((signal) =>
+                  api.listSessions(signal).then((sessions): BlogAction => ({ type: 'sessionsLoaded', sessions })),
+                ),
+              },
+            ]),
+      ];
     case 'comments': {
       const id = page.params.id;
       return [
@@ -147,6 +176,11 @@ function lacksData(state: BlogState, page: Page): boolean {
         state.commentsByPost[page.params.id] === undefined ||
         (page.query.write === '1' && state.commentForm.csrfToken === null)
       );
+    case 'login':
+    case 'signup':
+      return state.account.csrfToken === null;
+    case 'account':
+      return state.account.viewer !== null && (state.account.csrfToken === null || state.account.sessions === null);
     default:
       return false;
   }
@@ -170,8 +204,11 @@ type PagesReducer = (
  */
 const pagesReducer: PagesReducer = (state, action, dependencies) => {
   switch (action.type) {
-    case 'navigate':
-      return enter(state, action.page, dependencies);
+    case 'navigate': {
+      // A message or a refused form belongs to the page it was shown on.
+      const account = { ...state.account, flash: null, form: emptyAccountForm };
+      return enter({ ...state, account }, action.page, dependencies);
+    }
     case 'retry':
       return enter(state, state.page, dependencies);
     case 'postsLoaded':
@@ -204,6 +241,23 @@ const pagesReducer: PagesReducer = (state, action, dependencies) => {
       ];
     case 'csrfTokenLoaded':
       return [settle(state), Effect.none()];
+    case 'accountTokenLoaded':
+      return [settle({ ...state, account: { ...state.account, csrfToken: action.token } }), Effect.none()];
+    case 'sessionsLoaded':
+      return [settle({ ...state, account: { ...state.account, sessions: action.sessions } }), Effect.none()];
+    case 'flashShown':
+      return [{ ...state, account: { ...state.account, flash: action.flash } }, Effect.none()];
+    case 'accountFormRefused':
+      return [
+        {
+          ...state,
+          account: {
+            ...state.account,
+            form: { message: action.message, email: action.email ?? '', name: action.name ?? '' },
+          },
+        },
+        Effect.none(),
+      ];
     case 'commentPosted': {
       // The mutation marked what the comment changed stale; the page showing it asks again.
       const page = state.page;

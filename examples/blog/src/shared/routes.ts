@@ -10,6 +10,9 @@ export const router = createRouter({
     query: { write: param.enum(['1'] as const, { optional: true }) },
   }),
   subscribe: route('/subscribe', { query: { subscribed: param.enum(['1'] as const, { optional: true }) } }),
+  login: route('/login', { query: { next: param.string({ optional: true, maxLength: 2000 }) } }),
+  signup: route('/signup', { query: { next: param.string({ optional: true, maxLength: 2000 }) } }),
+  account: route('/account'),
 });
 
 export type Destination = DestinationOf<typeof router>;

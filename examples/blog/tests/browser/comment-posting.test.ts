@@ -11,12 +11,26 @@ import { useBlog } from './support/harness.js';
 
 const blog = useBlog();
 
+let readers = 0;
+
+/** Comments need an account: sign up in this page's context (its cookies are the reader's). */
+async function signUp(page: Page, name: string): Promise<void> {
+  await page.goto(blog.url('/signup'));
+  await page.locator('#signup-name').fill(name);
+  await page.locator('#signup-email').fill(`commenter-${++readers}-${Date.now()}@example.org`);
+  await page.locator('#signup-password').fill('quiet-harbour-lantern-58');
+  await Promise.all([page.waitForEvent('load'), page.locator('main form button[type="submit"]').click()]);
+  expect(new URL(page.url()).pathname).toBe('/');
+}
+
 const marker = (page: Page) => page.evaluate(() => (window as unknown as { __marker?: number }).__marker);
 const commentItems = (page: Page) => page.locator('main ol.comments li.comment');
 
 describe('posting a comment', () => {
   it('with JavaScript: sent by the store, shown at once, no document load', async () => {
-    const { page, log } = await blog.load('/posts/10/comments');
+    const { page, log } = await blog.open();
+    await signUp(page, 'Ada');
+    await page.goto(blog.url('/posts/10/comments'));
     const before = await commentItems(page).count();
     await page.evaluate(() => {
       (window as unknown as { __marker: number }).__marker = 42;
@@ -24,17 +38,17 @@ describe('posting a comment', () => {
 
     await page.locator('main a[href="/posts/10/comments?write=1#comment-form"]').click();
     await page.waitForURL(blog.url('/posts/10/comments?write=1'));
-    const author = page.locator('#comment-author');
-    // The reader can type at once: the form's first field has the focus.
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('comment-author');
+    // The reader can type at once: the comment field has the focus (the name is the account's).
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('comment-body');
+    expect(await page.locator('#comment-author').count()).toBe(0);
+    expect(await page.locator('main .commenting-as').textContent()).toBe('Commenting as Ada');
     const body = page.locator('#comment-body');
     const button = page.locator('#comment-form button[type="submit"]');
 
     // Checked in the browser before anything is sent.
     await button.click();
-    await expect.poll(() => page.locator('#comment-author-error').textContent()).toBe('Please enter your name.');
+    await expect.poll(() => page.locator('#comment-body-error').textContent()).toBe('Please write a comment.');
 
-    await author.fill('Ada');
     await body.fill('First line\nsecond line <b>not bold</b>');
     // Hold the answer so the sending state can be seen.
     let release!: () => void;
@@ -71,12 +85,13 @@ describe('posting a comment', () => {
   });
 
   it('without JavaScript: the form posts, the browser follows the 303 to the comment', async () => {
-    const { page } = await blog.load('/posts/11/comments', { javaScriptEnabled: false });
+    const { page } = await blog.open({ javaScriptEnabled: false });
+    await signUp(page, 'Grace');
+    await page.goto(blog.url('/posts/11/comments'));
     const before = await commentItems(page).count();
     await page.locator('main a[href="/posts/11/comments?write=1#comment-form"]').click();
     await page.waitForURL(blog.url('/posts/11/comments?write=1#comment-form'));
 
-    await page.locator('#comment-author').fill('Grace');
     await page.locator('#comment-body').fill('Written without\nJavaScript');
     const [response] = await Promise.all([
       page.waitForNavigation({ waitUntil: 'load' }),
@@ -93,9 +108,16 @@ describe('posting a comment', () => {
     expect(await added.locator('.comment-body').textContent()).toBe('Written without\nJavaScript');
   });
 
+  it('signed out: the comments page offers sign-in, which comes back to the form', async () => {
+    const { page } = await blog.load('/posts/12/comments', { javaScriptEnabled: false });
+    await Promise.all([page.waitForEvent('load'), page.locator('main a', { hasText: 'Sign in to comment' }).click()]);
+    expect(new URL(page.url()).search).toBe('?next=%2Fposts%2F12%2Fcomments%3Fwrite%3D1');
+  });
+
   it('without JavaScript: a refused comment lands on a page that says what to correct', async () => {
-    const { page } = await blog.load('/posts/11/comments?write=1', { javaScriptEnabled: false });
-    await page.locator('#comment-author').fill('Grace');
+    const { page } = await blog.open({ javaScriptEnabled: false });
+    await signUp(page, 'Grace');
+    await page.goto(blog.url('/posts/11/comments?write=1'));
     const [response] = await Promise.all([
       page.waitForNavigation({ waitUntil: 'load' }),
       page.locator('#comment-form button[type="submit"]').click(),

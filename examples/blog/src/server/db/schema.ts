@@ -1,6 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
+/**
+ * The framework's account tables (users, sessions, sign-in back-off, audit events): re-exported
+ * here so the blog's one migration history creates them next to its own tables.
+ */
+export { users, sessions, loginAttempts, auditEvents } from '@composable-svelte/server/auth';
+
 /** The blog's tables. `npm run db:generate` turns changes here into a new SQL migration in drizzle/. */
 export const posts = pgTable('posts', {
   id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
