@@ -16,6 +16,7 @@ import { apiRoutes } from './api-routes.js';
 import { refusedForms } from './form-outcome.js';
 import { commentRoutes } from './comment-routes.js';
 import { subscribeRoutes } from './subscribe-routes.js';
+import { tokenAuth } from './token-auth.js';
 import { createInMemorySubscriptionsRepository, type SubscriptionsRepository } from './subscriptions-repository.js';
 import { createInMemoryPostsRepository } from './in-memory-posts-repository.js';
 import { createRepositoryApi } from './repository-api.js';
@@ -116,6 +117,8 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
       app: blogApp(repository, subscriptions, onDatabase),
       clientDir,
       routes: async (fastify) => {
+        // First and in this context (not a child): its bearer challenge hook then covers every route below.
+        if (onDatabase) await tokenAuth(fastify);
         await fastify.register(apiRoutes(repository));
         await fastify.register(subscribeRoutes(repository, subscriptions));
         if (onDatabase) await fastify.register(accountRoutes);
