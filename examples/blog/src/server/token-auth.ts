@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { authTokens } from '@composable-svelte/server/auth';
+import { authTokens, type TokenServices } from '@composable-svelte/server/auth';
 
 /**
  * Bearer credentials for API clients (scripts, apps): access and refresh tokens got with the
@@ -7,7 +7,7 @@ import { authTokens } from '@composable-svelte/server/auth';
  * Argon2id, timing and back-off as the login form); the bearer authenticator runs after the session
  * cookie; signing out everywhere (or a password change or reset) ends token sign-ins too.
  */
-export async function tokenAuth(fastify: FastifyInstance): Promise<void> {
+export async function tokenAuth(fastify: FastifyInstance): Promise<TokenServices> {
   const auth = fastify.auth;
   if (!auth) throw new Error('tokenAuth needs the auth plugin (createServer({ auth }))');
   await fastify.register(authTokens, {
@@ -20,4 +20,5 @@ export async function tokenAuth(fastify: FastifyInstance): Promise<void> {
   });
   auth.addAuthenticator(fastify.authTokens.authenticate);
   auth.onSignOutEverywhere((userId, reason) => fastify.authTokens.refreshTokens.revokeUser(userId, reason));
+  return fastify.authTokens;
 }

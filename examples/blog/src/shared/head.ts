@@ -58,6 +58,7 @@ export function headFor(state: BlogState): HeadInfo {
         canonical: origin + router.href({ route: 'signup', params: {}, query: {} }),
       };
     case 'account':
+    case 'accountKeys':
       return { title: `Your account — ${SITE_NAME}`, description: 'Your sessions and password.', canonical: null };
     case 'notFound':
       return { title: `Page not found — ${SITE_NAME}`, description: 'This page does not exist.', canonical: null };

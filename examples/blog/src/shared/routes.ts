@@ -13,6 +13,8 @@ export const router = createRouter({
   login: route('/login', { query: { next: param.string({ optional: true, maxLength: 2000 }) } }),
   signup: route('/signup', { query: { next: param.string({ optional: true, maxLength: 2000 }) } }),
   account: route('/account'),
+  // The account page again, as the answer to its API key form (the one page that shows a new key).
+  accountKeys: route('/account/keys'),
 });
 
 export type Destination = DestinationOf<typeof router>;
