@@ -17,6 +17,7 @@ import { refusedForms } from './form-outcome.js';
 import { commentRoutes } from './comment-routes.js';
 import { subscribeRoutes } from './subscribe-routes.js';
 import { tokenAuth } from './token-auth.js';
+import { accountRecovery } from './account-recovery.js';
 import { apiKeyList, apiKeyRoutes } from './api-key-routes.js';
 import { apiKeyOutcomes } from './api-key-outcome.js';
 import type { TokenServices } from '@composable-svelte/server/auth';
@@ -65,7 +66,8 @@ export function blogApp(
       const account = initialAccountState(accounts, context.viewer);
       // A token only where a form needs it: any page of a signed-in viewer (sign-out) and the
       // sign-in forms. Those pages are private; anonymous reading pages stay shared and cached.
-      const forms = context.viewer !== null || page.route === 'login' || page.route === 'signup';
+      const forms =
+        context.viewer !== null || page.route === 'login' || page.route === 'signup' || page.route === 'forgotPassword';
       const withToken = accounts && forms ? { ...account, csrfToken: context.csrfToken() } : account;
       const actions: BlogAction[] = [{ type: 'navigate', page }];
       const flash = accounts ? context.flash() : undefined;
@@ -151,7 +153,8 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
         await fastify.register(apiRoutes(repository));
         await fastify.register(subscribeRoutes(repository, subscriptions));
         if (onDatabase) {
-          await fastify.register(accountRoutes);
+          const recovery = await accountRecovery(fastify);
+          await fastify.register(accountRoutes, { recovery });
           await fastify.register(apiKeyRoutes);
         }
         await fastify.register(commentRoutes(repository, subscriptions, onDatabase));

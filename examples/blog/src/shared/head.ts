@@ -57,6 +57,12 @@ export function headFor(state: BlogState): HeadInfo {
         description: 'Create a Field Notes account to comment on essays.',
         canonical: origin + router.href({ route: 'signup', params: {}, query: {} }),
       };
+    case 'forgotPassword':
+      return {
+        title: `Reset your password — ${SITE_NAME}`,
+        description: 'Get a link to choose a new Field Notes password.',
+        canonical: null,
+      };
     case 'account':
     case 'accountKeys':
       return { title: `Your account — ${SITE_NAME}`, description: 'Your sessions and password.', canonical: null };

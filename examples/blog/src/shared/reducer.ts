@@ -113,6 +113,7 @@ function needs(state: BlogState, page: Page, { api, queries }: BlogDependencies 
       return state.subscribe.csrfToken ? [] : csrfToken();
     case 'login':
     case 'signup':
+    case 'forgotPassword':
       return state.account.csrfToken ? [] : [accountToken(api)];
     case 'account':
     case 'accountKeys':
@@ -189,6 +190,7 @@ function lacksData(state: BlogState, page: Page): boolean {
       );
     case 'login':
     case 'signup':
+    case 'forgotPassword':
       return state.account.csrfToken === null;
     case 'account':
     case 'accountKeys':
