@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createAccountRecovery, recoveryRoutes, type AccountRecovery } from '@composable-svelte/server/auth';
 import { createMailer } from '@composable-svelte/server/mail';
+import { accountAuditSink } from './account-audit.js';
 
 /**
  * Password reset and e-mail verification by mailed links (the framework's recovery routes:
@@ -26,13 +27,7 @@ export async function accountRecovery(fastify: FastifyInstance): Promise<Account
       const strength = auth.checkPasswordStrength(password, [user.email, user.name]);
       return strength.ok ? undefined : strength.problems.join(' ');
     },
-    audit: ({ type, userId, ip, detail }) =>
-      void auth.audit(undefined, {
-        type,
-        userId: userId ?? null,
-        ...(ip === undefined ? {} : { ip }),
-        ...(detail === undefined ? {} : { details: { ...detail } }),
-      }),
+    audit: accountAuditSink(auth),
     log: fastify.log,
     resetTtlMs: config.mail.resetTtlMs,
     verificationTtlMs: config.mail.verificationTtlMs,

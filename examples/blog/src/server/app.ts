@@ -20,8 +20,9 @@ import { tokenAuth } from './token-auth.js';
 import { accountRecovery } from './account-recovery.js';
 import { apiKeyList, apiKeyRoutes } from './api-key-routes.js';
 import { apiKeyOutcomes } from './api-key-outcome.js';
-import type { TokenServices } from '@composable-svelte/server/auth';
-import type { ApiKeyList, Viewer } from '../shared/account.js';
+import { providersFromConfig, type TokenServices } from '@composable-svelte/server/auth';
+import type { ApiKeyList, SignInProvider, Viewer } from '../shared/account.js';
+import { oauthSignIn } from './oauth-sign-in.js';
 import { createInMemorySubscriptionsRepository, type SubscriptionsRepository } from './subscriptions-repository.js';
 import { createInMemoryPostsRepository } from './in-memory-posts-repository.js';
 import { createRepositoryApi } from './repository-api.js';
@@ -47,6 +48,7 @@ export interface BlogServerOptions {
 /** What the pages read of the accounts feature beyond the viewer. */
 export interface BlogAccounts {
   readonly apiKeys: (viewer: Viewer) => Promise<ApiKeyList>;
+  readonly providers: readonly SignInProvider[];
 }
 
 export function blogApp(
@@ -63,7 +65,10 @@ export function blogApp(
     clientEntry: 'src/client/entry.ts',
     load(route, url, context) {
       const page = pageForRoute(route, url.pathname + url.search);
-      const account = initialAccountState(accounts, context.viewer);
+      const account = {
+        ...initialAccountState(accounts, context.viewer),
+        providers: accountsFeature?.providers ?? [],
+      };
       // A token only where a form needs it: any page of a signed-in viewer (sign-out) and the
       // sign-in forms. Those pages are private; anonymous reading pages stay shared and cached.
       const forms =
@@ -133,7 +138,9 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
   // Opened by createServer once its listener is built: a bad TLS file fails before a slow open.
   // The token services, once the routes have registered them (before any request).
   let tokens: TokenServices | undefined;
+  const providers = onDatabase ? providersFromConfig(loadServerConfig(env, options.config)) : [];
   const accounts: BlogAccounts = {
+    providers: providers.map(({ id, label }) => ({ id, label })),
     apiKeys: (viewer) => {
       if (!tokens) throw new Error('The token plugin is not registered yet');
       return apiKeyList(tokens, viewer);
@@ -156,6 +163,7 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
           const recovery = await accountRecovery(fastify);
           await fastify.register(accountRoutes, { recovery });
           await fastify.register(apiKeyRoutes);
+          if (providers.length > 0) await oauthSignIn(fastify, providers);
         }
         await fastify.register(commentRoutes(repository, subscriptions, onDatabase));
       },

@@ -46,6 +46,12 @@ export interface ApiKeyForm {
   readonly name: string;
 }
 
+/** A provider one can sign in with (`GET /auth/<id>`). */
+export interface SignInProvider {
+  readonly id: string;
+  readonly label: string;
+}
+
 export interface Flash {
   readonly kind: 'success' | 'error' | 'info';
   readonly text: string;
@@ -70,6 +76,8 @@ export interface AccountState {
   readonly apiKeys: ApiKeyList | null;
   readonly createdApiKey: CreatedApiKey | null;
   readonly apiKeyForm: ApiKeyForm;
+  /** Providers configured for sign-in (OAuth/OIDC); none when the environment names none. */
+  readonly providers: readonly SignInProvider[];
 }
 
 export const emptyAccountForm: AccountForm = { message: null, email: '', name: '' };
@@ -86,5 +94,6 @@ export function initialAccountState(enabled: boolean, viewer: Viewer | null): Ac
     apiKeys: null,
     createdApiKey: null,
     apiKeyForm: emptyApiKeyForm,
+    providers: [],
   };
 }

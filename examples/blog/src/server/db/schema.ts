@@ -10,6 +10,8 @@ export { users, sessions, loginAttempts, auditEvents } from '@composable-svelte/
 export { signingKeys, tokenFamilies, refreshTokens, apiKeys } from '@composable-svelte/server/auth';
 /** The single-use links mailed for password reset and e-mail verification (only their hashes), likewise. */
 export { emailTokens } from '@composable-svelte/server/auth';
+/** Which provider identities (GitHub, OpenID Connect subjects) sign in which account, likewise. */
+export { oauthAccounts } from '@composable-svelte/server/auth';
 
 /** The blog's tables. `npm run db:generate` turns changes here into a new SQL migration in drizzle/. */
 export const posts = pgTable('posts', {
