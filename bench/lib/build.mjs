@@ -90,7 +90,7 @@ export async function ensureKitBuilt(mode, log) {
     if (!existsSync(KIT_BUILD_ENTRY)) throw new Error('--no-build, but the SvelteKit peer is not built');
     return false;
   }
-  await writePeerInputs();
+  writePeerInputs();
 
   const lock = join(KIT, 'package-lock.json');
   const installed = join(KIT, 'node_modules', '.package-lock.json');
