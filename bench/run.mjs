@@ -30,7 +30,10 @@ const log = (message) => process.stderr.write(`${message}\n`);
 const shout = (message) => log(`\n${'!'.repeat(100)}\n!! ${message}\n${'!'.repeat(100)}\n`);
 
 /** The most the load runs of one bench may add up to. */
-const MAX_LOAD_SECONDS = 30 * 60;
+const MAX_LOAD_MINUTES = 30;
+
+/** Minutes of load for `count` scenarios: warm-up, then every round, with the pause between runs. */
+const loadMinutes = (count, { rounds, duration, warmup }) => (count * (rounds * (duration + 0.25) + warmup)) / 60;
 
 const tierOf = (scenario) => SERVERS[scenario.server].tier;
 
@@ -89,6 +92,16 @@ async function main() {
     throw new Error(`--only names scenario(s) of a tier --tier leaves out: ${outOfTier.map((s) => s.id).join(', ')}`);
   }
 
+  // Every load run stops by itself; this bounds their sum too (start-ups and builds come on top).
+  const requested = SCENARIOS.filter(
+    (s) => (tierOf(s) === null || options.tiers.includes(tierOf(s))) && (!options.only || options.only.includes(s.id)),
+  );
+  if (loadMinutes(requested.length, options) > MAX_LOAD_MINUTES) {
+    throw new Error(
+      `${requested.length} scenarios × (${options.rounds} rounds × ${options.duration} s + ${options.warmup} s warm-up) is ${Math.round(loadMinutes(requested.length, options))} min of load, more than ${MAX_LOAD_MINUTES}: use fewer --rounds, a shorter --duration, --tier or --only`,
+    );
+  }
+
   installCleanup(log);
   mkdirSync(CACHE, { recursive: true });
   mkdirSync(RESULTS, { recursive: true });
@@ -115,15 +128,8 @@ async function main() {
   if (tiers.length === 0) throw new Error('nothing left to measure: the only tier asked for was skipped');
   const inMeasuredTier = (server) => SERVERS[server].tier === null || tiers.includes(SERVERS[server].tier);
   const selected = SCENARIOS.filter((s) => inMeasuredTier(s.server) && (!options.only || options.only.includes(s.id)));
-  // Every load run stops by itself; this bounds their sum too (start-ups and builds come on top).
-  const loadSeconds = selected.length * (options.rounds * (options.duration + 0.25) + options.warmup);
-  if (loadSeconds > MAX_LOAD_SECONDS) {
-    throw new Error(
-      `${selected.length} scenarios × (${options.rounds} rounds × ${options.duration} s + ${options.warmup} s warm-up) is ${Math.round(loadSeconds / 60)} min of load, more than ${MAX_LOAD_SECONDS / 60}: use fewer rounds, a shorter --duration or --only`,
-    );
-  }
   log(
-    `${selected.length} scenarios in ${tiers.join(' + ')}: about ${Math.ceil(loadSeconds / 60)} min of load after the start-ups`,
+    `${selected.length} scenarios in ${tiers.join(' + ')}: about ${Math.ceil(loadMinutes(selected.length, options))} min of load after the start-ups`,
   );
   const run = {
     sessionSecret: randomBytes(36).toString('base64url'),
