@@ -47,6 +47,10 @@ function comments(postId: number): Comment[] {
   }));
 }
 
+function newComment(postId: number, input: { author: string; body: string }): Comment {
+  return { id: 999, postId, author: input.author, body: input.body, createdAt: '2025-03-01T00:00:00.000Z' };
+}
+
 const POSTS: readonly PostSummary[] = [5, 4, 3, 2, 1].map(summary);
 
 const home: Page = { route: 'home', params: {}, query: {} };
@@ -95,6 +99,13 @@ class ControlledApi implements BlogApi {
     signal: AbortSignal,
   ): Promise<{ name: string }> {
     return this.request('subscribe', undefined, signal);
+  }
+  addComment(
+    postId: number,
+    _input: { author: string; body: string; csrfToken: string },
+    signal: AbortSignal,
+  ): Promise<Comment> {
+    return this.request('addComment', postId, signal);
   }
 
   /** The one pending call for `method(arg)`; fails the test when there is none or several. */
@@ -592,6 +603,7 @@ const pageArb: fc.Arbitrary<Page> = fc.oneof(
   fc.constant(home),
   fc.constantFrom(...IDS).map(postPage),
   fc.constantFrom(...IDS).map(commentsPage),
+  fc.constantFrom(...IDS).map((id): Page => ({ route: 'comments', params: { id }, query: { write: '1' } })),
   fc.constant(notFound),
 );
 
@@ -603,7 +615,11 @@ function hasEverythingFor(state: BlogState, page: Page): boolean {
     case 'post':
       return state.postsById[page.params.id] !== undefined;
     case 'comments':
-      return state.postsById[page.params.id] !== undefined && state.commentsByPost[page.params.id] !== undefined;
+      return (
+        state.postsById[page.params.id] !== undefined &&
+        state.commentsByPost[page.params.id] !== undefined &&
+        (page.query.write !== '1' || state.commentForm.csrfToken !== null)
+      );
     default:
       return true;
   }
@@ -618,6 +634,7 @@ function instantApi() {
     listComments: async (id) => (requests.push(`listComments(${id})`), comments(id)),
     csrfToken: async () => (requests.push('csrfToken'), 'token'),
     subscribe: async (input) => (requests.push('subscribe'), { name: input.name }),
+    addComment: async (postId, input) => (requests.push(`addComment(${postId})`), newComment(postId, input)),
   };
   return { api, requests };
 }
@@ -693,6 +710,7 @@ describe('properties', () => {
           listComments: (id) => s.schedule(Promise.resolve(comments(id)), `listComments(${id})`),
           csrfToken: () => s.schedule(Promise.resolve('token'), 'csrfToken'),
           subscribe: (input) => s.schedule(Promise.resolve({ name: input.name }), 'subscribe'),
+          addComment: (postId, input) => s.schedule(Promise.resolve(newComment(postId, input)), 'addComment'),
         };
         const errors: unknown[] = [];
         const store = blogStore(api, errors);
@@ -735,6 +753,7 @@ describe('properties', () => {
               s.schedule(id === missing ? Promise.reject(new ApiError(404, 'gone')) : Promise.resolve(comments(id))),
             csrfToken: () => s.schedule(Promise.resolve('token')),
             subscribe: (input) => s.schedule(Promise.resolve({ name: input.name })),
+            addComment: (postId, input) => s.schedule(Promise.resolve(newComment(postId, input))),
           };
           const errors: unknown[] = [];
           const store = blogStore(api, errors);

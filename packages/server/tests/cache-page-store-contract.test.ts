@@ -109,5 +109,21 @@ for (const backend of backends) {
       expect(await store.deleteTag('both')).toBe(1);
       expect(await store.get('GET /r')).toBeUndefined();
     });
+
+    it('a write conditioned on a generation is refused once any deletion has happened since', async () => {
+      const store = backend.create(clock);
+      const before = await store.generation();
+      expect(await store.set('GET /g', entry('<p>g1</p>', ['g'], now), before)).toBe(true);
+      await store.deleteKey('GET /elsewhere');
+      expect(await store.set('GET /g', entry('<p>g2</p>', ['g'], now), before)).toBe(false);
+      expect((await store.get('GET /g'))?.html).toBe('<p>g1</p>');
+      const afterKey = await store.generation();
+      expect(afterKey).not.toBe(before);
+      await store.deleteTag('nothing');
+      expect(await store.set('GET /g', entry('<p>g3</p>', ['g'], now), afterKey)).toBe(false);
+      expect(await store.set('GET /g', entry('<p>g4</p>', ['g'], now), await store.generation())).toBe(true);
+      expect(await store.set('GET /g', entry('<p>g5</p>', ['g'], now))).toBe(true);
+      expect((await store.get('GET /g'))?.html).toBe('<p>g5</p>');
+    });
   });
 }

@@ -377,8 +377,8 @@ describe('createPageCache with an injected clock', () => {
 
     cache.refresh('GET /a', produce('<p>two</p>'));
     cache.refresh('GET /a', produce('<p>three</p>'));
-    expect(renders).toBe(2);
     expect(await pollUntil(async () => (await store.get('GET /a'))?.html === '<p>two</p>', 2000)).toBe(true);
+    expect(renders).toBe(2);
     const refreshed = await cache.lookup('GET /a');
     expect(refreshed?.state).toBe('fresh');
     expect(refreshed?.entry.html).toBe('<p>two</p>');
@@ -441,6 +441,7 @@ describe('createPageCache with an injected clock', () => {
       },
       deleteKey: async () => false,
       deleteTag: async () => 0,
+      generation: async () => 0,
     };
     const cache = createPageCache({
       store: broken,
@@ -516,6 +517,7 @@ describe.skipIf(!redisUrl)('Redis page store (shared Redis)', () => {
     ids.push(id);
     return id;
   };
+  const slowIds: number[] = [];
   let redis: Redis;
 
   beforeAll(async () => {
@@ -524,7 +526,10 @@ describe.skipIf(!redisUrl)('Redis page store (shared Redis)', () => {
   });
 
   afterAll(async () => {
-    const pages = ids.flatMap((id) => [`cs:page:e:GET /pages/${id}`, `cs:page:t:page:${id}`]);
+    const pages = [
+      ...ids.flatMap((id) => [`cs:page:e:GET /pages/${id}`, `cs:page:t:page:${id}`]),
+      ...slowIds.flatMap((id) => [`cs:page:e:GET /slow/${id}`, `cs:page:t:slow:${id}`]),
+    ];
     await redis.del(...pages);
     await redis.quit();
   });
@@ -560,6 +565,32 @@ describe.skipIf(!redisUrl)('Redis page store (shared Redis)', () => {
       expect(await b.server.pageCache!.invalidate({ key: `GET ${url}` })).toBe(1);
       expect(xCache(await get(a.server, url))).toBe('MISS');
       expect(rendersOf(a.controls, url)).toBe(2);
+    },
+  );
+
+  it(
+    'a render in flight on B when A invalidates its tag is not stored: the next request on either renders anew',
+    { timeout: 20_000 },
+    async () => {
+      const env = { REDIS_URL: redisUrl! };
+      const a = await startPerfServer({ dev: true, env });
+      const b = await startPerfServer({ dev: true, env });
+      const id = nextId();
+      const url = `/slow/${id}`;
+      slowIds.push(id);
+      b.controls.delayMs = 150;
+      const inFlight = get(b.server, url);
+      expect(await pollUntil(() => rendersOf(b.controls, url) === 1, 2000)).toBe(true);
+      // What A's write changed; B already read the old content.
+      b.controls.content = 'v2';
+      a.controls.content = 'v2';
+      await a.server.pageCache!.invalidate({ tag: `slow:${id}` });
+      expect((await inFlight).body).toContain('v1 (slow)');
+
+      const onA = await get(a.server, url);
+      expect(xCache(onA)).toBe('MISS');
+      expect(onA.body).toContain('v2 (slow)');
+      expect(xCache(await get(b.server, url))).toBe('HIT');
     },
   );
 });

@@ -50,5 +50,11 @@ export function createHttpApi(): BlogApi {
         headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
         body: JSON.stringify(input),
       }).then((r) => r.subscription),
+    addComment: (postId, { csrfToken, ...input }, signal) =>
+      requestJson<{ comment: Comment }>(`/api/posts/${postId}/comments`, signal, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+        body: JSON.stringify(input),
+      }).then((r) => r.comment),
   };
 }

@@ -10,6 +10,7 @@ import { blogReducer } from '../shared/reducer.js';
 import { router, type Destination } from '../shared/routes.js';
 import { initialBlogState, type BlogAction, type BlogState } from '../shared/state.js';
 import { apiRoutes } from './api-routes.js';
+import { commentRoutes } from './comment-routes.js';
 import { subscribeRoutes } from './subscribe-routes.js';
 import { createInMemorySubscriptionsRepository, type SubscriptionsRepository } from './subscriptions-repository.js';
 import { createInMemoryPostsRepository } from './in-memory-posts-repository.js';
@@ -91,6 +92,7 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
       routes: async (fastify) => {
         await fastify.register(apiRoutes(repository));
         await fastify.register(subscribeRoutes(repository, subscriptions));
+        await fastify.register(commentRoutes(repository, subscriptions));
       },
       ...(onDatabase ? { database } : {}),
       ...(options.config ? { config: options.config } : {}),

@@ -1,5 +1,6 @@
 import { ApiError, type BlogApi } from '../shared/api.js';
 import type { PostsRepository } from '../shared/model.js';
+import { normalizeComment, validateComment } from '../shared/comment.js';
 import { validateSubscription } from '../shared/subscribe.js';
 import type { SubscriptionsRepository } from './subscriptions-repository.js';
 
@@ -58,6 +59,14 @@ export function createRepositoryApi({
         // anything else would tell whoever asks who is subscribed.
         await subscriptions.add({ name, email: input.email.trim() });
         return { name };
+      }),
+    addComment: (postId, input) =>
+      guarded('addComment', async () => {
+        const errors = validateComment(input);
+        if (Object.keys(errors).length > 0) throw new ApiError(400, 'Please correct the highlighted fields.', errors);
+        const comment = await repository.addComment(postId, normalizeComment(input));
+        if (!comment) throw new ApiError(404, `Post ${postId} does not exist`);
+        return comment;
       }),
   };
 }

@@ -30,6 +30,15 @@ export interface BlogApi {
    * subscribed succeeds exactly like a new one, so the answer never reveals who is on the list.
    */
   subscribe(input: { name: string; email: string; csrfToken: string }, signal: AbortSignal): Promise<{ name: string }>;
+  /**
+   * Rejects with ApiError(400) and fieldErrors when the input is invalid (validateComment), with
+   * ApiError(404) when the post does not exist.
+   */
+  addComment(
+    postId: number,
+    input: { author: string; body: string; csrfToken: string },
+    signal: AbortSignal,
+  ): Promise<Comment>;
 }
 
 export interface BlogDependencies {

@@ -34,7 +34,8 @@ export function headFor(state: BlogState): HeadInfo {
           canonical: failed ? null : origin + router.href(page),
         };
       }
-      const canonical = origin + router.href(page);
+      // The form's page (`?write=1`) shows the same comments: one canonical URL for both.
+      const canonical = origin + router.href(page.route === 'comments' ? { ...page, query: {} } : page);
       const prefix = page.route === 'comments' ? 'Comments on ' : '';
       return { title: `${prefix}${post.title} — ${SITE_NAME}`, description: post.excerpt, canonical };
     }

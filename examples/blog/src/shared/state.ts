@@ -1,3 +1,4 @@
+import { emptyCommentForm, type CommentField, type CommentFieldErrors, type CommentForm } from './comment.js';
 import type { Comment, Post, PostSummary } from './model.js';
 import type { QueryStamps } from './queries.js';
 import type { Destination } from './routes.js';
@@ -30,6 +31,7 @@ export interface BlogState {
   /** When the server or the browser received each of those, for the browser's query cache. */
   readonly queries: QueryStamps;
   readonly subscribe: SubscribeForm;
+  readonly commentForm: CommentForm;
   /** Public origin for canonical URLs, e.g. https://blog.example.com */
   readonly origin: string;
 }
@@ -52,7 +54,11 @@ export type BlogAction =
   | { readonly type: 'subscribeFieldChanged'; readonly field: SubscribeField; readonly value: string }
   | { readonly type: 'subscribeSubmitted' }
   | { readonly type: 'subscribeSucceeded'; readonly name: string }
-  | { readonly type: 'subscribeFailed'; readonly message: string | null; readonly errors: FieldErrors };
+  | { readonly type: 'subscribeFailed'; readonly message: string | null; readonly errors: FieldErrors }
+  | { readonly type: 'commentFieldChanged'; readonly field: CommentField; readonly value: string }
+  | { readonly type: 'commentSubmitted'; readonly postId: number }
+  | { readonly type: 'commentPosted'; readonly comment: Comment }
+  | { readonly type: 'commentFailed'; readonly message: string | null; readonly errors: CommentFieldErrors };
 
 export function initialBlogState(page: Page, origin: string): BlogState {
   return {
@@ -63,6 +69,7 @@ export function initialBlogState(page: Page, origin: string): BlogState {
     commentsByPost: {},
     queries: {},
     subscribe: emptySubscribeForm,
+    commentForm: emptyCommentForm,
     origin,
   };
 }

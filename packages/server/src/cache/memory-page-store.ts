@@ -5,6 +5,7 @@ import { entrySize, type PageCacheStore, type PageEntry } from './page-entry.js'
 export function createMemoryPageStore(options: { maxBytes: number; now?: () => number }): PageCacheStore {
   const now = options.now ?? Date.now;
   const tags = new Map<string, Set<string>>();
+  let generation = 0;
   const untag = (key: string, entry: PageEntry) => {
     for (const tag of entry.tags) {
       const keys = tags.get(tag);
@@ -27,24 +28,31 @@ export function createMemoryPageStore(options: { maxBytes: number; now?: () => n
       }
       return entry;
     },
-    async set(key, entry) {
+    async set(key, entry, ifGeneration) {
+      if (ifGeneration !== undefined && ifGeneration !== generation) return false;
       cache.set(key, entry);
       // A page too large for the whole cache is refused by the LRU; it must not be tagged either.
-      if (!cache.has(key)) return;
+      if (!cache.has(key)) return false;
       for (const tag of entry.tags) {
         let keys = tags.get(tag);
         if (!keys) tags.set(tag, (keys = new Set()));
         keys.add(key);
       }
+      return true;
     },
     async deleteKey(key) {
+      generation++;
       return cache.delete(key);
     },
     async deleteTag(tag) {
+      generation++;
       const keys = [...(tags.get(tag) ?? [])];
       for (const key of keys) cache.delete(key);
       tags.delete(tag);
       return keys.length;
+    },
+    async generation() {
+      return generation;
     },
   };
 }

@@ -53,9 +53,6 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     options.onError?.(error, operation);
   };
   const inflight = new Map<string, Promise<{ page: RenderedPage; entry?: PageEntry }>>();
-  // Bumped by every invalidation: a render that started before one must not store what it made,
-  // since it may have read the data the invalidation was about.
-  let epoch = 0;
 
   const toEntry = async (page: RenderedPage): Promise<PageEntry> => {
     const [br, gz] = await Promise.all([
@@ -85,22 +82,31 @@ export function createPageCache(options: PageCacheOptions): PageCache {
   const run = (key: string, produce: () => Promise<RenderedPage>, refreshing = false) => {
     const running = inflight.get(key);
     if (running) return { promise: running, leader: false };
-    const startedIn = epoch;
     const promise = (async () => {
+      // Read before the render reads any data: a render that overlaps an invalidation (here or on
+      // another instance sharing the store) may have read what it was about, so it is not stored.
+      // Unknown (store down) also means not stored.
+      const startedIn = await store.generation().catch((error: unknown) => fail(error, 'generation'));
       const page = await produce();
-      if (!page.cacheable || options.ttlMs + options.staleMs === 0 || startedIn !== epoch) {
+      if (!page.cacheable || options.ttlMs + options.staleMs === 0 || startedIn === undefined) {
         // A stale page whose refresh is now a 404/410/private must stop being served.
         if (refreshing) await store.deleteKey(key).catch((error: unknown) => fail(error, 'delete'));
         return { page };
       }
       const entry = await toEntry(page);
       try {
-        await store.set(key, entry);
-        emit('store');
+        if (await store.set(key, entry, startedIn)) {
+          emit('store');
+          return { page, entry };
+        }
+        // Not stored (too large, or overtaken by an invalidation): requests that joined this render
+        // may share its page only if no write was invalidated since it started; otherwise a
+        // request that arrived after the write's answer would be served what came before it.
+        if ((await store.generation()) === startedIn) return { page, entry };
       } catch (error) {
         fail(error, 'store');
       }
-      return { page, entry };
+      return { page };
     })();
     inflight.set(key, promise);
     const clear = () => {
@@ -139,7 +145,6 @@ export function createPageCache(options: PageCacheOptions): PageCache {
       run(key, produce, true).promise.catch((error: unknown) => fail(error, 'refresh'));
     },
     async invalidate(target) {
-      epoch++;
       const count = 'key' in target ? ((await store.deleteKey(target.key)) ? 1 : 0) : await store.deleteTag(target.tag);
       emit('invalidate', count);
       return count;

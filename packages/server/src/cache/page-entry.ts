@@ -21,10 +21,16 @@ export interface PageEntry {
 export interface PageCacheStore {
   readonly kind: 'memory' | 'redis';
   get(key: string): Promise<PageEntry | undefined>;
-  set(key: string, entry: PageEntry): Promise<void>;
+  /**
+   * Stores the entry; with `ifGeneration`, only while no invalidation has happened since that
+   * generation was read (on any instance sharing the store). Resolves whether it was stored.
+   */
+  set(key: string, entry: PageEntry, ifGeneration?: number): Promise<boolean>;
   deleteKey(key: string): Promise<boolean>;
   /** Deletes every entry carrying the tag; resolves with how many went. */
   deleteTag(tag: string): Promise<number>;
+  /** Moves on with every deleteKey/deleteTag, so a render can tell it overlapped one. */
+  generation(): Promise<number>;
 }
 
 export function entrySize(entry: PageEntry): number {

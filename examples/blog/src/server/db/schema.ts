@@ -11,6 +11,11 @@ export const posts = pgTable('posts', {
   excerpt: text('excerpt').notNull(),
   /** Sanitized when written; rendered as is. */
   bodyHtml: text('body_html').notNull(),
+  /**
+   * Kept equal to the post's rows in comments by the transaction that adds a comment: the list and
+   * the post page read it instead of counting comments on every request.
+   */
+  commentCount: integer('comment_count').notNull().default(0),
 });
 
 export const comments = pgTable(
