@@ -1,20 +1,17 @@
 // Every statement the peer sends, in one place, with the shape of the blog's repository
-// (examples/blog/src/server/db/database-posts-repository.ts): the post list with comment counts,
-// newest first, and one post with its count. When the blog stores a post's comment count in a column,
-// only this file changes.
+// (examples/blog/src/server/db/database-posts-repository.ts): the post list newest first, and one
+// post, each with the comment count the blog keeps in posts.comment_count (so neither counts rows).
 import type { Post, PostSummary } from './model';
 
 export const LIST_POSTS = `
-  select p.id, p.title, p.author, p.published_at, p.excerpt, count(c.id)::int as comment_count
-  from posts p left join comments c on c.post_id = p.id
-  group by p.id
-  order by p.published_at desc, p.id desc`;
+  select id, title, author, published_at, excerpt, comment_count
+  from posts
+  order by published_at desc, id desc`;
 
 export const GET_POST = `
-  select p.id, p.title, p.author, p.published_at, p.excerpt, count(c.id)::int as comment_count, p.body_html
-  from posts p left join comments c on c.post_id = p.id
-  where p.id = $1
-  group by p.id`;
+  select id, title, author, published_at, excerpt, comment_count, body_html
+  from posts
+  where id = $1`;
 
 export interface SummaryRow {
   id: number;
