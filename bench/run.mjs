@@ -11,105 +11,31 @@ import { parseArgs, USAGE } from './lib/args.mjs';
 import { pageWeight } from './lib/assets.mjs';
 import { ensureBlogBuilt, ensureKitBuilt } from './lib/build.mjs';
 import { evaluate } from './lib/checks.mjs';
+import { checkKnobs } from './lib/knobs.mjs';
 import { measure, summarize } from './lib/load.mjs';
-import { BLOG_ENTRY, CACHE, KIT, KIT_BUILD_ENTRY, RAW_FASTIFY, RESULTS, ROOT } from './lib/paths.mjs';
-import { baseEnv, freePort, installCleanup, rssBytes, startServer } from './lib/proc.mjs';
+import { compareTiers } from './lib/parity.mjs';
+import { BLOG_ENTRY, CACHE, KIT_BUILD_ENTRY, RESULTS, ROOT } from './lib/paths.mjs';
+import { BENCH_DATABASE, prepareBenchDatabase, redact } from './lib/postgres.mjs';
+import { freePort, installCleanup, rssBytes, startServer } from './lib/proc.mjs';
 import { renderReport } from './lib/report.mjs';
-import { median, round } from './lib/stats.mjs';
+import { inTier, SCENARIOS, STARTUPS } from './lib/scenarios.mjs';
+import { SERVERS, spawnSpec, TIER_LABELS, TIERS } from './lib/servers.mjs';
+import { measureStartup } from './lib/startup.mjs';
+import { round } from './lib/stats.mjs';
 import { renderSvg } from './lib/svg.mjs';
 
 const log = (message) => process.stderr.write(`${message}\n`);
 
-const SESSION_SECRET = randomBytes(36).toString('base64url');
-const HTML_FILE = join(CACHE, 'home.html');
+/** Impossible to miss in a scrolling log: a skipped tier changes what the figures mean. */
+const shout = (message) => log(`\n${'!'.repeat(100)}\n!! ${message}\n${'!'.repeat(100)}\n`);
 
-/** Our blog's production environment; each server below adds its knobs. */
-const oursEnv = (port, knobs) =>
-  baseEnv({
-    NODE_ENV: 'production',
-    SESSION_SECRET,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    // Several of ours run at once: each its own embedded database (started from the build's template).
-    DATABASE_DIR: 'memory://',
-    ...knobs,
-  });
+/** The most the load runs of one bench may add up to. */
+const MAX_LOAD_MINUTES = 30;
 
-/** The servers. `knobs` are the variables that distinguish them (shown in the report). */
-const SERVERS = {
-  ours: {
-    label: 'ours (production preset, uncached)',
-    knobs: { RATE_LIMIT_ENABLED: 'false', CACHE_ENABLED: 'false' },
-  },
-  'ours-cached': {
-    label: 'ours (production preset, page cache)',
-    knobs: { RATE_LIMIT_ENABLED: 'false', CACHE_ENABLED: 'true' },
-  },
-  'ours-preset-off': {
-    label: 'ours (PRESET=off, uncached)',
-    knobs: { PRESET: 'off', RATE_LIMIT_ENABLED: 'false', CACHE_ENABLED: 'false' },
-  },
-  'ours-ratelimit': {
-    label: 'ours (preset, uncached, limiter on, never reached)',
-    knobs: {
-      RATE_LIMIT_ENABLED: 'true',
-      RATE_LIMIT_MAX: '1000000',
-      RATE_LIMIT_WINDOW_MS: '1000',
-      CACHE_ENABLED: 'false',
-    },
-  },
-  sveltekit: { label: 'SvelteKit 2 + adapter-node', knobs: {} },
-  ceiling: { label: 'raw Fastify (constant HTML)', knobs: {} },
-};
+/** Minutes of load for `count` scenarios: warm-up, then every round, with the pause between runs. */
+const loadMinutes = (count, { rounds, duration, warmup }) => (count * (rounds * (duration + 0.25) + warmup)) / 60;
 
-/** How to spawn each server on `port`. */
-function spawnSpec(id, port) {
-  const server = SERVERS[id];
-  if (id === 'sveltekit') {
-    return {
-      name: id,
-      args: ['build'],
-      cwd: KIT,
-      port,
-      // ORIGIN makes SvelteKit's url.origin (the canonical link) match ours, http://localhost:<port>.
-      env: baseEnv({
-        NODE_ENV: 'production',
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        ORIGIN: `http://localhost:${port}`,
-      }),
-      readyPath: '/',
-    };
-  }
-  if (id === 'ceiling') {
-    return {
-      name: id,
-      args: [RAW_FASTIFY],
-      cwd: CACHE,
-      port,
-      env: baseEnv({ NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', HTML_FILE }),
-    };
-  }
-  // cwd is a directory without a .env file, so only the variables given here apply.
-  return { name: id, args: [BLOG_ENTRY], cwd: CACHE, port, env: oursEnv(port, server.knobs) };
-}
-
-/** What is measured: a server and a path. The order here is the order of the table. */
-const SCENARIOS = [
-  { id: 'ours-home', server: 'ours', path: '/', label: 'ours  /          uncached' },
-  { id: 'ours-post', server: 'ours', path: '/posts/1', label: 'ours  /posts/1   uncached' },
-  { id: 'ours-api', server: 'ours', path: '/api/posts', label: 'ours  /api/posts' },
-  { id: 'ours-home-cached', server: 'ours-cached', path: '/', label: 'ours  /          cached' },
-  { id: 'ours-home-preset-off', server: 'ours-preset-off', path: '/', label: 'ours  /          PRESET=off, uncached' },
-  { id: 'ours-home-ratelimit', server: 'ours-ratelimit', path: '/', label: 'ours  /          rate limiter on (info)' },
-  { id: 'kit-home', server: 'sveltekit', path: '/', label: 'SvelteKit  /' },
-  { id: 'kit-post', server: 'sveltekit', path: '/posts/1', label: 'SvelteKit  /posts/1' },
-  { id: 'ceiling-home', server: 'ceiling', path: '/', label: 'raw Fastify  / (ceiling)' },
-];
-
-/** Start-up time: these servers are started `starts` times each, one after another, and stopped. */
-const STARTUP = ['ours', 'sveltekit', 'ceiling'];
+const tierOf = (scenario) => SERVERS[scenario.server].tier;
 
 function gitCommit() {
   try {
@@ -123,98 +49,26 @@ function gitCommit() {
   }
 }
 
-async function headersOf(url) {
-  const response = await fetch(url, { signal: AbortSignal.timeout(10_000), headers: { accept: 'text/html' } });
-  await response.arrayBuffer();
-  const headers = Object.fromEntries(response.headers);
-  return { status: response.status, headers };
-}
-
-/** Did the server honour the knobs it was started with? Judged from headers and, for the cache, speed. */
-async function checkKnobs(handles, scenarios) {
-  const knobs = [];
-  const get = async (id, path = '/') => (handles[id] ? headersOf(handles[id].url + path).catch(() => null) : null);
-  const [ours, oursAgain, cached, cachedAgain, presetOff] = [
-    await get('ours'),
-    await get('ours'),
-    await get('ours-cached'),
-    await get('ours-cached'),
-    await get('ours-preset-off'),
-  ];
-  const has = (response, name) => response && Object.hasOwn(response.headers, name);
-
-  // The default limit is 300 requests a minute per client: any longer run from one client would see 4xx.
-  const oursRuns = Object.values(scenarios).filter((sc) => sc.server === 'ours' && sc.summary);
-  if (oursRuns.length > 0) {
-    const requests = oursRuns.reduce((t, sc) => t + sc.summary.requests, 0);
-    const rejected = oursRuns.reduce((t, sc) => t + sc.rounds.reduce((u, r) => u + (r.statusCodes['4xx'] ?? 0), 0), 0);
-    knobs.push({
-      name: 'RATE_LIMIT_ENABLED=false',
-      status: rejected > 0 ? 'NOT HONOURED' : requests > 300 ? 'ok' : 'unclear',
-      evidence: `${requests.toLocaleString('en-US')} requests from one client, ${rejected} answered 4xx (the default limit is 300 a minute)`,
-    });
-  }
-  if (ours && presetOff) {
-    const onHeaders = Object.keys(ours.headers).length;
-    const offHeaders = Object.keys(presetOff.headers).length;
-    const csp = has(presetOff, 'content-security-policy');
-    knobs.push({
-      name: 'PRESET=off',
-      status: csp ? 'NOT HONOURED' : 'ok',
-      evidence: `${offHeaders} response headers vs ${onHeaders} with the preset; Content-Security-Policy ${csp ? 'still sent' : 'gone'}${has(presetOff, 'x-request-id') ? '; x-request-id still sent' : ''}`,
-    });
-  }
-  if (ours && cached) {
-    const interesting = (r) =>
-      Object.fromEntries(
-        Object.entries(r?.headers ?? {}).filter(([k]) =>
-          /^(age|etag|cache-control|cache-status|x-cache.*|last-modified)$/i.test(k),
-        ),
-      );
-    const before = JSON.stringify(interesting(cached));
-    const after = JSON.stringify(interesting(cachedAgain));
-    const uncachedCacheHeaders = JSON.stringify({ ...interesting(ours), ...interesting(oursAgain) });
-    const speedup =
-      scenarios['ours-home-cached']?.summary && scenarios['ours-home']?.summary
-        ? scenarios['ours-home-cached'].summary.rps / scenarios['ours-home'].summary.rps
-        : null;
-    const fast = speedup !== null && speedup >= 1.5;
-    knobs.push({
-      name: 'CACHE_ENABLED=true',
-      status: speedup === null ? 'unclear' : fast ? 'ok' : 'NOT VISIBLE',
-      evidence: `cached / is ${speedup === null ? '?' : `${speedup.toFixed(2)}×`} the uncached req/s; cache headers first ${before}, second ${after}, uncached ${uncachedCacheHeaders}`,
-    });
-  }
-  return knobs;
-}
-
-async function measureStartup(starts, problems) {
-  const samples = Object.fromEntries(STARTUP.map((id) => [id, []]));
-  const errors = {};
-  for (let i = 0; i < starts; i += 1) {
-    for (const id of STARTUP) {
-      if (errors[id]) continue;
-      try {
-        const handle = await startServer(spawnSpec(id, await freePort()));
-        samples[id].push(handle.readyMs);
-        await handle.stop();
-      } catch (error) {
-        errors[id] = error.message.split('\n')[0];
-        problems.push(`start-up of ${id} failed: ${error.message}`);
-      }
-    }
-  }
-  return Object.fromEntries(
-    STARTUP.map((id) => [
-      id,
-      {
-        label: SERVERS[id].label,
-        median: median(samples[id]),
-        samples: samples[id],
-        ...(errors[id] ? { error: errors[id] } : {}),
-      },
-    ]),
+/**
+ * The PostgreSQL tier needs its database: dropped, created, migrated and seeded. When that fails
+ * (no server, refused), the tier is dropped from the run with a message nobody can miss.
+ */
+async function preparePostgres(options, tiers, problems) {
+  if (!options.tiers.includes('postgres')) return { status: 'not requested' };
+  log(
+    `postgres tier: recreating database ${BENCH_DATABASE} on ${redact(options.pgAdminUrl)}, migrating and seeding it…`,
   );
+  try {
+    const url = await prepareBenchDatabase(options.pgAdminUrl);
+    return { status: 'measured', url, database: redact(url) };
+  } catch (error) {
+    const reason = error.message.split('\n')[0];
+    tiers.splice(tiers.indexOf('postgres'), 1);
+    const rest = tiers.length > 0 ? `Only the ${tiers.join(' and ')} tier is measured.` : 'No tier is left to measure.';
+    shout(`PostgreSQL tier SKIPPED: ${reason}\n!! (server ${redact(options.pgAdminUrl)}; see --pg-admin-url). ${rest}`);
+    problems.push(`PostgreSQL tier skipped: ${reason}`);
+    return { status: 'skipped', reason };
+  }
 }
 
 async function main() {
@@ -224,12 +78,29 @@ async function main() {
     return;
   }
   if (options.list) {
-    for (const s of SCENARIOS) process.stdout.write(`${s.id.padEnd(22)} ${s.label.replace(/\s+/g, ' ')}\n`);
+    for (const s of SCENARIOS) {
+      process.stdout.write(`${s.id.padEnd(22)} ${(tierOf(s) ?? 'any').padEnd(9)} ${s.label.replace(/\s+/g, ' ')}\n`);
+    }
     return;
   }
-  const selected = options.only ? SCENARIOS.filter((s) => options.only.includes(s.id)) : SCENARIOS;
   const unknown = (options.only ?? []).filter((id) => !SCENARIOS.some((s) => s.id === id));
   if (unknown.length > 0) throw new Error(`unknown scenario(s): ${unknown.join(', ')} (see --list)`);
+  const outOfTier = SCENARIOS.filter(
+    (s) => options.only?.includes(s.id) && tierOf(s) !== null && !options.tiers.includes(tierOf(s)),
+  );
+  if (outOfTier.length > 0) {
+    throw new Error(`--only names scenario(s) of a tier --tier leaves out: ${outOfTier.map((s) => s.id).join(', ')}`);
+  }
+
+  // Every load run stops by itself; this bounds their sum too (start-ups and builds come on top).
+  const requested = SCENARIOS.filter(
+    (s) => (tierOf(s) === null || options.tiers.includes(tierOf(s))) && (!options.only || options.only.includes(s.id)),
+  );
+  if (loadMinutes(requested.length, options) > MAX_LOAD_MINUTES) {
+    throw new Error(
+      `${requested.length} scenarios × (${options.rounds} rounds × ${options.duration} s + ${options.warmup} s warm-up) is ${Math.round(loadMinutes(requested.length, options))} min of load, more than ${MAX_LOAD_MINUTES}: use fewer --rounds, a shorter --duration, --tier or --only`,
+    );
+  }
 
   installCleanup(log);
   mkdirSync(CACHE, { recursive: true });
@@ -251,6 +122,21 @@ async function main() {
     }
   }
 
+  // The tiers measured: those asked for, less PostgreSQL when its server cannot be used.
+  const tiers = TIERS.filter((tier) => options.tiers.includes(tier));
+  const postgres = await preparePostgres(options, tiers, problems);
+  if (tiers.length === 0) throw new Error('nothing left to measure: the only tier asked for was skipped');
+  const inMeasuredTier = (server) => SERVERS[server].tier === null || tiers.includes(SERVERS[server].tier);
+  const selected = SCENARIOS.filter((s) => inMeasuredTier(s.server) && (!options.only || options.only.includes(s.id)));
+  log(
+    `${selected.length} scenarios in ${tiers.join(' + ')}: about ${Math.ceil(loadMinutes(selected.length, options))} min of load after the start-ups`,
+  );
+  const run = {
+    sessionSecret: randomBytes(36).toString('base64url'),
+    postgresUrl: postgres.url,
+    htmlFile: join(CACHE, 'home.html'),
+  };
+
   const meta = {
     date: new Date().toISOString(),
     commit: gitCommit(),
@@ -259,6 +145,15 @@ async function main() {
     cpuModel: cpus()[0]?.model?.replace(/\s+/g, ' ').trim() ?? 'unknown',
     loadavgBefore: loadavg().map((v) => round(v, 2)),
     loadavgAfter: null,
+    tiers: {
+      embedded: options.tiers.includes('embedded')
+        ? { status: 'measured', database: TIER_LABELS.embedded }
+        : { status: 'not requested' },
+      postgres:
+        postgres.status === 'measured'
+          ? { status: 'measured', database: `${postgres.database} — ${TIER_LABELS.postgres}` }
+          : postgres,
+    },
     options: {
       rounds: options.rounds,
       duration: options.duration,
@@ -266,20 +161,23 @@ async function main() {
       warmup: options.warmup,
       starts: options.starts,
       quick: options.quick,
+      tiers: options.tiers,
     },
   };
 
-  // The ceiling serves our `/` byte for byte, so a copy of it is needed before anything else starts.
+  // The ceiling serves ours' `/` byte for byte: the uncached server of the first tier gives it.
+  const source = inTier(tiers[0], 'ours');
   const needed = new Set(selected.map((s) => s.server));
-  needed.add('ours');
+  needed.add(source);
   const handles = {};
   const servers = {};
   const startOne = async (id) => {
     try {
-      const handle = await startServer(spawnSpec(id, await freePort()));
+      const handle = await startServer(spawnSpec(id, await freePort(), run));
       handles[id] = handle;
       servers[id] = {
         label: SERVERS[id].label,
+        tier: SERVERS[id].tier,
         knobs: Object.entries(SERVERS[id].knobs)
           .map(([k, v]) => `${k}=${v}`)
           .join(' '),
@@ -289,27 +187,30 @@ async function main() {
         rssAfter: null,
       };
     } catch (error) {
-      servers[id] = { label: SERVERS[id].label, knobs: '', error: 'failed to start' };
+      servers[id] = { label: SERVERS[id].label, tier: SERVERS[id].tier, knobs: '', error: 'failed to start' };
       problems.push(`server ${id} did not start: ${error.message}`);
     }
   };
+  const captureHome = async () => {
+    const home = await fetch(`${handles[source].url}/`, { headers: { accept: 'text/html' } });
+    writeFileSync(run.htmlFile, Buffer.from(await home.arrayBuffer()));
+  };
 
-  log(`start-up times: ${options.starts} start(s) each of ${STARTUP.join(', ')}…`);
+  const startups = STARTUPS.filter((s) => inMeasuredTier(s.server));
+  log(`start-up times: ${options.starts} start(s) each of ${startups.map((s) => s.id).join(', ')}…`);
   // The ceiling's start needs the HTML file: take it from a first start of ours.
-  await startOne('ours');
-  if (!handles.ours) throw new Error(`our blog does not start; see problems:\n${problems.join('\n')}`);
-  const home = await fetch(`${handles.ours.url}/`, { headers: { accept: 'text/html' } });
-  writeFileSync(HTML_FILE, Buffer.from(await home.arrayBuffer()));
-  await handles.ours.stop();
-  delete handles.ours;
-  const startup = await measureStartup(options.starts, problems);
+  await startOne(source);
+  if (!handles[source]) throw new Error(`our blog does not start; see problems:\n${problems.join('\n')}`);
+  await captureHome();
+  await handles[source].stop();
+  delete handles[source];
+  const startup = await measureStartup(startups, options.starts, run, problems);
 
   log('starting the servers…');
   for (const id of Object.keys(SERVERS)) if (needed.has(id)) await startOne(id);
-  // The ceiling answers the exact bytes the running `ours` answers (its canonical URL has its port).
-  if (handles.ours && handles.ceiling) {
-    const fresh = await fetch(`${handles.ours.url}/`, { headers: { accept: 'text/html' } });
-    writeFileSync(HTML_FILE, Buffer.from(await fresh.arrayBuffer()));
+  // The ceiling answers the exact bytes the running ours answers (its canonical URL has its port).
+  if (handles[source] && handles.ceiling) {
+    await captureHome();
     await handles.ceiling.stop();
     delete handles.ceiling;
     await startOne('ceiling');
@@ -317,12 +218,13 @@ async function main() {
   for (const [id, handle] of Object.entries(handles)) servers[id].rssIdle = rssBytes(handle.pid);
 
   log('page weights…');
+  // The pages are the same in both tiers (compareTiers checks the data), so they are weighed once.
   const sizes = {};
   for (const [key, server, path, label] of [
-    ['ours-home', 'ours', '/', 'ours  /'],
-    ['ours-post', 'ours', '/posts/1', 'ours  /posts/1'],
-    ['kit-home', 'sveltekit', '/', 'SvelteKit  /'],
-    ['kit-post', 'sveltekit', '/posts/1', 'SvelteKit  /posts/1'],
+    ['ours-home', source, '/', 'ours  /'],
+    ['ours-post', source, '/posts/1', 'ours  /posts/1'],
+    ['kit-home', inTier(tiers[0], 'sveltekit'), '/', 'SvelteKit  /'],
+    ['kit-post', inTier(tiers[0], 'sveltekit'), '/posts/1', 'SvelteKit  /posts/1'],
   ]) {
     if (!handles[server]) continue;
     try {
@@ -332,15 +234,25 @@ async function main() {
       problems.push(`page weight of ${label}: ${error.message}`);
     }
   }
+  const parity = await compareTiers(handles);
+  for (const p of parity)
+    if (p.status !== 'same') problems.push(`tiers serve different data? ${p.what}: ${p.status}, ${p.evidence}`);
 
   const scenarios = Object.fromEntries(
     selected.map((s) => [
       s.id,
-      { ...s, url: handles[s.server] ? handles[s.server].url + s.path : null, rounds: [], summary: null },
+      {
+        ...s,
+        tier: tierOf(s),
+        url: handles[s.server] ? handles[s.server].url + s.path : null,
+        rounds: [],
+        summary: null,
+      },
     ]),
   );
   const runnable = Object.values(scenarios).filter((s) => s.url);
   for (const s of Object.values(scenarios)) if (!s.url) s.error = `server ${s.server} did not start`;
+  const title = (s) => `${s.tier ? `[${s.tier}] ` : ''}${s.label.replace(/\s+/g, ' ')}`;
 
   const load = { connections: options.connections };
   if (options.warmup > 0) {
@@ -352,12 +264,12 @@ async function main() {
     }
   }
 
-  // Rounds are interleaved (every scenario once per round, in a rotated order), so noise from other
-  // work on the box spreads over all scenarios instead of landing on one.
+  // Rounds are interleaved (every scenario of every tier once per round, in a rotated order), so noise
+  // from other work on the box spreads over all scenarios instead of landing on one.
   for (let round = 0; round < options.rounds; round += 1) {
     const order = runnable.map((_, i) => runnable[(i + round) % runnable.length]);
     for (const s of order) {
-      log(`round ${round + 1}/${options.rounds}: ${s.label.replace(/\s+/g, ' ')} (${options.duration} s)`);
+      log(`round ${round + 1}/${options.rounds}: ${title(s)} (${options.duration} s)`);
       const exited = handles[s.server].exited();
       if (exited) {
         s.error = `server ${s.server} exited (code ${exited.code}, signal ${exited.signal})`;
@@ -370,7 +282,7 @@ async function main() {
   for (const s of runnable) s.summary = summarize(s.rounds);
   for (const [id, handle] of Object.entries(handles)) servers[id].rssAfter = rssBytes(handle.pid);
 
-  const knobs = await checkKnobs(handles, scenarios);
+  const knobs = await checkKnobs(handles, scenarios, tiers);
   for (const [id, handle] of Object.entries(handles)) {
     const exited = handle.exited();
     if (exited)
@@ -391,7 +303,7 @@ async function main() {
     }
   }
 
-  const checks = evaluate({ scenarios, sizes });
+  const checks = evaluate({ scenarios, sizes, tiers });
   const results = {
     meta,
     checks: checks.map((c) => ({ ...c, value: typeof c.value === 'number' ? round(c.value, 4) : c.value })),
@@ -400,6 +312,7 @@ async function main() {
         s.id,
         {
           label: s.label.replace(/\s+/g, ' '),
+          tier: s.tier,
           server: s.server,
           path: s.path,
           summary: s.summary && { ...s.summary, rps: round(s.summary.rps, 1) },
@@ -412,6 +325,7 @@ async function main() {
     servers,
     startup,
     sizes,
+    parity,
     knobs,
     problems,
   };
@@ -425,6 +339,7 @@ async function main() {
   } else {
     process.stdout.write(`\n${report}\n`);
   }
+  if (meta.tiers.postgres.status === 'skipped') shout(`PostgreSQL tier SKIPPED: ${meta.tiers.postgres.reason}`);
   log(`\nwrote bench/results/latest.json and bench/results/ratios.svg (${meta.seconds} s)`);
 }
 

@@ -1,4 +1,6 @@
 /** Command-line options of bench/run.mjs. */
+export const DEFAULT_PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
 export const USAGE = `Usage: node bench/run.mjs [options]      (or: npm run bench -- [options])
 
   --quick              1 round x 3 s per scenario, short warm-up, 3 starts per server
@@ -7,6 +9,10 @@ export const USAGE = `Usage: node bench/run.mjs [options]      (or: npm run benc
   --connections <n>    concurrent connections (default 50)
   --warmup <s>         warm-up seconds per scenario before the rounds (default 2)
   --starts <n>         cold starts per server for the start-up time (default 5)
+  --tier <t>           embedded, postgres or both (default both): which database tiers to measure
+  --pg-admin-url <url> PostgreSQL server of the postgres tier, as a URL to a database the bench may
+                       connect to (default postgres://postgres@127.0.0.1:5432/postgres); the bench
+                       drops and creates its own database cs_bench there and touches no other
   --only <list>        comma-separated scenario ids to measure (see --list)
   --list               print the scenario ids and exit
   --json               print the results as JSON on stdout (the table goes to stderr)
@@ -31,6 +37,8 @@ export function parseArgs(argv) {
     warmup: 2,
     starts: 5,
     only: null,
+    tiers: ['embedded', 'postgres'],
+    pgAdminUrl: DEFAULT_PG_ADMIN_URL,
     list: false,
     json: false,
     build: 'auto',
@@ -77,6 +85,20 @@ export function parseArgs(argv) {
           .map((s) => s.trim())
           .filter(Boolean);
         break;
+      case '--tier': {
+        const tier = value();
+        if (!['embedded', 'postgres', 'both'].includes(tier)) {
+          throw new Error(`--tier must be embedded, postgres or both; got ${JSON.stringify(tier)}`);
+        }
+        options.tiers = tier === 'both' ? ['embedded', 'postgres'] : [tier];
+        break;
+      }
+      case '--pg-admin-url':
+        options.pgAdminUrl = value();
+        if (!/^postgres(ql)?:\/\//.test(options.pgAdminUrl)) {
+          throw new Error(`--pg-admin-url must be a postgres:// URL; got ${JSON.stringify(options.pgAdminUrl)}`);
+        }
+        break;
       case '--list':
         options.list = true;
         break;
@@ -103,7 +125,7 @@ export function parseArgs(argv) {
     if (!explicit.has('warmup')) options.warmup = 1;
     if (!explicit.has('starts')) options.starts = 3;
   }
-  // Hard bounds: every load run must stop by itself, and the whole run stays well under 10 minutes.
+  // Hard bounds: every load run must stop by itself; run.mjs also caps the sum of all of them.
   if (options.duration > 60) throw new Error('--duration is capped at 60 s per round');
   if (options.rounds > 10) throw new Error('--rounds is capped at 10');
   if (options.connections > 1000) throw new Error('--connections is capped at 1000');

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writePeerInputs } from './peer-data.mjs';
-import { BLOG, BLOG_ENTRY, KIT, KIT_BUILD_ENTRY, ROOT } from './paths.mjs';
+import { BLOG, BLOG_DB_CLI, BLOG_DB_TEMPLATE, BLOG_ENTRY, KIT, KIT_BUILD_ENTRY, ROOT } from './paths.mjs';
 
 const SKIP_DIRS = new Set(['node_modules', 'dist', 'build', '.svelte-kit', 'tests', 'coverage']);
 
@@ -67,6 +67,9 @@ export async function ensureBlogBuilt(mode, log) {
     join(ROOT, 'packages', 'server', 'dist', 'index.js'),
     join(BLOG, 'dist', 'client', '.vite', 'manifest.json'),
     BLOG_ENTRY,
+    // The embedded tier starts from it (ours and the peer), the PostgreSQL tier is seeded by the CLI.
+    BLOG_DB_TEMPLATE,
+    BLOG_DB_CLI,
   ];
   if (mode === 'never') {
     if (oldest(outputs) < 0) throw new Error('--no-build, but the blog is not built: run `npm run build` first');
@@ -90,7 +93,7 @@ export async function ensureKitBuilt(mode, log) {
     if (!existsSync(KIT_BUILD_ENTRY)) throw new Error('--no-build, but the SvelteKit peer is not built');
     return false;
   }
-  await writePeerInputs();
+  writePeerInputs();
 
   const lock = join(KIT, 'package-lock.json');
   const installed = join(KIT, 'node_modules', '.package-lock.json');

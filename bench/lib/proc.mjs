@@ -128,6 +128,28 @@ export async function startServer({ name, args, cwd, env, port, readyPath = '/he
   throw new Error(`${name} ${why} before ${readyPath} answered 200. Output:\n${handle.output().slice(-4000)}`);
 }
 
+/** Runs `node <args>` to completion; rejects with its output when it fails or outlives `timeoutMs`. */
+export function runNode(args, { cwd, env, timeoutMs }) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    live.add(child);
+    const output = [];
+    child.stdout.on('data', (chunk) => output.push(chunk.toString()));
+    child.stderr.on('data', (chunk) => output.push(chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('error', (error) => output.push(`spawn error: ${error.message}\n`));
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      live.delete(child);
+      if (code === 0) resolve(output.join(''));
+      else
+        reject(
+          new Error(`node ${args.join(' ')} failed (${signal ?? `exit code ${code}`}): ${output.join('').trim()}`),
+        );
+    });
+  });
+}
+
 /** Resident set size of a live process in bytes, from /proc/<pid>/status (Linux); null elsewhere. */
 export function rssBytes(pid) {
   try {

@@ -26,15 +26,20 @@ export function renderReport(results) {
     `Composable Svelte benchmark — ${meta.date}`,
     `node ${meta.node}, ${meta.cpus} × ${meta.cpuModel}, load average ${meta.loadavgBefore.join(' ')} before, ${meta.loadavgAfter.join(' ')} after`,
     `${meta.options.connections} connections, ${meta.options.rounds} round(s) × ${meta.options.duration} s per scenario (medians), ${meta.options.warmup} s warm-up; client and servers share the box, loopback`,
+    ...Object.entries(meta.tiers).map(
+      ([tier, t]) =>
+        `tier ${tier}: ${t.status === 'skipped' ? `SKIPPED — ${t.reason}` : t.status}${t.database ? ` — ${t.database}` : ''}`,
+    ),
     '',
   );
 
   out.push(
     table(
-      ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'err', 'non-2xx', 'rounds req/s'],
+      ['tier', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'err', 'non-2xx', 'rounds req/s'],
       Object.values(scenarios).map((s) =>
         s.summary
           ? [
+              s.tier ?? 'any',
               s.label,
               int(s.summary.rps),
               ms(s.summary.p50),
@@ -44,37 +49,40 @@ export function renderReport(results) {
               s.summary.non2xx,
               s.summary.rpsPerRound.join(' / '),
             ]
-          : [s.label, 'not run', '', '', '', '', '', s.error ?? ''],
+          : [s.tier ?? 'any', s.label, 'not run', '', '', '', '', '', s.error ?? ''],
       ),
-      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
     ),
     '',
   );
 
   out.push(
     table(
-      ['server', 'env', 'RSS after runs MB', 'RSS idle MB', 'first ready ms'],
+      ['tier', 'server', 'env', 'RSS after runs MB', 'RSS idle MB', 'first ready ms'],
       Object.values(servers).map((s) => [
+        s.tier ?? 'none',
         s.label,
         s.knobs,
         mb(s.rssAfter),
         mb(s.rssIdle),
         ms(s.readyMs) ?? s.error ?? '',
       ]),
-      ['l', 'l', 'r', 'r', 'r'],
+      ['l', 'l', 'l', 'r', 'r', 'r'],
     ),
     '',
   );
 
   out.push(
     table(
-      ['start-up (spawn → first 200)', 'median ms', 'samples ms'],
+      ['tier', 'start-up (spawn → first 200)', 'median ms', 'idle RSS MB', 'samples ms'],
       Object.values(startup).map((s) => [
+        s.tier ?? 'none',
         s.label,
         ms(s.median),
+        mb(s.rssIdle),
         s.error ?? s.samples.map((v) => v.toFixed(0)).join(' / '),
       ]),
-      ['l', 'r', 'l'],
+      ['l', 'l', 'r', 'r', 'l'],
     ),
     '',
   );
@@ -100,6 +108,10 @@ export function renderReport(results) {
     ),
   );
 
+  if (results.parity.length > 0) {
+    out.push('', 'same data in both tiers:');
+    for (const p of results.parity) out.push(`  ${p.status.padEnd(13)} ${p.what}: ${p.evidence}`);
+  }
   if (results.knobs.length > 0) {
     out.push('', 'knobs:');
     for (const knob of results.knobs) out.push(`  ${knob.status.padEnd(13)} ${knob.name}: ${knob.evidence}`);

@@ -12,8 +12,8 @@ const COLORS = { PASS: '#2e7d32', MISS: '#c62828', INFO: '#607d8b', 'N/A': '#9e9
  */
 export function renderSvg(checks, meta) {
   const rows = checks.filter((c) => c.unit !== 'n');
-  const width = 1060;
-  const labelWidth = 420;
+  const width = 1120;
+  const labelWidth = 480;
   const barX = labelWidth + 10;
   const barWidth = width - barX - 240;
   const rowHeight = 34;

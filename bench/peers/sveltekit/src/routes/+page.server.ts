@@ -1,4 +1,4 @@
-import { listPosts } from '$lib/posts';
+import { listPosts } from '$lib/server/posts';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = () => ({ posts: listPosts() });
+export const load: PageServerLoad = async () => ({ posts: await listPosts() });
