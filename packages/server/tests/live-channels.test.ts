@@ -120,6 +120,26 @@ describe('live: channels', () => {
     retry.socket.close();
   });
 
+  it('handles the frames of one topic in the order sent: a push right behind its join, pushes in order', async () => {
+    const { url } = await start();
+    const client = await connect(url, { cookie: 'sid=a' });
+    client.send({ type: 'join', ref: 'j', topic: 'post/8' });
+    for (const body of ['one', 'two', 'three']) {
+      client.send({ type: 'push', ref: `p-${body}`, topic: 'post/8', event: 'comment', data: { body } });
+    }
+    const replies = [];
+    for (const ref of ['j', 'p-one', 'p-two', 'p-three']) replies.push(await client.next((frame) => frame.ref === ref));
+    expect(replies.every((reply) => reply.ok === true)).toBe(true);
+    expect(handled.filter((entry) => entry.startsWith('post/8:'))).toEqual([
+      'post/8:one',
+      'post/8:two',
+      'post/8:three',
+    ]);
+    const order = client.frames.filter((frame) => frame.type === 'reply').map((frame) => frame.ref);
+    expect(order).toEqual(['j', 'p-one', 'p-two', 'p-three']);
+    client.socket.close();
+  });
+
   it('presence: a viewer with two tabs counts once; anonymous readers count per connection; leaves are sent', async () => {
     const { url, app } = await start();
     const tab1 = await connect(url, { cookie: 'sid=a' });

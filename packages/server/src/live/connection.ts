@@ -50,6 +50,7 @@ export class LiveConnection implements Subscriber {
   private tokens: number;
   private refilledAt = performance.now();
   private closed = false;
+  private readonly queues = new Map<string, Promise<void>>();
 
   constructor(
     private readonly socket: WebSocket,
@@ -150,10 +151,20 @@ export class LiveConnection implements Subscriber {
     if (!this.takeToken()) return this.close(CloseCode.rateLimited);
     const frame = parseClientFrame(String(data));
     if ('error' in frame) return this.error(frame.error);
-    this.handle(frame).catch((error: unknown) => {
-      this.runtime.log.error({ err: error, ref: this.ref }, 'live: frame handling failed');
-      if ('ref' in frame) this.reply(frame.ref, { ok: false, reason: 'internal' });
-      else this.error('internal');
+    const run = () =>
+      this.handle(frame).catch((error: unknown) => {
+        this.runtime.log.error({ err: error, ref: this.ref }, 'live: frame handling failed');
+        if ('ref' in frame) this.reply(frame.ref, { ok: false, reason: 'internal' });
+        else this.error('internal');
+      });
+    if (!('topic' in frame)) return void run();
+    // Frames of one topic are handled one after the other, as sent: a push right behind its join
+    // finds the channel joined, and two pushes are handled (and acknowledged) in order.
+    const { topic } = frame;
+    const next = (this.queues.get(topic) ?? Promise.resolve()).then(run);
+    this.queues.set(topic, next);
+    void next.then(() => {
+      if (this.queues.get(topic) === next) this.queues.delete(topic);
     });
   }
 
