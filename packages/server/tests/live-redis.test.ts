@@ -6,8 +6,17 @@ import { Type } from '@sinclair/typebox';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRedisClient } from '../src/stores/redis-client.js';
-import { channel, type PresenceState } from '../src/live/index.js';
-import { connect, sleep, startLive, type LiveServerHandle, type TestClient } from './fixtures/live-helpers.js';
+import type { Authenticator } from '../src/auth/principal.js';
+import { channel, CloseCode, type PresenceState } from '../src/live/index.js';
+import {
+  connect,
+  cookieAuthenticator,
+  principal,
+  sleep,
+  startLive,
+  type LiveServerHandle,
+  type TestClient,
+} from './fixtures/live-helpers.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const PRESENCE_TTL_MS = 600;
@@ -40,10 +49,10 @@ function freshPrefix(): string {
   return prefix;
 }
 
-async function instance(prefix: string): Promise<LiveServerHandle> {
+async function instance(prefix: string, authenticators: Authenticator[] = []): Promise<LiveServerHandle> {
   const redis = createRedisClient(REDIS_URL);
   const server = await startLive(
-    { channels, allowAnonymous: true, keyPrefix: prefix, limits: { presenceTtlMs: PRESENCE_TTL_MS } },
+    { channels, allowAnonymous: true, authenticators, keyPrefix: prefix, limits: { presenceTtlMs: PRESENCE_TTL_MS } },
     redis,
   );
   cleanup.push(async () => {
@@ -99,6 +108,15 @@ describe('live: several instances through Redis', () => {
     const first = await onA.next((frame) => frame.ref === 'same-id');
     onB.send({ type: 'push', ref: 'same-id', topic: 'post/1', event: 'comment', data: { body: 'hi' } });
     expect(await onB.next((frame) => frame.ref === 'same-id')).toEqual(first);
+  });
+
+  it('a revocation on one instance closes the socket on another', async () => {
+    const prefix = freshPrefix();
+    const a = await instance(prefix, [cookieAuthenticator({ s: principal(5, 'session-5') })]);
+    const b = await instance(prefix);
+    const client = track(await connect(a.url, { cookie: 'sid=s' }));
+    await b.app.live.disconnect({ sessionId: 'session-5' });
+    expect(await client.closed(1000)).toBe(CloseCode.revoked);
   });
 
   it('after an instance is SIGKILLed, its client resumes on another without losing an event, and its presence is dropped within the TTL', async () => {

@@ -111,7 +111,10 @@ function browserOnline(): OnlineSource {
  * bounded outbox until acknowledged and resent with their id after a reconnect.
  */
 export function createLiveClient(options: LiveClientOptions): LiveClient {
-  const transport = options.transport ?? ((url: string) => new WebSocket(url) as unknown as LiveSocket);
+  // A path is resolved against the page, http(s) becoming ws(s).
+  const transport =
+    options.transport ??
+    ((url: string) => new WebSocket(new URL(url, location.href.replace(/^http/, 'ws'))) as unknown as LiveSocket);
   const clock = options.clock ?? {
     now: () => Date.now(),
     setTimeout: (callback: () => void, ms: number) => setTimeout(callback, ms),

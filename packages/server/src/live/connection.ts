@@ -4,7 +4,7 @@ import type { Principal } from '../auth/principal.js';
 import { findChannel, isTopic, type Channel, type ChannelContext } from './channel.js';
 import type { PushOutcome } from './dedupe.js';
 import { parseClientFrame, type ValidClientFrame } from './frames.js';
-import type { Subscriber } from './hub.js';
+import type { Frame, Subscriber } from './hub.js';
 import type { LiveRuntime } from './runtime.js';
 
 type JoinFrame = Extract<ValidClientFrame, { type: 'join' }>;
@@ -16,7 +16,7 @@ interface Subscription {
   /** Last sequence sent on this topic; later events only. */
   lastSeq: number;
   /** While joining, what arrives is held here and sent after the join's reply and missed events. */
-  held: { seq: number | undefined; frame: string }[] | undefined;
+  held: { seq: number | undefined; frame: Frame }[] | undefined;
   presenceKey: string | undefined;
   joined: boolean;
 }
@@ -77,7 +77,7 @@ export class LiveConnection implements Subscriber {
     return target.viewerId !== undefined && principal.viewer.id === target.viewerId;
   }
 
-  deliverEvent(topic: string, seq: number, frame: string): void {
+  deliverEvent(topic: string, seq: number, frame: Frame): void {
     const subscription = this.subscriptions.get(topic);
     if (!subscription) return;
     if (subscription.held) subscription.held.push({ seq, frame });
@@ -87,7 +87,7 @@ export class LiveConnection implements Subscriber {
     }
   }
 
-  deliverPresence(topic: string, frame: string): void {
+  deliverPresence(topic: string, frame: Frame): void {
     const subscription = this.subscriptions.get(topic);
     if (!subscription) return;
     if (subscription.held) subscription.held.push({ seq: undefined, frame });
@@ -114,7 +114,7 @@ export class LiveConnection implements Subscriber {
   }
 
   /** Sends one serialized frame, or drops the socket when the client is not reading. */
-  send(frame: string): void {
+  send(frame: Frame): void {
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
     if (this.socket.bufferedAmount > this.runtime.limits.maxBufferedBytes) {
       this.runtime.metrics.slowConsumers.inc();
@@ -123,7 +123,8 @@ export class LiveConnection implements Subscriber {
       return;
     }
     this.runtime.metrics.messagesOut.inc();
-    this.socket.send(frame);
+    // A Buffer is sent as is (one encoding shared by every subscriber), still as a text frame.
+    this.socket.send(frame, { binary: false });
   }
 
   private reply(ref: string, outcome: PushOutcome | ({ ok: true } & Record<string, unknown>)): void {
@@ -267,7 +268,7 @@ export class LiveConnection implements Subscriber {
     await channel.options.onJoin?.(context);
   }
 
-  private deliverNow(subscription: Subscription, seq: number, frame: string): void {
+  private deliverNow(subscription: Subscription, seq: number, frame: Frame): void {
     if (seq <= subscription.lastSeq) return;
     subscription.lastSeq = seq;
     this.send(frame);
@@ -319,13 +320,17 @@ export class LiveConnection implements Subscriber {
     this.reply(ref, outcome);
   }
 
+  /** Resolves once the leaves of a closed socket (presence removal, onLeave) are done. */
+  left: Promise<unknown> = Promise.resolve();
+
   private cleanup(): void {
     this.closed = true;
     clearTimeout(this.authTimer);
-    for (const topic of [...this.subscriptions.keys()]) {
+    const leaves = [...this.subscriptions.keys()].map((topic) =>
       this.leave(topic).catch((error: unknown) =>
         this.runtime.log.error({ err: error, ref: this.ref }, 'live: leave on close failed'),
-      );
-    }
+      ),
+    );
+    this.left = Promise.all(leaves);
   }
 }

@@ -198,7 +198,9 @@ async function livePlugin(fastify: FastifyInstance, options: LiveOptions): Promi
   fastify.addHook('onClose', async () => {
     clearInterval(heartbeat);
     if ('close' in upgradeLimiter) upgradeLimiter.close();
+    const leaving = [...connections];
     await waitForSockets(connections, 2000);
+    await Promise.all(leaving.map((connection) => connection.left));
     await backend.close();
   });
 }

@@ -31,6 +31,8 @@ redis.call('PEXPIRE', KEYS[2], ARGV[3])
 redis.call('PUBLISH', KEYS[3], 'e' .. seq .. '|' .. ARGV[1])
 return seq`;
 
+const PUBLISH_COMMAND = 'csLivePublish';
+
 /**
  * Any number of instances through Redis: INCR for sequences, a capped stream per topic for history,
  * pub/sub for fan-out and control, a hash per topic for presence, and a key per live instance whose
@@ -89,6 +91,14 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
   const heartbeat = setInterval(beat, Math.max(50, Math.floor(presenceTtlMs / 3)));
   heartbeat.unref();
 
+  // EVALSHA with a fallback to EVAL when Redis lost its script cache (restart, failover).
+  if (typeof (redis as unknown as Record<string, unknown>)[PUBLISH_COMMAND] !== 'function') {
+    redis.defineCommand(PUBLISH_COMMAND, { numberOfKeys: 3, lua: PUBLISH });
+  }
+  const publishScript = (redis as unknown as Record<string, (...args: string[]) => Promise<unknown>>)[
+    PUBLISH_COMMAND
+  ]!.bind(redis);
+
   const publishDiff = (topic: string, diff: { joins?: PresenceState; leaves?: PresenceState }) =>
     redis.publish(keys.channel(topic), `p${JSON.stringify(diff)}`);
 
@@ -122,7 +132,7 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
     async publish(topic, event, data) {
       const keysAndArgs = [keys.seq(topic), keys.stream(topic), keys.channel(topic)];
       const args = [JSON.stringify({ event, data }), String(historySize), String(historyTtlMs)];
-      return Number(await redis.eval(PUBLISH, 3, ...keysAndArgs, ...args));
+      return Number(await publishScript(...keysAndArgs, ...args));
     },
     async listen(topic, deliver) {
       listeners.set(topic, deliver);
