@@ -247,6 +247,25 @@ describe('live client: connection as a store subscription', () => {
     await store.send({ type: 'stopped' });
   });
 
+  it('with an access token, asks for token authentication and sends the token first', async () => {
+    const fake = createFakeLiveTransport();
+    const live = createLiveClient({
+      url: '/live?v=1',
+      transport: fake.transport,
+      token: () => 'tok',
+      online: fakeOnline(),
+    });
+    const store = createTestStore({ initialState, reducer: feature(live), exhaustivity: 'off' });
+    await store.send({ type: 'started' });
+    fake.last().open();
+    expect(fake.last().url).toBe('/live?v=1&auth=token');
+    expect(fake.last().sent.slice(0, 2)).toEqual([
+      { type: 'auth', token: 'tok' },
+      { type: 'join', ref: 'j1', topic: 'post/1' },
+    ]);
+    await store.send({ type: 'stopped' });
+  });
+
   it('refuses pushes past the outbox bound with outbox_full', async () => {
     const { store } = setup({ outboxSize: 2 });
     await store.send({ type: 'started' });

@@ -245,7 +245,7 @@ export function createLiveClient(options: LiveClientOptions): LiveClient {
     if (!online.isOnline()) return setState({ status: 'offline' });
     setState({ status: 'connecting' });
     const token = options.token?.();
-    const current = transport(token ? `${options.url}?auth=token` : options.url);
+    const current = transport(token ? `${options.url}${options.url.includes('?') ? '&' : '?'}auth=token` : options.url);
     socket = current;
     current.onopen = () => {
       if (token) send({ type: 'auth', token });

@@ -126,6 +126,12 @@ async function livePlugin(fastify: FastifyInstance, options: LiveOptions): Promi
 
   await fastify.register(websocket, {
     options: { maxPayload: limits.maxMessageBytes, perMessageDeflate: false },
+    // Socket errors are the client's doing (a frame over the limit, a bad close code, a reset):
+    // ws has already sent the close code when it can, so this is no server error.
+    errorHandler: (error, socket) => {
+      fastify.log.debug({ err: error }, 'live: socket error');
+      socket.terminate();
+    },
     // Sockets are told to go away (1001) rather than dropped, so clients reconnect elsewhere.
     preClose: (done) => {
       goingAway();
