@@ -14,6 +14,12 @@ const channels = [
   channel('post/:id', { authorize: (viewer, { id }) => viewer !== undefined && id !== 'secret' }),
   channel('public/:id', { anonymous: true }),
   channel('admin', { authorize: (viewer) => (viewer?.id === 99 ? true : 'admins only') }),
+  channel('flaky/:n', {
+    authorize: (_viewer, { n }) => {
+      if (n === 'broken') throw new Error('permission store unreachable');
+      return true;
+    },
+  }),
 ];
 
 let server: LiveServerHandle | undefined;
@@ -94,6 +100,28 @@ describe('live: channel authorization', () => {
     const event = await client.next((frame) => frame.type === 'event');
     expect(event).toMatchObject({ topic: 'post/1', data: { body: 'visible' } });
     expect(JSON.stringify(client.frames)).not.toContain('hidden');
+    client.socket.close();
+  });
+
+  it('an authorize that throws is an internal refusal that reveals nothing and leaves no half-joined channel', async () => {
+    server = await startLive({
+      channels,
+      authenticators: [cookieAuthenticator(sessions)],
+      limits: { maxSubscriptions: 1 },
+    });
+    const client = await connect(server.url, { cookie: 'sid=alice' });
+    for (let attempt = 0; attempt < 3; attempt++) {
+      expect(await client.join('flaky/broken')).toEqual({
+        type: 'reply',
+        ref: expect.any(String),
+        ok: false,
+        reason: 'internal',
+      });
+    }
+    expect(JSON.stringify(client.frames)).not.toContain('unreachable');
+    await server.app.live.publish('flaky/broken', 'leak', {});
+    expect(await client.join('flaky/1')).toMatchObject({ ok: true });
+    expect(client.frames.some((frame) => frame.type === 'event')).toBe(false);
     client.socket.close();
   });
 

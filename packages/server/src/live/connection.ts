@@ -222,22 +222,28 @@ export class LiveConnection implements Subscriber {
     this.subscriptions.set(topic, subscription);
     const current = () => !this.closed && this.subscriptions.get(topic) === subscription;
 
+    try {
+      await this.completeJoin(frame, subscription, current);
+    } catch (error) {
+      // Whatever step failed (authorize threw, Redis away), nothing of the half-join may remain.
+      if (current()) await this.leave(topic);
+      throw error;
+    }
+  }
+
+  private async completeJoin(frame: JoinFrame, subscription: Subscription, current: () => boolean): Promise<void> {
+    const { ref, topic } = frame;
+    const { channel, context } = subscription;
     const verdict = channel.options.authorize
-      ? await channel.options.authorize(this.principal?.viewer, params, this.principal)
+      ? await channel.options.authorize(this.principal?.viewer, context.params, this.principal)
       : true;
     if (!current()) return;
     if (verdict !== true) {
       this.subscriptions.delete(topic);
-      return refuse(typeof verdict === 'string' && verdict.length > 0 ? verdict : 'forbidden');
+      return this.reply(ref, { ok: false, reason: typeof verdict === 'string' && verdict ? verdict : 'forbidden' });
     }
     const { backend, hub } = this.runtime;
-    try {
-      await hub.add(topic, this);
-    } catch (error) {
-      this.subscriptions.delete(topic);
-      hub.remove(topic, this);
-      throw error;
-    }
+    await hub.add(topic, this);
     if (!current()) return hub.remove(topic, this);
 
     const missed = frame.since === undefined ? [] : await this.missedSince(topic, frame.since, frame.epoch);
@@ -254,6 +260,8 @@ export class LiveConnection implements Subscriber {
       const key = this.principal ? `user:${this.principal.viewer.id}` : `anon:${this.ref}`;
       subscription.presenceKey = key;
       await backend.presenceJoin(topic, key, { ...meta, ref: this.ref } as PresenceMeta);
+      // A leave that ran while the entry was being written could not remove it yet.
+      if (!current()) return backend.presenceLeave(topic, key, this.ref);
       const state = await backend.presenceList(topic);
       if (!current()) return;
       this.send(JSON.stringify({ type: 'presence', topic, state }));
