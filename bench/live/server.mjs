@@ -25,8 +25,11 @@ process.on('message', async (message) => {
     const { rss, heapUsed } = process.memoryUsage();
     process.send({ id: message.id, rss, heapUsed, connections: app.live.connections });
   } else if (message.cmd === 'publish') {
-    await app.live.publish(message.topic, 'tick', { t: now(), n: message.n });
-    process.send({ id: message.id });
+    // In process (no Redis) the fan-out is synchronous inside publish: this is the time to hand
+    // the frame to every subscriber's socket.
+    const started = now();
+    await app.live.publish(message.topic, 'tick', { t: started, n: message.n });
+    process.send({ id: message.id, publishMs: now() - started });
   } else if (message.cmd === 'exit') {
     await app.close();
     redis?.disconnect();
