@@ -186,6 +186,26 @@ describe('live client: connection as a store subscription', () => {
     await store.send({ type: 'stopped' });
   });
 
+  it('a push the server is still running (in_progress) is asked again with the same id a second later', async () => {
+    const { store, fake } = setup();
+    await store.send({ type: 'started' });
+    fake.last().open();
+    fake.last().receive({ type: 'reply', ref: 'j1', ok: true, seq: 0, epoch: 'e1' });
+    await store.send({ type: 'commentPosted', body: 'x', id: 'c7' });
+    fake.last().receive({ type: 'reply', ref: 'c7', ok: false, reason: 'in_progress' });
+    fake.last().receive({ type: 'reply', ref: 'c7', ok: false, reason: 'in_progress' });
+    const pushes = () => fake.last().sent.filter((frame) => frame.type === 'push');
+    expect(pushes()).toHaveLength(1);
+    await store.advanceTime(1000);
+    expect(pushes()).toEqual([pushes()[0], pushes()[0], pushes()[0]]);
+    fake.last().receive({ type: 'reply', ref: 'c7', ok: true });
+    await store.skipReceivedActions();
+    expect(store.state).toMatchObject({ acked: ['c7'], failed: [] });
+    fake.last().receive({ type: 'reply', ref: 'c7', ok: false, reason: 'in_progress' });
+    await store.send({ type: 'stopped' });
+    await store.finish();
+  });
+
   it('a refetch reply becomes a refetch action; a refused join fails its pending pushes', async () => {
     const { store, fake } = setup();
     await store.send({ type: 'started' });
@@ -266,12 +286,17 @@ describe('live client: connection as a store subscription', () => {
     await store.send({ type: 'stopped' });
   });
 
-  it('refuses pushes past the outbox bound with outbox_full', async () => {
-    const { store } = setup({ outboxSize: 2 });
+  it('refuses pushes past the outbox bound (outbox_full) and to channels not joined (not_joined)', async () => {
+    const { store, fake } = setup({ outboxSize: 2 });
     await store.send({ type: 'started' });
     for (const id of ['a', 'b', 'c']) await store.send({ type: 'commentPosted', body: id, id });
     await store.skipReceivedActions();
     expect(store.state.failed).toEqual(['c:outbox_full']);
+    fake.last().open();
+    fake.last().receive({ type: 'reply', ref: 'j1', ok: false, reason: 'forbidden' });
+    await store.send({ type: 'commentPosted', body: 'd', id: 'd' });
+    await store.skipReceivedActions();
+    expect(store.state.failed).toEqual(['c:outbox_full', 'a:forbidden', 'b:forbidden', 'd:not_joined']);
     await store.send({ type: 'stopped' });
   });
 });

@@ -81,12 +81,14 @@ export interface LiveClient {
   join(topic: string): Effect<never>;
   leave(topic: string): Effect<never>;
   /**
-   * Sends a message on a joined channel. `id` (e.g. from the `uuid` dependency) is the ack's id and
+   * Sends a message on a joined channel (refused with `not_joined` on any other). `id` (e.g. from the `uuid` dependency) is the ack's id and
    * makes the retry after a reconnect safe: the server runs each id once.
    */
   push(topic: string, event: string, data: unknown, id: string): Effect<never>;
   readonly state: ConnectionState;
 }
+
+const IN_PROGRESS_RETRY_MS = 1000;
 
 const fire = (run: () => void): Effect<never> => ({ kind: 'fireAndForget', run });
 
@@ -136,6 +138,7 @@ export function createLiveClient(options: LiveClientOptions): LiveClient {
   let lastHeard = 0;
   let nextRef = 0;
   let unwatch: (() => void) | undefined;
+  const askAgain = new Set<unknown>();
 
   const setState = (next: ConnectionState) => {
     state = next;
@@ -187,8 +190,14 @@ export function createLiveClient(options: LiveClientOptions): LiveClient {
       return flush(topic);
     }
     const pending = outbox.find((entry) => entry.frame.ref === reply.ref);
-    // Still running on the server (a retry raced the original): the next reconnect asks again.
-    if (pending && !(!reply.ok && reply.reason === 'in_progress')) ack(pending, reply);
+    if (!pending) return;
+    if (reply.ok || reply.reason !== 'in_progress') return ack(pending, reply);
+    // Still running on the server (this retry raced the original): ask again in a while.
+    const timer = clock.setTimeout(() => {
+      askAgain.delete(timer);
+      if (outbox.includes(pending) && channels.get(pending.frame.topic)?.joined) send(pending.frame);
+    }, IN_PROGRESS_RETRY_MS);
+    askAgain.add(timer);
   };
 
   const onFrame = (raw: unknown) => {
@@ -287,6 +296,8 @@ export function createLiveClient(options: LiveClientOptions): LiveClient {
             unwatch?.();
             clock.clearTimeout(retryTimer);
             clock.clearTimeout(beatTimer);
+            for (const timer of askAgain) clock.clearTimeout(timer);
+            askAgain.clear();
             detach();
             state = { status: 'closed' };
           };
@@ -308,6 +319,8 @@ export function createLiveClient(options: LiveClientOptions): LiveClient {
     push: (topic, event, data, id) =>
       fire(() => {
         const frame = { type: 'push', ref: id, topic, event, data } as const;
+        // Only joined (or joining) channels: nothing would ever flush a push to any other.
+        if (!channels.has(topic)) return emit?.({ type: 'ack', id, ok: false, reason: 'not_joined' });
         if (outbox.length >= outboxSize) return emit?.({ type: 'ack', id, ok: false, reason: 'outbox_full' });
         const pending: Pending = { frame, sent: false };
         outbox.push(pending);
