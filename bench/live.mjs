@@ -3,21 +3,29 @@
 //
 //   npx node bench/live.mjs                  # table on stdout
 //   npx node bench/live.mjs --json           # JSON on stdout, table on stderr
-//   npx node bench/live.mjs --idle 10000 --fanout 1000,5000 --events 20 --no-redis
+//   npx node bench/live.mjs --idle 10000 --fanout 1000,5000 --events 20 --client-procs 2 --no-redis
 //
 // Needs the built server (npm run build). The servers are child processes killed on exit; every
 // phase has a deadline, and the whole run stops after --timeout seconds (default 180).
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import WebSocket from 'ws';
 
-const USAGE = `Usage: node bench/live.mjs [--idle N] [--fanout N,N] [--events N] [--no-redis] [--timeout S] [--json]`;
+const USAGE = `Usage: node bench/live.mjs [--idle N] [--fanout N,N] [--events N] [--client-procs N] [--no-redis] [--timeout S] [--json]`;
 const TARGETS = { idleSockets: 10_000, idleRssMb: 500, p99Ms5000: 50 };
 
 function parseArgs(argv) {
-  const options = { idle: 10_000, fanout: [1000, 5000], events: 20, redis: true, timeout: 180, json: false };
+  const options = {
+    idle: 10_000,
+    fanout: [1000, 5000],
+    events: 20,
+    clientProcs: 2,
+    redis: true,
+    timeout: 180,
+    json: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const next = () => {
@@ -34,6 +42,7 @@ function parseArgs(argv) {
     else if (flag === '--fanout') options.fanout = next().split(',').map(count);
     else if (flag === '--events') options.events = count(next());
     else if (flag === '--timeout') options.timeout = count(next());
+    else if (flag === '--client-procs') options.clientProcs = count(next());
     else if (flag === '--no-redis') options.redis = false;
     else if (flag === '--json') options.json = true;
     else if (flag === '-h' || flag === '--help') {
@@ -60,10 +69,12 @@ setTimeout(() => {
 const serverScript = fileURLToPath(new URL('./live/server.mjs', import.meta.url));
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** A server child with a request/answer channel over IPC. */
-async function startServer(env = {}) {
-  const child = fork(serverScript, [], {
-    execArgv: ['--expose-gc'],
+const clientScript = fileURLToPath(new URL('./live/clients.mjs', import.meta.url));
+
+/** A child process with a request/answer channel over IPC; `ready` is its first message. */
+async function startChild(script, { env = {}, execArgv = [] } = {}) {
+  const child = fork(script, [], {
+    execArgv,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -72,29 +83,54 @@ async function startServer(env = {}) {
   const pending = new Map();
   let ids = 0;
   const ready = new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`live bench server exited (${code})`)));
+    child.once('exit', (code) => reject(new Error(`${script} exited (${code})`)));
     child.on('message', (message) => {
-      if (message.ready) return resolve(message.port);
+      if (message.ready) return resolve(message);
       pending.get(message.id)?.(message);
       pending.delete(message.id);
     });
   });
-  const port = await withDeadline(ready, 15_000, 'server start');
-  const ask = (message) =>
-    new Promise((resolve) => {
-      const id = ++ids;
-      pending.set(id, resolve);
-      child.send({ ...message, id });
-    });
+  const first = await withDeadline(ready, 15_000, 'child start');
+  const ask = (message, ms = 60_000) =>
+    withDeadline(
+      new Promise((resolve, reject) => {
+        const id = ++ids;
+        pending.set(id, (answer) => (answer.error ? reject(new Error(answer.error)) : resolve(answer)));
+        child.send({ ...message, id });
+      }),
+      ms,
+      message.cmd,
+    );
+  const stop = async () => {
+    child.send({ cmd: 'exit' });
+    await withDeadline(new Promise((resolve) => child.once('exit', resolve)), 5000, 'exit').catch(() =>
+      child.kill('SIGKILL'),
+    );
+  };
+  return { first, ask, stop, child };
+}
+
+async function startServer(env = {}) {
+  const server = await startChild(serverScript, { env, execArgv: ['--expose-gc'] });
+  return { ...server, url: `ws://127.0.0.1:${server.first.port}/live` };
+}
+
+/** The load generator: `options.clientProcs` processes sharing the sockets. */
+async function startClients() {
+  const procs = [];
+  for (let i = 0; i < options.clientProcs; i++) procs.push(await startChild(clientScript));
   return {
-    url: `ws://127.0.0.1:${port}/live`,
-    ask,
-    async stop() {
-      child.send({ cmd: 'exit' });
-      await withDeadline(new Promise((resolve) => child.once('exit', resolve)), 5000, 'server exit').catch(() =>
-        child.kill('SIGKILL'),
+    procs,
+    /** Opens `count` sockets spread over the processes (and over `urls` round-robin), joined to `topic`. */
+    async open(urls, count, topic) {
+      const shares = procs.map((_, i) => Math.floor(count / procs.length) + (i < count % procs.length ? 1 : 0));
+      await Promise.all(
+        procs.map((proc, i) => proc.ask({ cmd: 'open', url: urls[i % urls.length], count: shares[i], topic })),
       );
+      return shares;
     },
+    close: () => Promise.all(procs.map((proc) => proc.ask({ cmd: 'close' }))),
+    stop: () => Promise.all(procs.map((proc) => proc.child.kill('SIGKILL'))),
   };
 }
 
@@ -108,95 +144,49 @@ function withDeadline(promise, ms, what) {
   ]).finally(() => clearTimeout(timer));
 }
 
-/** Opens `count` sockets (in batches, as a crowd arriving) that each join `topicOf(i)`. */
-async function openSockets(url, count, topicOf, onEvent) {
-  const sockets = [];
-  const batch = 250;
-  for (let start = 0; start < count; start += batch) {
-    const opened = [];
-    for (let i = start; i < Math.min(count, start + batch); i++) {
-      opened.push(
-        new Promise((resolve, reject) => {
-          const socket = new WebSocket(url, { perMessageDeflate: false });
-          socket.once('error', reject);
-          socket.once('open', () => socket.send(JSON.stringify({ type: 'join', ref: 'j', topic: topicOf(i) })));
-          socket.on('message', (data) => {
-            const frame = JSON.parse(data);
-            if (frame.type === 'reply' && frame.ref === 'j') {
-              if (frame.ok) resolve(socket);
-              else reject(new Error(`join refused: ${frame.reason}`));
-            } else if (frame.type === 'event') onEvent?.(frame);
-          });
-        }),
-      );
-    }
-    sockets.push(...(await withDeadline(Promise.all(opened), 30_000, 'opening sockets')));
-  }
-  return sockets;
-}
-
-async function closeSockets(sockets) {
-  await Promise.all(
-    sockets.map(
-      (socket) =>
-        new Promise((resolve) => {
-          if (socket.readyState === WebSocket.CLOSED) return resolve();
-          socket.once('close', resolve);
-          socket.close();
-        }),
-    ),
-  );
-}
-
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const mb = (bytes) => bytes / 1024 / 1024;
 
-async function idleMemory(count) {
+async function idleMemory(clients, count) {
   const server = await startServer();
-  const before = await server.ask({ cmd: 'stats' });
-  const started = performance.now();
-  const sockets = await openSockets(server.url, count, (i) => `idle/${i % 100}`);
-  const openMs = performance.now() - started;
-  await sleep(500);
-  const after = await server.ask({ cmd: 'stats' });
-  await closeSockets(sockets);
-  await server.stop();
-  return {
-    sockets: after.connections,
-    rssMb: mb(after.rss),
-    perSocketKb: (after.rss - before.rss) / 1024 / count,
-    heapPerSocketKb: (after.heapUsed - before.heapUsed) / 1024 / count,
-    openPerSecond: count / (openMs / 1000),
-  };
+  try {
+    const before = await server.ask({ cmd: 'stats' });
+    const started = performance.now();
+    await clients.open([server.url], count, undefined);
+    const openMs = performance.now() - started;
+    await sleep(500);
+    const after = await server.ask({ cmd: 'stats' });
+    await clients.close();
+    return {
+      sockets: after.connections,
+      rssMb: mb(after.rss),
+      perSocketKb: (after.rss - before.rss) / 1024 / count,
+      heapPerSocketKb: (after.heapUsed - before.heapUsed) / 1024 / count,
+      openPerSecond: count / (openMs / 1000),
+    };
+  } finally {
+    await server.stop();
+  }
 }
 
-/** Publishes `events` events, one every 100 ms, and collects each subscriber's delivery delay. */
-async function fanOut(subscribers, servers) {
-  const latencies = [];
-  let expected = 0;
-  let received = 0;
-  let done;
-  const onEvent = (frame) => {
-    latencies.push(performance.timeOrigin + performance.now() - frame.data.t);
-    if (++received === expected) done();
-  };
-  const sockets = [];
-  for (const [index, server] of servers.entries()) {
-    const share = Math.floor(subscribers / servers.length) + (index < subscribers % servers.length ? 1 : 0);
-    sockets.push(...(await openSockets(server.url, share, () => 'fan', onEvent)));
-  }
+/** Publishes `options.events` events, one every 100 ms, and collects each subscriber's delay. */
+async function fanOut(clients, subscribers, servers) {
+  const shares = await clients.open(
+    servers.map((server) => server.url),
+    subscribers,
+    'fan',
+  );
   await sleep(300);
   const publishMs = [];
   for (let n = 0; n < options.events; n++) {
-    expected = subscribers * (n + 1);
-    const all = new Promise((resolve) => (done = resolve));
     publishMs.push((await servers[0].ask({ cmd: 'publish', topic: 'fan', n })).publishMs);
-    await withDeadline(all, 10_000, `fan-out of event ${n}`);
+    await Promise.all(clients.procs.map((proc, i) => proc.ask({ cmd: 'expect', total: shares[i] * (n + 1) }, 10_000)));
     await sleep(100);
   }
-  await closeSockets(sockets);
-  latencies.sort((a, b) => a - b);
+  const collected = await Promise.all(clients.procs.map((proc) => proc.ask({ cmd: 'collect' })));
+  await clients.close();
+  const latencies = collected.flatMap((answer) => answer.latencies).sort((a, b) => a - b);
   publishMs.sort((a, b) => a - b);
   return {
     subscribers,
@@ -209,17 +199,22 @@ async function fanOut(subscribers, servers) {
 }
 
 async function main() {
-  const results = { idle: undefined, fanout: [], problems: [] };
-  log(`live bench: ${options.idle} idle sockets; fan-out to ${options.fanout.join(', ')} subscribers`);
+  // Figures from a shared or busy machine are not comparable: say what it was doing.
+  const machine = { cpus: availableParallelism(), loadAverage: loadavg().map((value) => Number(value.toFixed(2))) };
+  const results = { machine, idle: undefined, fanout: [], problems: [] };
+  log(
+    `live bench: ${options.idle} idle sockets; fan-out to ${options.fanout.join(', ')} subscribers; ${options.clientProcs} client processes`,
+  );
+  const clients = await startClients();
   try {
-    results.idle = await idleMemory(options.idle);
+    results.idle = await idleMemory(clients, options.idle);
   } catch (error) {
     results.problems.push(`idle sockets: ${error.message}`);
   }
   const single = await startServer();
   for (const subscribers of options.fanout) {
     try {
-      results.fanout.push({ instances: 1, ...(await fanOut(subscribers, [single])) });
+      results.fanout.push({ instances: 1, ...(await fanOut(clients, subscribers, [single])) });
     } catch (error) {
       results.problems.push(`fan-out ${subscribers} (1 instance): ${error.message}`);
     }
@@ -232,7 +227,7 @@ async function main() {
       const pair = [await startServer(env), await startServer(env)];
       for (const subscribers of options.fanout) {
         try {
-          results.fanout.push({ instances: 2, ...(await fanOut(subscribers, pair)) });
+          results.fanout.push({ instances: 2, ...(await fanOut(clients, subscribers, pair)) });
         } catch (error) {
           results.problems.push(`fan-out ${subscribers} (2 instances): ${error.message}`);
         }
@@ -252,11 +247,15 @@ async function main() {
         .finally(() => redis.disconnect());
     }
   }
+  await clients.stop();
   return results;
 }
 
 function table(results) {
-  const lines = [];
+  const lines = [
+    `Machine: ${results.machine.cpus} CPUs, load average ${results.machine.loadAverage.join(' ')} at start`,
+    '',
+  ];
   const fixed = (value, digits = 1) => (value === undefined ? '—' : value.toFixed(digits));
   if (results.idle) {
     const { sockets, rssMb, perSocketKb, heapPerSocketKb, openPerSecond } = results.idle;
@@ -268,8 +267,10 @@ function table(results) {
     lines.push(`  upgrades+joins per second   ${fixed(openPerSecond, 0)}`);
   }
   lines.push('');
-  lines.push('Broadcast fan-out (publish → received, measured in the one client process, so its own');
-  lines.push('serial handling of N sockets is included; server write = publish until every socket has the frame)');
+  lines.push(
+    `Broadcast fan-out (publish → received, measured in ${options.clientProcs} client processes, whose own handling`,
+  );
+  lines.push('of their sockets is included; server write = publish until every local socket has the frame)');
   lines.push('  instances  subscribers  samples   p50 ms   p99 ms   server write p50 ms');
   for (const row of results.fanout) {
     const target = row.instances === 1 && row.subscribers === 5000 ? `   (target p99 ≤ ${TARGETS.p99Ms5000} ms)` : '';
