@@ -290,7 +290,12 @@ export const ConfigSchema = Type.Object({
     300,
     600_000,
   ),
-  LIVE_UPGRADES_PER_MINUTE: int('Live: socket upgrades per client address per minute (429 past it).', 60, 1, 1_000_000),
+  LIVE_UPGRADES_PER_MINUTE: int(
+    'Live: socket upgrades per client address per minute (429 past it); an office behind one NAT address shares it.',
+    120,
+    1,
+    1_000_000,
+  ),
   LIVE_ACK_TTL_MS: int(
     'Live: how long a pushed message id is remembered, so a retry with it runs once.',
     600_000,

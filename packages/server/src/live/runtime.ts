@@ -42,7 +42,7 @@ export const LIVE_LIMIT_DEFAULTS: LiveLimits = {
   historySize: 200,
   historyTtlMs: 86_400_000,
   presenceTtlMs: 15_000,
-  upgradesPerMinute: 60,
+  upgradesPerMinute: 120,
   ackTtlMs: 600_000,
 };
 
