@@ -1,6 +1,9 @@
+import { createTestCertificate } from '@composable-svelte/testing';
 import type { FastifyPluginAsync } from 'fastify';
 import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { channel, CloseCode, live } from '../src/live/index.js';
+import { freePort } from './support/deploy-tls.js';
 import { closeTestServers, listen, startTestServer } from './support/test-server.js';
 import { connect, cookieAuthenticator, principal, refusedStatus } from './fixtures/live-helpers.js';
 
@@ -41,4 +44,36 @@ describe('live: inside the production preset (createServer)', () => {
     expect(performance.now() - started).toBeLessThan(1000);
     await shutdown;
   });
+
+  it('upgrades over TLS too (HTTP/2 listener with its HTTP/1.1 fallback, where browsers open WebSockets)', async () => {
+    const cert = await createTestCertificate();
+    try {
+      const port = await freePort();
+      const { server } = await startTestServer({
+        routes,
+        env: {
+          TLS_CERT: cert.certPath,
+          TLS_KEY: cert.keyPath,
+          PUBLIC_URL: `https://localhost:${port}`,
+          HOST: '127.0.0.1',
+          PORT: String(port),
+        },
+      });
+      await server.start();
+      const socket = new WebSocket(`wss://localhost:${port}/live`, {
+        ca: cert.cert,
+        headers: { cookie: 'sid=a' },
+        origin: `https://localhost:${port}`,
+      });
+      const reply = await new Promise((resolve, reject) => {
+        socket.once('error', reject);
+        socket.once('open', () => socket.send(JSON.stringify({ type: 'join', ref: 'j', topic: 'post/1' })));
+        socket.once('message', (data) => resolve(JSON.parse(String(data))));
+      });
+      expect(reply).toMatchObject({ type: 'reply', ref: 'j', ok: true });
+      socket.close();
+    } finally {
+      cert.remove();
+    }
+  }, 20_000);
 });
