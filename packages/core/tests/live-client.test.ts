@@ -1,10 +1,11 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createMockClock, createStore, Effect, type Reducer } from '../src/index.js';
 import {
   backoffDelay,
   CloseCode,
   createFakeLiveTransport,
+  createLazyLiveClient,
   createLiveClient,
   type ConnectionState,
   type LiveClient,
@@ -298,6 +299,25 @@ describe('live client: connection as a store subscription', () => {
     await store.skipReceivedActions();
     expect(store.state.failed).toEqual(['c:outbox_full', 'a:forbidden', 'b:forbidden', 'd:not_joined']);
     await store.send({ type: 'stopped' });
+  });
+});
+
+describe('live client: lazily loaded', () => {
+  it('createLazyLiveClient loads the client on first use and runs the effects in order', async () => {
+    const fake = createFakeLiveTransport();
+    const live = createLazyLiveClient({ url: '/live', transport: fake.transport, online: fakeOnline() });
+    expect(live.state).toEqual({ status: 'closed' });
+    const store = createTestStore({ initialState, reducer: feature(live), exhaustivity: 'off' });
+    await store.send({ type: 'started' });
+    await vi.waitFor(() => expect(fake.sockets).toHaveLength(1));
+    fake.last().open();
+    expect(fake.last().sent).toEqual([{ type: 'join', ref: 'j1', topic: 'post/1' }]);
+    fake.last().receive({ type: 'reply', ref: 'j1', ok: true, seq: 0, epoch: 'e' });
+    await store.send({ type: 'commentPosted', body: 'x', id: 'c1' });
+    await vi.waitFor(() => expect(fake.last().sent.at(-1)).toMatchObject({ type: 'push', ref: 'c1' }));
+    expect(live.state).toEqual({ status: 'open' });
+    await store.send({ type: 'stopped' });
+    expect(fake.last().closed).toBe(true);
   });
 });
 

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -31,5 +34,35 @@ describe('live client size budget', () => {
       "export { createLiveClient, createFakeLiveTransport } from './src/live/index.ts';",
     );
     expect(withFake).toBeGreaterThan(client);
+  });
+
+  it('with createLazyLiveClient the page bundle keeps only a stub; the client is a chunk loaded on first use', async () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'live-split-'));
+    try {
+      const result = await build({
+        stdin: {
+          contents:
+            "import { createLazyLiveClient } from './src/live/index.ts'; export const live = createLazyLiveClient({ url: '/live' });",
+          resolveDir: root,
+          loader: 'ts',
+        },
+        bundle: true,
+        minify: true,
+        splitting: true,
+        format: 'esm',
+        platform: 'browser',
+        outdir,
+        write: false,
+        logLevel: 'silent',
+      });
+      const [entry, ...chunks] = result.outputFiles;
+      // The outbox's refusal reason only exists in the client proper.
+      expect(entry!.text).not.toContain('outbox_full');
+      expect(entry!.text).toMatch(/import\(/);
+      expect(gzipSync(entry!.contents).length).toBeLessThan(600);
+      expect(chunks.some((chunk) => chunk.text.includes('outbox_full'))).toBe(true);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });

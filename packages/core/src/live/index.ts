@@ -1,4 +1,5 @@
 export { createLiveClient } from './client.js';
+export { createLazyLiveClient } from './lazy.js';
 export type { ConnectionState, LiveClient, LiveClientOptions, LiveEvent, LiveSocket, OnlineSource } from './client.js';
 export { backoffDelay } from './backoff.js';
 export type { BackoffOptions } from './backoff.js';
