@@ -268,6 +268,35 @@ describe('live client: connection as a store subscription', () => {
     await store.send({ type: 'stopped' });
   });
 
+  it('a transport that throws counts as a failed attempt and is retried with back-off', async () => {
+    const fake = createFakeLiveTransport();
+    let refuse = true;
+    const clock = createMockClock();
+    const live = createLiveClient({
+      url: '/live',
+      clock,
+      random: () => 0.5,
+      online: fakeOnline(),
+      transport: (url) => {
+        if (refuse) throw new SyntaxError('bad url');
+        return fake.transport(url);
+      },
+    });
+    const store = createTestStore({
+      initialState,
+      reducer: feature(live),
+      dependencies: { clock },
+      exhaustivity: 'off',
+    });
+    await store.send({ type: 'started' });
+    await store.skipReceivedActions();
+    expect(store.state.connection).toEqual({ status: 'retrying', inMs: 250 });
+    refuse = false;
+    await store.advanceTime(250);
+    expect(fake.sockets).toHaveLength(1);
+    await store.send({ type: 'stopped' });
+  });
+
   it('with an access token, asks for token authentication and sends the token first', async () => {
     const fake = createFakeLiveTransport();
     const live = createLiveClient({

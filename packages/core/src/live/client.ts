@@ -254,7 +254,13 @@ export function createLiveClient(options: LiveClientOptions): LiveClient {
     if (!online.isOnline()) return setState({ status: 'offline' });
     setState({ status: 'connecting' });
     const token = options.token?.();
-    const current = transport(token ? `${options.url}${options.url.includes('?') ? '&' : '?'}auth=token` : options.url);
+    let current: LiveSocket;
+    try {
+      current = transport(token ? `${options.url}${options.url.includes('?') ? '&' : '?'}auth=token` : options.url);
+    } catch {
+      // The constructor refused (a blocked or malformed URL): treated as a failed attempt.
+      return dropped(1006);
+    }
     socket = current;
     current.onopen = () => {
       if (token) send({ type: 'auth', token });
