@@ -21,7 +21,7 @@ interface Subscription {
   joined: boolean;
 }
 
-/** What the closing of a socket must not lose: the reason, for logs and metrics. */
+/** The reason sent with each close code the server itself uses, for whoever reads the close frame. */
 const REASONS: Record<number, string> = {
   [CloseCode.goingAway]: 'going away',
   [CloseCode.unsupportedData]: 'binary frames are not accepted',
@@ -44,6 +44,8 @@ export class LiveConnection implements Subscriber {
   principal: Principal | undefined;
   /** Sent a pong since the last ping. */
   alive = true;
+  /** Resolves once the leaves of a closed socket (presence removal, onLeave) are done. */
+  left: Promise<unknown> = Promise.resolve();
   private readonly subscriptions = new Map<string, Subscription>();
   private awaitingToken: boolean;
   private authTimer: NodeJS.Timeout | undefined;
@@ -327,9 +329,6 @@ export class LiveConnection implements Subscriber {
     await dedupe.settle(id, outcome);
     this.reply(ref, outcome);
   }
-
-  /** Resolves once the leaves of a closed socket (presence removal, onLeave) are done. */
-  left: Promise<unknown> = Promise.resolve();
 
   private cleanup(): void {
     this.closed = true;

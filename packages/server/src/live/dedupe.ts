@@ -42,13 +42,15 @@ export function createMemoryDedupe(options: { ttlMs: number; max: number }): Pus
 export function createRedisDedupe(options: { redis: Redis; keyPrefix: string; ttlMs: number }): PushDedupe {
   const { redis, keyPrefix, ttlMs } = options;
   const key = (id: string) => `${keyPrefix}ack:${id}`;
+  const claim = async (id: string): Promise<'new' | 'pending' | PushOutcome> => {
+    if ((await redis.set(key(id), PENDING, 'PX', ttlMs, 'NX')) === 'OK') return 'new';
+    const known = await redis.get(key(id));
+    // Expired between the two commands: claim it afresh.
+    if (known === null) return claim(id);
+    return known === PENDING ? PENDING : (JSON.parse(known) as PushOutcome);
+  };
   return {
-    async claim(id) {
-      if ((await redis.set(key(id), PENDING, 'PX', ttlMs, 'NX')) === 'OK') return 'new';
-      const known = await redis.get(key(id));
-      if (known === null) return this.claim(id);
-      return known === PENDING ? PENDING : (JSON.parse(known) as PushOutcome);
-    },
+    claim,
     async settle(id, outcome) {
       await redis.set(key(id), JSON.stringify(outcome), 'PX', ttlMs);
     },
