@@ -80,6 +80,10 @@ async function livePlugin(fastify: FastifyInstance, options: LiveOptions): Promi
     if (!(await redisReady(redis, 5000))) throw new Error('live: Redis is not reachable (REDIS_URL)');
     backend = await createRedisBackend({ redis, keyPrefix, ...limits, onError });
   } else {
+    if ((config?.workers ?? 1) > 1) {
+      // Each worker would be its own island: a publish would reach only the sockets of one.
+      fastify.log.warn('live: WEB_CONCURRENCY is above 1 without REDIS_URL; channels are not shared between workers');
+    }
     backend = createMemoryBackend({ historySize: limits.historySize });
   }
   const hub = createHub(backend, metrics, onError);
