@@ -15,6 +15,7 @@ import { representation, representationFinal } from './http/representation.js';
 import { staticAssets } from './http/static-assets.js';
 import { inFlight } from './lifecycle/in-flight.js';
 import { loadShedding } from './lifecycle/load-shedding.js';
+import { devMailRoutes } from './mail/dev-mail-routes.js';
 import { health } from './observability/health.js';
 import {
   createServerMetrics,
@@ -155,6 +156,8 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   await fastify.register(async (app) => {
     if (full) await app.register(loadShedding, { ...config.loadShedding, onShed: () => metrics.loadShed.inc() });
     await app.register(staticAssets, { root: `${options.clientDir}/assets`, prefix: '/assets/' });
+    // Development only: the inbox of the file mailer (404 in any other NODE_ENV).
+    await app.register(devMailRoutes, { dir: config.mail.dir, development: config.nodeEnv === 'development' });
     if (options.routes) await app.register(options.routes);
     const { cacheKey } = options.app;
     const { thresholdBytes } = config.compression;

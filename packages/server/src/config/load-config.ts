@@ -87,6 +87,47 @@ export interface ServerConfig {
     readonly apiControl: string;
   };
   readonly compression: { readonly enabled: boolean; readonly thresholdBytes: number; readonly brotliQuality: number };
+  /** Bearer access tokens, refresh tokens and API keys (the `authTokens` plugin of `/auth`). */
+  readonly authTokens: {
+    readonly issuer: string;
+    readonly audience: string;
+    readonly accessTokenTtlS: number;
+    readonly clockSkewS: number;
+    readonly refreshFamilyTtlS: number;
+    readonly signingKeyRotationS: number;
+    readonly signingKeySecret: string;
+    readonly scopes: readonly string[];
+    readonly apiKeyPrefix: string;
+  };
+  /** Sign-in providers; a provider is present only when its client is configured. */
+  readonly oauth: {
+    readonly github:
+      | {
+          readonly clientId: string;
+          readonly clientSecret: string;
+          readonly authorizeUrl: string;
+          readonly tokenUrl: string;
+          readonly apiUrl: string;
+        }
+      | undefined;
+    readonly oidc:
+      | {
+          readonly name: string;
+          readonly issuer: string;
+          readonly clientId: string;
+          readonly clientSecret: string | undefined;
+          readonly scopes: readonly string[];
+        }
+      | undefined;
+  };
+  readonly mail: {
+    readonly smtpUrl: string | undefined;
+    readonly dir: string;
+    readonly from: string;
+    readonly perAddressMax: number;
+    readonly resetTtlMs: number;
+    readonly verificationTtlMs: number;
+  };
   /** Protections the configuration turned off and risky choices, logged at start-up. */
   readonly warnings: readonly string[];
   readonly live: LiveLimits;
@@ -201,7 +242,7 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
     );
   }
   const raw = converted as RawConfig;
-  for (const key of ['REDIS_URL', 'DATABASE_URL'] as const) {
+  for (const key of ['REDIS_URL', 'DATABASE_URL', 'SMTP_URL'] as const) {
     const url = raw[key];
     // The clients would fail later, and some print the URL they could not parse, password included.
     const reported = problems.some((problem) => problem.startsWith(`${key}:`));
@@ -243,6 +284,12 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
     problems.push(
       'SHUTDOWN_IDLE_GRACE_MS: must be below SHUTDOWN_TIMEOUT_MS, or idle connections outlast the shutdown',
     );
+  if (Boolean(raw.OAUTH_GITHUB_CLIENT_ID) !== Boolean(raw.OAUTH_GITHUB_CLIENT_SECRET))
+    problems.push('OAUTH_GITHUB_CLIENT_ID and OAUTH_GITHUB_CLIENT_SECRET: set both or neither');
+  if (Boolean(raw.OAUTH_OIDC_ISSUER) !== Boolean(raw.OAUTH_OIDC_CLIENT_ID))
+    problems.push('OAUTH_OIDC_ISSUER and OAUTH_OIDC_CLIENT_ID: set both or neither');
+  if (raw.OAUTH_OIDC_NAME === 'github' && raw.OAUTH_OIDC_ISSUER && raw.OAUTH_GITHUB_CLIENT_ID)
+    problems.push('OAUTH_OIDC_NAME: github is the GitHub provider; name the OpenID Connect provider differently');
   let sessionSecret = raw.SESSION_SECRET;
   if (!sessionSecret) {
     if (nodeEnv === 'production')
@@ -259,6 +306,7 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
     throw new ConfigError([...problems].sort((a, b) => rank(a) - rank(b)));
   }
 
+  const publicUrl = (raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, '');
   const warnings: string[] = [];
   if (raw.PRESET === 'off')
     warnings.push(
@@ -280,7 +328,7 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
     nodeEnv,
     host: raw.HOST,
     port: raw.PORT,
-    publicUrl: (raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, ''),
+    publicUrl,
     logLevel: raw.LOG_LEVEL,
     lang: raw.LANG_DEFAULT,
     defaultTitle: raw.APP_TITLE,
@@ -343,6 +391,47 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
       enabled: raw.COMPRESSION_ENABLED,
       thresholdBytes: raw.COMPRESSION_THRESHOLD_BYTES,
       brotliQuality: raw.COMPRESSION_BROTLI_QUALITY,
+    },
+    authTokens: {
+      issuer: raw.AUTH_TOKEN_ISSUER ?? publicUrl,
+      audience: raw.AUTH_TOKEN_AUDIENCE ?? publicUrl,
+      accessTokenTtlS: raw.AUTH_ACCESS_TOKEN_TTL_S,
+      clockSkewS: raw.AUTH_TOKEN_CLOCK_SKEW_S,
+      refreshFamilyTtlS: raw.AUTH_REFRESH_FAMILY_TTL_S,
+      signingKeyRotationS: raw.AUTH_SIGNING_KEY_ROTATION_S,
+      signingKeySecret: raw.AUTH_SIGNING_KEY_SECRET ?? sessionSecret,
+      scopes: raw.AUTH_TOKEN_SCOPES.split(' '),
+      apiKeyPrefix: raw.AUTH_API_KEY_PREFIX,
+    },
+    oauth: {
+      github:
+        raw.OAUTH_GITHUB_CLIENT_ID && raw.OAUTH_GITHUB_CLIENT_SECRET
+          ? {
+              clientId: raw.OAUTH_GITHUB_CLIENT_ID,
+              clientSecret: raw.OAUTH_GITHUB_CLIENT_SECRET,
+              authorizeUrl: raw.OAUTH_GITHUB_AUTHORIZE_URL,
+              tokenUrl: raw.OAUTH_GITHUB_TOKEN_URL,
+              apiUrl: raw.OAUTH_GITHUB_API_URL.replace(/\/+$/, ''),
+            }
+          : undefined,
+      oidc:
+        raw.OAUTH_OIDC_ISSUER && raw.OAUTH_OIDC_CLIENT_ID
+          ? {
+              name: raw.OAUTH_OIDC_NAME,
+              issuer: raw.OAUTH_OIDC_ISSUER,
+              clientId: raw.OAUTH_OIDC_CLIENT_ID,
+              clientSecret: raw.OAUTH_OIDC_CLIENT_SECRET,
+              scopes: raw.OAUTH_OIDC_SCOPES.split(/\s+/).filter(Boolean),
+            }
+          : undefined,
+    },
+    mail: {
+      smtpUrl: raw.SMTP_URL,
+      dir: raw.MAIL_DIR,
+      from: raw.MAIL_FROM ?? `no-reply@${new URL(publicUrl).hostname}`,
+      perAddressMax: raw.MAIL_PER_ADDRESS_MAX,
+      resetTtlMs: raw.PASSWORD_RESET_TTL_MS,
+      verificationTtlMs: raw.EMAIL_VERIFICATION_TTL_MS,
     },
     warnings,
     live: {

@@ -241,6 +241,128 @@ export const ConfigSchema = Type.Object({
     0,
     Number.MAX_SAFE_INTEGER,
   ),
+  // authTokens: bearer access tokens, refresh tokens and API keys (@composable-svelte/server/auth).
+  AUTH_TOKEN_ISSUER: setting(
+    Type.Optional(Type.String({ minLength: 1 })),
+    'iss of the access tokens this server signs, and the only issuer it accepts. Defaults to PUBLIC_URL.',
+  ),
+  AUTH_TOKEN_AUDIENCE: setting(
+    Type.Optional(Type.String({ minLength: 1 })),
+    'aud of the access tokens this server signs, and the only audience it accepts. Defaults to PUBLIC_URL.',
+  ),
+  AUTH_ACCESS_TOKEN_TTL_S: int('Lifetime of an access token (an EdDSA JWT), in seconds.', 900, 60, 86_400),
+  AUTH_TOKEN_CLOCK_SKEW_S: int(
+    'Clock difference tolerated when checking exp and iat of an access token, in seconds.',
+    30,
+    0,
+    300,
+  ),
+  AUTH_REFRESH_FAMILY_TTL_S: int(
+    'Absolute lifetime of a sign-in through the token endpoint: no refresh token of it works after this many seconds.',
+    2_592_000,
+    300,
+    31_536_000,
+  ),
+  AUTH_SIGNING_KEY_ROTATION_S: int(
+    'How long each access-token signing key signs, in seconds. Its successor is published in the JWKS 5 minutes ahead (half the period if shorter); a retired key keeps verifying until its tokens expire.',
+    604_800,
+    60,
+    31_536_000,
+  ),
+  AUTH_SIGNING_KEY_SECRET: setting(
+    Type.Optional(Type.String({ minLength: 32, 'x-error': 'must be at least 32 characters', 'x-secret': 'value' })),
+    'Secret that encrypts the signing keys stored in the database (AES-256-GCM). Defaults to SESSION_SECRET; every instance needs the same one. Changing it makes a new signing key at the next token. Never printed.',
+  ),
+  AUTH_TOKEN_SCOPES: setting(
+    Type.String({
+      default: 'read write',
+      pattern: '^[\\x21\\x23-\\x5B\\x5D-\\x7E]+( [\\x21\\x23-\\x5B\\x5D-\\x7E]+)*$',
+      'x-error': 'must be scope names separated by single spaces (RFC 6749 scope syntax)',
+    }),
+    'Space-separated scopes access tokens and API keys may be granted; a request naming none gets all of them.',
+  ),
+  AUTH_API_KEY_PREFIX: setting(
+    Type.String({
+      default: 'cs_live_',
+      pattern: '^[a-z][a-z0-9]{0,15}_([a-z0-9]{1,16}_)?$',
+      'x-error': 'must be lowercase letters and digits ending in _ (e.g. cs_live_)',
+    }),
+    'Start of every API key, so a leaked key is recognisable (secret scanners) and tells itself apart from an access token.',
+  ),
+  OAUTH_GITHUB_CLIENT_ID: setting(
+    Type.Optional(Type.String({ minLength: 1 })),
+    'Client id of a GitHub OAuth app: enables sign-in at /auth/github. Register the callback $PUBLIC_URL/auth/github/callback with GitHub. Needs OAUTH_GITHUB_CLIENT_SECRET.',
+  ),
+  OAUTH_GITHUB_CLIENT_SECRET: setting(
+    Type.Optional(Type.String({ minLength: 1, 'x-secret': 'value' })),
+    'Client secret of the GitHub OAuth app.',
+  ),
+  OAUTH_GITHUB_AUTHORIZE_URL: setting(
+    Type.String({
+      default: 'https://github.com/login/oauth/authorize',
+      pattern: '^https?://',
+      'x-error': 'must be an http(s) URL',
+    }),
+    "GitHub's authorization endpoint (GitHub Enterprise Server: https://<host>/login/oauth/authorize).",
+  ),
+  OAUTH_GITHUB_TOKEN_URL: setting(
+    Type.String({
+      default: 'https://github.com/login/oauth/access_token',
+      pattern: '^https?://',
+      'x-error': 'must be an http(s) URL',
+    }),
+    "GitHub's token endpoint (GitHub Enterprise Server: https://<host>/login/oauth/access_token).",
+  ),
+  OAUTH_GITHUB_API_URL: setting(
+    Type.String({ default: 'https://api.github.com', pattern: '^https?://', 'x-error': 'must be an http(s) URL' }),
+    "GitHub's REST API, for /user and /user/emails (GitHub Enterprise Server: https://<host>/api/v3).",
+  ),
+  OAUTH_OIDC_ISSUER: setting(
+    Type.Optional(Type.String({ pattern: '^https?://', 'x-error': 'must be an http(s) URL' })),
+    'Issuer URL of an OpenID Connect provider (Keycloak, Auth0, Google, …): enables sign-in at /auth/$OAUTH_OIDC_NAME. Its endpoints and keys come from $OAUTH_OIDC_ISSUER/.well-known/openid-configuration. Needs OAUTH_OIDC_CLIENT_ID.',
+  ),
+  OAUTH_OIDC_CLIENT_ID: setting(
+    Type.Optional(Type.String({ minLength: 1 })),
+    'Client id registered with the OpenID Connect provider; ID tokens must be issued to it (aud).',
+  ),
+  OAUTH_OIDC_CLIENT_SECRET: setting(
+    Type.Optional(Type.String({ minLength: 1, 'x-secret': 'value' })),
+    'Client secret for the OpenID Connect provider; unset for a public client (PKCE alone).',
+  ),
+  OAUTH_OIDC_NAME: setting(
+    Type.String({
+      default: 'oidc',
+      pattern: '^[a-z0-9][a-z0-9-]{0,31}$',
+      'x-error': 'must be lowercase letters, digits and dashes (1–32)',
+    }),
+    'Route name of the OpenID Connect provider: /auth/<name> and /auth/<name>/callback.',
+  ),
+  OAUTH_OIDC_SCOPES: setting(
+    Type.String({ default: 'openid email profile', pattern: '(^|\\s)openid(\\s|$)', 'x-error': 'must include openid' }),
+    'Scopes asked of the OpenID Connect provider, space-separated.',
+  ),
+  SMTP_URL: setting(
+    Type.Optional(
+      Type.String({ pattern: '^smtps?://', 'x-error': 'must be an smtp:// or smtps:// URL', 'x-secret': 'url' }),
+    ),
+    'SMTP server for outgoing mail (verification, password reset), e.g. smtps://user:pass@smtp.example.com. Unset: mail is written as .eml files to MAIL_DIR instead.',
+  ),
+  MAIL_DIR: setting(
+    Type.String({ default: '.data/mail', minLength: 1 }),
+    'Where mail goes as .eml files when SMTP_URL is unset; in development they are listed at /_dev/mail.',
+  ),
+  MAIL_FROM: setting(
+    Type.Optional(Type.String({ minLength: 3 })),
+    'From address of outgoing mail, e.g. "Field Notes <no-reply@example.com>". Defaults to no-reply@ the PUBLIC_URL host.',
+  ),
+  MAIL_PER_ADDRESS_MAX: int(
+    'Most verification and reset mails sent to one address per hour; requests beyond it get the same answer but send nothing.',
+    5,
+    1,
+    1000,
+  ),
+  PASSWORD_RESET_TTL_MS: int('How long a password-reset link works.', 1_800_000, 60_000, 86_400_000),
+  EMAIL_VERIFICATION_TTL_MS: int('How long an e-mail verification link works.', 86_400_000, 60_000, 2_592_000_000),
   LIVE_MAX_SUBSCRIPTIONS: int('Live: channels one socket may have joined at once.', 50, 1, 10_000),
   LIVE_MAX_MESSAGE_BYTES: int(
     'Live: largest frame a client may send; a larger one closes the socket (1009).',

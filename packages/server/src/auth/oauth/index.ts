@@ -1,0 +1,15 @@
+export { oauthAccounts } from './schema.js';
+export type { OAuthAccount } from './schema.js';
+export { oauthRoutes } from './oauth-routes.js';
+export type { OAuthRoutesOptions } from './oauth-routes.js';
+export { providersFromConfig } from './providers-from-config.js';
+export { createGitHubProvider } from './github-provider.js';
+export type { GitHubProviderOptions } from './github-provider.js';
+export { createOidcProvider } from './oidc-provider.js';
+export type { OidcProviderOptions } from './oidc-provider.js';
+export type { OAuthProvider, ProviderIdentity, AuthorizationAttempt } from './provider.js';
+export { resolveAccount } from './account-linking.js';
+export type { ResolvedAccount } from './account-linking.js';
+export { OAUTH_FLOW_COOKIE, OAUTH_FLOW_COOKIE_PLAIN_HTTP, OAUTH_FLOW_TTL_S } from './flow-cookie.js';
+export { safeNext } from './safe-next.js';
+export type { AccountEvent, AuditSink } from './audit-event.js';

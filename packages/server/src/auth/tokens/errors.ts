@@ -1,0 +1,48 @@
+import { HttpError } from '../../errors/http-error.js';
+
+/**
+ * A bearer credential (access token or API key) was presented but does not hold: malformed, badly
+ * signed, expired, revoked. 401 with the RFC 6750 challenge, which the plugin's onError hook writes
+ * as the WWW-Authenticate header.
+ */
+export class InvalidTokenError extends HttpError {
+  readonly wwwAuthenticate: string;
+
+  constructor(description: string, options: { cause?: unknown } = {}) {
+    super(401, 'INVALID_TOKEN', description, options);
+    this.name = 'InvalidTokenError';
+    this.wwwAuthenticate = `Bearer error="invalid_token", error_description="${description.replace(/["\\]/g, '')}"`;
+  }
+}
+
+/** A route that needs a signed-in principal got none: 401 with a plain Bearer challenge. */
+export class AuthenticationRequiredError extends HttpError {
+  readonly wwwAuthenticate = 'Bearer';
+
+  constructor(message = 'Sign in first: this needs a session or a bearer token') {
+    super(401, 'AUTHENTICATION_REQUIRED', message);
+    this.name = 'AuthenticationRequiredError';
+  }
+}
+
+/** RFC 6749 §5.2 error codes the token endpoints answer with. */
+export type OAuthErrorCode = 'invalid_request' | 'invalid_grant' | 'invalid_scope' | 'unsupported_token_type';
+
+/**
+ * An error of the token endpoints, sent as RFC 6749 §5.2 JSON (`{ error, error_description }`)
+ * rather than the app's error body, because OAuth client libraries parse that shape.
+ */
+export class OAuthError extends Error {
+  constructor(
+    readonly status: 400 | 401,
+    readonly error: OAuthErrorCode,
+    readonly description: string,
+  ) {
+    super(description);
+    this.name = 'OAuthError';
+  }
+
+  body(): { error: OAuthErrorCode; error_description: string } {
+    return { error: this.error, error_description: this.description };
+  }
+}

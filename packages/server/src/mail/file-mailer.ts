@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createTransport } from 'nodemailer';
+import type { Mailer, MailMessage } from './mailer.js';
+
+export interface FileMailerOptions {
+  readonly dir: string;
+  readonly from: string;
+}
+
+/** What the development mail viewer lists, written next to each message so it need not parse MIME. */
+export interface StoredMailSummary {
+  readonly id: string;
+  readonly messageId: string;
+  readonly date: string;
+  readonly from: string;
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+}
+
+/** `<ms since epoch>-<12 hex>`: sorts by time, and nothing else can pass for one (no path in it). */
+export const STORED_MAIL_ID = /^\d{13}-[0-9a-f]{12}$/;
+
+/**
+ * The embedded default: each message is composed by nodemailer exactly as it would go over SMTP
+ * (RFC 5322, MIME, CRLF line ends) and written to `<dir>/<id>.eml`, which any mail client opens.
+ */
+export function createFileMailer(options: FileMailerOptions): Mailer {
+  const transport = createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  let ready: Promise<unknown> | undefined;
+  return {
+    kind: 'files',
+    async send(message: MailMessage) {
+      ready ??= mkdir(options.dir, { recursive: true });
+      await ready;
+      const info = await transport.sendMail({ from: options.from, ...message });
+      const id = `${Date.now()}-${randomBytes(6).toString('hex')}`;
+      const summary: StoredMailSummary = {
+        id,
+        messageId: info.messageId,
+        date: new Date().toISOString(),
+        from: options.from,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+      };
+      // The summary goes last: the viewer lists a message only once both files are there.
+      await writeFile(join(options.dir, `${id}.eml`), info.message as Buffer, { mode: 0o600 });
+      await writeFile(join(options.dir, `${id}.json`), JSON.stringify(summary), { mode: 0o600 });
+      return { messageId: info.messageId };
+    },
+    close: () => transport.close(),
+  };
+}
