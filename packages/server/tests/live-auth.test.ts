@@ -64,7 +64,11 @@ describe('live: who may open a socket', () => {
   it('an access token sent as the first frame authenticates; none within the deadline closes with 4001', async () => {
     server = await startLive({
       channels,
-      verifyAccessToken: async (token) => (token === 'good' ? principal(7) : undefined),
+      verifyAccessToken: async (token) => {
+        // As the token services do: an expired or forged token is an error, not undefined.
+        if (token === 'expired') throw Object.assign(new Error('token expired'), { statusCode: 401 });
+        return token === 'good' ? principal(7) : undefined;
+      },
       limits: { authDeadlineMs: 200 },
     });
     expect(await refusedStatus(server.url)).toBe(401);
@@ -79,9 +83,12 @@ describe('live: who may open a socket', () => {
     expect(await silent.closed()).toBe(CloseCode.authFailed);
     expect(performance.now() - started).toBeLessThan(1000);
 
-    const wrong = await connect(server.url, { query: '?auth=token' });
-    wrong.send({ type: 'auth', token: 'bad' });
-    expect(await wrong.closed()).toBe(CloseCode.authFailed);
+    for (const token of ['bad', 'expired']) {
+      const wrong = await connect(server.url, { query: '?auth=token' });
+      wrong.send({ type: 'auth', token });
+      expect(await wrong.closed()).toBe(CloseCode.authFailed);
+      expect(JSON.stringify(wrong.frames)).not.toContain('expired');
+    }
     client.socket.close();
   });
 });
