@@ -37,9 +37,11 @@ const names = new Set();
 for (const file of readdirSync(serverDir).filter((f) => f.endsWith('.js'))) {
   const code = readFileSync(join(serverDir, file), 'utf8');
   for (const match of code.matchAll(
-    /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*["']([^"'.#/][^"']*)["']|import\(\s*["']([^"'.#/][^"']*)["']\s*\)/gm,
+    // from-imports and re-exports, dynamic imports, and side-effect imports (`import "x"`, which
+    // the bundler keeps for a module it tree-shook but cannot prove free of side effects).
+    /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*["']([^"'.#/][^"']*)["']|import\(\s*["']([^"'.#/][^"']*)["']\s*\)|(?:^|[\s;])import\s*["']([^"'.#/][^"']*)["']/gm,
   )) {
-    const specifier = match[1] ?? match[2];
+    const specifier = match[1] ?? match[2] ?? match[3];
     if (builtins.has(specifier)) continue;
     const parts = specifier.split('/');
     names.add(specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]);

@@ -16,6 +16,7 @@ export default defineConfig(({ isSsrBuild }) => ({
             app: 'src/server/app.ts',
             'make-db-template': 'src/server/db/make-template.ts',
             'db-cli': 'src/server/db/db-cli.ts',
+            'user-cli': 'src/server/db/user-cli.ts',
           },
           // Flat output: app.js finds the client build at ../client whichever chunk it lands in.
           output: { chunkFileNames: '[name]-[hash].js' },

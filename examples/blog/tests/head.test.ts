@@ -73,6 +73,11 @@ describe('headFor', () => {
     expect(head.canonical).toBe(`${ORIGIN}/posts/3/comments`);
   });
 
+  it('the comment form page (?write=1): the comments page’s title, and its canonical URL', () => {
+    const form = headFor(withPost3({ route: 'comments', params: { id: 3 }, query: { write: '1' } }));
+    expect(form).toEqual(headFor(withPost3(commentsPage(3))));
+  });
+
   it('post while loading: a placeholder title, the site description, the canonical URL already', () => {
     expect(headFor(state(postPage(8), { load: LOADING }))).toEqual({
       title: `Loading post… — ${SITE_NAME}`,

@@ -45,6 +45,7 @@ function countingRepository() {
       reads.push(`listComments:${id}`);
       return inner.listComments(id);
     },
+    addComment: (id, comment) => inner.addComment(id, comment),
   };
   return { repository, reads };
 }

@@ -255,6 +255,53 @@ describe('isolation', () => {
   });
 });
 
+describe('addComment', () => {
+  const NOW = new Date('2026-01-02T03:04:05.678Z');
+
+  it('stores a comment after the highest id, dated now, listed last and counted in the post and the list', async () => {
+    const posts = [post(1, '2025-01-01T00:00:00.000Z'), post(2, '2025-02-01T00:00:00.000Z')];
+    const repository = createInMemoryPostsRepository(
+      { posts, comments: [comment(7, 1, '2025-01-02T00:00:00.000Z')] },
+      () => NOW,
+    );
+    const added = await repository.addComment(1, { author: 'Ada', body: 'Line one\nline two' });
+    expect(added).toEqual({
+      id: 8,
+      postId: 1,
+      author: 'Ada',
+      body: 'Line one\nline two',
+      createdAt: NOW.toISOString(),
+    });
+    expect(Object.isFrozen(added)).toBe(true);
+    expect((await repository.listComments(1))!.map((c) => c.id)).toEqual([7, 8]);
+    expect((await repository.getPost(1))!.commentCount).toBe(2);
+    expect((await repository.listPosts()).map((p) => [p.id, p.commentCount])).toEqual([
+      [2, 0],
+      [1, 2],
+    ]);
+    expect((await repository.addComment(2, { author: 'Grace', body: 'First' }))!.id).toBe(9);
+    expect((await repository.getPost(2))!.commentCount).toBe(1);
+  });
+
+  it('answers undefined for a post that does not exist, changing nothing', async () => {
+    const repository = createInMemoryPostsRepository();
+    const before = structuredClone(await repository.listPosts());
+    expect(await repository.addComment(999, { author: 'Ada', body: 'Hello' })).toBeUndefined();
+    expect(await repository.listPosts()).toEqual(before);
+  });
+
+  it('leaves answers already handed out as they were', async () => {
+    const repository = createInMemoryPostsRepository();
+    const list = await repository.listPosts();
+    const post3 = await repository.getPost(3);
+    const comments3 = await repository.listComments(3);
+    const snapshot = structuredClone({ list, post3, comments3 });
+    await repository.addComment(3, { author: 'Ada', body: 'Hello' });
+    expect({ list, post3, comments3 }).toEqual(snapshot);
+    expect(await repository.listComments(3)).toHaveLength(comments3!.length + 1);
+  });
+});
+
 describe('validation', () => {
   const ok = '2025-01-01T00:00:00.000Z';
 

@@ -9,6 +9,7 @@ import {
   type TestStore,
 } from '@composable-svelte/core';
 import { ApiError, type BlogApi, type BlogDependencies } from '../src/shared/api.js';
+import type { SessionSummary } from '../src/shared/account.js';
 import type { Comment, Post, PostSummary } from '../src/shared/model.js';
 import { commentsKey, postKey, postsKey, snapshotOf, stamp, STALE_TIME } from '../src/shared/queries.js';
 import { blogReducer } from '../src/shared/reducer.js';
@@ -45,6 +46,10 @@ function comments(postId: number): Comment[] {
     body: `Comment ${i} on ${postId}`,
     createdAt: new Date(Date.UTC(2025, 1, postId, i)).toISOString(),
   }));
+}
+
+function newComment(postId: number, input: { author: string; body: string }): Comment {
+  return { id: 999, postId, author: input.author, body: input.body, createdAt: '2025-03-01T00:00:00.000Z' };
 }
 
 const POSTS: readonly PostSummary[] = [5, 4, 3, 2, 1].map(summary);
@@ -95,6 +100,16 @@ class ControlledApi implements BlogApi {
     signal: AbortSignal,
   ): Promise<{ name: string }> {
     return this.request('subscribe', undefined, signal);
+  }
+  listSessions(signal: AbortSignal): Promise<readonly SessionSummary[]> {
+    return this.request('listSessions', undefined, signal);
+  }
+  addComment(
+    postId: number,
+    _input: { author: string; body: string; csrfToken: string },
+    signal: AbortSignal,
+  ): Promise<Comment> {
+    return this.request('addComment', postId, signal);
   }
 
   /** The one pending call for `method(arg)`; fails the test when there is none or several. */
@@ -592,6 +607,7 @@ const pageArb: fc.Arbitrary<Page> = fc.oneof(
   fc.constant(home),
   fc.constantFrom(...IDS).map(postPage),
   fc.constantFrom(...IDS).map(commentsPage),
+  fc.constantFrom(...IDS).map((id): Page => ({ route: 'comments', params: { id }, query: { write: '1' } })),
   fc.constant(notFound),
 );
 
@@ -603,7 +619,11 @@ function hasEverythingFor(state: BlogState, page: Page): boolean {
     case 'post':
       return state.postsById[page.params.id] !== undefined;
     case 'comments':
-      return state.postsById[page.params.id] !== undefined && state.commentsByPost[page.params.id] !== undefined;
+      return (
+        state.postsById[page.params.id] !== undefined &&
+        state.commentsByPost[page.params.id] !== undefined &&
+        (page.query.write !== '1' || state.commentForm.csrfToken !== null)
+      );
     default:
       return true;
   }
@@ -618,6 +638,8 @@ function instantApi() {
     listComments: async (id) => (requests.push(`listComments(${id})`), comments(id)),
     csrfToken: async () => (requests.push('csrfToken'), 'token'),
     subscribe: async (input) => (requests.push('subscribe'), { name: input.name }),
+    listSessions: async () => (requests.push('listSessions'), []),
+    addComment: async (postId, input) => (requests.push(`addComment(${postId})`), newComment(postId, input)),
   };
   return { api, requests };
 }
@@ -693,6 +715,8 @@ describe('properties', () => {
           listComments: (id) => s.schedule(Promise.resolve(comments(id)), `listComments(${id})`),
           csrfToken: () => s.schedule(Promise.resolve('token'), 'csrfToken'),
           subscribe: (input) => s.schedule(Promise.resolve({ name: input.name }), 'subscribe'),
+          listSessions: () => s.schedule(Promise.resolve([]), 'listSessions'),
+          addComment: (postId, input) => s.schedule(Promise.resolve(newComment(postId, input)), 'addComment'),
         };
         const errors: unknown[] = [];
         const store = blogStore(api, errors);
@@ -735,6 +759,8 @@ describe('properties', () => {
               s.schedule(id === missing ? Promise.reject(new ApiError(404, 'gone')) : Promise.resolve(comments(id))),
             csrfToken: () => s.schedule(Promise.resolve('token')),
             subscribe: (input) => s.schedule(Promise.resolve({ name: input.name })),
+            listSessions: () => s.schedule(Promise.resolve([])),
+            addComment: (postId, input) => s.schedule(Promise.resolve(newComment(postId, input))),
           };
           const errors: unknown[] = [];
           const store = blogStore(api, errors);

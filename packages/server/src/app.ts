@@ -2,6 +2,9 @@ import type { Reducer, Store } from '@composable-svelte/core';
 import type { ParseResult } from '@composable-svelte/core/routing';
 import type { FastifyRequest } from 'fastify';
 import type { Component } from 'svelte';
+import type { FlashMessage } from './auth/auth-service.js';
+import type { AuthRequirement } from './auth/guards.js';
+import type { Viewer } from './auth/principal.js';
 
 /** What the server needs from a route table: `parse` from `@composable-svelte/core/routing`. */
 export interface PageRouter<Dest extends { route: string }> {
@@ -32,6 +35,14 @@ export interface RequestContext {
    * per-session token never goes into a shared cached page.
    */
   csrfToken(): string;
+  /**
+   * Who is signed in (id, name, roles: nothing secret), for the app state so SSR and hydration
+   * agree; null when nobody is or the auth plugin is off. A page rendered for a viewer is
+   * `private, no-store` and never enters the shared page cache.
+   */
+  readonly viewer: Viewer | null;
+  /** The message a redirect after a form left (read once; the page becomes private). */
+  flash(): FlashMessage | undefined;
 }
 
 /**
@@ -62,6 +73,11 @@ export interface AppDefinition<S, A, D, Dest extends { route: string }> {
    * `cache-control: private` instead.
    */
   cacheKey?(request: FastifyRequest): string;
+  /**
+   * Who may see a page: 'required' sends anonymous browsers to `/login?next=…`; `{ roles }` answers
+   * 403 to a viewer without them. Undefined (the default) means anyone. Needs the auth plugin.
+   */
+  auth?(route: ParseResult<Dest>): AuthRequirement | undefined;
   /** `<html lang>`; defaults to the server config's `lang`. */
   lang?(state: S): string;
   /** Key of the client entry in Vite's manifest, e.g. `src/client/entry.ts`. */

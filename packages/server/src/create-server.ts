@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { DestinationStream } from 'pino';
 import type { AppDefinition } from './app.js';
@@ -27,10 +27,11 @@ import { readiness, type ReadinessCheck } from './observability/readiness.js';
 import { requestLog } from './observability/request-log.js';
 import { traceContext } from './observability/trace-context.js';
 import { loadClientAssets } from './render/client-manifest.js';
-import { createPageRenderer } from './render/page-renderer.js';
+import { createPageRenderer, requestPath } from './render/page-renderer.js';
 import { ssrPages } from './render/ssr-pages.js';
 import { corsPolicy } from './security/cors.js';
 import { csrf, type CsrfOptions } from './security/csrf.js';
+import { authPlugin, type AuthPluginOptions } from './auth/auth-plugin.js';
 import {
   hardenedHeaderTable,
   securityHeaders,
@@ -80,6 +81,23 @@ export interface CreateServerOptions<S, A, D, Dest extends { route: string }> {
   readonly database?: Database<Record<string, unknown>> | (() => Promise<Database<Record<string, unknown>>>);
   /** drizzle-kit's migrations folder for `database`. */
   readonly migrationsFolder?: string;
+  /**
+   * Accounts and sessions (`@composable-svelte/server/auth`): `request.principal`, route
+   * `config: { auth }`, the app's `auth(route)` for pages, the viewer in `RequestContext`,
+   * `fastify.auth`. Needs `database` with the auth tables in its migrations.
+   */
+  readonly auth?: AuthPluginOptions;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * Renders and sends the app's page for this request's URL, as a GET would (never cached): for a
+     * form handler whose input was refused, so a browser without JavaScript gets the form again,
+     * with what `load` reads from the request, and `status` (e.g. 400 or 401) instead of 200.
+     */
+    renderPage(request: FastifyRequest, reply: FastifyReply, status?: number): Promise<FastifyReply>;
+  }
 }
 
 /** A Fastify instance with `start()` and `shutdown()`, and `config`, `pageCache`, `pg`, `redis`, `metrics`. */
@@ -113,6 +131,10 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   const assets = loadClientAssets(options.clientDir, options.app.clientEntry);
   const renderer = createPageRenderer(options.app, assets, config, metrics);
   await fastify.register(errorHandler, { production, metrics, page: renderer.renderError });
+  fastify.decorate('renderPage', async (request: FastifyRequest, reply: FastifyReply, status?: number) => {
+    const page = await renderer.render(request, reply);
+    return renderer.send(reply, status !== undefined && page.status === 200 ? { ...page, status } : page);
+  });
   const onResult = (name: string, up: boolean) => metrics.dependencyUp.set({ dependency: name }, up ? 1 : 0);
   const readyToken = config.metrics.token ? { token: config.metrics.token } : {};
   await fastify.register(readiness, { timeoutMs: config.readyCheckTimeoutMs, onResult, ...readyToken });
@@ -145,11 +167,12 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   await fastify.register(representationFinal);
   await fastify.register(formbody, { bodyLimit: limits.bodyBytes });
   if (security.csrf !== false) await fastify.register(csrf, csrfOptions(config, production));
+  if (options.auth) await fastify.register(authPlugin, options.auth);
   // 3. Page cache; 4–5. the app's routes and pages, in a context load shedding covers (probes stay out).
   await fastify.register(pageCachePlugin, {
     cache: config.cache,
     brotliQuality: config.compression.brotliQuality,
-    ...(redis ? { redis } : {}),
+    ...(redis ? { redis, keyPrefix: `${config.redisKeyPrefix}page:` } : {}),
     metrics,
   });
   await fastify.register(health);
@@ -167,10 +190,24 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
       compressed,
       compressThresholdBytes: thresholdBytes,
       ...(cacheKey ? { cacheKey } : {}),
+      ...(options.auth ? { viewers: true, authorize: pageAuthorizer(fastify, options.app) } : {}),
     });
   });
   await fastify.register(listeners, { metricsPort: metricsOn });
   return fastify;
+}
+
+/** The app's page requirements, read from its route table, applied through the auth plugin. */
+function pageAuthorizer<S, A, D, Dest extends { route: string }>(
+  fastify: FastifyInstance,
+  app: AppDefinition<S, A, D, Dest>,
+): ((request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>) | undefined {
+  const { auth } = app;
+  if (!auth) return undefined;
+  return async (request, reply) => {
+    const requirement = auth(app.router.parse(requestPath(request.url)));
+    return requirement === undefined ? undefined : fastify.authorize!(request, reply, requirement);
+  };
 }
 
 function securityHeaderPolicy(config: ServerConfig, security: SecurityOptions): SecurityHeadersOptions {
@@ -190,6 +227,7 @@ function rateLimitOptions(config: ServerConfig, metrics: ServerMetrics, redis: R
     windowMs: config.rateLimit.windowMs,
     ...(redis ? { redis } : {}),
     onBackendError: config.rateLimit.onRedisError,
+    keyPrefix: `${config.redisKeyPrefix}rl:`,
     onEvent: (event) => {
       if (event.type === 'rejected') metrics.rateLimitRejections.inc({ route: event.route });
       else if (event.type === 'backend-error') metrics.rateLimitBackendErrors.inc();

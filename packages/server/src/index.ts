@@ -15,6 +15,7 @@ import './http/cache-control.js';
 import './http/representation.js';
 import './security/headers.js';
 import './security/csrf.js';
+import './auth/fastify-types.js';
 
 /**
  * The main entry: what an app needs. Each concern's plugins, for composing a server by hand, are

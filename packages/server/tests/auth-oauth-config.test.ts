@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { providersFromConfig } from '../src/auth/oauth/providers-from-config.js';
-import { safeNext } from '../src/auth/oauth/safe-next.js';
+import { safeNext } from '../src/auth/safe-next.js';
 import { ConfigError, loadServerConfig } from '../src/config/load-config.js';
 
 const BASE = { NODE_ENV: 'test', PUBLIC_URL: 'https://field-notes.test' };
@@ -97,7 +97,8 @@ describe('the return path after signing in', () => {
         (next) => {
           const result = safeNext(next, '/');
           expect(new URL(result, site).origin).toBe(site);
-          expect(result === '/' || result === next).toBe(true);
+          // Kept paths come back as the URL parser normalises them (`/a/.` is `/a/`).
+          expect(result === '/' || new URL(result, site).href === new URL(next, site).href).toBe(true);
         },
       ),
       { numRuns: 2000 },

@@ -1,3 +1,4 @@
+import type { SessionSummary } from '../shared/account.js';
 import { ApiError, type BlogApi } from '../shared/api.js';
 import type { Comment, Post, PostSummary } from '../shared/model.js';
 
@@ -44,11 +45,19 @@ export function createHttpApi(): BlogApi {
     listComments: (id, signal) =>
       getJson<{ comments: Comment[] }>(`/api/posts/${id}/comments`, signal).then((r) => r.comments),
     csrfToken: (signal) => getJson<{ token: string }>('/api/csrf', signal).then((r) => r.token),
+    listSessions: (signal) =>
+      getJson<{ sessions: SessionSummary[] }>('/api/account/sessions', signal).then((r) => r.sessions),
     subscribe: ({ csrfToken, ...input }, signal) =>
       requestJson<{ subscription: { name: string } }>('/subscribe', signal, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
         body: JSON.stringify(input),
       }).then((r) => r.subscription),
+    addComment: (postId, { csrfToken, ...input }, signal) =>
+      requestJson<{ comment: Comment }>(`/api/posts/${postId}/comments`, signal, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+        body: JSON.stringify(input),
+      }).then((r) => r.comment),
   };
 }

@@ -4,7 +4,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PostsRepository } from '../shared/model.js';
 import { CommentsResponse, PostIdParams, PostListResponse, PostResponse } from './api-schemas.js';
 
-const postId = param.int({ min: 1, max: 1_000_000_000 });
+/** The post id in API and form paths: what the page routes accept, with their words for what is wrong. */
+export const postId = param.int({ min: 1, max: 1_000_000_000 });
 
 function badRequest(reply: FastifyReply, requestId: string, path: string, message: string) {
   return reply.code(400).send({

@@ -9,7 +9,12 @@ import { pageForRoute } from '../shared/page-for-route.js';
 import { blogReducer } from '../shared/reducer.js';
 import { router, type Destination } from '../shared/routes.js';
 import { initialBlogState, type BlogAction, type BlogState } from '../shared/state.js';
+import { initialAccountState } from '../shared/account.js';
+import { ApiError } from '../shared/api.js';
+import { accountRoutes, sessionSummaries } from './account-routes.js';
 import { apiRoutes } from './api-routes.js';
+import { refusedForms } from './form-outcome.js';
+import { commentRoutes } from './comment-routes.js';
 import { subscribeRoutes } from './subscribe-routes.js';
 import { createInMemorySubscriptionsRepository, type SubscriptionsRepository } from './subscriptions-repository.js';
 import { createInMemoryPostsRepository } from './in-memory-posts-repository.js';
@@ -36,22 +41,44 @@ export interface BlogServerOptions {
 export function blogApp(
   repository: PostsRepository,
   subscriptions: SubscriptionsRepository = createInMemorySubscriptionsRepository(),
+  /** Accounts need the database; a blog on in-memory repositories (tests, benchmarks) has none. */
+  accounts = false,
 ) {
   return defineApp<BlogState, BlogAction, BlogDependencies, Destination>({
     component: App,
     reducer: blogReducer,
     router,
     clientEntry: 'src/client/entry.ts',
-    load(route, url) {
+    load(route, url, context) {
       const page = pageForRoute(route, url.pathname + url.search);
+      const account = initialAccountState(accounts, context.viewer);
+      // A token only where a form needs it: any page of a signed-in viewer (sign-out) and the
+      // sign-in forms. Those pages are private; anonymous reading pages stay shared and cached.
+      const forms = context.viewer !== null || page.route === 'login' || page.route === 'signup';
+      const withToken = accounts && forms ? { ...account, csrfToken: context.csrfToken() } : account;
+      const actions: BlogAction[] = [{ type: 'navigate', page }];
+      const flash = accounts ? context.flash() : undefined;
+      if (flash) actions.push({ type: 'flashShown', flash });
+      const refused = refusedForms.get(context.request);
+      if (refused) actions.push({ type: 'accountFormRefused', ...refused });
+      const state = initialBlogState({ route: 'home', params: {}, query: {} }, url.origin, withToken);
+      // A signed-in reader comments under their account's name.
+      const commentForm = context.viewer ? { ...state.commentForm, author: context.viewer.name } : state.commentForm;
       // The page starts empty and the same navigate action the browser sends loads its data.
-      return {
-        state: initialBlogState({ route: 'home', params: {}, query: {} }, url.origin),
-        actions: [{ type: 'navigate', page }],
-      };
+      return { state: { ...state, commentForm }, actions };
     },
+    auth: (route) => (route.ok && route.destination.route === 'account' ? 'required' : undefined),
     dependencies: ({ request, csrfToken }) => ({
-      api: createRepositoryApi({ posts: repository, subscriptions, log: request.log, csrfToken }),
+      api: createRepositoryApi({
+        posts: repository,
+        subscriptions,
+        log: request.log,
+        csrfToken,
+        listSessions: async () => {
+          if (!request.server.auth || !request.principal) throw new ApiError(401, 'Sign in to see your sessions.');
+          return sessionSummaries(await request.server.auth.listSessions(request));
+        },
+      }),
     }),
     errorState: ({ status, message, requestId }) =>
       initialBlogState({ route: 'error', status, message, requestId }, ''),
@@ -86,13 +113,15 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
   };
   try {
     return await createServer({
-      app: blogApp(repository, subscriptions),
+      app: blogApp(repository, subscriptions, onDatabase),
       clientDir,
       routes: async (fastify) => {
         await fastify.register(apiRoutes(repository));
         await fastify.register(subscribeRoutes(repository, subscriptions));
+        if (onDatabase) await fastify.register(accountRoutes);
+        await fastify.register(commentRoutes(repository, subscriptions, onDatabase));
       },
-      ...(onDatabase ? { database } : {}),
+      ...(onDatabase ? { database, auth: {} } : {}),
       ...(options.config ? { config: options.config } : {}),
       env,
     });

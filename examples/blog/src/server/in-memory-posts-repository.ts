@@ -8,14 +8,16 @@ const NO_COMMENTS: readonly Comment[] = Object.freeze([]);
  * A `PostsRepository` over data held in memory, the seed by default.
  *
  * Everything is validated, copied, derived (excerpts, comment counts, orderings) and frozen once, here;
- * the methods only look things up. Returned objects are frozen, so a caller cannot alter what later
- * callers read, and later changes to the `data` passed in do not leak into the store either.
+ * the reads only look things up. Returned objects are frozen, so a caller cannot alter what later
+ * callers read, and later changes to the `data` passed in do not leak into the store either. New
+ * comments are numbered after the highest id so far and dated by `now`; they last as long as the process.
  *
  * @throws Error when ids are duplicated or not positive integers, a date is not a valid ISO 8601
  * date-time, or a comment points at a post that does not exist.
  */
 export function createInMemoryPostsRepository(
   data: { posts: readonly SeedPost[]; comments: readonly Comment[] } = { posts: seedPosts, comments: seedComments },
+  now: () => Date = () => new Date(),
 ): PostsRepository {
   const publishedAtMs = new Map<number, number>();
   for (const post of data.posts) {
@@ -73,12 +75,32 @@ export function createInMemoryPostsRepository(
   }
   // Newest first; equal timestamps put the higher id first.
   summaries.sort((a, b) => time(publishedAtMs, b.id) - time(publishedAtMs, a.id) || b.id - a.id);
-  const postList: readonly PostSummary[] = Object.freeze(summaries);
+  let postList: readonly PostSummary[] = Object.freeze(summaries);
+  let lastCommentId = 0;
+  for (const id of createdAtMs.keys()) lastCommentId = Math.max(lastCommentId, id);
 
   return {
     listPosts: () => Promise.resolve(postList),
     getPost: (id) => Promise.resolve(posts.get(id)),
     listComments: (postId) => Promise.resolve(posts.has(postId) ? (comments.get(postId) ?? NO_COMMENTS) : undefined),
+    // A write replaces the frozen lists and objects it changes: answers already handed out stay as they were.
+    addComment: (postId, { author, body }) => {
+      const post = posts.get(postId);
+      if (!post) return Promise.resolve(undefined);
+      const comment: Comment = Object.freeze({
+        id: ++lastCommentId,
+        postId,
+        author,
+        body,
+        createdAt: now().toISOString(),
+      });
+      comments.set(postId, Object.freeze([...(comments.get(postId) ?? []), comment]));
+      const { bodyHtml, ...summary } = post;
+      const counted: PostSummary = Object.freeze({ ...summary, commentCount: summary.commentCount + 1 });
+      posts.set(postId, Object.freeze({ ...counted, bodyHtml }));
+      postList = Object.freeze(postList.map((entry) => (entry.id === postId ? counted : entry)));
+      return Promise.resolve(comment);
+    },
   };
 }
 

@@ -1,5 +1,7 @@
+import type { SessionSummary } from '../shared/account.js';
 import { ApiError, type BlogApi } from '../shared/api.js';
 import type { PostsRepository } from '../shared/model.js';
+import { normalizeComment, validateComment } from '../shared/comment.js';
 import { validateSubscription } from '../shared/subscribe.js';
 import type { SubscriptionsRepository } from './subscriptions-repository.js';
 
@@ -17,6 +19,8 @@ export interface RepositoryApiContext {
   readonly log: ErrorLog;
   /** The request's CSRF token (marks the page private); see RequestContext.csrfToken. */
   readonly csrfToken: () => string;
+  /** The signed-in viewer's sessions (rejects with ApiError(401) for nobody). */
+  readonly listSessions?: () => Promise<readonly SessionSummary[]>;
 }
 
 export function createRepositoryApi({
@@ -24,6 +28,7 @@ export function createRepositoryApi({
   subscriptions,
   log,
   csrfToken,
+  listSessions,
 }: RepositoryApiContext): BlogApi {
   const guarded = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
     try {
@@ -49,6 +54,10 @@ export function createRepositoryApi({
         return comments;
       }),
     csrfToken: async () => csrfToken(),
+    listSessions: () =>
+      guarded('listSessions', () =>
+        listSessions ? listSessions() : Promise.reject(new ApiError(401, 'Accounts are not available here.')),
+      ),
     subscribe: (input) =>
       guarded('subscribe', async () => {
         const errors = validateSubscription(input);
@@ -58,6 +67,14 @@ export function createRepositoryApi({
         // anything else would tell whoever asks who is subscribed.
         await subscriptions.add({ name, email: input.email.trim() });
         return { name };
+      }),
+    addComment: (postId, input) =>
+      guarded('addComment', async () => {
+        const errors = validateComment(input);
+        if (Object.keys(errors).length > 0) throw new ApiError(400, 'Please correct the highlighted fields.', errors);
+        const comment = await repository.addComment(postId, normalizeComment(input));
+        if (!comment) throw new ApiError(404, `Post ${postId} does not exist`);
+        return comment;
       }),
   };
 }

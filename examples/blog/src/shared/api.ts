@@ -1,3 +1,4 @@
+import type { SessionSummary } from './account.js';
 import type { Comment, Post, PostSummary } from './model.js';
 
 /** A failed data request, with enough detail for the UI to say what happened. */
@@ -30,6 +31,17 @@ export interface BlogApi {
    * subscribed succeeds exactly like a new one, so the answer never reveals who is on the list.
    */
   subscribe(input: { name: string; email: string; csrfToken: string }, signal: AbortSignal): Promise<{ name: string }>;
+  /** The signed-in viewer's sessions; rejects with ApiError(401) when nobody is signed in. */
+  listSessions(signal: AbortSignal): Promise<readonly SessionSummary[]>;
+  /**
+   * Rejects with ApiError(400) and fieldErrors when the input is invalid (validateComment), with
+   * ApiError(404) when the post does not exist.
+   */
+  addComment(
+    postId: number,
+    input: { author: string; body: string; csrfToken: string },
+    signal: AbortSignal,
+  ): Promise<Comment>;
 }
 
 export interface BlogDependencies {

@@ -34,7 +34,8 @@ export function headFor(state: BlogState): HeadInfo {
           canonical: failed ? null : origin + router.href(page),
         };
       }
-      const canonical = origin + router.href(page);
+      // The form's page (`?write=1`) shows the same comments: one canonical URL for both.
+      const canonical = origin + router.href(page.route === 'comments' ? { ...page, query: {} } : page);
       const prefix = page.route === 'comments' ? 'Comments on ' : '';
       return { title: `${prefix}${post.title} — ${SITE_NAME}`, description: post.excerpt, canonical };
     }
@@ -44,6 +45,20 @@ export function headFor(state: BlogState): HeadInfo {
         description: 'Get new essays from Field Notes by email, about once a month.',
         canonical: origin + router.href({ route: 'subscribe', params: {}, query: {} }),
       };
+    case 'login':
+      return {
+        title: `Sign in — ${SITE_NAME}`,
+        description: 'Sign in to comment on Field Notes.',
+        canonical: origin + router.href({ route: 'login', params: {}, query: {} }),
+      };
+    case 'signup':
+      return {
+        title: `Create an account — ${SITE_NAME}`,
+        description: 'Create a Field Notes account to comment on essays.',
+        canonical: origin + router.href({ route: 'signup', params: {}, query: {} }),
+      };
+    case 'account':
+      return { title: `Your account — ${SITE_NAME}`, description: 'Your sessions and password.', canonical: null };
     case 'notFound':
       return { title: `Page not found — ${SITE_NAME}`, description: 'This page does not exist.', canonical: null };
     case 'badRequest':

@@ -22,10 +22,21 @@ export interface Comment {
   readonly createdAt: string;
 }
 
-/** Where posts live. In memory today; a database implementation comes with the database issue. */
+/** What a reader writes; the server fills in the rest. */
+export interface NewComment {
+  readonly author: string;
+  readonly body: string;
+}
+
+/** Where posts live: the database (database-posts-repository.ts) or memory (tests, benchmarks). */
 export interface PostsRepository {
   listPosts(): Promise<readonly PostSummary[]>;
   getPost(id: number): Promise<Post | undefined>;
   /** Comments of a post, oldest first; undefined when the post does not exist. */
   listComments(postId: number): Promise<readonly Comment[] | undefined>;
+  /**
+   * Stores a comment, already validated (validateComment), and counts it in its post's
+   * commentCount at once; undefined when the post does not exist.
+   */
+  addComment(postId: number, comment: NewComment): Promise<Comment | undefined>;
 }

@@ -7,35 +7,17 @@ import {
   type QueryKey,
   type Reducer,
 } from '@composable-svelte/core';
-import { ApiError, type BlogDependencies } from './api.js';
+import type { BlogDependencies } from './api.js';
+import { GENERIC_FAILURE, guarded } from './guarded.js';
 import { commentsKey, postKey, postsKey, STALE_TIME, stamp, stampOf } from './queries.js';
+import { emptyAccountForm } from './account.js';
 import type { BlogAction, BlogState, Page } from './state.js';
 import { isSubscribeAction, subscribeReducer, type SubscribeAction } from './subscribe-reducer.js';
 import type { SubscribeForm } from './subscribe.js';
+import type { CommentForm } from './comment.js';
+import { commentReducer, isCommentAction, type CommentAction } from './comment-reducer.js';
 
 const LOAD_ID = 'page-data';
-
-const GENERIC_FAILURE = 'Something went wrong while loading.';
-
-/**
- * The API's failures as QueryErrors. Only an ApiError carries a message meant for readers;
- * anything else could expose internals, so it becomes a generic 500.
- */
-function guarded<T>(request: (signal: AbortSignal) => Promise<T>) {
-  return async ({ signal }: { readonly signal: AbortSignal }): Promise<T> => {
-    try {
-      return await request(signal);
-    } catch (error) {
-      if (signal.aborted) throw error;
-      if (error instanceof ApiError) {
-        throw error.status === 0
-          ? new QueryError('network', error.message, { cause: error })
-          : new QueryError('http', error.message, { status: error.status, cause: error });
-      }
-      throw new QueryError('http', GENERIC_FAILURE, { status: 500, cause: error });
-    }
-  };
-}
 
 function loadFailed(error: QueryError): BlogAction {
   const httpStatus = error.kind === 'http' ? (error.status ?? 500) : 0;
@@ -88,6 +70,16 @@ function need<T>(
   return [{ effect, missing: !present }];
 }
 
+/** A CSRF token for the account forms, when the page was not rendered by the server with one. */
+function accountToken(api: BlogDependencies['api']): Need {
+  return {
+    missing: true,
+    effect: load((signal) =>
+      api.csrfToken(signal).then((token): BlogAction => ({ type: 'accountTokenLoaded', token })),
+    ),
+  };
+}
+
 /** What the page needs loaded or revalidated. */
 function needs(state: BlogState, page: Page, { api, queries }: BlogDependencies & Dependencies): Need[] {
   const post = (id: number) =>
@@ -99,6 +91,12 @@ function needs(state: BlogState, page: Page, { api, queries }: BlogDependencies 
       (signal) => api.getPost(id, signal),
       (p, updatedAt): BlogAction => ({ type: 'postLoaded', post: p, updatedAt }),
     );
+  const csrfToken = (): Need[] => [
+    {
+      missing: true,
+      effect: load((signal) => api.csrfToken(signal).then((token): BlogAction => ({ type: 'csrfTokenLoaded', token }))),
+    },
+  ];
   switch (page.route) {
     case 'home':
       return need(
@@ -112,19 +110,30 @@ function needs(state: BlogState, page: Page, { api, queries }: BlogDependencies 
     case 'post':
       return post(page.params.id);
     case 'subscribe':
-      return state.subscribe.csrfToken
-        ? []
-        : [
-            {
-              missing: true,
-              effect: load((signal) =>
-                api.csrfToken(signal).then((token): BlogAction => ({ type: 'csrfTokenLoaded', token })),
-              ),
-            },
-          ];
+      return state.subscribe.csrfToken ? [] : csrfToken();
+    case 'login':
+    case 'signup':
+      return state.account.csrfToken ? [] : [accountToken(api)];
+    case 'account':
+      if (!state.account.viewer) return [];
+      return [
+        ...(state.account.csrfToken ? [] : [accountToken(api)]),
+        ...(state.account.sessions
+          ? []
+          : [
+              {
+                missing: true,
+                effect: load((signal) =>
+                  api.listSessions(signal).then((sessions): BlogAction => ({ type: 'sessionsLoaded', sessions })),
+                ),
+              },
+            ]),
+      ];
     case 'comments': {
       const id = page.params.id;
       return [
+        // Only the page with the form asks for a token: asking makes the page private (uncached).
+        ...(page.query.write === '1' && !state.commentForm.csrfToken ? csrfToken() : []),
         ...post(id),
         ...need(
           state,
@@ -162,7 +171,16 @@ function lacksData(state: BlogState, page: Page): boolean {
     case 'subscribe':
       return state.subscribe.csrfToken === null;
     case 'comments':
-      return state.postsById[page.params.id] === undefined || state.commentsByPost[page.params.id] === undefined;
+      return (
+        state.postsById[page.params.id] === undefined ||
+        state.commentsByPost[page.params.id] === undefined ||
+        (page.query.write === '1' && state.commentForm.csrfToken === null)
+      );
+    case 'login':
+    case 'signup':
+      return state.account.csrfToken === null;
+    case 'account':
+      return state.account.viewer !== null && (state.account.csrfToken === null || state.account.sessions === null);
     default:
       return false;
   }
@@ -186,8 +204,11 @@ type PagesReducer = (
  */
 const pagesReducer: PagesReducer = (state, action, dependencies) => {
   switch (action.type) {
-    case 'navigate':
-      return enter(state, action.page, dependencies);
+    case 'navigate': {
+      // A message or a refused form belongs to the page it was shown on.
+      const account = { ...state.account, flash: null, form: emptyAccountForm };
+      return enter({ ...state, account }, action.page, dependencies);
+    }
     case 'retry':
       return enter(state, state.page, dependencies);
     case 'postsLoaded':
@@ -220,17 +241,45 @@ const pagesReducer: PagesReducer = (state, action, dependencies) => {
       ];
     case 'csrfTokenLoaded':
       return [settle(state), Effect.none()];
+    case 'accountTokenLoaded':
+      return [settle({ ...state, account: { ...state.account, csrfToken: action.token } }), Effect.none()];
+    case 'sessionsLoaded':
+      return [settle({ ...state, account: { ...state.account, sessions: action.sessions } }), Effect.none()];
+    case 'flashShown':
+      return [{ ...state, account: { ...state.account, flash: action.flash } }, Effect.none()];
+    case 'accountFormRefused':
+      return [
+        {
+          ...state,
+          account: {
+            ...state.account,
+            form: { message: action.message, email: action.email ?? '', name: action.name ?? '' },
+          },
+        },
+        Effect.none(),
+      ];
+    case 'commentPosted': {
+      // The mutation marked what the comment changed stale; the page showing it asks again.
+      const page = state.page;
+      if (page.route !== 'comments' || page.params.id !== action.comment.postId) return [state, Effect.none()];
+      return enter(state, page, dependencies);
+    }
     default:
       return [state, Effect.none()];
   }
 };
 
-/** The form runs first, so a page waiting for its CSRF token sees the token when it settles. */
+/** The forms run first, so a page waiting for its CSRF token sees the token when it settles. */
 export const blogReducer: Reducer<BlogState, BlogAction, BlogDependencies> = combine(
   scope<BlogState, BlogAction, SubscribeForm, SubscribeAction, BlogDependencies>({
     state: 'subscribe',
     action: { embed: (action) => action, extract: (action) => (isSubscribeAction(action) ? action : undefined) },
-    reducer: subscribeReducer,
+    reducer: subscribeReducer as Reducer<SubscribeForm, SubscribeAction, BlogDependencies>,
+  }),
+  scope<BlogState, BlogAction, CommentForm, CommentAction, BlogDependencies>({
+    state: 'commentForm',
+    action: { embed: (action) => action, extract: (action) => (isCommentAction(action) ? action : undefined) },
+    reducer: commentReducer as Reducer<CommentForm, CommentAction, BlogDependencies>,
   }),
   pagesReducer as Reducer<BlogState, BlogAction, BlogDependencies>,
 );

@@ -4,8 +4,15 @@ import { createRouter, param, route, type DestinationOf, type ParseResult } from
 export const router = createRouter({
   home: route('/'),
   post: route('/posts/:id', { params: { id: param.int({ min: 1, max: 1_000_000_000 }) } }),
-  comments: route('/posts/:id/comments', { params: { id: param.int({ min: 1, max: 1_000_000_000 }) } }),
+  // `?write=1` shows the comment form: a private page, since the form carries the reader's CSRF token.
+  comments: route('/posts/:id/comments', {
+    params: { id: param.int({ min: 1, max: 1_000_000_000 }) },
+    query: { write: param.enum(['1'] as const, { optional: true }) },
+  }),
   subscribe: route('/subscribe', { query: { subscribed: param.enum(['1'] as const, { optional: true }) } }),
+  login: route('/login', { query: { next: param.string({ optional: true, maxLength: 2000 }) } }),
+  signup: route('/signup', { query: { next: param.string({ optional: true, maxLength: 2000 }) } }),
+  account: route('/account'),
 });
 
 export type Destination = DestinationOf<typeof router>;

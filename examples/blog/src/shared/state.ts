@@ -1,3 +1,5 @@
+import { initialAccountState, type AccountState, type Flash, type SessionSummary } from './account.js';
+import { emptyCommentForm, type CommentField, type CommentFieldErrors, type CommentForm } from './comment.js';
 import type { Comment, Post, PostSummary } from './model.js';
 import type { QueryStamps } from './queries.js';
 import type { Destination } from './routes.js';
@@ -30,6 +32,9 @@ export interface BlogState {
   /** When the server or the browser received each of those, for the browser's query cache. */
   readonly queries: QueryStamps;
   readonly subscribe: SubscribeForm;
+  /** The viewer, the sign-in forms and the account page. */
+  readonly account: AccountState;
+  readonly commentForm: CommentForm;
   /** Public origin for canonical URLs, e.g. https://blog.example.com */
   readonly origin: string;
 }
@@ -49,12 +54,27 @@ export type BlogAction =
   /** A background revalidation failed: the page keeps showing what it has. */
   | { readonly type: 'refreshFailed' }
   | { readonly type: 'csrfTokenLoaded'; readonly token: string }
+  | { readonly type: 'accountTokenLoaded'; readonly token: string }
+  | { readonly type: 'sessionsLoaded'; readonly sessions: readonly SessionSummary[] }
+  /** The message a redirect after a form left for this page. */
+  | { readonly type: 'flashShown'; readonly flash: Flash }
+  /** The server refused a sign-in, sign-up or account form; the page shows it again. */
+  | {
+      readonly type: 'accountFormRefused';
+      readonly message: string;
+      readonly email?: string;
+      readonly name?: string;
+    }
   | { readonly type: 'subscribeFieldChanged'; readonly field: SubscribeField; readonly value: string }
   | { readonly type: 'subscribeSubmitted' }
   | { readonly type: 'subscribeSucceeded'; readonly name: string }
-  | { readonly type: 'subscribeFailed'; readonly message: string | null; readonly errors: FieldErrors };
+  | { readonly type: 'subscribeFailed'; readonly message: string | null; readonly errors: FieldErrors }
+  | { readonly type: 'commentFieldChanged'; readonly field: CommentField; readonly value: string }
+  | { readonly type: 'commentSubmitted'; readonly postId: number }
+  | { readonly type: 'commentPosted'; readonly comment: Comment }
+  | { readonly type: 'commentFailed'; readonly message: string | null; readonly errors: CommentFieldErrors };
 
-export function initialBlogState(page: Page, origin: string): BlogState {
+export function initialBlogState(page: Page, origin: string, account?: AccountState): BlogState {
   return {
     page,
     load: { status: 'ready' },
@@ -63,6 +83,8 @@ export function initialBlogState(page: Page, origin: string): BlogState {
     commentsByPost: {},
     queries: {},
     subscribe: emptySubscribeForm,
+    account: account ?? initialAccountState(false, null),
+    commentForm: emptyCommentForm,
     origin,
   };
 }

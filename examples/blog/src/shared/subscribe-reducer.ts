@@ -1,5 +1,7 @@
-import { Effect, type Reducer } from '@composable-svelte/core';
-import { ApiError, type BlogDependencies } from './api.js';
+import { Effect, type Dependencies, type Reducer } from '@composable-svelte/core';
+import type { BlogDependencies } from './api.js';
+import { formFailure } from './form-failure.js';
+import { guarded } from './guarded.js';
 import type { BlogAction } from './state.js';
 import { emptySubscribeForm, validateSubscription, type FieldErrors, type SubscribeForm } from './subscribe.js';
 
@@ -27,8 +29,15 @@ function without(errors: FieldErrors, field: keyof FieldErrors): FieldErrors {
   return rest;
 }
 
-/** The newsletter form as its own feature; the blog embeds it with scope(). */
-export const subscribeReducer: Reducer<SubscribeForm, SubscribeAction, BlogDependencies> = (form, action, { api }) => {
+/**
+ * The newsletter form as its own feature; the blog embeds it with scope(). Subscribing is a mutation
+ * that no cached query depends on, so it invalidates nothing.
+ */
+export const subscribeReducer: Reducer<SubscribeForm, SubscribeAction, BlogDependencies & Dependencies> = (
+  form,
+  action,
+  { api, queries },
+) => {
   switch (action.type) {
     case 'csrfTokenLoaded':
       return [{ ...form, csrfToken: action.token }, Effect.none()];
@@ -58,22 +67,16 @@ export const subscribeReducer: Reducer<SubscribeForm, SubscribeAction, BlogDepen
         { ...form, status: 'submitting', errors: {}, message: null },
         Effect.cancellable(
           'subscribe',
-          Effect.run<SubscribeAction>(async (dispatch, { signal }) => {
-            try {
-              const { name } = await api.subscribe(input, signal);
-              dispatch({ type: 'subscribeSucceeded', name });
-            } catch (error) {
-              dispatch(
-                error instanceof ApiError
-                  ? {
-                      type: 'subscribeFailed',
-                      message: Object.keys(error.fieldErrors).length > 0 ? null : error.message,
-                      errors: error.fieldErrors,
-                    }
-                  : { type: 'subscribeFailed', message: 'Something went wrong. Please try again.', errors: {} },
-              );
-            }
-          }),
+          Effect.mutate(
+            guarded((signal) => api.subscribe(input, signal)),
+            {
+              cache: queries,
+              toAction: (result): SubscribeAction =>
+                result.status === 'success'
+                  ? { type: 'subscribeSucceeded', name: result.data.name }
+                  : { type: 'subscribeFailed', ...formFailure(result.error) },
+            },
+          ),
         ),
       ];
     }

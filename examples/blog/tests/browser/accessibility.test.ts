@@ -9,6 +9,7 @@ const pages = [
   '/',
   `/posts/${POST_WITH_COMMENTS}`,
   `/posts/${POST_WITH_COMMENTS}/comments`,
+  `/posts/${POST_WITH_COMMENTS}/comments?write=1`,
   '/posts/999',
   '/posts/abc',
   '/does/not/exist',

@@ -19,6 +19,8 @@ export interface PageCachePluginOptions {
   readonly brotliQuality: number;
   /** Shares pages across instances; memory (bounded by `cache.maxBytes`) otherwise. */
   readonly redis?: Redis;
+  /** Prefix of the Redis keys; default 'cs:page:'. */
+  readonly keyPrefix?: string;
   readonly metrics?: ServerMetrics;
 }
 
@@ -29,7 +31,9 @@ async function pageCacheFromConfig(fastify: FastifyInstance, options: PageCacheP
   fastify.decorate(
     'pageCache',
     createPageCache({
-      store: redis ? createRedisPageStore(redis) : createMemoryPageStore({ maxBytes: cache.maxBytes }),
+      store: redis
+        ? createRedisPageStore(redis, options.keyPrefix ? { prefix: options.keyPrefix } : {})
+        : createMemoryPageStore({ maxBytes: cache.maxBytes }),
       ttlMs: cache.ttlMs,
       staleMs: cache.staleMs,
       brotliQuality: options.brotliQuality,

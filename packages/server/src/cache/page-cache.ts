@@ -95,11 +95,18 @@ export function createPageCache(options: PageCacheOptions): PageCache {
       }
       const entry = await toEntry(page);
       try {
-        if (await store.set(key, entry, startedIn)) emit('store');
+        if (await store.set(key, entry, startedIn)) {
+          emit('store');
+          return { page, entry };
+        }
+        // Not stored (too large, or overtaken by an invalidation): requests that joined this render
+        // may share its page only if no write was invalidated since it started; otherwise a
+        // request that arrived after the write's answer would be served what came before it.
+        if ((await store.generation()) === startedIn) return { page, entry };
       } catch (error) {
         fail(error, 'store');
       }
-      return { page, entry };
+      return { page };
     })();
     inflight.set(key, promise);
     const clear = () => {

@@ -33,6 +33,7 @@ export interface ServerConfig {
   readonly requestIdHeader: string | undefined;
   readonly sessionSecret: string;
   readonly redisUrl: string | undefined;
+  readonly redisKeyPrefix: string;
   readonly databaseUrl: string | undefined;
   readonly databaseDir: string;
   readonly databasePoolMax: number;
@@ -87,6 +88,18 @@ export interface ServerConfig {
     readonly apiControl: string;
   };
   readonly compression: { readonly enabled: boolean; readonly thresholdBytes: number; readonly brotliQuality: number };
+  readonly auth: {
+    readonly sessionIdleMs: number;
+    readonly sessionAbsoluteMs: number;
+    readonly sessionTouchMs: number;
+    readonly sessionCacheTtlMs: number;
+    readonly passwordMinScore: number;
+    readonly argon2: { readonly memoryKib: number; readonly timeCost: number; readonly parallelism: number };
+    readonly loginIpMax: number;
+    readonly loginIpWindowMs: number;
+    readonly loginFreeFailures: number;
+    readonly loginBackoffMaxMs: number;
+  };
   /** Bearer access tokens, refresh tokens and API keys (the `authTokens` plugin of `/auth`). */
   readonly authTokens: {
     readonly issuer: string;
@@ -337,6 +350,7 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
     requestIdHeader: raw.REQUEST_ID_HEADER?.toLowerCase(),
     sessionSecret,
     redisUrl: raw.REDIS_URL,
+    redisKeyPrefix: raw.REDIS_KEY_PREFIX,
     databaseUrl: raw.DATABASE_URL,
     databaseDir: raw.DATABASE_DIR,
     databasePoolMax: raw.DATABASE_POOL_MAX,
@@ -391,6 +405,22 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
       enabled: raw.COMPRESSION_ENABLED,
       thresholdBytes: raw.COMPRESSION_THRESHOLD_BYTES,
       brotliQuality: raw.COMPRESSION_BROTLI_QUALITY,
+    },
+    auth: {
+      sessionIdleMs: raw.AUTH_SESSION_IDLE_TIMEOUT_MS,
+      sessionAbsoluteMs: raw.AUTH_SESSION_ABSOLUTE_TIMEOUT_MS,
+      sessionTouchMs: raw.AUTH_SESSION_TOUCH_INTERVAL_MS,
+      sessionCacheTtlMs: raw.AUTH_SESSION_CACHE_TTL_MS,
+      passwordMinScore: raw.AUTH_PASSWORD_MIN_SCORE,
+      argon2: {
+        memoryKib: raw.AUTH_ARGON2_MEMORY_KIB,
+        timeCost: raw.AUTH_ARGON2_TIME_COST,
+        parallelism: raw.AUTH_ARGON2_PARALLELISM,
+      },
+      loginIpMax: raw.AUTH_LOGIN_IP_MAX,
+      loginIpWindowMs: raw.AUTH_LOGIN_IP_WINDOW_MS,
+      loginFreeFailures: raw.AUTH_LOGIN_FREE_FAILURES,
+      loginBackoffMaxMs: raw.AUTH_LOGIN_BACKOFF_MAX_MS,
     },
     authTokens: {
       issuer: raw.AUTH_TOKEN_ISSUER ?? publicUrl,

@@ -78,7 +78,15 @@ export const ConfigSchema = Type.Object({
     Type.Optional(
       Type.String({ pattern: '^rediss?://', 'x-error': 'must be a redis:// or rediss:// URL', 'x-secret': 'url' }),
     ),
-    'Redis connection URL. When set, rate limits (and later page cache, sessions, pub/sub) are shared through Redis.',
+    'Redis connection URL. When set, rate limits and the page cache are shared through Redis by every instance.',
+  ),
+  REDIS_KEY_PREFIX: setting(
+    Type.String({
+      default: 'cs:',
+      pattern: '^[A-Za-z0-9:._-]{1,64}$',
+      'x-error': 'must be 1–64 letters, digits, colons, dots, dashes or underscores',
+    }),
+    'Prefix of every key the server writes to Redis (pages, rate limits), so several apps or environments can share one Redis.',
   ),
   DATABASE_URL: setting(
     Type.Optional(
@@ -240,6 +248,64 @@ export const ConfigSchema = Type.Object({
     0,
     0,
     Number.MAX_SAFE_INTEGER,
+  ),
+  // auth: sessions, passwords and sign-in limits (@composable-svelte/server/auth).
+  AUTH_SESSION_IDLE_TIMEOUT_MS: int(
+    'A session not used for this long expires (sliding: each use moves the deadline, never past the absolute lifetime).',
+    604_800_000,
+    60_000,
+    31_536_000_000,
+  ),
+  AUTH_SESSION_ABSOLUTE_TIMEOUT_MS: int(
+    'A session ends this long after sign-in however much it is used; the user signs in again.',
+    2_592_000_000,
+    60_000,
+    31_536_000_000,
+  ),
+  AUTH_SESSION_TOUCH_INTERVAL_MS: int(
+    "How often a session's last-seen time (and sliding expiry) is written: at most once per interval, not once per request.",
+    60_000,
+    1000,
+    3_600_000,
+  ),
+  AUTH_SESSION_CACHE_TTL_MS: int(
+    'How long a process keeps a looked-up session in memory (0: look up every request). Sign-outs invalidate it at once, across instances through Redis pub/sub when REDIS_URL is set; this bounds staleness while Redis is unreachable.',
+    30_000,
+    0,
+    3_600_000,
+  ),
+  AUTH_PASSWORD_MIN_SCORE: int(
+    'Weakest password accepted at sign-up and password change, as a zxcvbn score (0 very guessable … 4 very unguessable).',
+    3,
+    0,
+    4,
+  ),
+  AUTH_ARGON2_MEMORY_KIB: int(
+    'Argon2id memory per password hash, in KiB (OWASP minimum 19456). Changing it rehashes each password at its next sign-in.',
+    65_536,
+    19_456,
+    4_194_304,
+  ),
+  AUTH_ARGON2_TIME_COST: int('Argon2id passes per password hash (OWASP minimum 2).', 4, 2, 100),
+  AUTH_ARGON2_PARALLELISM: int('Argon2id lanes per password hash.', 1, 1, 16),
+  AUTH_LOGIN_IP_MAX: int(
+    'Sign-in and sign-up attempts allowed per client IP per AUTH_LOGIN_IP_WINDOW_MS (shared through Redis when REDIS_URL is set).',
+    30,
+    1,
+    1_000_000,
+  ),
+  AUTH_LOGIN_IP_WINDOW_MS: int('Window of AUTH_LOGIN_IP_MAX.', 900_000, 1000, 86_400_000),
+  AUTH_LOGIN_FREE_FAILURES: int(
+    'Failed sign-ins an account (known or not) may have before each further attempt must wait; the wait doubles per failure.',
+    5,
+    1,
+    1000,
+  ),
+  AUTH_LOGIN_BACKOFF_MAX_MS: int(
+    'Longest wait the per-account back-off imposes: an attacker can slow an account down, never lock it out.',
+    900_000,
+    1000,
+    86_400_000,
   ),
   // authTokens: bearer access tokens, refresh tokens and API keys (@composable-svelte/server/auth).
   AUTH_TOKEN_ISSUER: setting(

@@ -9,6 +9,7 @@ import { renderDocument, renderFallbackErrorPage } from './document.js';
 import type { ServerMetrics } from '../observability/metrics.js';
 import { inSpan } from '../observability/trace-context.js';
 import type { RenderedPage } from '../cache/page-cache.js';
+import '../auth/fastify-types.js';
 
 /**
  * The path and query of a request target. An origin-form target ("/a?b") is taken as it is —
@@ -117,7 +118,11 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
         reply.header('cache-control', 'private, no-store');
         return reply.generateCsrf();
       },
+      viewer: request.principal?.viewer ?? null,
+      flash: () => request.server.auth?.takeFlash(request, reply),
     };
+    // A page that may show who is asking is theirs alone.
+    if (context.viewer) reply.header('cache-control', 'private, no-store');
     const route = app.router.parse(path);
     const effectErrors: unknown[] = [];
     let store: Store<S, A> | undefined;

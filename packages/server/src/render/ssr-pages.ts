@@ -4,6 +4,7 @@ import type { PageCache } from '../cache/page-cache.js';
 import type { PageEntry } from '../cache/page-entry.js';
 import { addVary, negotiateEncoding } from '../http/representation.js';
 import type { PageRenderer } from './page-renderer.js';
+import '../auth/fastify-types.js';
 
 export interface SsrPagesOptions {
   readonly renderer: PageRenderer;
@@ -17,6 +18,17 @@ export interface SsrPagesOptions {
   readonly compressed?: boolean;
   /** Pages smaller than this are sent as they are, as for dynamic responses. */
   readonly compressThresholdBytes?: number;
+  /**
+   * The app's page requirements (AppDefinition.auth through `fastify.authorize`), checked before
+   * the cache: resolves the reply when it redirected to sign in, throws 401/403.
+   */
+  readonly authorize?: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
+  /**
+   * Sign-in is on: a request with a viewer is rendered for them and never served from or stored
+   * in the cache, and every page varies on Cookie so no browser or CDN hands a signed-out copy to
+   * a signed-in visitor (or the reverse).
+   */
+  readonly viewers?: boolean;
 }
 
 function serveEntry(
@@ -61,8 +73,14 @@ async function ssrPagesPlugin(fastify: FastifyInstance, options: SsrPagesOptions
   // The API prefix is JSON territory: an unknown GET there gets the JSON 404, not an HTML page.
   const isApi = (request: FastifyRequest) =>
     request.url === '/api' || request.url.startsWith('/api/') || request.url.startsWith('/api?');
+  const { authorize } = options;
+  const preHandler = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (isApi(request)) return undefined;
+    if (options.viewers) addVary(reply, 'cookie');
+    return authorize?.(request, reply);
+  };
   if (!cache) {
-    fastify.get('/*', { onRequest: markPrivateOnSetCookie }, (request, reply) =>
+    fastify.get('/*', { onRequest: markPrivateOnSetCookie, preHandler }, (request, reply) =>
       isApi(request) ? reply.callNotFound() : renderer.handle(request, reply),
     );
     return;
@@ -73,8 +91,9 @@ async function ssrPagesPlugin(fastify: FastifyInstance, options: SsrPagesOptions
     if (options.debugHeader) reply.header('x-cache', state);
   };
 
-  fastify.get('/*', { onRequest: markPrivateOnSetCookie }, async (request, reply) => {
+  fastify.get('/*', { onRequest: markPrivateOnSetCookie, preHandler }, async (request, reply) => {
     if (isApi(request)) return reply.callNotFound();
+    if (request.principal) return renderer.handle(request, reply);
     const key = keyOf(request);
     const found = await cache.lookup(key);
     if (found) {

@@ -16,7 +16,7 @@ import type { Database } from '../../src/db/open-database.js';
 import { errorHandler } from '../../src/errors/error-handler.js';
 import { rateLimit } from '../../src/security/rate-limit/plugin.js';
 
-export const AUTH_MIGRATIONS = fileURLToPath(new URL('../fixtures/migrations/auth-oauth', import.meta.url));
+export const AUTH_MIGRATIONS = fileURLToPath(new URL('../fixtures/migrations/auth', import.meta.url));
 export const APP_ORIGIN = 'http://app.test';
 
 export interface OAuthHarness {

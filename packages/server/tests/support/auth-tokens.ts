@@ -15,7 +15,7 @@ import type { Db } from '../../src/db/open-database.js';
 import { errorHandler } from '../../src/errors/error-handler.js';
 import { rateLimit } from '../../src/security/rate-limit/plugin.js';
 
-export const AUTH_TOKENS_MIGRATIONS = fileURLToPath(new URL('../fixtures/migrations/auth-tokens', import.meta.url));
+export const AUTH_TOKENS_MIGRATIONS = fileURLToPath(new URL('../fixtures/migrations/auth', import.meta.url));
 
 export const SETTINGS: AuthTokensSettings = {
   issuer: 'https://blog.example.test',

@@ -15,6 +15,8 @@ import {
   type ServerConfig,
 } from '../../src/index.js';
 import type { ReadinessCheck } from '../../src/observability/readiness.js';
+import type { AuthPluginOptions } from '../../src/auth/auth-plugin.js';
+import type { Database } from '../../src/db/open-database.js';
 import { fixtureApp, fixtureClientDir } from '../fixtures/app.js';
 
 /** Production, quiet, with the secret and public URL production requires. */
@@ -40,6 +42,9 @@ export interface TestServerOptions {
   readonly logStream?: DestinationStream;
   /** Defaults to a fresh fixture client build, removed when the server is closed. */
   readonly clientDir?: string;
+  readonly database?: Database<Record<string, unknown>>;
+  readonly migrationsFolder?: string;
+  readonly auth?: AuthPluginOptions;
   /** 'file' for a server shared by the tests of a file (started in beforeAll). */
   readonly lifetime?: 'test' | 'file';
 }
@@ -83,6 +88,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.security ? { security: options.security } : {}),
     ...(options.readinessChecks ? { readinessChecks: options.readinessChecks } : {}),
     ...(options.logStream ? { logStream: options.logStream } : {}),
+    ...(options.database ? { database: options.database } : {}),
+    ...(options.migrationsFolder ? { migrationsFolder: options.migrationsFolder } : {}),
+    ...(options.auth ? { auth: options.auth } : {}),
   });
   (options.lifetime === 'file' ? perFile : perTest).push({
     server,

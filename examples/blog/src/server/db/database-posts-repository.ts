@@ -1,5 +1,5 @@
-import type { Db } from '@composable-svelte/server/db';
-import { asc, count, desc, eq } from 'drizzle-orm';
+import { transaction, type Db } from '@composable-svelte/server/db';
+import { asc, desc, eq, sql } from 'drizzle-orm';
 import type { Comment, Post, PostSummary, PostsRepository } from '../../shared/model.js';
 import { comments, posts, type BlogSchema } from './schema.js';
 
@@ -9,12 +9,16 @@ const summaryColumns = {
   author: posts.author,
   publishedAt: posts.publishedAt,
   excerpt: posts.excerpt,
-  commentCount: count(comments.id),
+  commentCount: posts.commentCount,
 };
 
 /** State is plain JSON: dates travel as ISO 8601 strings, as the in-memory repository gives them. */
 function summaryOf(row: { publishedAt: Date } & Omit<PostSummary, 'publishedAt'>): PostSummary {
   return { ...row, publishedAt: row.publishedAt.toISOString() };
+}
+
+function commentOf(row: typeof comments.$inferSelect): Comment {
+  return { ...row, createdAt: row.createdAt.toISOString() };
 }
 
 /**
@@ -24,21 +28,14 @@ function summaryOf(row: { publishedAt: Date } & Omit<PostSummary, 'publishedAt'>
 export function createDatabasePostsRepository(database: () => Db<BlogSchema>): PostsRepository {
   return {
     async listPosts() {
-      const rows = await database()
-        .select(summaryColumns)
-        .from(posts)
-        .leftJoin(comments, eq(comments.postId, posts.id))
-        .groupBy(posts.id)
-        .orderBy(desc(posts.publishedAt), desc(posts.id));
+      const rows = await database().select(summaryColumns).from(posts).orderBy(desc(posts.publishedAt), desc(posts.id));
       return rows.map(summaryOf);
     },
     async getPost(id) {
       const [row] = await database()
         .select({ ...summaryColumns, bodyHtml: posts.bodyHtml })
         .from(posts)
-        .leftJoin(comments, eq(comments.postId, posts.id))
-        .where(eq(posts.id, id))
-        .groupBy(posts.id);
+        .where(eq(posts.id, id));
       return row ? ({ ...summaryOf(row), bodyHtml: row.bodyHtml } satisfies Post) : undefined;
     },
     async listComments(postId) {
@@ -49,7 +46,21 @@ export function createDatabasePostsRepository(database: () => Db<BlogSchema>): P
         .from(comments)
         .where(eq(comments.postId, postId))
         .orderBy(asc(comments.createdAt), asc(comments.id));
-      return rows.map((row): Comment => ({ ...row, createdAt: row.createdAt.toISOString() }));
+      return rows.map(commentOf);
+    },
+    async addComment(postId, { author, body }) {
+      return transaction(database(), async (tx) => {
+        // The increment comes first: it locks the post's row, so concurrent comments on one post
+        // count one after the other, and it tells whether the post exists.
+        const [post] = await tx
+          .update(posts)
+          .set({ commentCount: sql`${posts.commentCount} + 1` })
+          .where(eq(posts.id, postId))
+          .returning({ id: posts.id });
+        if (!post) return undefined;
+        const [row] = await tx.insert(comments).values({ postId, author, body }).returning();
+        return commentOf(row!);
+      });
     },
   };
 }

@@ -1,6 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
+/**
+ * The framework's account tables (users, sessions, sign-in back-off, audit events): re-exported
+ * here so the blog's one migration history creates them next to its own tables.
+ */
+export { users, sessions, loginAttempts, auditEvents } from '@composable-svelte/server/auth';
+
 /** The blog's tables. `npm run db:generate` turns changes here into a new SQL migration in drizzle/. */
 export const posts = pgTable('posts', {
   id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
@@ -11,6 +17,11 @@ export const posts = pgTable('posts', {
   excerpt: text('excerpt').notNull(),
   /** Sanitized when written; rendered as is. */
   bodyHtml: text('body_html').notNull(),
+  /**
+   * Kept equal to the post's rows in comments by the transaction that adds a comment: the list and
+   * the post page read it instead of counting comments on every request.
+   */
+  commentCount: integer('comment_count').notNull().default(0),
 });
 
 export const comments = pgTable(

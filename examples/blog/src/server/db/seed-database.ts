@@ -14,6 +14,8 @@ export async function seedBlogDatabase(db: Db<BlogSchema>): Promise<'seeded' | '
     await tx.execute(sql`lock table ${posts} in exclusive mode`);
     const [existing] = await tx.select({ n: count() }).from(posts);
     if (existing!.n > 0) return 'kept';
+    const commentCounts = new Map<number, number>();
+    for (const comment of seedComments) commentCounts.set(comment.postId, (commentCounts.get(comment.postId) ?? 0) + 1);
     await tx.insert(posts).values(
       seedPosts.map((post) => ({
         id: post.id,
@@ -21,6 +23,7 @@ export async function seedBlogDatabase(db: Db<BlogSchema>): Promise<'seeded' | '
         author: post.author,
         publishedAt: new Date(post.publishedAt),
         ...postContent(post),
+        commentCount: commentCounts.get(post.id) ?? 0,
       })),
     );
     await tx

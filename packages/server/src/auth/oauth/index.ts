@@ -11,5 +11,4 @@ export type { OAuthProvider, ProviderIdentity, AuthorizationAttempt } from './pr
 export { resolveAccount } from './account-linking.js';
 export type { ResolvedAccount } from './account-linking.js';
 export { OAUTH_FLOW_COOKIE, OAUTH_FLOW_COOKIE_PLAIN_HTTP, OAUTH_FLOW_TTL_S } from './flow-cookie.js';
-export { safeNext } from './safe-next.js';
 export type { AccountEvent, AuditSink } from './audit-event.js';

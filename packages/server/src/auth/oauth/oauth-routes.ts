@@ -7,7 +7,7 @@ import { resolveAccount } from './account-linking.js';
 import type { AuditSink } from './audit-event.js';
 import { createFlowCookie } from './flow-cookie.js';
 import type { OAuthProvider } from './provider.js';
-import { safeNext } from './safe-next.js';
+import { safeNext } from '../safe-next.js';
 
 export interface OAuthRoutesOptions {
   readonly db: Db<Record<string, unknown>>;

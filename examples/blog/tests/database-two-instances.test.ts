@@ -1,0 +1,121 @@
+/**
+ * Two blog instances on one PostgreSQL database and one Redis, as a deployment with several
+ * machines runs: a comment written through either is read by the other, and the pages it changes
+ * stop being served from the shared page cache by both, before the write's answer arrives.
+ */
+import { randomBytes } from 'node:crypto';
+import { requirePostgresTier, requireRedis } from '@composable-svelte/testing';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Comment } from '../src/shared/model.js';
+import { loadBuiltApp } from './support/built-server.js';
+
+type BlogServer = Awaited<ReturnType<Awaited<ReturnType<typeof loadBuiltApp>>['createBlogServer']>>;
+
+const postgres = await requirePostgresTier();
+const redisUrl = await requireRedis();
+
+describe.skipIf(!postgres || !redisUrl)('two instances on one PostgreSQL and one Redis', () => {
+  let a: BlogServer;
+  let b: BlogServer;
+  let dispose: () => Promise<void>;
+  // Pages are shared through Redis under a prefix of this run's own, removed afterwards.
+  const prefix = `cs:test:two-instances:${randomBytes(6).toString('hex')}:`;
+
+  beforeAll(async () => {
+    const app = await loadBuiltApp();
+    const fresh = await postgres!.fresh();
+    dispose = fresh.dispose;
+    const env = {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      PUBLIC_URL: 'https://blog.example.com',
+      SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',
+      RATE_LIMIT_ENABLED: 'false',
+      LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
+      LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
+      AUTH_ARGON2_MEMORY_KIB: '19456',
+      AUTH_ARGON2_TIME_COST: '2',
+      DATABASE_URL: fresh.url!,
+      REDIS_URL: redisUrl!,
+      REDIS_KEY_PREFIX: prefix,
+    };
+    // Started one after the other: both apply migrations, the second finds nothing left to do.
+    a = await app.createBlogServer({ env });
+    b = await app.createBlogServer({ env });
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+    await dispose?.();
+    const redis = new Redis(redisUrl!);
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  let readers = 0;
+
+  /** Comments need an account: a new reader signs up on `server` and comments there. */
+  async function comment(server: BlogServer, postId: number, body: string): Promise<Comment> {
+    const csrf = await server.inject('/api/csrf');
+    const csrfCookie = String(csrf.headers['set-cookie']).split(';')[0]!;
+    const token = csrf.json<{ token: string }>().token;
+    const signup = await server.inject({
+      method: 'POST',
+      url: '/signup',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
+      payload: new URLSearchParams({
+        name: 'Ada',
+        email: `ada-${++readers}@example.org`,
+        password: 'quiet-harbour-lantern-58',
+        _csrf: token,
+      }).toString(),
+    });
+    expect(signup.statusCode, signup.body).toBe(303);
+    const session = [signup.headers['set-cookie']]
+      .flat()
+      .map(String)
+      .find((line) => line.startsWith('__Host-session='))!
+      .split(';')[0]!;
+    const response = await server.inject({
+      method: 'POST',
+      url: `/api/posts/${postId}/comments`,
+      headers: { 'content-type': 'application/json', cookie: `${csrfCookie}; ${session}`, 'x-csrf-token': token },
+      payload: JSON.stringify({ body }),
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    return response.json<{ comment: Comment }>().comment;
+  }
+
+  it('a comment written through one instance is read through the other', async () => {
+    const onA = await comment(a, 3, 'Written through A');
+    const onB = await comment(b, 3, 'Written through B');
+    for (const server of [a, b]) {
+      const { comments } = (await server.inject('/api/posts/3/comments')).json<{ comments: Comment[] }>();
+      expect(comments.slice(-2)).toEqual([onA, onB]);
+    }
+  });
+
+  it('a page cached by one instance is shared, and a write through the other drops it for both', async () => {
+    const page = '/posts/4/comments';
+    expect((await a.inject(page)).headers['x-cache']).toBe('MISS');
+    expect((await b.inject(page)).headers['x-cache']).toBe('HIT');
+    expect((await a.inject('/')).headers['x-cache']).toMatch(/MISS|HIT/);
+    expect((await b.inject('/')).headers['x-cache']).toBe('HIT');
+
+    await comment(b, 4, 'Seen everywhere at once');
+
+    for (const [server, path] of [
+      [a, page],
+      [b, '/'],
+    ] as const) {
+      const response = await server.inject(path);
+      expect(response.headers['x-cache'], `${path} after the write`).toBe('MISS');
+    }
+    expect((await a.inject(page)).body).toContain('Seen everywhere at once');
+    expect((await b.inject(page)).headers['x-cache']).toBe('HIT');
+    const { post } = (await b.inject('/api/posts/4')).json<{ post: { commentCount: number } }>();
+    expect((await a.inject('/')).body).toContain(`${post.commentCount} comments`);
+  });
+});
