@@ -37,7 +37,7 @@ export interface LiveOptions {
   readonly origins?: readonly string[];
   /** Default `fastify.redis` (REDIS_URL); `null` keeps everything in this process. */
   readonly redis?: Redis | null;
-  /** Prefix of the Redis keys and channels; default 'cs:live:'. */
+  /** Prefix of the Redis keys and channels; default REDIS_KEY_PREFIX + 'live:'. */
   readonly keyPrefix?: string;
   /** Default: the LIVE_* settings, else {@link LIVE_LIMIT_DEFAULTS}. */
   readonly limits?: Partial<LiveLimits>;
@@ -67,7 +67,7 @@ async function livePlugin(fastify: FastifyInstance, options: LiveOptions): Promi
   const limits: LiveLimits = { ...LIVE_LIMIT_DEFAULTS, ...config?.live, ...options.limits };
   const redis =
     options.redis === undefined ? (fastify.hasDecorator('redis') ? fastify.redis : undefined) : options.redis;
-  const keyPrefix = options.keyPrefix ?? 'cs:live:';
+  const keyPrefix = options.keyPrefix ?? `${config?.redisKeyPrefix ?? 'cs:'}live:`;
   const origins = options.origins
     ? new Set(options.origins)
     : originsFrom(config?.publicUrl ?? 'http://localhost', config?.cors.origins ?? []);
