@@ -9,7 +9,7 @@ import {
   type TestStore,
 } from '@composable-svelte/core';
 import { ApiError, type BlogApi, type BlogDependencies } from '../src/shared/api.js';
-import type { SessionSummary } from '../src/shared/account.js';
+import type { ApiKeyList, SessionSummary } from '../src/shared/account.js';
 import type { Comment, Post, PostSummary } from '../src/shared/model.js';
 import { commentsKey, postKey, postsKey, snapshotOf, stamp, STALE_TIME } from '../src/shared/queries.js';
 import { blogReducer } from '../src/shared/reducer.js';
@@ -103,6 +103,9 @@ class ControlledApi implements BlogApi {
   }
   listSessions(signal: AbortSignal): Promise<readonly SessionSummary[]> {
     return this.request('listSessions', undefined, signal);
+  }
+  listApiKeys(signal: AbortSignal): Promise<ApiKeyList> {
+    return this.request('listApiKeys', undefined, signal);
   }
   addComment(
     postId: number,
@@ -639,6 +642,7 @@ function instantApi() {
     csrfToken: async () => (requests.push('csrfToken'), 'token'),
     subscribe: async (input) => (requests.push('subscribe'), { name: input.name }),
     listSessions: async () => (requests.push('listSessions'), []),
+    listApiKeys: async () => (requests.push('listApiKeys'), { keys: [], scopes: [] }),
     addComment: async (postId, input) => (requests.push(`addComment(${postId})`), newComment(postId, input)),
   };
   return { api, requests };
@@ -716,6 +720,7 @@ describe('properties', () => {
           csrfToken: () => s.schedule(Promise.resolve('token'), 'csrfToken'),
           subscribe: (input) => s.schedule(Promise.resolve({ name: input.name }), 'subscribe'),
           listSessions: () => s.schedule(Promise.resolve([]), 'listSessions'),
+          listApiKeys: () => s.schedule(Promise.resolve({ keys: [], scopes: [] }), 'listApiKeys'),
           addComment: (postId, input) => s.schedule(Promise.resolve(newComment(postId, input)), 'addComment'),
         };
         const errors: unknown[] = [];
@@ -760,6 +765,7 @@ describe('properties', () => {
             csrfToken: () => s.schedule(Promise.resolve('token')),
             subscribe: (input) => s.schedule(Promise.resolve({ name: input.name })),
             listSessions: () => s.schedule(Promise.resolve([])),
+            listApiKeys: () => s.schedule(Promise.resolve({ keys: [], scopes: [] })),
             addComment: (postId, input) => s.schedule(Promise.resolve(newComment(postId, input))),
           };
           const errors: unknown[] = [];

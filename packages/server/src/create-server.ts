@@ -44,6 +44,8 @@ import { rateLimit, type RateLimitOptions } from './security/rate-limit/plugin.j
 import { requestId } from './security/request-id.js';
 import type { Database } from './db/open-database.js';
 import { backends } from './server/backends.js';
+import type { AnyServices } from './services/service-registry.js';
+import { services as servicesPlugin } from './services/services-plugin.js';
 import { drain } from './server/drain.js';
 import { createFastify, listeners } from './server/listeners.js';
 
@@ -81,6 +83,12 @@ export interface CreateServerOptions<S, A, D, Dest extends { route: string }> {
   readonly database?: Database<Record<string, unknown>> | (() => Promise<Database<Record<string, unknown>>>);
   /** drizzle-kit's migrations folder for `database`. */
   readonly migrationsFolder?: string;
+  /**
+   * The app's services (`createServices()` from `/services`): started after the database is
+   * migrated, on /ready, on `fastify.services` and `request.services`; on shutdown they drain at
+   * once and stop once requests have finished, before the database closes.
+   */
+  readonly services?: AnyServices;
   /**
    * Accounts and sessions (`@composable-svelte/server/auth`): `request.principal`, route
    * `config: { auth }`, the app's `auth(route)` for pages, the viewer in `RequestContext`,
@@ -141,6 +149,7 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   for (const [name, check] of Object.entries(options.readinessChecks ?? {})) fastify.readiness.checks.set(name, check);
   await fastify.register(drain);
   await fastify.register(backends, { metrics, database: options.database, migrationsFolder: options.migrationsFolder });
+  if (options.services) await fastify.register(servicesPlugin, { services: options.services });
   const { redis } = fastify;
   const rateLimited = full && config.rateLimit.enabled;
   if (rateLimited) await fastify.register(rateLimit, rateLimitOptions(config, metrics, redis));

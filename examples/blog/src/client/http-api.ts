@@ -1,4 +1,4 @@
-import type { SessionSummary } from '../shared/account.js';
+import type { ApiKeyList, SessionSummary } from '../shared/account.js';
 import { ApiError, type BlogApi } from '../shared/api.js';
 import type { Comment, Post, PostSummary } from '../shared/model.js';
 
@@ -47,6 +47,7 @@ export function createHttpApi(): BlogApi {
     csrfToken: (signal) => getJson<{ token: string }>('/api/csrf', signal).then((r) => r.token),
     listSessions: (signal) =>
       getJson<{ sessions: SessionSummary[] }>('/api/account/sessions', signal).then((r) => r.sessions),
+    listApiKeys: (signal) => getJson<ApiKeyList>('/api/account/keys', signal),
     subscribe: ({ csrfToken, ...input }, signal) =>
       requestJson<{ subscription: { name: string } }>('/subscribe', signal, {
         method: 'POST',

@@ -1,7 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '@composable-svelte/server';
-import { safeNext, TooManyAttemptsError, type ListedSession } from '@composable-svelte/server/auth';
+import {
+  safeNext,
+  TooManyAttemptsError,
+  type AccountRecovery,
+  type ListedSession,
+} from '@composable-svelte/server/auth';
 import { badRequest, wantsJsonError } from '@composable-svelte/server/errors';
 import { AUTHOR_MAX } from '../shared/comment.js';
 import type { SessionSummary } from '../shared/account.js';
@@ -29,7 +34,10 @@ export function sessionSummaries(sessions: readonly ListedSession[]): SessionSum
  * status (401 for a failed sign-in, one message whatever failed); API clients get the JSON error.
  * CSRF is checked by the framework before any handler runs.
  */
-export async function accountRoutes(fastify: FastifyInstance): Promise<void> {
+export async function accountRoutes(
+  fastify: FastifyInstance,
+  { recovery }: { readonly recovery: AccountRecovery },
+): Promise<void> {
   const auth = fastify.auth;
   if (!auth) throw new Error('accountRoutes needs the auth plugin (createServer({ auth }))');
 
@@ -56,7 +64,12 @@ export async function accountRoutes(fastify: FastifyInstance): Promise<void> {
       } catch (error) {
         return refuse(request, reply, error, { name, email });
       }
-      auth.setFlash(reply, { kind: 'success', text: `Welcome, ${viewer.name}. You are signed in.` });
+      // Mailed in the background: the answer does not wait on the mail server.
+      await recovery.sendVerification(viewer.id, { ip: request.ip });
+      auth.setFlash(reply, {
+        kind: 'success',
+        text: `Welcome, ${viewer.name}. You are signed in. We sent you a link to confirm your e-mail address.`,
+      });
       return reply.redirect(safeNext(request.query.next), 303);
     },
   );

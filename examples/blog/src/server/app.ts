@@ -16,6 +16,13 @@ import { apiRoutes } from './api-routes.js';
 import { refusedForms } from './form-outcome.js';
 import { commentRoutes } from './comment-routes.js';
 import { subscribeRoutes } from './subscribe-routes.js';
+import { tokenAuth } from './token-auth.js';
+import { accountRecovery } from './account-recovery.js';
+import { apiKeyList, apiKeyRoutes } from './api-key-routes.js';
+import { apiKeyOutcomes } from './api-key-outcome.js';
+import { providersFromConfig, type TokenServices } from '@composable-svelte/server/auth';
+import type { ApiKeyList, SignInProvider, Viewer } from '../shared/account.js';
+import { oauthSignIn } from './oauth-sign-in.js';
 import { createInMemorySubscriptionsRepository, type SubscriptionsRepository } from './subscriptions-repository.js';
 import { createInMemoryPostsRepository } from './in-memory-posts-repository.js';
 import { createRepositoryApi } from './repository-api.js';
@@ -38,12 +45,19 @@ export interface BlogServerOptions {
   readonly env?: Record<string, string | undefined>;
 }
 
+/** What the pages read of the accounts feature beyond the viewer. */
+export interface BlogAccounts {
+  readonly apiKeys: (viewer: Viewer) => Promise<ApiKeyList>;
+  readonly providers: readonly SignInProvider[];
+}
+
 export function blogApp(
   repository: PostsRepository,
   subscriptions: SubscriptionsRepository = createInMemorySubscriptionsRepository(),
   /** Accounts need the database; a blog on in-memory repositories (tests, benchmarks) has none. */
-  accounts = false,
+  accountsFeature?: BlogAccounts,
 ) {
+  const accounts = accountsFeature !== undefined;
   return defineApp<BlogState, BlogAction, BlogDependencies, Destination>({
     component: App,
     reducer: blogReducer,
@@ -51,23 +65,34 @@ export function blogApp(
     clientEntry: 'src/client/entry.ts',
     load(route, url, context) {
       const page = pageForRoute(route, url.pathname + url.search);
-      const account = initialAccountState(accounts, context.viewer);
+      const account = {
+        ...initialAccountState(accounts, context.viewer),
+        providers: accountsFeature?.providers ?? [],
+      };
       // A token only where a form needs it: any page of a signed-in viewer (sign-out) and the
       // sign-in forms. Those pages are private; anonymous reading pages stay shared and cached.
-      const forms = context.viewer !== null || page.route === 'login' || page.route === 'signup';
+      const forms =
+        context.viewer !== null || page.route === 'login' || page.route === 'signup' || page.route === 'forgotPassword';
       const withToken = accounts && forms ? { ...account, csrfToken: context.csrfToken() } : account;
       const actions: BlogAction[] = [{ type: 'navigate', page }];
       const flash = accounts ? context.flash() : undefined;
       if (flash) actions.push({ type: 'flashShown', flash });
       const refused = refusedForms.get(context.request);
       if (refused) actions.push({ type: 'accountFormRefused', ...refused });
+      const keyOutcome = apiKeyOutcomes.get(context.request);
+      if (keyOutcome?.kind === 'created') actions.push({ type: 'apiKeyCreated', created: keyOutcome.created });
+      if (keyOutcome?.kind === 'refused')
+        actions.push({ type: 'apiKeyFormRefused', message: keyOutcome.message, name: keyOutcome.name });
       const state = initialBlogState({ route: 'home', params: {}, query: {} }, url.origin, withToken);
       // A signed-in reader comments under their account's name.
       const commentForm = context.viewer ? { ...state.commentForm, author: context.viewer.name } : state.commentForm;
       // The page starts empty and the same navigate action the browser sends loads its data.
       return { state: { ...state, commentForm }, actions };
     },
-    auth: (route) => (route.ok && route.destination.route === 'account' ? 'required' : undefined),
+    auth: (route) =>
+      route.ok && (route.destination.route === 'account' || route.destination.route === 'accountKeys')
+        ? 'required'
+        : undefined,
     dependencies: ({ request, csrfToken }) => ({
       api: createRepositoryApi({
         posts: repository,
@@ -77,6 +102,10 @@ export function blogApp(
         listSessions: async () => {
           if (!request.server.auth || !request.principal) throw new ApiError(401, 'Sign in to see your sessions.');
           return sessionSummaries(await request.server.auth.listSessions(request));
+        },
+        listApiKeys: async () => {
+          if (!accountsFeature || !request.principal) throw new ApiError(401, 'Sign in to see your API keys.');
+          return accountsFeature.apiKeys(request.principal.viewer);
         },
       }),
     }),
@@ -107,18 +136,35 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
     options.subscriptions ??
     (onDatabase ? createDatabaseSubscriptionsRepository(db) : createInMemorySubscriptionsRepository());
   // Opened by createServer once its listener is built: a bad TLS file fails before a slow open.
+  // The token services, once the routes have registered them (before any request).
+  let tokens: TokenServices | undefined;
+  const providers = onDatabase ? providersFromConfig(loadServerConfig(env, options.config)) : [];
+  const accounts: BlogAccounts = {
+    providers: providers.map(({ id, label }) => ({ id, label })),
+    apiKeys: (viewer) => {
+      if (!tokens) throw new Error('The token plugin is not registered yet');
+      return apiKeyList(tokens, viewer);
+    },
+  };
   const database = async () => {
     opened = await openBlogDatabase(loadServerConfig(env, options.config), MIGRATIONS);
     return opened.database;
   };
   try {
     return await createServer({
-      app: blogApp(repository, subscriptions, onDatabase),
+      app: blogApp(repository, subscriptions, onDatabase ? accounts : undefined),
       clientDir,
       routes: async (fastify) => {
+        // First and in this context (not a child): its bearer challenge hook then covers every route below.
+        if (onDatabase) tokens = await tokenAuth(fastify);
         await fastify.register(apiRoutes(repository));
         await fastify.register(subscribeRoutes(repository, subscriptions));
-        if (onDatabase) await fastify.register(accountRoutes);
+        if (onDatabase) {
+          const recovery = await accountRecovery(fastify);
+          await fastify.register(accountRoutes, { recovery });
+          await fastify.register(apiKeyRoutes);
+          if (providers.length > 0) await oauthSignIn(fastify, providers);
+        }
         await fastify.register(commentRoutes(repository, subscriptions, onDatabase));
       },
       ...(onDatabase ? { database, auth: {} } : {}),

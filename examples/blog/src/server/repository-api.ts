@@ -1,4 +1,4 @@
-import type { SessionSummary } from '../shared/account.js';
+import type { ApiKeyList, SessionSummary } from '../shared/account.js';
 import { ApiError, type BlogApi } from '../shared/api.js';
 import type { PostsRepository } from '../shared/model.js';
 import { normalizeComment, validateComment } from '../shared/comment.js';
@@ -21,6 +21,8 @@ export interface RepositoryApiContext {
   readonly csrfToken: () => string;
   /** The signed-in viewer's sessions (rejects with ApiError(401) for nobody). */
   readonly listSessions?: () => Promise<readonly SessionSummary[]>;
+  /** The signed-in viewer's API keys (rejects with ApiError(401) for nobody). */
+  readonly listApiKeys?: () => Promise<ApiKeyList>;
 }
 
 export function createRepositoryApi({
@@ -29,6 +31,7 @@ export function createRepositoryApi({
   log,
   csrfToken,
   listSessions,
+  listApiKeys,
 }: RepositoryApiContext): BlogApi {
   const guarded = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
     try {
@@ -57,6 +60,10 @@ export function createRepositoryApi({
     listSessions: () =>
       guarded('listSessions', () =>
         listSessions ? listSessions() : Promise.reject(new ApiError(401, 'Accounts are not available here.')),
+      ),
+    listApiKeys: () =>
+      guarded('listApiKeys', () =>
+        listApiKeys ? listApiKeys() : Promise.reject(new ApiError(401, 'Accounts are not available here.')),
       ),
     subscribe: (input) =>
       guarded('subscribe', async () => {

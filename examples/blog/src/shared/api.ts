@@ -1,4 +1,4 @@
-import type { SessionSummary } from './account.js';
+import type { ApiKeyList, SessionSummary } from './account.js';
 import type { Comment, Post, PostSummary } from './model.js';
 
 /** A failed data request, with enough detail for the UI to say what happened. */
@@ -33,6 +33,8 @@ export interface BlogApi {
   subscribe(input: { name: string; email: string; csrfToken: string }, signal: AbortSignal): Promise<{ name: string }>;
   /** The signed-in viewer's sessions; rejects with ApiError(401) when nobody is signed in. */
   listSessions(signal: AbortSignal): Promise<readonly SessionSummary[]>;
+  /** The signed-in viewer's API keys (no secrets); rejects with ApiError(401) when nobody is signed in. */
+  listApiKeys(signal: AbortSignal): Promise<ApiKeyList>;
   /**
    * Rejects with ApiError(400) and fieldErrors when the input is invalid (validateComment), with
    * ApiError(404) when the post does not exist.

@@ -57,7 +57,14 @@ export function headFor(state: BlogState): HeadInfo {
         description: 'Create a Field Notes account to comment on essays.',
         canonical: origin + router.href({ route: 'signup', params: {}, query: {} }),
       };
+    case 'forgotPassword':
+      return {
+        title: `Reset your password — ${SITE_NAME}`,
+        description: 'Get a link to choose a new Field Notes password.',
+        canonical: null,
+      };
     case 'account':
+    case 'accountKeys':
       return { title: `Your account — ${SITE_NAME}`, description: 'Your sessions and password.', canonical: null };
     case 'notFound':
       return { title: `Page not found — ${SITE_NAME}`, description: 'This page does not exist.', canonical: null };

@@ -10,7 +10,7 @@ import {
 import type { BlogDependencies } from './api.js';
 import { GENERIC_FAILURE, guarded } from './guarded.js';
 import { commentsKey, postKey, postsKey, STALE_TIME, stamp, stampOf } from './queries.js';
-import { emptyAccountForm } from './account.js';
+import { emptyAccountForm, emptyApiKeyForm } from './account.js';
 import type { BlogAction, BlogState, Page } from './state.js';
 import { isSubscribeAction, subscribeReducer, type SubscribeAction } from './subscribe-reducer.js';
 import type { SubscribeForm } from './subscribe.js';
@@ -113,8 +113,10 @@ function needs(state: BlogState, page: Page, { api, queries }: BlogDependencies 
       return state.subscribe.csrfToken ? [] : csrfToken();
     case 'login':
     case 'signup':
+    case 'forgotPassword':
       return state.account.csrfToken ? [] : [accountToken(api)];
     case 'account':
+    case 'accountKeys':
       if (!state.account.viewer) return [];
       return [
         ...(state.account.csrfToken ? [] : [accountToken(api)]),
@@ -125,6 +127,16 @@ function needs(state: BlogState, page: Page, { api, queries }: BlogDependencies 
                 missing: true,
                 effect: load((signal) =>
                   api.listSessions(signal).then((sessions): BlogAction => ({ type: 'sessionsLoaded', sessions })),
+                ),
+              },
+            ]),
+        ...(state.account.apiKeys
+          ? []
+          : [
+              {
+                missing: true,
+                effect: load((signal) =>
+                  api.listApiKeys(signal).then((apiKeys): BlogAction => ({ type: 'apiKeysLoaded', apiKeys })),
                 ),
               },
             ]),
@@ -178,9 +190,14 @@ function lacksData(state: BlogState, page: Page): boolean {
       );
     case 'login':
     case 'signup':
+    case 'forgotPassword':
       return state.account.csrfToken === null;
     case 'account':
-      return state.account.viewer !== null && (state.account.csrfToken === null || state.account.sessions === null);
+    case 'accountKeys':
+      return (
+        state.account.viewer !== null &&
+        (state.account.csrfToken === null || state.account.sessions === null || state.account.apiKeys === null)
+      );
     default:
       return false;
   }
@@ -206,7 +223,13 @@ const pagesReducer: PagesReducer = (state, action, dependencies) => {
   switch (action.type) {
     case 'navigate': {
       // A message or a refused form belongs to the page it was shown on.
-      const account = { ...state.account, flash: null, form: emptyAccountForm };
+      const account = {
+        ...state.account,
+        flash: null,
+        form: emptyAccountForm,
+        apiKeyForm: emptyApiKeyForm,
+        createdApiKey: null,
+      };
       return enter({ ...state, account }, action.page, dependencies);
     }
     case 'retry':
@@ -245,6 +268,15 @@ const pagesReducer: PagesReducer = (state, action, dependencies) => {
       return [settle({ ...state, account: { ...state.account, csrfToken: action.token } }), Effect.none()];
     case 'sessionsLoaded':
       return [settle({ ...state, account: { ...state.account, sessions: action.sessions } }), Effect.none()];
+    case 'apiKeysLoaded':
+      return [settle({ ...state, account: { ...state.account, apiKeys: action.apiKeys } }), Effect.none()];
+    case 'apiKeyCreated':
+      return [{ ...state, account: { ...state.account, createdApiKey: action.created } }, Effect.none()];
+    case 'apiKeyFormRefused':
+      return [
+        { ...state, account: { ...state.account, apiKeyForm: { message: action.message, name: action.name } } },
+        Effect.none(),
+      ];
     case 'flashShown':
       return [{ ...state, account: { ...state.account, flash: action.flash } }, Effect.none()];
     case 'accountFormRefused':

@@ -10,9 +10,18 @@ export const router = createRouter({
     query: { write: param.enum(['1'] as const, { optional: true }) },
   }),
   subscribe: route('/subscribe', { query: { subscribed: param.enum(['1'] as const, { optional: true }) } }),
-  login: route('/login', { query: { next: param.string({ optional: true, maxLength: 2000 }) } }),
+  // `?reset=sent|done`: where the password reset forms land (the framework's recovery routes).
+  login: route('/login', {
+    query: {
+      next: param.string({ optional: true, maxLength: 2000 }),
+      reset: param.enum(['sent', 'done'] as const, { optional: true }),
+    },
+  }),
+  forgotPassword: route('/password/forgot'),
   signup: route('/signup', { query: { next: param.string({ optional: true, maxLength: 2000 }) } }),
   account: route('/account'),
+  // The account page again, as the answer to its API key form (the one page that shows a new key).
+  accountKeys: route('/account/keys'),
 });
 
 export type Destination = DestinationOf<typeof router>;

@@ -1,4 +1,11 @@
-import { initialAccountState, type AccountState, type Flash, type SessionSummary } from './account.js';
+import {
+  initialAccountState,
+  type AccountState,
+  type ApiKeyList,
+  type CreatedApiKey,
+  type Flash,
+  type SessionSummary,
+} from './account.js';
 import { emptyCommentForm, type CommentField, type CommentFieldErrors, type CommentForm } from './comment.js';
 import type { Comment, Post, PostSummary } from './model.js';
 import type { QueryStamps } from './queries.js';
@@ -56,6 +63,10 @@ export type BlogAction =
   | { readonly type: 'csrfTokenLoaded'; readonly token: string }
   | { readonly type: 'accountTokenLoaded'; readonly token: string }
   | { readonly type: 'sessionsLoaded'; readonly sessions: readonly SessionSummary[] }
+  | { readonly type: 'apiKeysLoaded'; readonly apiKeys: ApiKeyList }
+  /** The API key form's POST made a key: its answer is the only page that shows it. */
+  | { readonly type: 'apiKeyCreated'; readonly created: CreatedApiKey }
+  | { readonly type: 'apiKeyFormRefused'; readonly message: string; readonly name: string }
   /** The message a redirect after a form left for this page. */
   | { readonly type: 'flashShown'; readonly flash: Flash }
   /** The server refused a sign-in, sign-up or account form; the page shows it again. */

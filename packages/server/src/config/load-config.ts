@@ -141,6 +141,17 @@ export interface ServerConfig {
     readonly resetTtlMs: number;
     readonly verificationTtlMs: number;
   };
+  /** Background work: `createJobs()` and `createEvents()` take these through `jobsSettings(config)` / `eventsSettings(config)`. */
+  readonly jobs: {
+    readonly workers: boolean;
+    readonly schema: string;
+    readonly pollIntervalMs: number;
+    readonly superviseIntervalMs: number;
+    readonly cronIntervalMs: number;
+    readonly eventsPollIntervalMs: number;
+    readonly eventsMaxAttempts: number;
+    readonly eventsLeaseMs: number;
+  };
   /** Protections the configuration turned off and risky choices, logged at start-up. */
   readonly warnings: readonly string[];
   readonly live: LiveLimits;
@@ -462,6 +473,16 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
       perAddressMax: raw.MAIL_PER_ADDRESS_MAX,
       resetTtlMs: raw.PASSWORD_RESET_TTL_MS,
       verificationTtlMs: raw.EMAIL_VERIFICATION_TTL_MS,
+    },
+    jobs: {
+      workers: raw.JOBS_WORKERS,
+      schema: raw.JOBS_SCHEMA,
+      pollIntervalMs: raw.JOBS_POLL_INTERVAL_MS,
+      superviseIntervalMs: raw.JOBS_SUPERVISE_INTERVAL_MS,
+      cronIntervalMs: raw.JOBS_CRON_INTERVAL_MS,
+      eventsPollIntervalMs: raw.EVENTS_POLL_INTERVAL_MS,
+      eventsMaxAttempts: raw.EVENTS_MAX_ATTEMPTS,
+      eventsLeaseMs: raw.EVENTS_LEASE_MS,
     },
     warnings,
     live: {

@@ -429,6 +429,40 @@ export const ConfigSchema = Type.Object({
   ),
   PASSWORD_RESET_TTL_MS: int('How long a password-reset link works.', 1_800_000, 60_000, 86_400_000),
   EMAIL_VERIFICATION_TTL_MS: int('How long an e-mail verification link works.', 86_400_000, 60_000, 2_592_000_000),
+  // jobs: background jobs, cron and the event outbox (@composable-svelte/server/jobs, /events).
+  JOBS_WORKERS: bool(
+    'Whether this instance runs background jobs (false: it only enqueues them, e.g. a web-only tier).',
+    true,
+  ),
+  JOBS_SCHEMA: setting(
+    Type.String({
+      default: 'pgboss',
+      pattern: '^[a-z_][a-z0-9_]{0,62}$',
+      'x-error': 'must be a lower-case PostgreSQL identifier',
+    }),
+    "PostgreSQL schema of the job queue's tables (pg-boss), in the app's database.",
+  ),
+  JOBS_POLL_INTERVAL_MS: int('How often an idle job worker asks the queue for work.', 1000, 500, 60_000),
+  JOBS_SUPERVISE_INTERVAL_MS: int(
+    'How often the queue is supervised: runs past their timeout (a worker that died) are failed for retry, and the queue counts behind jobs_queue_depth are refreshed.',
+    10_000,
+    1000,
+    3_600_000,
+  ),
+  JOBS_CRON_INTERVAL_MS: int('How often cron schedules are evaluated (a tick is still sent once).', 5000, 1000, 45_000),
+  EVENTS_POLL_INTERVAL_MS: int(
+    'How often the event outbox is polled; a commit that emitted events also signals delivery at once.',
+    5000,
+    100,
+    600_000,
+  ),
+  EVENTS_MAX_ATTEMPTS: int('Deliveries of an event whose handler fails before it is dead-lettered.', 5, 1, 100),
+  EVENTS_LEASE_MS: int(
+    "How long an instance's claim on an event lasts; past it (the instance died) another delivers the event.",
+    60_000,
+    1000,
+    3_600_000,
+  ),
   LIVE_MAX_SUBSCRIPTIONS: int('Live: channels one socket may have joined at once.', 50, 1, 10_000),
   LIVE_MAX_MESSAGE_BYTES: int(
     'Live: largest frame a client may send; a larger one closes the socket (1009).',

@@ -6,6 +6,12 @@ import { index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-o
  * here so the blog's one migration history creates them next to its own tables.
  */
 export { users, sessions, loginAttempts, auditEvents } from '@composable-svelte/server/auth';
+/** The API token tables (signing keys, refresh-token families, refresh tokens, API keys), likewise. */
+export { signingKeys, tokenFamilies, refreshTokens, apiKeys } from '@composable-svelte/server/auth';
+/** The single-use links mailed for password reset and e-mail verification (only their hashes), likewise. */
+export { emailTokens } from '@composable-svelte/server/auth';
+/** Which provider identities (GitHub, OpenID Connect subjects) sign in which account, likewise. */
+export { oauthAccounts } from '@composable-svelte/server/auth';
 
 /** The blog's tables. `npm run db:generate` turns changes here into a new SQL migration in drizzle/. */
 export const posts = pgTable('posts', {

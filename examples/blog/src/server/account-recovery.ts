@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import { createAccountRecovery, recoveryRoutes, type AccountRecovery } from '@composable-svelte/server/auth';
+import { createMailer } from '@composable-svelte/server/mail';
+import { accountAuditSink } from './account-audit.js';
+
+/**
+ * Password reset and e-mail verification by mailed links (the framework's recovery routes:
+ * `POST /password/forgot`, `GET|POST /password/reset`, `GET /verify-email`). Mail goes through
+ * SMTP_URL, else as .eml files to MAIL_DIR. A reset ends every session and token sign-in.
+ */
+export async function accountRecovery(fastify: FastifyInstance): Promise<AccountRecovery> {
+  const auth = fastify.auth;
+  const database = fastify.database;
+  if (!auth || !database) throw new Error('accountRecovery needs the auth plugin and an open database');
+  const config = fastify.config;
+  const recovery = createAccountRecovery({
+    db: database.db,
+    mailer: createMailer(config),
+    publicUrl: config.publicUrl,
+    siteName: 'Field Notes',
+    hashPassword: auth.hashPassword,
+    revokeAllSessions: async (userId) => {
+      await auth.revokeAllSessions(userId, 'password-reset');
+    },
+    // The same strength rule as sign-up and password change, with the account's own words counted against it.
+    checkPassword: (password, user) => {
+      const strength = auth.checkPasswordStrength(password, [user.email, user.name]);
+      return strength.ok ? undefined : strength.problems.join(' ');
+    },
+    audit: accountAuditSink(auth),
+    log: fastify.log,
+    resetTtlMs: config.mail.resetTtlMs,
+    verificationTtlMs: config.mail.verificationTtlMs,
+    perAddressMax: config.mail.perAddressMax,
+    ...(fastify.redis ? { redis: fastify.redis } : {}),
+  });
+  fastify.addHook('onClose', () => recovery.close());
+  await fastify.register(recoveryRoutes, { recovery });
+  return recovery;
+}

@@ -1,0 +1,146 @@
+/**
+ * Password reset and e-mail verification in the blog, without JavaScript: sign-up mails a
+ * verification link; "Forgot your password?" mails a reset link (the .eml file in MAIL_DIR holds
+ * it); the link sets a new password once; every old session and token sign-in is then gone.
+ */
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadBuiltApp } from './support/built-server.js';
+import { FormBrowser } from './support/form-browser.js';
+
+type AppModule = Awaited<ReturnType<typeof loadBuiltApp>>;
+type BlogServer = Awaited<ReturnType<AppModule['createBlogServer']>>;
+
+const PUBLIC_URL = 'https://blog.example.com';
+const PASSWORD = 'quiet-harbour-lantern-58';
+const NEW_PASSWORD = 'copper-meadow-violin-73';
+
+let server: BlogServer;
+let mailDir: string;
+
+beforeAll(async () => {
+  mailDir = await mkdtemp(join(tmpdir(), 'blog-mail-'));
+  const app = await loadBuiltApp();
+  server = await app.createBlogServer({
+    env: {
+      NODE_ENV: 'production',
+      DATABASE_DIR: 'memory://',
+      LOG_LEVEL: 'silent',
+      PUBLIC_URL,
+      SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',
+      AUTH_ARGON2_MEMORY_KIB: '19456',
+      AUTH_ARGON2_TIME_COST: '2',
+      LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
+      LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
+      MAIL_DIR: mailDir,
+    },
+  });
+});
+afterAll(async () => {
+  await server.close();
+  await rm(mailDir, { recursive: true, force: true });
+});
+
+/** The link of `path` in the newest mail to `to`, waiting for the background send; .eml bodies may be quoted-printable. */
+async function linkInMail(to: string, path: string): Promise<string> {
+  const pattern = new RegExp(`${PUBLIC_URL.replace(/[.]/g, '\\.')}${path}\\?token=[\\w-]+`);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const files = (await readdir(mailDir)).filter((name) => name.endsWith('.eml')).sort();
+    for (const file of files.reverse()) {
+      const raw = await readFile(join(mailDir, file), 'utf8');
+      const text = raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+      if (!new RegExp(`^To: .*${to}`, 'mi').test(text)) continue;
+      const found = pattern.exec(text)?.[0];
+      if (found) return found.slice(PUBLIC_URL.length);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no mail to ${to} with a ${path} link in ${mailDir}`);
+}
+
+async function signUp(email: string) {
+  const browser = new FormBrowser(server);
+  await browser.get('/signup');
+  const response = await browser.post('/signup', { name: 'Grace', email, password: PASSWORD });
+  expect(response.statusCode, response.body).toBe(303);
+  return browser;
+}
+
+describe('account recovery in the blog', () => {
+  it('mails a verification link at sign-up, which verifies the address once', { timeout: 30_000 }, async () => {
+    const browser = await signUp('verify@example.org');
+    expect((await browser.get('/')).body).toContain('We sent you a link to confirm your e-mail address.');
+    const link = await linkInMail('verify@example.org', '/verify-email');
+    const verified = await browser.get(link);
+    expect(verified.statusCode).toBe(303);
+    const again = await browser.get(link);
+    expect(again.statusCode).toBe(400);
+  });
+
+  it('resets a forgotten password once, and every old sign-in is gone', { timeout: 60_000 }, async () => {
+    const email = 'reset@example.org';
+    const first = await signUp(email);
+    const second = new FormBrowser(server);
+    await second.get('/login');
+    expect((await second.post('/login', { email, password: PASSWORD })).statusCode).toBe(303);
+    const tokens = await server.inject({
+      method: 'POST',
+      url: '/api/auth/token',
+      payload: { email, password: PASSWORD },
+    });
+    expect(tokens.statusCode).toBe(200);
+
+    const stranger = new FormBrowser(server);
+    const login = await stranger.get('/login');
+    expect(login.body).toContain('<a href="/password/forgot">Forgot your password?</a>');
+    const forgot = await stranger.get('/password/forgot');
+    expect(forgot.statusCode).toBe(200);
+    expect(forgot.body).toMatch(/<form class="form" method="post" action="\/password\/forgot">/);
+    // The same answer for an address with no account.
+    const unknown = await stranger.post('/password/forgot', { email: 'nobody@example.org' });
+    const asked = await stranger.post('/password/forgot', { email });
+    for (const response of [unknown, asked]) {
+      expect(response.statusCode).toBe(303);
+      expect(response.headers.location).toBe('/login?reset=sent');
+    }
+    expect((await stranger.get('/login?reset=sent')).body).toContain('a link to reset its password is on its way');
+
+    const link = await linkInMail(email, '/password/reset');
+    const token = new URL(link, PUBLIC_URL).searchParams.get('token')!;
+    const page = await stranger.get(link);
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['cache-control']).toBe('private, no-store');
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
+    expect(page.body).toContain('name="password"');
+
+    // A weak password is refused with why, and the link still works.
+    const weak = await stranger.post('/password/reset', { token, password: 'password1' });
+    expect(weak.statusCode).toBe(400);
+    const reset = await stranger.post('/password/reset', { token, password: NEW_PASSWORD });
+    expect(reset.statusCode, reset.body).toBe(303);
+    expect(reset.headers.location).toBe('/login?reset=done');
+    expect((await stranger.get('/login?reset=done')).body).toContain('Your password is changed');
+    const replayed = await stranger.post('/password/reset', { token, password: 'another-long-passphrase-91' });
+    expect(replayed.statusCode).toBe(400);
+    expect((await stranger.get(link)).statusCode).toBe(400);
+
+    for (const old of [first, second]) {
+      const account = await old.get('/account');
+      expect(account.statusCode).toBe(303);
+      expect(account.headers.location).toBe('/login?next=%2Faccount');
+    }
+    const refresh = await server.inject({
+      method: 'POST',
+      url: '/api/auth/refresh',
+      payload: { refresh_token: tokens.json<{ refresh_token: string }>().refresh_token },
+    });
+    expect(refresh.statusCode).toBe(401);
+
+    const again = new FormBrowser(server);
+    await again.get('/login');
+    expect((await again.post('/login', { email, password: PASSWORD })).statusCode).toBe(401);
+    expect((await again.post('/login', { email, password: NEW_PASSWORD })).statusCode).toBe(303);
+  });
+});

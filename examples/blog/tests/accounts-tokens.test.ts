@@ -1,0 +1,176 @@
+/**
+ * API clients on the blog, on both database tiers: an account's e-mail and password get a token
+ * pair at POST /api/auth/token; the access token writes a comment as a Bearer credential; a refresh
+ * rotates the pair; replaying a spent refresh token revokes its whole family; the public keys are
+ * at /.well-known/jwks.json and verify the access token; signing out everywhere ends token sign-ins.
+ */
+import { databaseTiers } from '@composable-svelte/testing';
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadBuiltApp } from './support/built-server.js';
+
+type AppModule = Awaited<ReturnType<typeof loadBuiltApp>>;
+type BlogServer = Awaited<ReturnType<AppModule['createBlogServer']>>;
+
+const PUBLIC_URL = 'https://blog.example.com';
+const ENV = {
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'silent',
+  PUBLIC_URL,
+  SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',
+  RATE_LIMIT_ENABLED: 'false',
+  LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
+  LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
+  AUTH_ARGON2_MEMORY_KIB: '19456',
+  AUTH_ARGON2_TIME_COST: '2',
+} as const;
+const PASSWORD = 'quiet-harbour-lantern-58';
+
+interface TokenPair {
+  access_token: string;
+  refresh_token: string;
+  token_type: string;
+  expires_in: number;
+}
+
+let app: AppModule;
+beforeAll(async () => {
+  app = await loadBuiltApp();
+});
+
+/** Signs a new account up through the form, as a browser does; returns its session cookie and CSRF pair. */
+async function signUp(server: BlogServer, email: string): Promise<{ cookie: string; token: string }> {
+  const csrf = await server.inject('/api/csrf');
+  const csrfCookie = String(csrf.headers['set-cookie']).split(';')[0]!;
+  const token = csrf.json<{ token: string }>().token;
+  const signup = await server.inject({
+    method: 'POST',
+    url: '/signup',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
+    payload: new URLSearchParams({ name: 'Ada', email, password: PASSWORD, _csrf: token }).toString(),
+  });
+  expect(signup.statusCode, signup.body).toBe(303);
+  const session = [signup.headers['set-cookie']]
+    .flat()
+    .map(String)
+    .find((line) => line.startsWith('__Host-session='))!
+    .split(';')[0]!;
+  return { cookie: `${csrfCookie}; ${session}`, token };
+}
+
+describe.each(await databaseTiers())('API tokens on the $name database', (tier) => {
+  let dispose: (() => Promise<void>) | undefined;
+  let server: BlogServer;
+
+  beforeAll(async () => {
+    let databaseEnv: Record<string, string> = { DATABASE_DIR: 'memory://' };
+    if (tier.name === 'postgres') {
+      const fresh = await tier.fresh();
+      dispose = fresh.dispose;
+      databaseEnv = { DATABASE_URL: fresh.url! };
+    }
+    server = await app.createBlogServer({ env: { ...ENV, ...databaseEnv } });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+    await dispose?.();
+  });
+
+  const grant = (email: string, password: string) =>
+    server.inject({ method: 'POST', url: '/api/auth/token', payload: { email, password } });
+  const refresh = (token: string) =>
+    server.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refresh_token: token } });
+  const commentAs = (authorization: string | undefined, body: string) =>
+    server.inject({
+      method: 'POST',
+      url: '/api/posts/2/comments',
+      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+      payload: { author: 'Ada', body },
+    });
+
+  it('grants tokens for the password, and the access token is a Bearer credential on the API', async () => {
+    const email = `tokens-${Date.now()}@example.org`;
+    await signUp(server, email);
+
+    const refused = await grant(email, 'not-the-password-at-all');
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json()).toMatchObject({ error: 'invalid_grant' });
+
+    const granted = await grant(email, PASSWORD);
+    expect(granted.statusCode, granted.body).toBe(200);
+    expect(granted.headers['cache-control']).toBe('no-store');
+    const pair = granted.json<TokenPair>();
+    expect(pair).toMatchObject({ token_type: 'Bearer', expires_in: 900 });
+
+    const written = await commentAs(`Bearer ${pair.access_token}`, 'Written by a script.');
+    expect(written.statusCode, written.body).toBe(201);
+    expect(written.json()).toMatchObject({ comment: { author: 'Ada', body: 'Written by a script.' } });
+
+    const anonymous = await commentAs(undefined, 'Nobody.');
+    expect(anonymous.statusCode).toBe(401);
+    // A bad bearer credential is refused, never read as anonymous, even where anonymous may read.
+    const forged = await server.inject({ url: '/api/posts', headers: { authorization: 'Bearer a.b.c' } });
+    expect(forged.statusCode).toBe(401);
+    expect(forged.headers['www-authenticate']).toMatch(/^Bearer .*error="invalid_token"/);
+  });
+
+  it('publishes the JWKS that verifies its access tokens', async () => {
+    const email = `jwks-${Date.now()}@example.org`;
+    await signUp(server, email);
+    const pair = (await grant(email, PASSWORD)).json<TokenPair>();
+    const jwks = await server.inject('/.well-known/jwks.json');
+    expect(jwks.statusCode).toBe(200);
+    const keys = jwks.json<{ keys: Record<string, unknown>[] }>().keys;
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) {
+      expect(key).toMatchObject({ kty: 'OKP', crv: 'Ed25519' });
+      expect(key).not.toHaveProperty('d');
+    }
+    const { payload } = await jwtVerify(pair.access_token, createLocalJWKSet({ keys }), { algorithms: ['EdDSA'] });
+    expect(payload).toMatchObject({ name: 'Ada' });
+    expect(typeof payload.sub).toBe('string');
+  });
+
+  it('rotates the refresh token, and the reuse of a spent one revokes the whole family', async () => {
+    const email = `refresh-${Date.now()}@example.org`;
+    await signUp(server, email);
+    const first = (await grant(email, PASSWORD)).json<TokenPair>();
+
+    const rotated = await refresh(first.refresh_token);
+    expect(rotated.statusCode, rotated.body).toBe(200);
+    const second = rotated.json<TokenPair>();
+    expect(second.refresh_token).not.toBe(first.refresh_token);
+    expect((await commentAs(`Bearer ${second.access_token}`, 'After a refresh.')).statusCode).toBe(201);
+
+    // The first token was spent: whoever replays it (a thief, or the owner after a theft) ends the family.
+    const replayed = await refresh(first.refresh_token);
+    expect(replayed.statusCode).toBe(401);
+    expect(replayed.json()).toMatchObject({ error: 'invalid_grant' });
+    const afterReuse = await refresh(second.refresh_token);
+    expect(afterReuse.statusCode).toBe(401);
+    expect(afterReuse.json()).toMatchObject({ error: 'invalid_grant' });
+
+    // Another sign-in of the same account is its own family, untouched.
+    const other = (await grant(email, PASSWORD)).json<TokenPair>();
+    expect((await refresh(other.refresh_token)).statusCode).toBe(200);
+  });
+
+  it('ends token sign-ins when the account signs out everywhere', async () => {
+    const email = `everywhere-${Date.now()}@example.org`;
+    const browser = await signUp(server, email);
+    const pair = (await grant(email, PASSWORD)).json<TokenPair>();
+    const out = await server.inject({
+      method: 'POST',
+      url: '/account/sign-out-everywhere',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: browser.cookie },
+      payload: new URLSearchParams({ _csrf: browser.token }).toString(),
+    });
+    expect(out.statusCode, out.body).toBe(303);
+    const ended = await refresh(pair.refresh_token);
+    expect(ended.statusCode).toBe(401);
+    expect(ended.json()).toMatchObject({
+      error: 'invalid_grant',
+      error_description: expect.stringContaining('revoked'),
+    });
+  });
+});

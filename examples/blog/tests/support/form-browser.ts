@@ -1,0 +1,52 @@
+import type { loadBuiltApp } from './built-server.js';
+
+type BlogServer = Awaited<ReturnType<Awaited<ReturnType<typeof loadBuiltApp>>['createBlogServer']>>;
+
+/** A browser without JavaScript: cookies, and the CSRF token of the last form page it loaded. */
+export class FormBrowser {
+  readonly cookies = new Map<string, string>();
+  token = '';
+
+  constructor(private readonly server: BlogServer) {}
+
+  private keep(setCookie: string | string[] | number | undefined) {
+    for (const line of setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie : [String(setCookie)]) {
+      const [pair] = line.split(';');
+      const [name, ...rest] = pair!.split('=');
+      const value = rest.join('=');
+      if (value === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(line)) this.cookies.delete(name!.trim());
+      else this.cookies.set(name!.trim(), value);
+    }
+  }
+
+  cookieHeader() {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
+  async get(url: string) {
+    const response = await this.server.inject({ url, headers: { accept: 'text/html', cookie: this.cookieHeader() } });
+    this.keep(response.headers['set-cookie']);
+    const token = /name="_csrf" value="([^"]+)"/.exec(response.body)?.[1];
+    if (token) this.token = token;
+    return response;
+  }
+
+  /** Posts the form with this browser's CSRF token; a field given several values repeats, as checkboxes do. */
+  async post(url: string, form: Record<string, string | readonly string[]>) {
+    const body = new URLSearchParams({ _csrf: this.token });
+    for (const [name, value] of Object.entries(form)) for (const one of [value].flat()) body.append(name, one);
+    const response = await this.server.inject({
+      method: 'POST',
+      url,
+      headers: {
+        accept: 'text/html',
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: this.cookieHeader(),
+        'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0',
+      },
+      payload: body.toString(),
+    });
+    this.keep(response.headers['set-cookie']);
+    return response;
+  }
+}
