@@ -7,7 +7,7 @@ const entry = (path: string) => fileURLToPath(new URL(`../src/${path}`, import.m
 const nodeBuiltins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 
 describe('the core is browser-safe', () => {
-  it.each(['index.ts', 'routing/index.ts', 'ssr/index.ts', 'svelte/index.ts', 'test/index.ts'])(
+  it.each(['index.ts', 'routing/index.ts', 'ssr/index.ts', 'svelte/index.ts', 'test/index.ts', 'live/index.ts'])(
     'bundles %s for the browser with no Node-only import',
     async (path) => {
       const result = await build({

@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { parseEnv } from 'node:util';
 import { Value } from '@sinclair/typebox/value';
 import { redactUrl } from '../observability/logger.js';
+import type { LiveLimits } from '../live/runtime.js';
 import { ConfigSchema, type RawConfig } from './schema.js';
 
 export class ConfigError extends Error {
@@ -153,6 +154,7 @@ export interface ServerConfig {
   };
   /** Protections the configuration turned off and risky choices, logged at start-up. */
   readonly warnings: readonly string[];
+  readonly live: LiveLimits;
 }
 
 type EnvInput = Record<string, string | undefined>;
@@ -483,6 +485,19 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
       eventsLeaseMs: raw.EVENTS_LEASE_MS,
     },
     warnings,
+    live: {
+      maxSubscriptions: raw.LIVE_MAX_SUBSCRIPTIONS,
+      maxMessageBytes: raw.LIVE_MAX_MESSAGE_BYTES,
+      messagesPerSecond: raw.LIVE_MESSAGES_PER_SECOND,
+      maxBufferedBytes: raw.LIVE_MAX_BUFFERED_BYTES,
+      heartbeatMs: raw.LIVE_HEARTBEAT_MS,
+      authDeadlineMs: raw.LIVE_AUTH_DEADLINE_MS,
+      historySize: raw.LIVE_HISTORY_SIZE,
+      historyTtlMs: raw.LIVE_HISTORY_TTL_MS,
+      presenceTtlMs: raw.LIVE_PRESENCE_TTL_MS,
+      upgradesPerMinute: raw.LIVE_UPGRADES_PER_MINUTE,
+      ackTtlMs: raw.LIVE_ACK_TTL_MS,
+    },
     ...overrides,
   };
 }

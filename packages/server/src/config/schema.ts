@@ -463,6 +463,67 @@ export const ConfigSchema = Type.Object({
     1000,
     3_600_000,
   ),
+  LIVE_MAX_SUBSCRIPTIONS: int('Live: channels one socket may have joined at once.', 50, 1, 10_000),
+  LIVE_MAX_MESSAGE_BYTES: int(
+    'Live: largest frame a client may send; a larger one closes the socket (1009).',
+    16_384,
+    256,
+    16_777_216,
+  ),
+  LIVE_MESSAGES_PER_SECOND: int(
+    'Live: frames per second one socket may send (bursts of as many); more closes it (4029).',
+    50,
+    1,
+    100_000,
+  ),
+  LIVE_MAX_BUFFERED_BYTES: int(
+    'Live: unsent bytes a socket may have queued; past this the client is a slow consumer and is closed (4008).',
+    1_048_576,
+    1024,
+    1_073_741_824,
+  ),
+  LIVE_HEARTBEAT_MS: int(
+    'Live: ping interval; a peer that has not answered by the next ping is dropped (so within twice this).',
+    25_000,
+    50,
+    600_000,
+  ),
+  LIVE_AUTH_DEADLINE_MS: int(
+    'Live: how long a socket opened with ?auth=token has to send its access token (else closed, 4001).',
+    5000,
+    50,
+    120_000,
+  ),
+  LIVE_HISTORY_SIZE: int(
+    'Live: events kept per channel so a reconnecting client gets what it missed.',
+    200,
+    0,
+    100_000,
+  ),
+  LIVE_HISTORY_TTL_MS: int(
+    'Live (with REDIS_URL): a channel history untouched this long is dropped (resumes then refetch).',
+    86_400_000,
+    1000,
+    2_592_000_000,
+  ),
+  LIVE_PRESENCE_TTL_MS: int(
+    'Live (with REDIS_URL): an instance silent this long is dead; its presence entries are removed.',
+    15_000,
+    300,
+    600_000,
+  ),
+  LIVE_UPGRADES_PER_MINUTE: int(
+    'Live: socket upgrades per client address per minute (429 past it); an office behind one NAT address shares it.',
+    120,
+    1,
+    1_000_000,
+  ),
+  LIVE_ACK_TTL_MS: int(
+    'Live: how long a pushed message id is remembered, so a retry with it runs once.',
+    600_000,
+    1000,
+    86_400_000,
+  ),
 });
 
 export type RawConfig = Static<typeof ConfigSchema>;

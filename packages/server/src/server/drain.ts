@@ -10,6 +10,11 @@ declare module 'fastify' {
      * database, the metrics and redirect listeners).
      */
     shutdown(): Promise<void>;
+    /**
+     * Called as the drain starts, before any connection is closed: long-lived connections (live
+     * sockets) are told to go away so their clients reconnect elsewhere while this one drains.
+     */
+    drainStarting: (() => void)[];
   }
 }
 
@@ -19,8 +24,10 @@ declare module 'fastify' {
  */
 async function drainPlugin(fastify: FastifyInstance): Promise<void> {
   const connections = connectionDrain(fastify.server, { idleGraceMs: fastify.config.shutdownIdleGraceMs });
+  fastify.decorate('drainStarting', []);
   fastify.decorate('shutdown', async () => {
     fastify.readiness.shuttingDown = true;
+    for (const callback of fastify.drainStarting) callback();
     await connections.drain();
     await fastify.close();
   });
