@@ -6,7 +6,7 @@
 import { apiKeys } from '@composable-svelte/server/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBuiltApp } from './support/built-server.js';
-import { FormBrowser } from './support/form-browser.js';
+import { signUpBrowser } from './support/form-browser.js';
 
 type AppModule = Awaited<ReturnType<typeof loadBuiltApp>>;
 type BlogServer = Awaited<ReturnType<AppModule['createBlogServer']>>;
@@ -22,7 +22,6 @@ const ENV = {
   LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
   LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
 } as const;
-const PASSWORD = 'quiet-harbour-lantern-58';
 const KEY_PATTERN = /<output class="api-key" data-api-key="">([^<]+)<\/output>/;
 
 let server: BlogServer;
@@ -35,17 +34,7 @@ afterAll(async () => {
 });
 
 let accounts = 0;
-async function signedIn() {
-  const browser = new FormBrowser(server);
-  await browser.get('/signup');
-  const response = await browser.post('/signup', {
-    name: 'Grace',
-    email: `keys-${++accounts}@example.org`,
-    password: PASSWORD,
-  });
-  expect(response.statusCode, response.body).toBe(303);
-  return browser;
-}
+const signedIn = () => signUpBrowser(server, { name: 'Grace', email: `keys-${++accounts}@example.org` });
 
 const comment = (authorization: string) =>
   server.inject({

@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBuiltApp } from './support/built-server.js';
-import { FormBrowser } from './support/form-browser.js';
+import { FormBrowser, signUpBrowser } from './support/form-browser.js';
+import { TEST_PASSWORD as PASSWORD } from './support/sessions.js';
 
 type AppModule = Awaited<ReturnType<typeof loadBuiltApp>>;
 type BlogServer = Awaited<ReturnType<AppModule['createBlogServer']>>;
 
 const PUBLIC_URL = 'https://blog.example.com';
-const PASSWORD = 'quiet-harbour-lantern-58';
 const NEW_PASSWORD = 'copper-meadow-violin-73';
 
 let server: BlogServer;
@@ -60,13 +60,7 @@ async function linkInMail(to: string, path: string): Promise<string> {
   throw new Error(`no mail to ${to} with a ${path} link in ${mailDir}`);
 }
 
-async function signUp(email: string) {
-  const browser = new FormBrowser(server);
-  await browser.get('/signup');
-  const response = await browser.post('/signup', { name: 'Grace', email, password: PASSWORD });
-  expect(response.statusCode, response.body).toBe(303);
-  return browser;
-}
+const signUp = (email: string) => signUpBrowser(server, { name: 'Grace', email });
 
 describe('account recovery in the blog', () => {
   it('mails a verification link at sign-up, which verifies the address once', { timeout: 30_000 }, async () => {

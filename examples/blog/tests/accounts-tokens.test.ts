@@ -8,6 +8,7 @@ import { databaseTiers } from '@composable-svelte/testing';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBuiltApp } from './support/built-server.js';
+import { signedInSession, TEST_PASSWORD as PASSWORD } from './support/sessions.js';
 
 type AppModule = Awaited<ReturnType<typeof loadBuiltApp>>;
 type BlogServer = Awaited<ReturnType<AppModule['createBlogServer']>>;
@@ -24,7 +25,6 @@ const ENV = {
   AUTH_ARGON2_MEMORY_KIB: '19456',
   AUTH_ARGON2_TIME_COST: '2',
 } as const;
-const PASSWORD = 'quiet-harbour-lantern-58';
 
 interface TokenPair {
   access_token: string;
@@ -39,24 +39,7 @@ beforeAll(async () => {
 });
 
 /** Signs a new account up through the form, as a browser does; returns its session cookie and CSRF pair. */
-async function signUp(server: BlogServer, email: string): Promise<{ cookie: string; token: string }> {
-  const csrf = await server.inject('/api/csrf');
-  const csrfCookie = String(csrf.headers['set-cookie']).split(';')[0]!;
-  const token = csrf.json<{ token: string }>().token;
-  const signup = await server.inject({
-    method: 'POST',
-    url: '/signup',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
-    payload: new URLSearchParams({ name: 'Ada', email, password: PASSWORD, _csrf: token }).toString(),
-  });
-  expect(signup.statusCode, signup.body).toBe(303);
-  const session = [signup.headers['set-cookie']]
-    .flat()
-    .map(String)
-    .find((line) => line.startsWith('__Host-session='))!
-    .split(';')[0]!;
-  return { cookie: `${csrfCookie}; ${session}`, token };
-}
+const signUp = (server: BlogServer, email: string) => signedInSession(server, { name: 'Ada', email });
 
 describe.each(await databaseTiers())('API tokens on the $name database', (tier) => {
   let dispose: (() => Promise<void>) | undefined;

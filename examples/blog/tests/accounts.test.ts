@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBuiltApp } from './support/built-server.js';
+import { FormBrowser, signUpBrowser } from './support/form-browser.js';
+import { TEST_PASSWORD as PASSWORD } from './support/sessions.js';
 
 type AppModule = Awaited<ReturnType<typeof loadBuiltApp>>;
 type BlogServer = Awaited<ReturnType<AppModule['createBlogServer']>>;
@@ -23,7 +25,6 @@ const ENV = {
   LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
 } as const;
 
-const PASSWORD = 'quiet-harbour-lantern-58';
 const FAILED = 'The e-mail address or password is incorrect.';
 
 let server: BlogServer;
@@ -36,57 +37,7 @@ afterAll(async () => {
   await server.close();
 });
 
-/** A browser without JavaScript: cookies, and the CSRF token of the last form page it loaded. */
-class Browser {
-  readonly cookies = new Map<string, string>();
-  token = '';
-
-  private keep(setCookie: string | string[] | number | undefined) {
-    for (const line of setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie : [String(setCookie)]) {
-      const [pair] = line.split(';');
-      const [name, ...rest] = pair!.split('=');
-      const value = rest.join('=');
-      if (value === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(line)) this.cookies.delete(name!.trim());
-      else this.cookies.set(name!.trim(), value);
-    }
-  }
-
-  private cookieHeader() {
-    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-
-  async get(url: string) {
-    const response = await server.inject({ url, headers: { accept: 'text/html', cookie: this.cookieHeader() } });
-    this.keep(response.headers['set-cookie']);
-    const token = /name="_csrf" value="([^"]+)"/.exec(response.body)?.[1];
-    if (token) this.token = token;
-    return response;
-  }
-
-  async post(url: string, form: Record<string, string>) {
-    const response = await server.inject({
-      method: 'POST',
-      url,
-      headers: {
-        accept: 'text/html',
-        'content-type': 'application/x-www-form-urlencoded',
-        cookie: this.cookieHeader(),
-        'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0',
-      },
-      payload: new URLSearchParams({ ...form, _csrf: this.token }).toString(),
-    });
-    this.keep(response.headers['set-cookie']);
-    return response;
-  }
-}
-
-async function signUp(email: string, name = 'Grace Hopper') {
-  const browser = new Browser();
-  await browser.get('/signup');
-  const response = await browser.post('/signup', { name, email, password: PASSWORD });
-  expect(response.statusCode).toBe(303);
-  return browser;
-}
+const signUp = (email: string, name = 'Grace Hopper') => signUpBrowser(server, { name, email });
 
 describe('accounts in the blog', () => {
   it('offers sign-in to everyone on cached pages, with no token in them', { timeout: 30_000 }, async () => {
@@ -128,7 +79,7 @@ describe('accounts in the blog', () => {
 
   it('answers every failed sign-in with one 401 page and one message', { timeout: 30_000 }, async () => {
     await signUp('ada@example.org', 'Ada');
-    const browser = new Browser();
+    const browser = new FormBrowser(server);
     await browser.get('/login');
     const wrong = await browser.post('/login', { email: 'ada@example.org', password: 'not-her-password' });
     const unknown = await browser.post('/login', { email: 'nobody@example.org', password: 'not-her-password' });
@@ -145,13 +96,13 @@ describe('accounts in the blog', () => {
 
   it('goes back to `next` after signing in, and only on this site', { timeout: 30_000 }, async () => {
     await signUp('lin@example.org', 'Lin');
-    const browser = new Browser();
+    const browser = new FormBrowser(server);
     const form = await browser.get('/login?next=%2Fposts%2F2');
     expect(form.body).toContain('action="/login?next=%2Fposts%2F2"');
     const back = await browser.post('/login?next=%2Fposts%2F2', { email: 'lin@example.org', password: PASSWORD });
     expect(back.statusCode).toBe(303);
     expect(back.headers.location).toBe('/posts/2');
-    const other = new Browser();
+    const other = new FormBrowser(server);
     await other.get('/login');
     const evil = await other.post('/login?next=%2F%2Fevil.example', { email: 'lin@example.org', password: PASSWORD });
     expect(evil.headers.location).toBe('/');
@@ -159,7 +110,7 @@ describe('accounts in the blog', () => {
 
   it('lists sessions on the account page and signs out everywhere', { timeout: 30_000 }, async () => {
     const laptop = await signUp('kay@example.org', 'Kay');
-    const phone = new Browser();
+    const phone = new FormBrowser(server);
     await phone.get('/login');
     await phone.post('/login', { email: 'kay@example.org', password: PASSWORD });
     const page = await laptop.get('/account');
@@ -188,7 +139,7 @@ describe('accounts in the blog', () => {
     const changed = await browser.post('/account', { currentPassword: PASSWORD, newPassword: 'amber-falcon-river-73' });
     expect(changed.statusCode).toBe(303);
     expect((await browser.get('/account')).body).toContain('Your password is changed.');
-    const again = new Browser();
+    const again = new FormBrowser(server);
     await again.get('/login');
     expect(
       (await again.post('/login', { email: 'edsger@example.org', password: 'amber-falcon-river-73' })).statusCode,
@@ -196,7 +147,7 @@ describe('accounts in the blog', () => {
   });
 
   it('refuses a weak password at sign-up, keeping what was typed', { timeout: 30_000 }, async () => {
-    const browser = new Browser();
+    const browser = new FormBrowser(server);
     await browser.get('/signup');
     const weak = await browser.post('/signup', {
       name: 'Barbara',

@@ -8,6 +8,7 @@ import { databaseTiers } from '@composable-svelte/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Comment, Post, PostSummary } from '../src/shared/model.js';
 import { loadBuiltApp } from './support/built-server.js';
+import { signedInSession } from './support/sessions.js';
 
 type AppModule = Awaited<ReturnType<typeof loadBuiltApp>>;
 type BlogServer = Awaited<ReturnType<AppModule['createBlogServer']>>;
@@ -41,31 +42,9 @@ beforeAll(async () => {
 
 let readers = 0;
 
-/** A signed-in reader: the CSRF cookie, a token that goes with it, and a session for a new account. */
-async function session(server: BlogServer, name = 'Ada'): Promise<{ cookie: string; token: string }> {
-  const csrf = await server.inject('/api/csrf');
-  expect(csrf.statusCode, csrf.body).toBe(200);
-  const csrfCookie = String(csrf.headers['set-cookie']).split(';')[0]!;
-  const token = csrf.json<{ token: string }>().token;
-  const signup = await server.inject({
-    method: 'POST',
-    url: '/signup',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
-    payload: new URLSearchParams({
-      name,
-      email: `reader-${++readers}-${Date.now()}@example.org`,
-      password: 'quiet-harbour-lantern-58',
-      _csrf: token,
-    }).toString(),
-  });
-  expect(signup.statusCode, signup.body).toBe(303);
-  const sessionCookie = [signup.headers['set-cookie']]
-    .flat()
-    .map(String)
-    .find((line) => line.startsWith('__Host-session='))!
-    .split(';')[0]!;
-  return { cookie: `${csrfCookie}; ${sessionCookie}`, token };
-}
+/** A signed-in reader: a new account's cookies and the CSRF token that goes with them. */
+const session = (server: BlogServer, name = 'Ada') =>
+  signedInSession(server, { name, email: `reader-${++readers}-${Date.now()}@example.org` });
 
 function postJson(
   server: BlogServer,

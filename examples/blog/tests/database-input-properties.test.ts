@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Comment } from '../src/shared/model.js';
 import { loadBuiltApp } from './support/built-server.js';
+import { csrfSession, signedInSession } from './support/sessions.js';
 
 type BlogServer = Awaited<ReturnType<Awaited<ReturnType<typeof loadBuiltApp>>['createBlogServer']>>;
 
@@ -48,34 +49,10 @@ describe.each(await databaseTiers())('reader input on the $name database', (tier
     await dispose?.();
   });
 
-  async function session() {
-    const csrf = await server.inject('/api/csrf');
-    expect(csrf.statusCode, csrf.body).toBe(200);
-    return { cookie: String(csrf.headers['set-cookie']).split(';')[0]!, token: csrf.json<{ token: string }>().token };
-  }
+  const session = () => csrfSession(server);
 
   /** Comments need an account: a reader whose name is itself tricky (quotes, SQL, astral characters). */
-  async function signedIn(name: string) {
-    const { cookie, token } = await session();
-    const signup = await server.inject({
-      method: 'POST',
-      url: '/signup',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
-      payload: new URLSearchParams({
-        name,
-        email: `reader-${tier.name}@example.org`,
-        password: 'quiet-harbour-lantern-58',
-        _csrf: token,
-      }).toString(),
-    });
-    expect(signup.statusCode, signup.body).toBe(303);
-    const sessionCookie = [signup.headers['set-cookie']]
-      .flat()
-      .map(String)
-      .find((line) => line.startsWith('__Host-session='))!
-      .split(';')[0]!;
-    return { cookie: `${cookie}; ${sessionCookie}`, token };
-  }
+  const signedIn = (name: string) => signedInSession(server, { name, email: `reader-${tier.name}@example.org` });
 
   async function rows<T>(query: ReturnType<typeof sql>): Promise<T[]> {
     return ((await server.database!.db.execute(query)) as unknown as { rows: T[] }).rows;

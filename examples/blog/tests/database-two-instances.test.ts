@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Comment } from '../src/shared/model.js';
 import { loadBuiltApp } from './support/built-server.js';
+import { signedInSession } from './support/sessions.js';
 
 type BlogServer = Awaited<ReturnType<Awaited<ReturnType<typeof loadBuiltApp>>['createBlogServer']>>;
 
@@ -58,30 +59,11 @@ describe.skipIf(!postgres || !redisUrl)('two instances on one PostgreSQL and one
 
   /** Comments need an account: a new reader signs up on `server` and comments there. */
   async function comment(server: BlogServer, postId: number, body: string): Promise<Comment> {
-    const csrf = await server.inject('/api/csrf');
-    const csrfCookie = String(csrf.headers['set-cookie']).split(';')[0]!;
-    const token = csrf.json<{ token: string }>().token;
-    const signup = await server.inject({
-      method: 'POST',
-      url: '/signup',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
-      payload: new URLSearchParams({
-        name: 'Ada',
-        email: `ada-${++readers}@example.org`,
-        password: 'quiet-harbour-lantern-58',
-        _csrf: token,
-      }).toString(),
-    });
-    expect(signup.statusCode, signup.body).toBe(303);
-    const session = [signup.headers['set-cookie']]
-      .flat()
-      .map(String)
-      .find((line) => line.startsWith('__Host-session='))!
-      .split(';')[0]!;
+    const { cookie, token } = await signedInSession(server, { name: 'Ada', email: `ada-${++readers}@example.org` });
     const response = await server.inject({
       method: 'POST',
       url: `/api/posts/${postId}/comments`,
-      headers: { 'content-type': 'application/json', cookie: `${csrfCookie}; ${session}`, 'x-csrf-token': token },
+      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': token },
       payload: JSON.stringify({ body }),
     });
     expect(response.statusCode, response.body).toBe(201);

@@ -1,6 +1,8 @@
+import { expect } from 'vitest';
 import type { loadBuiltApp } from './built-server.js';
+import { TEST_PASSWORD } from './sessions.js';
 
-type BlogServer = Awaited<ReturnType<Awaited<ReturnType<typeof loadBuiltApp>>['createBlogServer']>>;
+export type BlogServer = Awaited<ReturnType<Awaited<ReturnType<typeof loadBuiltApp>>['createBlogServer']>>;
 
 /** A browser without JavaScript: cookies, and the CSRF token of the last form page it loaded. */
 export class FormBrowser {
@@ -49,4 +51,16 @@ export class FormBrowser {
     this.keep(response.headers['set-cookie']);
     return response;
   }
+}
+
+/** A browser without JavaScript that has just signed a new account up through the form. */
+export async function signUpBrowser(
+  server: BlogServer,
+  account: { name: string; email: string },
+): Promise<FormBrowser> {
+  const browser = new FormBrowser(server);
+  await browser.get('/signup');
+  const response = await browser.post('/signup', { ...account, password: TEST_PASSWORD });
+  expect(response.statusCode, response.body).toBe(303);
+  return browser;
 }
