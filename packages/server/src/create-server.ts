@@ -27,8 +27,9 @@ import { readiness, type ReadinessCheck } from './observability/readiness.js';
 import { requestLog } from './observability/request-log.js';
 import { traceContext } from './observability/trace-context.js';
 import { loadClientAssets } from './render/client-manifest.js';
-import { createPageRenderer, requestPath } from './render/page-renderer.js';
-import { ssrPages } from './render/ssr-pages.js';
+import { renderPage } from './render/render-page.js';
+import { createPageRenderer, requestPath, type PageRenderer } from './render/page-renderer.js';
+import { ssrPages, type SsrPagesOptions } from './render/ssr-pages.js';
 import { corsPolicy } from './security/cors.js';
 import { csrf, type CsrfOptions } from './security/csrf.js';
 import { authPlugin, type AuthPluginOptions } from './auth/auth-plugin.js';
@@ -97,17 +98,6 @@ export interface CreateServerOptions<S, A, D, Dest extends { route: string }> {
   readonly auth?: AuthPluginOptions;
 }
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /**
-     * Renders and sends the app's page for this request's URL, as a GET would (never cached): for a
-     * form handler whose input was refused, so a browser without JavaScript gets the form again,
-     * with what `load` reads from the request, and `status` (e.g. 400 or 401) instead of 200.
-     */
-    renderPage(request: FastifyRequest, reply: FastifyReply, status?: number): Promise<FastifyReply>;
-  }
-}
-
 /** A Fastify instance with `start()` and `shutdown()`, and `config`, `pageCache`, `pg`, `redis`, `metrics`. */
 export type ComposableServer = FastifyInstance;
 
@@ -139,14 +129,11 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   const assets = loadClientAssets(options.clientDir, options.app.clientEntry);
   const renderer = createPageRenderer(options.app, assets, config, metrics);
   await fastify.register(errorHandler, { production, metrics, page: renderer.renderError });
-  fastify.decorate('renderPage', async (request: FastifyRequest, reply: FastifyReply, status?: number) => {
-    const page = await renderer.render(request, reply);
-    return renderer.send(reply, status !== undefined && page.status === 200 ? { ...page, status } : page);
-  });
+  await fastify.register(renderPage, { renderer });
   const onResult = (name: string, up: boolean) => metrics.dependencyUp.set({ dependency: name }, up ? 1 : 0);
   const readyToken = config.metrics.token ? { token: config.metrics.token } : {};
-  await fastify.register(readiness, { timeoutMs: config.readyCheckTimeoutMs, onResult, ...readyToken });
-  for (const [name, check] of Object.entries(options.readinessChecks ?? {})) fastify.readiness.checks.set(name, check);
+  const checks = options.readinessChecks ?? {};
+  await fastify.register(readiness, { timeoutMs: config.readyCheckTimeoutMs, onResult, checks, ...readyToken });
   await fastify.register(drain);
   await fastify.register(backends, { metrics, database: options.database, migrationsFolder: options.migrationsFolder });
   if (options.services) await fastify.register(servicesPlugin, { services: options.services });
@@ -191,16 +178,7 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
     // Development only: the inbox of the file mailer (404 in any other NODE_ENV).
     await app.register(devMailRoutes, { dir: config.mail.dir, development: config.nodeEnv === 'development' });
     if (options.routes) await app.register(options.routes);
-    const { cacheKey } = options.app;
-    const { thresholdBytes } = config.compression;
-    await app.register(ssrPages, {
-      renderer,
-      debugHeader: !production,
-      compressed,
-      compressThresholdBytes: thresholdBytes,
-      ...(cacheKey ? { cacheKey } : {}),
-      ...(options.auth ? { viewers: true, authorize: pageAuthorizer(fastify, options.app) } : {}),
-    });
+    await app.register(ssrPages, pagesOptions(fastify, options, renderer, compressed));
   });
   await fastify.register(listeners, { metricsPort: metricsOn });
   return fastify;
@@ -227,6 +205,24 @@ function securityHeaderPolicy(config: ServerConfig, security: SecurityOptions): 
     ...(security.csp ? { csp: security.csp } : {}),
     ...(security.routeCsp ? { routeCsp: security.routeCsp } : {}),
     ...(security.permissionsPolicy ? { permissionsPolicy: security.permissionsPolicy } : {}),
+  };
+}
+
+/** How pages are served: cached or not, compressed or not, with viewers when auth is on. */
+function pagesOptions<S, A, D, Dest extends { route: string }>(
+  fastify: FastifyInstance,
+  options: CreateServerOptions<S, A, D, Dest>,
+  renderer: PageRenderer,
+  compressed: boolean,
+): SsrPagesOptions {
+  const { cacheKey } = options.app;
+  return {
+    renderer,
+    debugHeader: fastify.config.nodeEnv !== 'production',
+    compressed,
+    compressThresholdBytes: fastify.config.compression.thresholdBytes,
+    ...(cacheKey ? { cacheKey } : {}),
+    ...(options.auth ? { viewers: true, authorize: pageAuthorizer(fastify, options.app) } : {}),
   };
 }
 

@@ -25,6 +25,8 @@ export interface ReadinessOptions {
   readonly cacheMs?: number;
   /** Called with each check's outcome, to keep dependency metrics and logs current. */
   readonly onResult?: (name: string, up: boolean, error?: unknown) => void;
+  /** Checks known when the plugin is registered; plugins add theirs later through `fastify.readiness.checks`. */
+  readonly checks?: Readonly<Record<string, ReadinessCheck>>;
 }
 
 async function runCheck(
@@ -91,7 +93,7 @@ function bearerMatches(header: string | undefined, token: string): boolean {
  * rate limited, and logged at debug.
  */
 async function readinessPlugin(fastify: FastifyInstance, options: ReadinessOptions): Promise<void> {
-  const state: ReadinessState = { shuttingDown: false, checks: new Map() };
+  const state: ReadinessState = { shuttingDown: false, checks: new Map(Object.entries(options.checks ?? {})) };
   fastify.decorate('readiness', state);
   const cacheMs = options.cacheMs ?? 1000;
 
