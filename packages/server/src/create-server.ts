@@ -98,6 +98,17 @@ export interface CreateServerOptions<S, A, D, Dest extends { route: string }> {
   readonly auth?: AuthPluginOptions;
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * Renders and sends the app's page for this request's URL, as a GET would (never cached): for a
+     * form handler whose input was refused, so a browser without JavaScript gets the form again,
+     * with what `load` reads from the request, and `status` (e.g. 400 or 401) instead of 200.
+     */
+    renderPage(request: FastifyRequest, reply: FastifyReply, status?: number): Promise<FastifyReply>;
+  }
+}
+
 /** A Fastify instance with `start()` and `shutdown()`, and `config`, `pageCache`, `pg`, `redis`, `metrics`. */
 export type ComposableServer = FastifyInstance;
 
