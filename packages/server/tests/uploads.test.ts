@@ -44,7 +44,7 @@ type Part = { name: string; filename?: string; type?: string; body: Buffer | str
 function multipartBody(parts: Part[], close = true): Buffer {
   const chunks: Buffer[] = [];
   for (const part of parts) {
-    const disposition = `form-data; name="${part.name}"${part.filename ? `; filename="${part.filename}"` : ''}`;
+    const disposition = `form-data; name="${part.name}"${part.filename !== undefined ? `; filename="${part.filename}"` : ''}`;
     const head = `--${BOUNDARY}\r\ncontent-disposition: ${disposition}\r\n${part.type ? `content-type: ${part.type}\r\n` : ''}\r\n`;
     chunks.push(Buffer.from(head), Buffer.from(part.body), Buffer.from('\r\n'));
   }
@@ -131,6 +131,22 @@ describe('uploads', () => {
     expect(fields).toEqual({ _csrf: 'token', title: 'A title', after: 'late field' });
     expect(files).toHaveLength(1);
     expect(stored()).toEqual([files[0].key]);
+  });
+
+  it('takes a file input left empty (no file name, no bytes) for no file', async () => {
+    await start();
+    const response = await app.inject({
+      method: 'POST',
+      url: '/upload',
+      headers: { 'content-type': CONTENT_TYPE },
+      payload: multipartBody([
+        { name: 'title', body: 'No cover' },
+        { name: 'cover', filename: '', type: 'application/octet-stream', body: '' },
+      ]),
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ files: [], fields: { title: 'No cover' } });
+    expect(stored()).toEqual([]);
   });
 
   it('refuses a file whose bytes are not an accepted format with 415, whatever its name says', async () => {

@@ -161,6 +161,11 @@ export const uploads = fp<UploadsOptions>(
             fields[part.fieldname] = String(part.value);
             continue;
           }
+          // A file input left empty: browsers still send the part, with no file name and no bytes.
+          if (part.filename === '') {
+            part.file.resume();
+            continue;
+          }
           const { mime, stream } = await sniffType(part.file);
           const extension = mime === undefined ? undefined : types[mime];
           if (extension === undefined) {
