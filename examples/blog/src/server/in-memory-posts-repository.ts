@@ -133,10 +133,14 @@ export function createInMemoryPostsRepository(
       const post = posts.get(id);
       return Promise.resolve(post ? { post, bodyMarkdown: markdown.get(id) ?? null } : undefined);
     },
-    updatePost: (id, { bodyMarkdown, ...edit }) => {
+    updatePost: (id, { title, excerpt, bodyMarkdown, bodyHtml, coverUrl }) => {
       const post = posts.get(id);
       if (!post) return Promise.resolve(undefined);
-      const edited: Post = Object.freeze({ ...post, ...edit, updatedAt: now().toISOString() });
+      const edited: Post = Object.freeze({
+        ...post,
+        ...{ title, excerpt, bodyHtml, coverUrl },
+        updatedAt: now().toISOString(),
+      });
       posts.set(id, edited);
       markdown.set(id, bodyMarkdown);
       postList = Object.freeze(postList.map((entry) => (entry.id === id ? summaryOf(edited) : entry)));

@@ -71,10 +71,10 @@ export function createDatabasePostsRepository(database: () => Db<BlogSchema>): P
         .returning(postColumns);
       return postOf(row!);
     },
-    async updatePost(id, edit) {
+    async updatePost(id, { title, excerpt, bodyMarkdown, bodyHtml, coverUrl }) {
       const [row] = await database()
         .update(posts)
-        .set({ ...edit, updatedAt: sql`now()` })
+        .set({ title, excerpt, bodyMarkdown, bodyHtml, coverUrl, updatedAt: sql`now()` })
         .where(eq(posts.id, id))
         .returning(postColumns);
       return row ? postOf(row) : undefined;
