@@ -1,5 +1,5 @@
-// Preloaded with `--import`: records the URL of every module the process resolves and writes the
-// list, one a line, to MODULE_LIST_FILE when the process exits.
+// Preloaded with `--import`: records the URL of every module the process resolves, and writes the
+// list, one a line, to MODULE_LIST_FILE when the process receives SIGUSR2.
 import { writeFileSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 
@@ -11,4 +11,4 @@ registerHooks({
     return result;
   },
 });
-process.on('exit', () => writeFileSync(process.env.MODULE_LIST_FILE, [...resolved].join('\n')));
+process.on('SIGUSR2', () => writeFileSync(process.env.MODULE_LIST_FILE, [...resolved].join('\n')));
