@@ -31,6 +31,9 @@ import { createDatabaseSubscriptionsRepository } from './db/database-subscriptio
 import { openBlogDatabase } from './db/open-blog-database.js';
 import { MIGRATIONS } from './db/paths.js';
 
+/** The seed posts in memory: a blog without a database (tests, benchmarks such as bench/cold-start.mjs). */
+export { createInMemoryPostsRepository };
+
 export interface BlogServerOptions {
   /**
    * Where posts and subscribers live. Unset: the database the configuration names (DATABASE_URL,
