@@ -27,6 +27,7 @@ export const inTier = (tier, base) => (tier === 'postgres' ? `pg-${base}` : base
  * `existing` reuses the one the first-run start just left.
  */
 export const STARTUPS = [
+  { id: 'ours-no-db', server: 'ours-no-db', label: 'ours, no database (seed posts in memory)' },
   { id: 'ours-first-run', server: 'ours', disk: 'empty', label: 'ours, first run (empty DATABASE_DIR on disk)' },
   { id: 'ours-existing', server: 'ours', disk: 'existing', label: 'ours, existing database on disk' },
   { id: 'pg-ours', server: 'pg-ours', label: 'ours, migrated and seeded PostgreSQL' },

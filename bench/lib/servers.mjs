@@ -1,4 +1,4 @@
-import { BLOG_DB_TEMPLATE, BLOG_ENTRY, CACHE, KIT, RAW_FASTIFY } from './paths.mjs';
+import { BLOG_DB_TEMPLATE, BLOG_ENTRY, BLOG_WITHOUT_DATABASE, CACHE, KIT, RAW_FASTIFY } from './paths.mjs';
 import { baseEnv } from './proc.mjs';
 
 /** The database tiers, in the order they are reported. */
@@ -40,7 +40,14 @@ export const SERVERS = {
   'pg-ours': { kind: 'ours', tier: 'postgres', label: 'ours (production preset, uncached)', knobs: UNCACHED },
   'pg-ours-cached': { kind: 'ours', tier: 'postgres', label: 'ours (production preset, page cache)', knobs: CACHED },
   'pg-sveltekit': { kind: 'sveltekit', tier: 'postgres', label: 'SvelteKit 2 + adapter-node', knobs: {} },
-  ceiling: { kind: 'ceiling', tier: null, label: 'raw Fastify (constant HTML)', knobs: {} },
+  'ours-no-db': {
+    kind: 'ours',
+    tier: null,
+    label: 'ours (production preset, seed posts in memory, no database)',
+    knobs: UNCACHED,
+    script: BLOG_WITHOUT_DATABASE,
+  },
+  ceiling: { kind: 'ceiling', tier: null, label: 'raw Fastify (constant HTML and headers)', knobs: {} },
 };
 
 /**
@@ -56,10 +63,12 @@ export function spawnSpec(id, port, run, env = {}) {
   const database =
     server.tier === 'postgres'
       ? { DATABASE_URL: run.postgresUrl }
-      : server.kind === 'ours'
-        ? // Several of ours run at once: each its own embedded database (started from the build's template).
-          { DATABASE_DIR: 'memory://' }
-        : { DATABASE_TEMPLATE: BLOG_DB_TEMPLATE };
+      : server.script
+        ? {}
+        : server.kind === 'ours'
+          ? // Several of ours run at once: each its own embedded database (started from the build's template).
+            { DATABASE_DIR: 'memory://' }
+          : { DATABASE_TEMPLATE: BLOG_DB_TEMPLATE };
   switch (server.kind) {
     case 'sveltekit':
       return {
@@ -73,11 +82,17 @@ export function spawnSpec(id, port, run, env = {}) {
         readyPath: '/',
       };
     case 'ceiling':
-      return { name: id, args: [RAW_FASTIFY], cwd: CACHE, port, env: baseEnv({ ...common, HTML_FILE: run.htmlFile }) };
+      return {
+        name: id,
+        args: [RAW_FASTIFY],
+        cwd: CACHE,
+        port,
+        env: baseEnv({ ...common, HTML_FILE: run.htmlFile, HEADERS_FILE: run.headersFile }),
+      };
     default:
       return {
         name: id,
-        args: [BLOG_ENTRY],
+        args: [server.script ?? BLOG_ENTRY],
         cwd: CACHE,
         port,
         env: baseEnv({

@@ -41,7 +41,7 @@ import {
 } from './security/headers.js';
 import { requestLimits } from './security/limits.js';
 import { methodGuard } from './security/method-guard.js';
-import { rateLimit, type RateLimitOptions } from './security/rate-limit/plugin.js';
+import type { RateLimitOptions } from './security/rate-limit/plugin.js';
 import { requestId } from './security/request-id.js';
 import type { Database } from './db/open-database.js';
 import { backends } from './server/backends.js';
@@ -150,7 +150,11 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   if (options.services) await fastify.register(servicesPlugin, { services: options.services });
   const { redis } = fastify;
   const rateLimited = full && config.rateLimit.enabled;
-  if (rateLimited) await fastify.register(rateLimit, rateLimitOptions(config, metrics, redis));
+  // Imported only when on: @fastify/rate-limit is a noticeable part of start-up time.
+  if (rateLimited) {
+    const { rateLimit } = await import('./security/rate-limit/plugin.js');
+    await fastify.register(rateLimit, rateLimitOptions(config, metrics, redis));
+  }
   // Probes and assets take GET/HEAD only, refused before any body is read; other reads there are counted.
   const guardLimit = rateLimited ? { limit: fastify.rateLimit() } : {};
   await fastify.register(methodGuard, { assetsDir: join(options.clientDir, 'assets'), ...guardLimit });

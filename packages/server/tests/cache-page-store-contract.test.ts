@@ -42,10 +42,9 @@ afterAll(async () => {
   await redis.quit();
 });
 
-function entry(html: string, tags: readonly string[], at: number, staleInMs = 5000): PageEntry {
+function entry(html: string | Buffer, tags: readonly string[], at: number, staleInMs = 5000): PageEntry {
   return {
-    html,
-    bytes: Buffer.byteLength(html),
+    body: Buffer.isBuffer(html) ? html : Buffer.from(html, 'utf8'),
     br: Buffer.from([1, 2, 3, 0, 255]),
     gzip: Buffer.from([31, 139, 8, 0]),
     etag: `"${html.length}"`,
@@ -69,6 +68,15 @@ for (const backend of backends) {
       expect(await store.get('GET /x')).toEqual(stored);
       expect(await store.get('GET /unknown')).toBeUndefined();
       expect(store.kind).toBe(backend.kind);
+    });
+
+    it('keeps the body as bytes: any byte sequence comes back as it went in, never re-decoded', async () => {
+      const store = backend.create(clock);
+      const bytes = Buffer.from([0x3c, 0xff, 0x00, 0xc3, 0x28, 0xe2, 0x82, 0x3e, 0x0a]);
+      await store.set('GET /bytes', entry(bytes, [], now));
+      const read = await store.get('GET /bytes');
+      expect(Buffer.isBuffer(read?.body)).toBe(true);
+      expect(read?.body.equals(bytes)).toBe(true);
     });
 
     it('never returns an entry at or past staleUntil', async () => {
@@ -105,7 +113,7 @@ for (const backend of backends) {
       await store.set('GET /r', entry('<p>r1</p>', ['old', 'both'], now));
       await store.set('GET /r', entry('<p>r2</p>', ['new', 'both'], now));
       expect(await store.deleteTag('old')).toBe(0);
-      expect((await store.get('GET /r'))?.html).toBe('<p>r2</p>');
+      expect((await store.get('GET /r'))?.body.toString('utf8')).toBe('<p>r2</p>');
       expect(await store.deleteTag('both')).toBe(1);
       expect(await store.get('GET /r')).toBeUndefined();
     });
@@ -116,14 +124,14 @@ for (const backend of backends) {
       expect(await store.set('GET /g', entry('<p>g1</p>', ['g'], now), before)).toBe(true);
       await store.deleteKey('GET /elsewhere');
       expect(await store.set('GET /g', entry('<p>g2</p>', ['g'], now), before)).toBe(false);
-      expect((await store.get('GET /g'))?.html).toBe('<p>g1</p>');
+      expect((await store.get('GET /g'))?.body.toString('utf8')).toBe('<p>g1</p>');
       const afterKey = await store.generation();
       expect(afterKey).not.toBe(before);
       await store.deleteTag('nothing');
       expect(await store.set('GET /g', entry('<p>g3</p>', ['g'], now), afterKey)).toBe(false);
       expect(await store.set('GET /g', entry('<p>g4</p>', ['g'], now), await store.generation())).toBe(true);
       expect(await store.set('GET /g', entry('<p>g5</p>', ['g'], now))).toBe(true);
-      expect((await store.get('GET /g'))?.html).toBe('<p>g5</p>');
+      expect((await store.get('GET /g'))?.body.toString('utf8')).toBe('<p>g5</p>');
     });
   });
 }

@@ -70,6 +70,25 @@ describe('load shedding', () => {
     expect(metricValue(await readMetrics(server), 'load_shed_total')).toBe(0);
   });
 
+  it('does not shed a healthy server kept busy by a saturating load, with the default thresholds', async () => {
+    // The rate limiter is not under test: one client this fast would be limited.
+    const env = { RATE_LIMIT_ENABLED: 'false' };
+    const { server } = await startOpsServer({ baseEnv: OPS_DEVELOPMENT_ENV, env, routes });
+    // 16 clients back to back for 2.5 s: the event loop is never idle (utilization near 1), yet
+    // every request is answered in a few milliseconds. under-pressure samples at least twice.
+    const statuses = new Map<number, number>();
+    const until = Date.now() + 2500;
+    const client = async () => {
+      while (Date.now() < until) {
+        const { statusCode } = await server.inject({ url: '/', headers: { accept: 'text/html' } });
+        statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1);
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, client));
+    expect([...statuses.keys()]).toEqual([200]);
+    expect(metricValue(await readMetrics(server), 'load_shed_total')).toBe(0);
+  });
+
   it('sheds in production too, with a safe message and no internals', async () => {
     const { server } = await startOpsServer({ env: UNDER_PRESSURE, routes });
     expect(await eventually(async () => (await server.inject('/api/thing')).statusCode === 503, 3000, 50)).toBe(true);

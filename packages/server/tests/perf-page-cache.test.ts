@@ -152,7 +152,7 @@ describe('memory page cache over HTTP (development: x-cache)', () => {
     responses.forEach((response, i) => {
       const encoding = encodings[i]!;
       expect(response.headers['content-encoding'], encoding).toBe(encoding === 'identity' ? undefined : encoding);
-      const expected = encoding === 'br' ? entry!.br : encoding === 'gzip' ? entry!.gzip : Buffer.from(entry!.html);
+      const expected = encoding === 'br' ? entry!.br : encoding === 'gzip' ? entry!.gzip : entry!.body;
       expect(response.rawPayload.equals(expected), encoding).toBe(true);
     });
   });
@@ -363,7 +363,7 @@ describe('createPageCache with an injected clock', () => {
     expect(await cache.lookup('GET /a')).toBeUndefined();
     const first = await cache.render('GET /a', produce('<p>one</p>'));
     expect(first.leader).toBe(true);
-    expect(first.entry?.html).toBe('<p>one</p>');
+    expect(first.entry?.body.toString('utf8')).toBe('<p>one</p>');
     expect(first.entry?.freshUntil).toBe(now() + 100);
     expect(first.entry?.staleUntil).toBe(now() + 1100);
     expect(first.entry?.lastModified).toBe(new Date(now()).toUTCString());
@@ -373,15 +373,17 @@ describe('createPageCache with an injected clock', () => {
     advance(1);
     const stale = await cache.lookup('GET /a');
     expect(stale?.state).toBe('stale');
-    expect(stale?.entry.html).toBe('<p>one</p>');
+    expect(stale?.entry.body.toString('utf8')).toBe('<p>one</p>');
 
     cache.refresh('GET /a', produce('<p>two</p>'));
     cache.refresh('GET /a', produce('<p>three</p>'));
-    expect(await pollUntil(async () => (await store.get('GET /a'))?.html === '<p>two</p>', 2000)).toBe(true);
+    expect(await pollUntil(async () => (await store.get('GET /a'))?.body.toString('utf8') === '<p>two</p>', 2000)).toBe(
+      true,
+    );
     expect(renders).toBe(2);
     const refreshed = await cache.lookup('GET /a');
     expect(refreshed?.state).toBe('fresh');
-    expect(refreshed?.entry.html).toBe('<p>two</p>');
+    expect(refreshed?.entry.body.toString('utf8')).toBe('<p>two</p>');
 
     advance(1100);
     expect(await cache.lookup('GET /a')).toBeUndefined();
@@ -460,12 +462,10 @@ describe('createPageCache with an injected clock', () => {
 });
 
 describe('createMemoryPageStore: LRU bounded by bytes', () => {
-  /** An entry of exactly `size` bytes as the store counts them (html + br + gzip + 256). */
+  /** An entry of exactly `size` bytes as the store counts them (body + br + gzip + 256). */
   function entryOfSize(size: number, tags: readonly string[], staleUntil = Number.MAX_SAFE_INTEGER): PageEntry {
-    const html = 'x'.repeat(size - 256 - 20);
     return {
-      html,
-      bytes: Buffer.byteLength(html),
+      body: Buffer.alloc(size - 256 - 20, 'x'),
       br: Buffer.alloc(10),
       gzip: Buffer.alloc(10),
       etag: '"e"',

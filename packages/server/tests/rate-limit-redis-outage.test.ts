@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { describeError } from '../src/errors/describe-error.js';
 import type { RateLimitEvent } from '../src/security/rate-limit/events.js';
 import { rateLimit } from '../src/security/rate-limit/plugin.js';
-import { createRedisClient, redisReady, redisStatus } from '../src/stores/redis-client.js';
+import { createRedisClient, redisStatus } from '../src/stores/redis-client.js';
+import { redisReady } from '../src/stores/redis-ready.js';
 import { requireRedisBinaries } from './support/redis-available.js';
 import { createSpareRedis, type SpareRedis } from './support/redis-spare-server.js';
 

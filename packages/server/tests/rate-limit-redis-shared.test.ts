@@ -3,7 +3,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { rateLimit } from '../src/security/rate-limit/plugin.js';
-import { createRedisClient, redisReady } from '../src/stores/redis-client.js';
+import { createRedisClient } from '../src/stores/redis-client.js';
+import { redisReady } from '../src/stores/redis-ready.js';
 import { requireRedis } from './support/redis-available.js';
 
 const redisUrl = await requireRedis();

@@ -34,6 +34,9 @@ import { localUploadStorage } from '@composable-svelte/server/uploads';
 import { postEditors } from './post-editor-outcome.js';
 import { postWritingRoutes } from './post-writing-routes.js';
 
+/** The seed posts in memory: a blog without a database (tests, benchmarks such as bench/cold-start.mjs). */
+export { createInMemoryPostsRepository };
+
 export interface BlogServerOptions {
   /**
    * Where posts and subscribers live. Unset: the database the configuration names (DATABASE_URL,

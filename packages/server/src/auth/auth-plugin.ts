@@ -53,7 +53,11 @@ async function registerAuth(fastify: FastifyInstance, options: AuthPluginOptions
       'auth: no database. Pass `database` to createServer (or `db` to the auth plugin) for the auth tables.',
     );
   const { config } = fastify;
-  preparePasswordStrength();
+  // Built once the server listens, not during start-up (half a second before /health could answer),
+  // and not in the first request that checks a password either.
+  fastify.addHook('onListen', async () => {
+    setImmediate(preparePasswordStrength);
+  });
   const settings = options.settings ?? config.auth;
   const redis = options.redis === undefined ? fastify.redis : (options.redis ?? undefined);
   const secure = secureCookies(config.publicUrl, config.nodeEnv === 'production');

@@ -15,8 +15,9 @@ let factory: ZxcvbnFactory | undefined;
 
 /**
  * Builds the matchers over the dictionaries (megabytes; a second or more of synchronous work on a
- * busy machine). The auth plugin calls it at start-up: done during a request it would stall the
- * event loop for everyone (and trip load shedding). Apps that never check a password never pay.
+ * busy machine). The auth plugin calls it just after the server starts listening: done during a
+ * request it would stall the event loop for everyone (and trip load shedding), done before listening
+ * it would delay start-up. Apps that never check a password never pay.
  */
 export function preparePasswordStrength(): void {
   // The factory is lazy too: the first check is what builds the dictionaries.

@@ -55,22 +55,22 @@ export function createPageCache(options: PageCacheOptions): PageCache {
   const inflight = new Map<string, Promise<{ page: RenderedPage; entry?: PageEntry }>>();
 
   const toEntry = async (page: RenderedPage): Promise<PageEntry> => {
+    const body = Buffer.from(page.html, 'utf8');
     const [br, gz] = await Promise.all([
-      brotli(page.html, {
+      brotli(body, {
         params: {
           [constants.BROTLI_PARAM_QUALITY]: options.brotliQuality,
           [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
         },
       }),
-      gzipAsync(page.html, { level: 6 }),
+      gzipAsync(body, { level: 6 }),
     ]);
     const createdAt = now();
     return {
-      html: page.html,
-      bytes: Buffer.byteLength(page.html),
+      body,
       br,
       gzip: gz,
-      etag: strongEtag(page.html),
+      etag: strongEtag(body),
       lastModified: new Date(createdAt).toUTCString(),
       createdAt,
       freshUntil: createdAt + options.ttlMs,

@@ -1,8 +1,10 @@
-/** A rendered public page as the cache keeps it: the HTML and its br/gzip variants, made once. */
+/**
+ * A rendered public page as the cache keeps it: the HTML's UTF-8 bytes and its br/gzip variants,
+ * each made once. Bytes, not a string: a hit then writes them as they are, where a string would be
+ * measured and encoded again on every response.
+ */
 export interface PageEntry {
-  readonly html: string;
-  /** UTF-8 size of `html`, measured once when stored. */
-  readonly bytes: number;
+  readonly body: Buffer;
   readonly br: Buffer;
   readonly gzip: Buffer;
   /** Strong validator of the identity body; encoded variants add -br / -gz. */
@@ -34,5 +36,5 @@ export interface PageCacheStore {
 }
 
 export function entrySize(entry: PageEntry): number {
-  return entry.bytes + entry.br.length + entry.gzip.length + 256;
+  return entry.body.length + entry.br.length + entry.gzip.length + 256;
 }

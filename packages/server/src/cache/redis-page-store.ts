@@ -2,7 +2,6 @@ import type { Redis } from 'ioredis';
 import type { PageCacheStore, PageEntry } from './page-entry.js';
 
 interface Meta {
-  bytes: number;
   etag: string;
   lastModified: string;
   createdAt: number;
@@ -53,11 +52,10 @@ export function createRedisPageStore(
       if (!html || !br || !gz || !meta) return undefined;
       const parsed = JSON.parse(meta.toString('utf8')) as Meta;
       if (parsed.staleUntil <= now()) return undefined;
-      return { ...parsed, html: html.toString('utf8'), br, gzip: gz };
+      return { ...parsed, body: html, br, gzip: gz };
     },
     async set(key, entry: PageEntry, ifGeneration) {
       const meta: Meta = {
-        bytes: entry.bytes,
         etag: entry.etag,
         lastModified: entry.lastModified,
         createdAt: entry.createdAt,
@@ -80,7 +78,7 @@ export function createRedisPageStore(
         ttl,
         entry.tags.length,
         key,
-        entry.html,
+        entry.body,
         entry.br,
         entry.gzip,
         JSON.stringify(meta),

@@ -3,10 +3,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { ServerConfig } from '../config/load-config.js';
-import { createPostgresPool, type PostgresPoolOptions } from '../stores/postgres-pool.js';
+import type { PostgresPoolOptions } from '../stores/postgres-pool.js';
 import { timeQueries, type QueryObserver } from './query-observer.js';
 
 /** A Drizzle database over either tier: the same query builder, schema and migrations for both. */
@@ -60,6 +59,11 @@ export async function openDatabase<TSchema extends Record<string, unknown> = Rec
     observer = next;
   };
   if (options.url) {
+    // Imported only for a server: pg is a good part of start-up time on the embedded tier.
+    const [{ createPostgresPool }, { drizzle: drizzlePostgres }] = await Promise.all([
+      import('../stores/postgres-pool.js'),
+      import('drizzle-orm/node-postgres'),
+    ]);
     const pool = createPostgresPool(options.url, {
       max: 10,
       ...options.pool,

@@ -8,7 +8,7 @@ import type { Authenticator, Principal } from '../auth/principal.js';
 import { HttpError } from '../errors/http-error.js';
 import { createRedisSlidingWindowLimiter } from '../security/rate-limit/redis-sliding-window.js';
 import { createSlidingWindowLimiter } from '../security/rate-limit/sliding-window.js';
-import { redisReady } from '../stores/redis-client.js';
+import { redisReady } from '../stores/redis-ready.js';
 import type { ControlMessage, LiveBackend } from './backend.js';
 import { isTopic, type Channel } from './channel.js';
 import { LiveConnection } from './connection.js';

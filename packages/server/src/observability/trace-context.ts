@@ -1,16 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import {
   context as otelContext,
   propagation,
+  ProxyTracerProvider,
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
   trace,
+  TraceFlags,
   type Context,
   type Span,
 } from '@opentelemetry/api';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { randomHex } from './random-hex.js';
 
 export interface TraceContext {
   /** 32 hex digits, from the caller's traceparent or new. */
@@ -43,6 +45,26 @@ export function parseTraceparent(header: unknown): { traceId: string; parentId: 
 
 export const tracer = trace.getTracer('@composable-svelte/server');
 
+/** What the API's global provider delegates to until an SDK registers one. */
+const NO_SDK = new ProxyTracerProvider().getDelegate();
+
+/**
+ * Whether an OpenTelemetry SDK is registered now. Asked per request, since an SDK may register
+ * after the server starts; without one, spans, propagation and context are skipped altogether.
+ */
+export function tracingSdkInstalled(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NO_SDK;
+}
+
+/** The request's context without an SDK: made only if something asks for it. */
+function contextOf(traceId: string, spanId: string, sampled: boolean): Context {
+  return trace.setSpan(
+    ROOT_CONTEXT,
+    trace.wrapSpanContext({ traceId, spanId, traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE }),
+  );
+}
+
 /**
  * W3C Trace Context on every request. The ids are parsed here so logs carry the trace id even
  * without an OpenTelemetry SDK; when an SDK is installed, the same request also becomes a server
@@ -54,6 +76,22 @@ async function traceContextPlugin(fastify: FastifyInstance): Promise<void> {
 
   fastify.addHook('onRequest', async (request) => {
     const incoming = parseTraceparent(request.headers.traceparent);
+    const sampled = incoming?.sampled ?? false;
+    if (!tracingSdkInstalled()) {
+      const traceId = incoming?.traceId ?? randomHex(16);
+      const spanId = randomHex(8);
+      let otel: Context | undefined;
+      request.traceContext = {
+        traceId,
+        spanId,
+        sampled,
+        traceparent: `00-${traceId}-${spanId}-${sampled ? '01' : '00'}`,
+        get otel() {
+          return (otel ??= contextOf(traceId, spanId, sampled));
+        },
+      };
+      return;
+    }
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
     const span = tracer.startSpan(
       `${request.method} ${request.routeOptions.url ?? 'not found'}`,
@@ -70,10 +108,8 @@ async function traceContextPlugin(fastify: FastifyInstance): Promise<void> {
     spans.set(request, span);
     const spanContext = span.spanContext();
     const recording = trace.isSpanContextValid(spanContext);
-    // randomUUID draws from Node's buffered entropy pool: far cheaper per request than randomBytes.
-    const traceId = recording ? spanContext.traceId : (incoming?.traceId ?? randomUUID().replaceAll('-', ''));
-    const spanId = recording ? spanContext.spanId : randomUUID().replaceAll('-', '').slice(16);
-    const sampled = incoming?.sampled ?? false;
+    const traceId = recording ? spanContext.traceId : (incoming?.traceId ?? randomHex(16));
+    const spanId = recording ? spanContext.spanId : randomHex(8);
     request.traceContext = {
       traceId,
       spanId,
@@ -98,6 +134,7 @@ export async function inSpan<T>(
   name: string,
   work: () => Promise<T>,
 ): Promise<T> {
+  if (!tracingSdkInstalled()) return work();
   const parent = request.traceContext?.otel ?? otelContext.active();
   const span = tracer.startSpan(name, {}, parent);
   try {

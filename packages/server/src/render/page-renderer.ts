@@ -179,7 +179,9 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
   const send = (reply: FastifyReply, page: RenderedPage): FastifyReply => {
     if (page.status === CLIENT_CLOSED_REQUEST) return reply.code(page.status).send();
     if (page.status === 200) reply.header('link', linkHeader);
-    return reply.code(page.status).type('text/html; charset=utf-8').send(page.html);
+    // Encoded once here: the ETag hashes these bytes and the socket writes them, where a string
+    // would be encoded for each (and measured once more for Content-Length).
+    return reply.code(page.status).type('text/html; charset=utf-8').send(Buffer.from(page.html, 'utf8'));
   };
 
   const cachePath = (request: FastifyRequest): string => {

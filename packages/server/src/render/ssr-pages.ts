@@ -46,7 +46,7 @@ function serveEntry(
   const encoding = compressed(entry) ? negotiateEncoding(request) : 'identity';
   if (encoding === 'br') return reply.header('content-encoding', 'br').send(entry.br);
   if (encoding === 'gzip') return reply.header('content-encoding', 'gzip').send(entry.gzip);
-  return reply.send(entry.html);
+  return reply.send(entry.body);
 }
 
 /**
@@ -69,7 +69,7 @@ async function ssrPagesPlugin(fastify: FastifyInstance, options: SsrPagesOptions
   const { renderer } = options;
   const cache = options.cache ?? fastify.pageCache;
   const threshold = options.compressThresholdBytes ?? 0;
-  const compressed = (entry: PageEntry) => (options.compressed ?? true) && entry.bytes >= threshold;
+  const compressed = (entry: PageEntry) => (options.compressed ?? true) && entry.body.length >= threshold;
   // The API prefix is JSON territory: an unknown GET there gets the JSON 404, not an HTML page.
   const isApi = (request: FastifyRequest) =>
     request.url === '/api' || request.url.startsWith('/api/') || request.url.startsWith('/api?');

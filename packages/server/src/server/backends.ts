@@ -4,8 +4,8 @@ import type { Redis } from 'ioredis';
 import { databasePlugin } from '../db/database-plugin.js';
 import type { Database } from '../db/open-database.js';
 import type { ServerMetrics } from '../observability/metrics.js';
-import { createPostgresPool, type PostgresPool } from '../stores/postgres-pool.js';
-import { createRedisClient, redisReady } from '../stores/redis-client.js';
+import type { PostgresPool } from '../stores/postgres-pool.js';
+import { redisReady } from '../stores/redis-ready.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -42,6 +42,8 @@ async function backendsPlugin(fastify: FastifyInstance, options: BackendsOptions
       ...(options.migrationsFolder ? { migrationsFolder: options.migrationsFolder } : {}),
     });
   } else if (config.databaseUrl) {
+    // Imported only when configured: pg and ioredis are a good part of start-up time otherwise.
+    const { createPostgresPool } = await import('../stores/postgres-pool.js');
     const pool = createPostgresPool(config.databaseUrl, {
       max: config.databasePoolMax,
       logger: fastify.log,
@@ -54,6 +56,7 @@ async function backendsPlugin(fastify: FastifyInstance, options: BackendsOptions
     });
   }
   if (config.redisUrl) {
+    const { createRedisClient } = await import('../stores/redis-client.js');
     const redis = createRedisClient(config.redisUrl, { logger: fastify.log, onStateChange: onStateChange('redis') });
     fastify.decorate('redis', redis);
     fastify.readiness.checks.set('redis', async () => {
