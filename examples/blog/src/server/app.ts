@@ -21,8 +21,15 @@ import { accountRecovery } from './account-recovery.js';
 import { apiKeyList, apiKeyRoutes } from './api-key-routes.js';
 import { apiKeyOutcomes } from './api-key-outcome.js';
 import { providersFromConfig, type TokenServices } from '@composable-svelte/server/auth';
+import type { JobDefinition, JobSchedule } from '@composable-svelte/server/jobs';
 import type { ApiKeyList, SignInProvider, Viewer } from '../shared/account.js';
 import { oauthSignIn } from './oauth-sign-in.js';
+import { isAdmin } from '../shared/admin.js';
+import { createAdminData, type AdminData } from './admin/admin-data.js';
+import { adminRoutes } from './admin/admin-routes.js';
+import { blogJobs } from './jobs-service.js';
+import { commentDeleteRoutes } from './comment-delete-routes.js';
+import { createCommentModeration } from './db/comment-moderation.js';
 import { createInMemorySubscriptionsRepository, type SubscriptionsRepository } from './subscriptions-repository.js';
 import { createInMemoryPostsRepository } from './in-memory-posts-repository.js';
 import { createRepositoryApi } from './repository-api.js';
@@ -43,13 +50,21 @@ export interface BlogServerOptions {
   readonly clientDir?: string;
   readonly config?: Partial<ServerConfig>;
   readonly env?: Record<string, string | undefined>;
+  /** Jobs run besides the blog's own, on its database (a test's job); the admin jobs page shows them. */
+  readonly jobs?: readonly JobDefinition[];
+  /** Cron schedules of those jobs. */
+  readonly schedules?: readonly JobSchedule[];
 }
 
 /** What the pages read of the accounts feature beyond the viewer. */
 export interface BlogAccounts {
   readonly apiKeys: (viewer: Viewer) => Promise<ApiKeyList>;
   readonly providers: readonly SignInProvider[];
+  /** The admin pages' lists (the routes let only admins reach them). */
+  readonly admin: AdminData;
 }
+
+const ADMIN_PAGES: ReadonlySet<string> = new Set(['admin', 'adminUsers', 'adminJobs']);
 
 export function blogApp(
   repository: PostsRepository,
@@ -89,10 +104,13 @@ export function blogApp(
       // The page starts empty and the same navigate action the browser sends loads its data.
       return { state: { ...state, commentForm }, actions };
     },
-    auth: (route) =>
-      route.ok && (route.destination.route === 'account' || route.destination.route === 'accountKeys')
+    auth: (route) => {
+      if (!route.ok) return undefined;
+      if (ADMIN_PAGES.has(route.destination.route)) return { roles: ['admin'] };
+      return route.destination.route === 'account' || route.destination.route === 'accountKeys'
         ? 'required'
-        : undefined,
+        : undefined;
+    },
     dependencies: ({ request, csrfToken }) => ({
       api: createRepositoryApi({
         posts: repository,
@@ -107,6 +125,7 @@ export function blogApp(
           if (!accountsFeature || !request.principal) throw new ApiError(401, 'Sign in to see your API keys.');
           return accountsFeature.apiKeys(request.principal.viewer);
         },
+        ...(accountsFeature && isAdmin(request.principal?.viewer ?? null) ? { admin: accountsFeature.admin } : {}),
       }),
     }),
     errorState: ({ status, message, requestId }) =>
@@ -139,7 +158,16 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
   // The token services, once the routes have registered them (before any request).
   let tokens: TokenServices | undefined;
   const providers = onDatabase ? providersFromConfig(loadServerConfig(env, options.config)) : [];
+  const moderation = createCommentModeration(db);
+  const jobs = onDatabase
+    ? blogJobs(
+        { definitions: options.jobs ?? [], schedules: options.schedules ?? [] },
+        () => opened?.database,
+        loadServerConfig(env, options.config),
+      )
+    : undefined;
   const accounts: BlogAccounts = {
+    admin: createAdminData(moderation, () => jobs?.running()),
     providers: providers.map(({ id, label }) => ({ id, label })),
     apiKeys: (viewer) => {
       if (!tokens) throw new Error('The token plugin is not registered yet');
@@ -164,10 +192,13 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
           await fastify.register(accountRoutes, { recovery });
           await fastify.register(apiKeyRoutes);
           if (providers.length > 0) await oauthSignIn(fastify, providers);
+          await fastify.register(commentDeleteRoutes(moderation));
+          await fastify.register(adminRoutes, { moderation, data: accounts.admin, jobs: () => jobs?.running() });
         }
         await fastify.register(commentRoutes(repository, subscriptions, onDatabase));
       },
       ...(onDatabase ? { database, auth: {} } : {}),
+      ...(jobs?.services ? { services: jobs.services } : {}),
       ...(options.config ? { config: options.config } : {}),
       env,
     });

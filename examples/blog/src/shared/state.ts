@@ -6,6 +6,7 @@ import {
   type Flash,
   type SessionSummary,
 } from './account.js';
+import { initialAdminState, type AdminAction, type AdminState } from './admin.js';
 import { emptyCommentForm, type CommentField, type CommentFieldErrors, type CommentForm } from './comment.js';
 import type { Comment, Post, PostSummary } from './model.js';
 import type { QueryStamps } from './queries.js';
@@ -42,11 +43,14 @@ export interface BlogState {
   /** The viewer, the sign-in forms and the account page. */
   readonly account: AccountState;
   readonly commentForm: CommentForm;
+  /** What the admin pages list. */
+  readonly admin: AdminState;
   /** Public origin for canonical URLs, e.g. https://blog.example.com */
   readonly origin: string;
 }
 
 export type BlogAction =
+  | AdminAction
   | { readonly type: 'navigate'; readonly page: Page }
   | { readonly type: 'retry' }
   | { readonly type: 'postsLoaded'; readonly posts: readonly PostSummary[]; readonly updatedAt: number }
@@ -96,6 +100,7 @@ export function initialBlogState(page: Page, origin: string, account?: AccountSt
     subscribe: emptySubscribeForm,
     account: account ?? initialAccountState(false, null),
     commentForm: emptyCommentForm,
+    admin: initialAdminState,
     origin,
   };
 }
