@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpError } from '@composable-svelte/server';
+import type { HttpError } from '@composable-svelte/server';
 import type { Jobs } from '@composable-svelte/server/jobs';
 import { badRequest, conflict, notFound, wantsJsonError } from '@composable-svelte/server/errors';
 import { ROLES } from '../../shared/admin.js';
