@@ -29,6 +29,7 @@ import { createAdminData, type AdminData } from './admin/admin-data.js';
 import { adminRoutes } from './admin/admin-routes.js';
 import { blogJobs } from './jobs-service.js';
 import { commentDeleteRoutes } from './comment-delete-routes.js';
+import { createAccountDirectory } from './db/account-directory.js';
 import { createCommentModeration } from './db/comment-moderation.js';
 import { createInMemorySubscriptionsRepository, type SubscriptionsRepository } from './subscriptions-repository.js';
 import { createInMemoryPostsRepository } from './in-memory-posts-repository.js';
@@ -159,6 +160,7 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
   let tokens: TokenServices | undefined;
   const providers = onDatabase ? providersFromConfig(loadServerConfig(env, options.config)) : [];
   const moderation = createCommentModeration(db);
+  const directory = createAccountDirectory(db);
   const jobs = onDatabase
     ? blogJobs(
         { definitions: options.jobs ?? [], schedules: options.schedules ?? [] },
@@ -167,7 +169,7 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
       )
     : undefined;
   const accounts: BlogAccounts = {
-    admin: createAdminData(moderation, () => jobs?.running()),
+    admin: createAdminData(moderation, directory, () => jobs?.running()),
     providers: providers.map(({ id, label }) => ({ id, label })),
     apiKeys: (viewer) => {
       if (!tokens) throw new Error('The token plugin is not registered yet');
@@ -193,7 +195,12 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
           await fastify.register(apiKeyRoutes);
           if (providers.length > 0) await oauthSignIn(fastify, providers);
           await fastify.register(commentDeleteRoutes(moderation));
-          await fastify.register(adminRoutes, { moderation, data: accounts.admin, jobs: () => jobs?.running() });
+          await fastify.register(adminRoutes, {
+            moderation,
+            accounts: directory,
+            data: accounts.admin,
+            jobs: () => jobs?.running(),
+          });
         }
         await fastify.register(commentRoutes(repository, subscriptions, onDatabase));
       },

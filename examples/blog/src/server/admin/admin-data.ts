@@ -1,5 +1,6 @@
 import type { Jobs } from '@composable-svelte/server/jobs';
 import type { AdminComment, AdminDeadLetter, AdminJobs, AdminUser } from '../../shared/admin.js';
+import type { AccountDirectory } from '../db/account-directory.js';
 import type { CommentModeration } from '../db/comment-moderation.js';
 
 /** What the admin pages list: the newest comments, the accounts, the jobs. */
@@ -23,10 +24,14 @@ function errorText(error: unknown): string {
 }
 
 /** `jobs` answers undefined while the blog runs no jobs (or before they started). */
-export function createAdminData(moderation: CommentModeration, jobs: () => Jobs | undefined): AdminData {
+export function createAdminData(
+  moderation: CommentModeration,
+  accounts: AccountDirectory,
+  jobs: () => Jobs | undefined,
+): AdminData {
   return {
     comments: () => moderation.recent(RECENT_COMMENTS),
-    users: () => moderation.users(LISTED_USERS),
+    users: () => accounts.users(LISTED_USERS),
     async jobs() {
       const running = jobs();
       if (!running) return { enabled: false, queues: [], deadLetters: [], schedules: [] };

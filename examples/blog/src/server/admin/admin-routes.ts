@@ -5,6 +5,7 @@ import type { Jobs } from '@composable-svelte/server/jobs';
 import { badRequest, conflict, notFound, wantsJsonError } from '@composable-svelte/server/errors';
 import { ROLES } from '../../shared/admin.js';
 import { postId as idParam } from '../api-routes.js';
+import type { AccountDirectory } from '../db/account-directory.js';
 import type { CommentModeration } from '../db/comment-moderation.js';
 import { refusedForms } from '../form-outcome.js';
 import { invalidatePostPages } from '../post-pages.js';
@@ -38,6 +39,7 @@ function decodeId(name: string, raw: string, where: 'params' | 'body' = 'params'
 
 export interface AdminRoutesOptions {
   readonly moderation: CommentModeration;
+  readonly accounts: AccountDirectory;
   readonly data: AdminData;
   /** The blog's jobs, undefined while it runs none. */
   readonly jobs: () => Jobs | undefined;
@@ -48,7 +50,7 @@ export interface AdminRoutesOptions {
  * with a message), all for the `admin` role: signed out → the sign-in page (401 as JSON), anyone
  * else → 403. Every answer is the viewer's own: `private, no-store`.
  */
-export async function adminRoutes(fastify: FastifyInstance, { moderation, data, jobs }: AdminRoutesOptions) {
+export async function adminRoutes(fastify: FastifyInstance, { moderation, accounts, data, jobs }: AdminRoutesOptions) {
   const auth = fastify.auth;
   if (!auth) throw new Error('adminRoutes needs the auth plugin (createServer({ auth }))');
   const rateLimit = { max: fastify.config.rateLimit.formMax, timeWindow: fastify.config.rateLimit.windowMs };
@@ -107,15 +109,15 @@ export async function adminRoutes(fastify: FastifyInstance, { moderation, data, 
       if (unknown !== undefined) {
         return refuse(request, reply, badRequest(`"${unknown}" is not a role here (${ROLES.join(', ')}).`));
       }
-      const before = await moderation.userRoles(userId);
+      const before = await accounts.userRoles(userId);
       if (!before) throw notFound(`There is no user ${userId}.`);
       const demotes = before.includes('admin') && !roles.includes('admin');
       const lastAdmin = () => conflict('That would leave the blog without an admin: make someone else an admin first.');
-      if (demotes && (await moderation.adminCount()) <= 1) return refuse(request, reply, lastAdmin());
+      if (demotes && (await accounts.adminCount()) <= 1) return refuse(request, reply, lastAdmin());
       await auth.setRoles(request, reply, userId, roles);
       // Two admins demoting each other at once both pass the check above: whoever finds no admin
       // left afterwards puts the roles back, so the blog always keeps one.
-      if (demotes && (await moderation.adminCount()) === 0) {
+      if (demotes && (await accounts.adminCount()) === 0) {
         await auth.setRoles(request, reply, userId, before);
         return refuse(request, reply, lastAdmin());
       }

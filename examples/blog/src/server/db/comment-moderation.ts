@@ -1,7 +1,6 @@
 import { transaction, type Db } from '@composable-svelte/server/db';
-import { users } from '@composable-svelte/server/auth';
-import { and, arrayContains, asc, count, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
-import type { AdminComment, AdminUser } from '../../shared/admin.js';
+import { and, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import type { AdminComment } from '../../shared/admin.js';
 import { comments, posts, type BlogSchema } from './schema.js';
 
 type Tx = Parameters<Parameters<Db<BlogSchema>['transaction']>[0]>[0];
@@ -14,7 +13,7 @@ export interface CommentOwnership {
 }
 
 /**
- * Deleting, hiding and showing comments, and what the admin pages list. Every change that alters
+ * Deleting, hiding and showing comments, and the newest comments for moderation. Every change that alters
  * which comments a post shows changes its comment_count in the same transaction, after locking the
  * post's row first, as adding a comment does: changes to one post's comments count one after the
  * other, and two transactions never wait on each other's locks in opposite orders.
@@ -96,28 +95,6 @@ export function createCommentModeration(database: () => Db<BlogSchema>) {
         createdAt: createdAt.toISOString(),
         hidden: hiddenAt !== null,
       }));
-    },
-
-    async users(limit: number): Promise<AdminUser[]> {
-      const rows = await database()
-        .select({ id: users.id, name: users.name, email: users.email, roles: users.roles, createdAt: users.createdAt })
-        .from(users)
-        .orderBy(asc(users.id))
-        .limit(limit);
-      return rows.map(({ createdAt, ...row }) => ({ ...row, createdAt: createdAt.toISOString() }));
-    },
-
-    async userRoles(userId: number): Promise<readonly string[] | undefined> {
-      const [row] = await database().select({ roles: users.roles }).from(users).where(eq(users.id, userId));
-      return row?.roles;
-    },
-
-    async adminCount(): Promise<number> {
-      const [row] = await database()
-        .select({ admins: count() })
-        .from(users)
-        .where(arrayContains(users.roles, ['admin']));
-      return row?.admins ?? 0;
     },
   };
 }
