@@ -124,6 +124,8 @@ describe.each(await databaseTiers())('comments on the $name database', (tier) =>
       author: 'Ada',
       body: 'First line\nsecond line\t!',
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      // The writer's account: theirs to delete.
+      authorId: expect.any(Number),
     });
     expect((await commentsOf(server, 2)).at(-1)).toEqual(comment);
     expect(await countOf(server, 2)).toEqual({ post: before.post + 1, list: before.list + 1 });

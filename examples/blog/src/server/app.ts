@@ -21,8 +21,16 @@ import { accountRecovery } from './account-recovery.js';
 import { apiKeyList, apiKeyRoutes } from './api-key-routes.js';
 import { apiKeyOutcomes } from './api-key-outcome.js';
 import { providersFromConfig, type TokenServices } from '@composable-svelte/server/auth';
+import type { JobDefinition, JobSchedule } from '@composable-svelte/server/jobs';
 import type { ApiKeyList, SignInProvider, Viewer } from '../shared/account.js';
 import { oauthSignIn } from './oauth-sign-in.js';
+import { isAdmin } from '../shared/admin.js';
+import { createAdminData, type AdminData } from './admin/admin-data.js';
+import { adminRoutes } from './admin/admin-routes.js';
+import { blogJobs } from './jobs-service.js';
+import { commentDeleteRoutes } from './comment-delete-routes.js';
+import { createAccountDirectory } from './db/account-directory.js';
+import { createCommentModeration } from './db/comment-moderation.js';
 import { createInMemorySubscriptionsRepository, type SubscriptionsRepository } from './subscriptions-repository.js';
 import { createInMemoryPostsRepository } from './in-memory-posts-repository.js';
 import { createRepositoryApi } from './repository-api.js';
@@ -51,6 +59,10 @@ export interface BlogServerOptions {
   readonly env?: Record<string, string | undefined>;
   /** Post covers: where they are stored (default `.data/uploads`) and the largest accepted (default 2 MiB). */
   readonly covers?: { readonly directory?: string; readonly maxBytes?: number };
+  /** Jobs run besides the blog's own, on its database (a test's job); the admin jobs page shows them. */
+  readonly jobs?: readonly JobDefinition[];
+  /** Cron schedules of those jobs. */
+  readonly schedules?: readonly JobSchedule[];
 }
 
 const COVER_MAX_BYTES = 2 * 1024 * 1024;
@@ -59,7 +71,11 @@ const COVER_MAX_BYTES = 2 * 1024 * 1024;
 export interface BlogAccounts {
   readonly apiKeys: (viewer: Viewer) => Promise<ApiKeyList>;
   readonly providers: readonly SignInProvider[];
+  /** The admin pages' lists (the routes let only admins reach them). */
+  readonly admin: AdminData;
 }
+
+const ADMIN_PAGES: ReadonlySet<string> = new Set(['admin', 'adminUsers', 'adminJobs']);
 
 export function blogApp(
   repository: PostsRepository,
@@ -104,6 +120,7 @@ export function blogApp(
       if (!route.ok) return undefined;
       const { route: page } = route.destination;
       if (page === 'account' || page === 'accountKeys') return 'required';
+      if (ADMIN_PAGES.has(page)) return { roles: ['admin'] };
       // The editor of an existing post is its own route (post-writing-routes.ts), which checks who wrote it.
       if (page === 'write') return { roles: ['author'] };
       return undefined;
@@ -122,6 +139,7 @@ export function blogApp(
           if (!accountsFeature || !request.principal) throw new ApiError(401, 'Sign in to see your API keys.');
           return accountsFeature.apiKeys(request.principal.viewer);
         },
+        ...(accountsFeature && isAdmin(request.principal?.viewer ?? null) ? { admin: accountsFeature.admin } : {}),
       }),
     }),
     errorState: ({ status, message, requestId }) =>
@@ -154,7 +172,17 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
   // The token services, once the routes have registered them (before any request).
   let tokens: TokenServices | undefined;
   const providers = onDatabase ? providersFromConfig(loadServerConfig(env, options.config)) : [];
+  const moderation = createCommentModeration(db);
+  const directory = createAccountDirectory(db);
+  const jobs = onDatabase
+    ? blogJobs(
+        { definitions: options.jobs ?? [], schedules: options.schedules ?? [] },
+        () => opened?.database,
+        loadServerConfig(env, options.config),
+      )
+    : undefined;
   const accounts: BlogAccounts = {
+    admin: createAdminData(moderation, directory, () => jobs?.running()),
     providers: providers.map(({ id, label }) => ({ id, label })),
     apiKeys: (viewer) => {
       if (!tokens) throw new Error('The token plugin is not registered yet');
@@ -179,6 +207,13 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
           await fastify.register(accountRoutes, { recovery });
           await fastify.register(apiKeyRoutes);
           if (providers.length > 0) await oauthSignIn(fastify, providers);
+          await fastify.register(commentDeleteRoutes(moderation));
+          await fastify.register(adminRoutes, {
+            moderation,
+            accounts: directory,
+            data: accounts.admin,
+            jobs: () => jobs?.running(),
+          });
         }
         await fastify.register(commentRoutes(repository, subscriptions, onDatabase));
         if (onDatabase)
@@ -190,6 +225,7 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
           );
       },
       ...(onDatabase ? { database, auth: {} } : {}),
+      ...(jobs?.services ? { services: jobs.services } : {}),
       ...(options.config ? { config: options.config } : {}),
       env,
     });

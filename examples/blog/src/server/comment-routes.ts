@@ -6,6 +6,7 @@ import { ApiError } from '../shared/api.js';
 import type { PostsRepository } from '../shared/model.js';
 import { postId } from './api-routes.js';
 import { CommentBody, CommentResponse, PostIdParams } from './api-schemas.js';
+import { invalidatePostPages } from './post-pages.js';
 import { createRepositoryApi } from './repository-api.js';
 import type { SubscriptionsRepository } from './subscriptions-repository.js';
 
@@ -18,9 +19,6 @@ type CommentRequest = FastifyRequest<{ Params: Static<typeof PostIdParams>; Body
 function commentAuthor(request: CommentRequest): string {
   return request.principal?.viewer.name ?? request.body.author ?? '';
 }
-
-/** Pages that show the post's comments or its comment count: the post, its comments, the list. */
-const changedPageTags = (id: number) => [`post:${id}`, 'posts'];
 
 /**
  * Readers' comments, two ways in: a script posts JSON to the API and reads the comment back; a
@@ -45,6 +43,7 @@ export function commentRoutes(posts: PostsRepository, subscriptions: Subscriptio
         subscriptions,
         log: request.log,
         csrfToken: () => reply.generateCsrf(),
+        ...(request.principal ? { viewerId: request.principal.viewer.id } : {}),
       });
       try {
         const comment = await api.addComment(
@@ -52,8 +51,7 @@ export function commentRoutes(posts: PostsRepository, subscriptions: Subscriptio
           { author: commentAuthor(request), body: request.body.body, csrfToken: '' },
           new AbortController().signal,
         );
-        const cache = fastify.pageCache;
-        if (cache) await Promise.all(changedPageTags(id.value).map((tag) => cache.invalidate({ tag })));
+        await invalidatePostPages(fastify, id.value);
         return comment;
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;

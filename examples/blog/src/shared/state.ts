@@ -6,6 +6,7 @@ import {
   type Flash,
   type SessionSummary,
 } from './account.js';
+import { initialAdminState, type AdminAction, type AdminState } from './admin.js';
 import { emptyCommentForm, type CommentField, type CommentFieldErrors, type CommentForm } from './comment.js';
 import type { Comment, Post, PostSummary } from './model.js';
 import { emptyPostEditor, type PostEditor } from './post-draft.js';
@@ -45,11 +46,14 @@ export interface BlogState {
   readonly commentForm: CommentForm;
   /** The post the editor page opens (a new one on /write); set by the server, which renders that page. */
   readonly editor: PostEditor;
+  /** What the admin pages list. */
+  readonly admin: AdminState;
   /** Public origin for canonical URLs, e.g. https://blog.example.com */
   readonly origin: string;
 }
 
 export type BlogAction =
+  | AdminAction
   | { readonly type: 'navigate'; readonly page: Page }
   | { readonly type: 'retry' }
   | { readonly type: 'postsLoaded'; readonly posts: readonly PostSummary[]; readonly updatedAt: number }
@@ -100,6 +104,7 @@ export function initialBlogState(page: Page, origin: string, account?: AccountSt
     account: account ?? initialAccountState(false, null),
     commentForm: emptyCommentForm,
     editor: emptyPostEditor,
+    admin: initialAdminState,
     origin,
   };
 }

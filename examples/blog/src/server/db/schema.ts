@@ -34,8 +34,9 @@ export const posts = pgTable('posts', {
   /** The cover image's path under /uploads (the uploads plugin's random key); null without a cover. */
   coverUrl: text('cover_url'),
   /**
-   * Kept equal to the post's rows in comments by the transaction that adds a comment: the list and
-   * the post page read it instead of counting comments on every request.
+   * Kept equal to the post's visible (not hidden) rows in comments by the transactions that add,
+   * delete, hide and show a comment: the list and the post page read it instead of counting
+   * comments on every request.
    */
   commentCount: integer('comment_count').notNull().default(0),
 });
@@ -50,8 +51,20 @@ export const comments = pgTable(
     author: text('author').notNull(),
     body: text('body').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    /** The account that wrote it, which may delete it; null for the seed's comments and deleted accounts. */
+    userId: integer('user_id').references(() => users.id, { onDelete: 'set null' }),
+    /**
+     * Hidden by a moderator: kept (it can be shown again, and reviewed), but out of the post's pages
+     * and of its comment_count. An author's own delete removes the row instead.
+     */
+    hiddenAt: timestamp('hidden_at', { withTimezone: true, precision: 3 }),
+    hiddenBy: integer('hidden_by').references(() => users.id, { onDelete: 'set null' }),
   },
-  (table) => [index('comments_post_id_created_at_id').on(table.postId, table.createdAt, table.id)],
+  (table) => [
+    index('comments_post_id_created_at_id').on(table.postId, table.createdAt, table.id),
+    // The moderation page lists the newest comments across every post.
+    index('comments_created_at_id').on(table.createdAt, table.id),
+  ],
 );
 
 export const subscribers = pgTable(
