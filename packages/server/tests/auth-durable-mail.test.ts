@@ -7,7 +7,6 @@ import { databaseTiers, eventually } from '@composable-svelte/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RetryPolicy } from '../src/jobs/define-job.js';
 import { createJobs } from '../src/jobs/create-jobs.js';
-import type { AccountRecovery } from '../src/auth/reset/account-recovery.js';
 import { RECOVERY_MAIL_JOB, recoveryMailJob } from '../src/auth/reset/recovery-mail-job.js';
 import { createSmtpMailer } from '../src/mail/smtp-mailer.js';
 import { recoveryHarness } from './support/account-recovery.js';
@@ -19,7 +18,6 @@ afterEach(async () => {
 });
 
 async function queuedRecovery(tier: Parameters<typeof recoveryHarness>[0], port: number, retry: RetryPolicy) {
-  let recovery: AccountRecovery | undefined;
   const ids: string[] = [];
   const mailer = createSmtpMailer({
     url: `smtp://127.0.0.1:${port}`,
@@ -32,10 +30,10 @@ async function queuedRecovery(tier: Parameters<typeof recoveryHarness>[0], port:
       ids.push((await jobs.enqueue(RECOVERY_MAIL_JOB, request))!);
     },
   });
-  recovery = harness.recovery;
+  const { recovery } = harness;
   const jobs = createJobs({
     database: harness.database,
-    jobs: [recoveryMailJob({ deliver: (request) => recovery!.deliverMail(request), retry })],
+    jobs: [recoveryMailJob({ deliver: (request) => recovery.deliverMail(request), retry })],
     pollIntervalMs: 500,
   });
   await jobs.start();
