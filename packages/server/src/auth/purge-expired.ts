@@ -68,12 +68,13 @@ async function existingTables(db: Db<Record<string, unknown>>, names: readonly s
  * [schedule(AUTH_PURGE_CRON, AUTH_PURGE_JOB)] })`, with `auth: { sweepExpired: false }` so the
  * instances stop sweeping on their own. A cron job runs once per tick across instances.
  */
+const NoPayload = Type.Object({}, { additionalProperties: false });
+
 export function authPurgeJob(options: {
   readonly db: Db<Record<string, unknown>>;
-  readonly name?: string;
-}): JobDefinition<string, ReturnType<typeof Type.Object>, PurgedAuthRows> {
-  return defineJob(options.name ?? AUTH_PURGE_JOB, {
-    payload: Type.Object({}),
+}): JobDefinition<typeof AUTH_PURGE_JOB, typeof NoPayload, PurgedAuthRows> {
+  return defineJob(AUTH_PURGE_JOB, {
+    payload: NoPayload,
     retry: { limit: 3, backoff: 'exponential', delayMs: 60_000 },
     timeoutMs: 10 * 60_000,
     handler: () => purgeExpiredAuth(options.db),

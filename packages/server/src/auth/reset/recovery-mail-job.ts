@@ -15,8 +15,6 @@ const RecoveryMailPayload = Type.Object(
 export interface RecoveryMailJobOptions {
   /** Sends one mail: `(request) => recovery.deliverMail(request)`, read when the job runs. */
   readonly deliver: (request: RecoveryMailRequest) => Promise<unknown>;
-  /** Default `auth.recovery-mail`. */
-  readonly name?: string;
   /**
    * Default: 8 retries, exponential from 30 s up to an hour apart (about 2 hours in all, well
    * inside the verification link's day), then the dead-letter queue.
@@ -30,8 +28,10 @@ export interface RecoveryMailJobOptions {
  * `createAccountRecovery`. The payload names the account and the link's purpose only; the link is
  * issued when the mail is sent, so the queue never holds a usable token.
  */
-export function recoveryMailJob(options: RecoveryMailJobOptions): JobDefinition<string, typeof RecoveryMailPayload> {
-  return defineJob(options.name ?? RECOVERY_MAIL_JOB, {
+export function recoveryMailJob(
+  options: RecoveryMailJobOptions,
+): JobDefinition<typeof RECOVERY_MAIL_JOB, typeof RecoveryMailPayload> {
+  return defineJob(RECOVERY_MAIL_JOB, {
     payload: RecoveryMailPayload,
     retry: options.retry ?? { limit: 8, backoff: 'exponential', delayMs: 30_000, maxDelayMs: 3_600_000 },
     // A mail server that accepts nothing within its own timeouts (10 s each) is a failed try.
