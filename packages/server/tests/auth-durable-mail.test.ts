@@ -3,14 +3,13 @@
  * that is down neither slows nor fails it; the job retries until the server is back, and one that
  * stays down ends in the dead-letter queue. The queue holds no usable token.
  */
-import { databaseTiers, eventually } from '@composable-svelte/testing';
+import { databaseTiers, eventually, freeLoopbackPort, startSmtpResponder } from '@composable-svelte/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RetryPolicy } from '../src/jobs/define-job.js';
 import { createJobs } from '../src/jobs/create-jobs.js';
 import { RECOVERY_MAIL_JOB, recoveryMailJob } from '../src/auth/reset/recovery-mail-job.js';
 import { createSmtpMailer } from '../src/mail/smtp-mailer.js';
 import { recoveryHarness } from './support/account-recovery.js';
-import { freeLoopbackPort, startSmtpResponder } from './support/smtp-responder.js';
 
 const disposers: (() => Promise<void>)[] = [];
 afterEach(async () => {
