@@ -30,6 +30,11 @@ import { createDatabasePostsRepository } from './db/database-posts-repository.js
 import { createDatabaseSubscriptionsRepository } from './db/database-subscriptions-repository.js';
 import { openBlogDatabase } from './db/open-blog-database.js';
 import { MIGRATIONS } from './db/paths.js';
+import { createServices, defineService } from '@composable-svelte/server/services';
+import type { RetryPolicy } from '@composable-svelte/server/jobs';
+import { createBlogJobs, type BlogJobs, type BlogWork } from './blog-jobs.js';
+import { createFeedStore } from './feed/feed-store.js';
+import { FEED_CACHE_TAG, feedRoutes } from './feed/feed-routes.js';
 
 export interface BlogServerOptions {
   /**
@@ -43,6 +48,8 @@ export interface BlogServerOptions {
   readonly clientDir?: string;
   readonly config?: Partial<ServerConfig>;
   readonly env?: Record<string, string | undefined>;
+  /** How account mail is retried while the mail server is down (see blog-jobs.ts). */
+  readonly mailRetry?: RetryPolicy;
 }
 
 /** What the pages read of the accounts feature beyond the viewer. */
@@ -121,6 +128,12 @@ export function blogApp(
   });
 }
 
+type BlogJobLog = Pick<Console, 'warn' | 'error'>;
+
+function notReady(): never {
+  throw new Error('A blog job ran before the server was ready');
+}
+
 export async function createBlogServer(options: BlogServerOptions = {}) {
   const clientDir = options.clientDir ?? fileURLToPath(new URL('../client', import.meta.url));
   const env = options.env ?? process.env;
@@ -138,7 +151,8 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
   // Opened by createServer once its listener is built: a bad TLS file fails before a slow open.
   // The token services, once the routes have registered them (before any request).
   let tokens: TokenServices | undefined;
-  const providers = onDatabase ? providersFromConfig(loadServerConfig(env, options.config)) : [];
+  const config = loadServerConfig(env, options.config);
+  const providers = onDatabase ? providersFromConfig(config) : [];
   const accounts: BlogAccounts = {
     providers: providers.map(({ id, label }) => ({ id, label })),
     apiKeys: (viewer) => {
@@ -147,9 +161,34 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
     },
   };
   const database = async () => {
-    opened = await openBlogDatabase(loadServerConfig(env, options.config), MIGRATIONS);
+    opened = await openBlogDatabase(config, MIGRATIONS);
     return opened.database;
   };
+  const feed = createFeedStore({ db, origin: new URL(config.publicUrl).origin });
+  // Filled in by the routes; the job workers start once the server is ready, so never before.
+  let work: BlogWork | undefined;
+  let log: BlogJobLog = console;
+  const services = createServices({
+    jobs: defineService<BlogJobs>({
+      start: async () => {
+        const jobs = createBlogJobs({
+          database: opened!.database,
+          config,
+          work: () => work ?? notReady(),
+          logger: {
+            warn: (object, message) => log.warn(object, message),
+            error: (object, message) => log.error(object, message),
+          },
+          ...(options.mailRetry ? { mailRetry: options.mailRetry } : {}),
+        });
+        await jobs.start();
+        return jobs;
+      },
+      health: (jobs) => jobs.health(),
+      drain: (jobs) => jobs.drain(),
+      stop: (jobs, stopOptions) => jobs.stop(stopOptions),
+    }),
+  });
   try {
     return await createServer({
       app: blogApp(repository, subscriptions, onDatabase ? accounts : undefined),
@@ -160,14 +199,26 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
         await fastify.register(apiRoutes(repository));
         await fastify.register(subscribeRoutes(repository, subscriptions));
         if (onDatabase) {
-          const recovery = await accountRecovery(fastify);
+          const jobs = fastify.services.get('jobs') as BlogJobs;
+          const recovery = await accountRecovery(fastify, jobs);
+          log = fastify.log;
+          work = {
+            deliverMail: (request) => recovery.deliverMail(request),
+            rebuildFeed: async () => {
+              await feed.rebuild();
+              await fastify.pageCache?.invalidate({ tag: FEED_CACHE_TAG });
+            },
+          };
+          await fastify.register(feedRoutes(feed));
+          if (config.jobs.workers) fastify.addHook('onReady', () => jobs.startWorkers());
           await fastify.register(accountRoutes, { recovery });
           await fastify.register(apiKeyRoutes);
           if (providers.length > 0) await oauthSignIn(fastify, providers);
         }
         await fastify.register(commentRoutes(repository, subscriptions, onDatabase));
       },
-      ...(onDatabase ? { database, auth: {} } : {}),
+      // The nightly purge job replaces each instance's hourly sweep of expired sign-ins.
+      ...(onDatabase ? { database, services, auth: { sweepExpired: false } } : {}),
       ...(options.config ? { config: options.config } : {}),
       env,
     });
