@@ -11,10 +11,9 @@ const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
 
 export function xmlProblem(document: string, elements: string[] = []): string | undefined {
   if (NOT_XML.test(document)) return 'a character XML 1.0 cannot carry';
-  let at = 0;
   const declaration = /^<\?xml version="1\.0" encoding="UTF-8"\?>\s*/.exec(document);
   if (!declaration) return 'no XML declaration first';
-  at = declaration[0].length;
+  let at = declaration[0].length;
   const open: string[] = [];
   let roots = 0;
   while (at < document.length) {
