@@ -21,6 +21,7 @@ import { renderReport } from './lib/report.mjs';
 import { inTier, SCENARIOS, STARTUPS } from './lib/scenarios.mjs';
 import { SERVERS, spawnSpec, TIER_LABELS, TIERS } from './lib/servers.mjs';
 import { measureStartup } from './lib/startup.mjs';
+import { renderJobsReport, runJobsBench } from './lib/jobs-bench.mjs';
 import { round } from './lib/stats.mjs';
 import { renderSvg } from './lib/svg.mjs';
 
@@ -312,6 +313,12 @@ async function main() {
     }
   }
 
+  // After the page load, on a quiet box: the jobs benchmark is its own process.
+  const jobs = options.jobs
+    ? await runJobsBench({ tiers, postgresUrl: postgres.status === 'measured' ? postgres.url : null, log })
+    : { status: 'skipped', reason: '--no-jobs' };
+  if (jobs.status === 'failed') problems.push(`jobs benchmark: ${jobs.reason}`);
+
   const checks = evaluate({ scenarios, sizes, tiers });
   const results = {
     meta,
@@ -336,10 +343,11 @@ async function main() {
     sizes,
     parity,
     knobs,
+    jobs,
     problems,
   };
 
-  const report = renderReport({ ...results, scenarios });
+  const report = `${renderReport({ ...results, scenarios })}\n${renderJobsReport(jobs)}`;
   writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(RESULTS, 'ratios.svg'), renderSvg(checks, meta));
   if (options.json) {

@@ -16,6 +16,7 @@ export const USAGE = `Usage: node bench/run.mjs [options]      (or: npm run benc
   --only <list>        comma-separated scenario ids to measure (see --list)
   --list               print the scenario ids and exit
   --json               print the results as JSON on stdout (the table goes to stderr)
+  --no-jobs            skip the background-jobs benchmark (packages/server/bench/jobs.mjs)
   --no-build           use the existing builds as they are
   --rebuild            rebuild the blog and the SvelteKit peer even when up to date
   -h, --help           this text
@@ -41,6 +42,7 @@ export function parseArgs(argv) {
     pgAdminUrl: DEFAULT_PG_ADMIN_URL,
     list: false,
     json: false,
+    jobs: true,
     build: 'auto',
     quick: false,
     help: false,
@@ -58,6 +60,9 @@ export function parseArgs(argv) {
     switch (flag) {
       case '--quick':
         options.quick = true;
+        break;
+      case '--no-jobs':
+        options.jobs = false;
         break;
       case '--rounds':
         options.rounds = positive(flag, value());

@@ -27,7 +27,6 @@ import { oauthSignIn } from './oauth-sign-in.js';
 import { isAdmin } from '../shared/admin.js';
 import { createAdminData, type AdminData } from './admin/admin-data.js';
 import { adminRoutes } from './admin/admin-routes.js';
-import { blogJobs } from './jobs-service.js';
 import { commentDeleteRoutes } from './comment-delete-routes.js';
 import { createAccountDirectory } from './db/account-directory.js';
 import { createCommentModeration } from './db/comment-moderation.js';
@@ -44,6 +43,11 @@ import { postWritingRoutes } from './post-writing-routes.js';
 
 /** The seed posts in memory: a blog without a database (tests, benchmarks such as bench/cold-start.mjs). */
 export { createInMemoryPostsRepository };
+import { createServices, defineService } from '@composable-svelte/server/services';
+import type { RetryPolicy } from '@composable-svelte/server/jobs';
+import { createBlogJobs, type BlogJobs, type BlogWork } from './blog-jobs.js';
+import { createFeedStore } from './feed/feed-store.js';
+import { FEED_CACHE_TAG, feedRoutes } from './feed/feed-routes.js';
 
 export interface BlogServerOptions {
   /**
@@ -63,6 +67,8 @@ export interface BlogServerOptions {
   readonly jobs?: readonly JobDefinition[];
   /** Cron schedules of those jobs. */
   readonly schedules?: readonly JobSchedule[];
+  /** How account mail is retried while the mail server is down (see blog-jobs.ts). */
+  readonly mailRetry?: RetryPolicy;
 }
 
 const COVER_MAX_BYTES = 2 * 1024 * 1024;
@@ -154,6 +160,12 @@ export function blogApp(
   });
 }
 
+type BlogJobLog = Pick<Console, 'warn' | 'error'>;
+
+function notReady(): never {
+  throw new Error('A blog job ran before the server was ready');
+}
+
 export async function createBlogServer(options: BlogServerOptions = {}) {
   const clientDir = options.clientDir ?? fileURLToPath(new URL('../client', import.meta.url));
   const env = options.env ?? process.env;
@@ -171,18 +183,14 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
   // Opened by createServer once its listener is built: a bad TLS file fails before a slow open.
   // The token services, once the routes have registered them (before any request).
   let tokens: TokenServices | undefined;
-  const providers = onDatabase ? providersFromConfig(loadServerConfig(env, options.config)) : [];
+  const config = loadServerConfig(env, options.config);
+  const providers = onDatabase ? providersFromConfig(config) : [];
   const moderation = createCommentModeration(db);
   const directory = createAccountDirectory(db);
-  const jobs = onDatabase
-    ? blogJobs(
-        { definitions: options.jobs ?? [], schedules: options.schedules ?? [] },
-        () => opened?.database,
-        loadServerConfig(env, options.config),
-      )
-    : undefined;
+  // The started jobs, for the admin jobs page; undefined until the jobs service has started.
+  let runningJobs: BlogJobs | undefined;
   const accounts: BlogAccounts = {
-    admin: createAdminData(moderation, directory, () => jobs?.running()),
+    admin: createAdminData(moderation, directory, () => runningJobs),
     providers: providers.map(({ id, label }) => ({ id, label })),
     apiKeys: (viewer) => {
       if (!tokens) throw new Error('The token plugin is not registered yet');
@@ -190,9 +198,36 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
     },
   };
   const database = async () => {
-    opened = await openBlogDatabase(loadServerConfig(env, options.config), MIGRATIONS);
+    opened = await openBlogDatabase(config, MIGRATIONS);
     return opened.database;
   };
+  const feed = createFeedStore({ db, origin: new URL(config.publicUrl).origin });
+  // Filled in by the routes; the job workers start once the server is ready, so never before.
+  let work: BlogWork | undefined;
+  let log: BlogJobLog = console;
+  const services = createServices({
+    jobs: defineService<BlogJobs>({
+      start: async () => {
+        const jobs = createBlogJobs({
+          database: opened!.database,
+          config,
+          work: () => work ?? notReady(),
+          logger: {
+            warn: (object, message) => log.warn(object, message),
+            error: (object, message) => log.error(object, message),
+          },
+          ...(options.mailRetry ? { mailRetry: options.mailRetry } : {}),
+          extra: { definitions: options.jobs ?? [], schedules: options.schedules ?? [] },
+        });
+        await jobs.start();
+        runningJobs = jobs;
+        return jobs;
+      },
+      health: (jobs) => jobs.health(),
+      drain: (jobs) => jobs.drain(),
+      stop: (jobs, stopOptions) => jobs.stop(stopOptions),
+    }),
+  });
   try {
     return await createServer({
       app: blogApp(repository, subscriptions, onDatabase ? accounts : undefined),
@@ -203,7 +238,18 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
         await fastify.register(apiRoutes(repository));
         await fastify.register(subscribeRoutes(repository, subscriptions));
         if (onDatabase) {
-          const recovery = await accountRecovery(fastify);
+          const jobs = fastify.services.get('jobs') as BlogJobs;
+          const recovery = await accountRecovery(fastify, jobs);
+          log = fastify.log;
+          work = {
+            deliverMail: (request) => recovery.deliverMail(request),
+            rebuildFeed: async () => {
+              await feed.rebuild();
+              await fastify.pageCache?.invalidate({ tag: FEED_CACHE_TAG });
+            },
+          };
+          await fastify.register(feedRoutes(feed));
+          if (config.jobs.workers) fastify.addHook('onReady', () => jobs.startWorkers());
           await fastify.register(accountRoutes, { recovery });
           await fastify.register(apiKeyRoutes);
           if (providers.length > 0) await oauthSignIn(fastify, providers);
@@ -212,7 +258,7 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
             moderation,
             accounts: directory,
             data: accounts.admin,
-            jobs: () => jobs?.running(),
+            jobs: () => runningJobs,
           });
         }
         await fastify.register(commentRoutes(repository, subscriptions, onDatabase));
@@ -224,8 +270,8 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
             }),
           );
       },
-      ...(onDatabase ? { database, auth: {} } : {}),
-      ...(jobs?.services ? { services: jobs.services } : {}),
+      // The nightly purge job replaces each instance's hourly sweep of expired sign-ins.
+      ...(onDatabase ? { database, services, auth: { sweepExpired: false } } : {}),
       ...(options.config ? { config: options.config } : {}),
       env,
     });

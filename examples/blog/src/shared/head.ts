@@ -2,7 +2,7 @@ import type { BlogState } from './state.js';
 import { router } from './routes.js';
 
 export const SITE_NAME = 'Field Notes';
-const SITE_DESCRIPTION = 'Essays on building and running web software: rendering, caching, testing, operations.';
+export const SITE_DESCRIPTION = 'Essays on building and running web software: rendering, caching, testing, operations.';
 
 export interface HeadInfo {
   readonly title: string;

@@ -79,5 +79,16 @@ export const subscribers = pgTable(
   (table) => [uniqueIndex('subscribers_email_lower').on(sql`lower(${table.email})`)],
 );
 
-export const blogSchema = { posts, comments, subscribers };
+/**
+ * Built documents the site serves as they are, rebuilt by a job (the RSS feed, hourly): every
+ * instance serves the same bytes, and a request never builds one while a stored one exists.
+ */
+export const builtDocuments = pgTable('built_documents', {
+  /** The path it is served at, e.g. `/feed.xml`. */
+  path: text('path').primaryKey(),
+  body: text('body').notNull(),
+  builtAt: timestamp('built_at', { withTimezone: true, precision: 3 }).notNull(),
+});
+
+export const blogSchema = { posts, comments, subscribers, builtDocuments };
 export type BlogSchema = typeof blogSchema;
