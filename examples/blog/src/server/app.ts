@@ -10,6 +10,7 @@ import { blogReducer } from '../shared/reducer.js';
 import { router, type Destination } from '../shared/routes.js';
 import { initialBlogState, type BlogAction, type BlogState } from '../shared/state.js';
 import { initialAccountState } from '../shared/account.js';
+import { initialLiveState } from '../shared/live.js';
 import { ApiError } from '../shared/api.js';
 import { accountRoutes, sessionSummaries } from './account-routes.js';
 import { apiRoutes } from './api-routes.js';
@@ -30,6 +31,9 @@ import { createDatabasePostsRepository } from './db/database-posts-repository.js
 import { createDatabaseSubscriptionsRepository } from './db/database-subscriptions-repository.js';
 import { openBlogDatabase } from './db/open-blog-database.js';
 import { MIGRATIONS } from './db/paths.js';
+import { commentBackground } from './comment-background.js';
+import { emitCommentCreated, type BlogEvents } from './comment-events.js';
+import { liveRoutes } from './live/live-routes.js';
 
 export interface BlogServerOptions {
   /**
@@ -43,6 +47,8 @@ export interface BlogServerOptions {
   readonly clientDir?: string;
   readonly config?: Partial<ServerConfig>;
   readonly env?: Record<string, string | undefined>;
+  /** The batching window of comment notice mails (default 10 minutes); tests shorten it. */
+  readonly commentNoticeWindowMs?: number;
 }
 
 /** What the pages read of the accounts feature beyond the viewer. */
@@ -87,7 +93,8 @@ export function blogApp(
       // A signed-in reader comments under their account's name.
       const commentForm = context.viewer ? { ...state.commentForm, author: context.viewer.name } : state.commentForm;
       // The page starts empty and the same navigate action the browser sends loads its data.
-      return { state: { ...state, commentForm }, actions };
+      // Live channels are served beside the accounts, by a blog on its database.
+      return { state: { ...state, commentForm, live: initialLiveState(accounts) }, actions };
     },
     auth: (route) =>
       route.ok && (route.destination.route === 'account' || route.destination.route === 'accountKeys')
@@ -130,8 +137,17 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
     if (!opened) throw new Error('The blog database is not open yet');
     return opened.db;
   };
+  // The outbox, once the routes have created it (before any request).
+  let events: BlogEvents | undefined;
+  const repositoryHooks: Parameters<typeof createDatabasePostsRepository>[1] = {
+    onCommentAdded: (tx, comment) => {
+      if (!events) throw new Error('The comment events are not set up yet');
+      return emitCommentCreated(events, tx, comment);
+    },
+  };
   const repository =
-    options.repository ?? (onDatabase ? createDatabasePostsRepository(db) : createInMemoryPostsRepository());
+    options.repository ??
+    (onDatabase ? createDatabasePostsRepository(db, repositoryHooks) : createInMemoryPostsRepository());
   const subscriptions =
     options.subscriptions ??
     (onDatabase ? createDatabaseSubscriptionsRepository(db) : createInMemorySubscriptionsRepository());
@@ -164,6 +180,14 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
           await fastify.register(accountRoutes, { recovery });
           await fastify.register(apiKeyRoutes);
           if (providers.length > 0) await oauthSignIn(fastify, providers);
+        }
+        if (onDatabase) {
+          await liveRoutes(fastify, repository);
+          const window = options.commentNoticeWindowMs;
+          events = await commentBackground(fastify, {
+            db,
+            ...(window === undefined ? {} : { noticeWindowMs: window }),
+          });
         }
         await fastify.register(commentRoutes(repository, subscriptions, onDatabase));
       },

@@ -20,14 +20,16 @@ function commentAuthor(request: CommentRequest): string {
 }
 
 /** Pages that show the post's comments or its comment count: the post, its comments, the list. */
-const changedPageTags = (id: number) => [`post:${id}`, 'posts'];
+export const changedPageTags = (id: number) => [`post:${id}`, 'posts'];
 
 /**
  * Readers' comments, two ways in: a script posts JSON to the API and reads the comment back; a
  * browser without JavaScript posts the form and is redirected to the comment (POST/redirect/GET).
  * CSRF is checked by the framework before the handler runs. The cached pages the comment changes
  * are invalidated after the write commits and before the answer leaves, so whoever got the answer
- * never loads a page without the comment.
+ * never loads a page without the comment. The `comment.created` outbox event invalidates them
+ * again, but after the commit on its own schedule (possibly on another instance): only this
+ * synchronous step is ordered before the answer.
  */
 export function commentRoutes(posts: PostsRepository, subscriptions: SubscriptionsRepository, accounts = false) {
   return async function routes(fastify: FastifyInstance): Promise<void> {
