@@ -7,6 +7,8 @@ import {
   type SessionSummary,
 } from './account.js';
 import { emptyCommentForm, type CommentField, type CommentFieldErrors, type CommentForm } from './comment.js';
+import type { LiveEvent } from '@composable-svelte/core/live';
+import { initialLiveState, type LiveState } from './live.js';
 import type { Comment, Post, PostSummary } from './model.js';
 import type { QueryStamps } from './queries.js';
 import type { Destination } from './routes.js';
@@ -42,6 +44,8 @@ export interface BlogState {
   /** The viewer, the sign-in forms and the account page. */
   readonly account: AccountState;
   readonly commentForm: CommentForm;
+  /** The live connection: new comments and who is reading (browser only). */
+  readonly live: LiveState;
   /** Public origin for canonical URLs, e.g. https://blog.example.com */
   readonly origin: string;
 }
@@ -83,7 +87,10 @@ export type BlogAction =
   | { readonly type: 'commentFieldChanged'; readonly field: CommentField; readonly value: string }
   | { readonly type: 'commentSubmitted'; readonly postId: number }
   | { readonly type: 'commentPosted'; readonly comment: Comment }
-  | { readonly type: 'commentFailed'; readonly message: string | null; readonly errors: CommentFieldErrors };
+  | { readonly type: 'commentFailed'; readonly message: string | null; readonly errors: CommentFieldErrors }
+  /** The browser has hydrated the page: open the live connection (when the blog serves one). */
+  | { readonly type: 'liveStarted' }
+  | { readonly type: 'liveEvent'; readonly event: LiveEvent };
 
 export function initialBlogState(page: Page, origin: string, account?: AccountState): BlogState {
   return {
@@ -96,6 +103,7 @@ export function initialBlogState(page: Page, origin: string, account?: AccountSt
     subscribe: emptySubscribeForm,
     account: account ?? initialAccountState(false, null),
     commentForm: emptyCommentForm,
+    live: initialLiveState(false),
     origin,
   };
 }
