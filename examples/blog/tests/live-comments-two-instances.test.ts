@@ -62,10 +62,13 @@ describe.skipIf(!postgres || !redisUrl)('live comments on two instances', () => 
     };
     a = await app.createBlogServer({ env, commentNoticeWindowMs: NOTICE_WINDOW_MS });
     b = await app.createBlogServer({ env, commentNoticeWindowMs: NOTICE_WINDOW_MS });
-    // One after the other: the first to be ready installs the job queue's schema (two installing
-    // it at the same moment race in PostgreSQL's catalog; see docs/bloglive-notes.md).
+    // One after the other: the first installs the job queue's schema (two installing it at the
+    // same moment race in PostgreSQL's catalog; see docs/bloglive-notes.md).
+    const ready = (server: BlogServer) => async () => (await server.inject('/ready')).statusCode === 200;
     await a.listen({ host: '127.0.0.1', port: 0 });
+    expect(await eventually(ready(a), 30_000, 100)).toBe(true);
     await b.listen({ host: '127.0.0.1', port: 0 });
+    expect(await eventually(ready(b), 30_000, 100)).toBe(true);
   }, 60_000);
 
   afterAll(async () => {

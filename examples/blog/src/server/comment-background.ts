@@ -17,7 +17,7 @@ export interface CommentBackgroundOptions {
 /**
  * The work a committed comment sets going, off the request: the outbox (`comment.created`) and the
  * notice job, in the app's database. Registered after the live plugin, which its handlers publish
- * through; the outbox starts delivering when the server is ready (an event left by a crash is then
+ * through; the outbox starts delivering once the server is ready (an event left by a crash is then
  * delivered with every handler in place), and both stop when it closes, before the database does.
  */
 export async function commentBackground(
@@ -49,11 +49,18 @@ export async function commentBackground(
   });
   fastify.readiness.checks.set('jobs', () => jobs.health());
   fastify.readiness.checks.set('events', () => events.health());
+  let starting: Promise<void> | undefined;
   fastify.addHook('onReady', async () => {
-    await jobs.start();
-    await events.start();
+    // Not awaited: installing the queue's schema takes seconds on a new embedded database, longer
+    // than a start-up hook may take on a busy machine; pages are served meanwhile, /ready says
+    // "jobs" and "events" are down until they are up, and comments written before wait in the outbox.
+    starting = (async () => {
+      await jobs.start();
+      await events.start();
+    })().catch((error: unknown) => fastify.log.error({ err: error }, 'comment events and notices did not start'));
   });
   fastify.addHook('preClose', async () => {
+    await starting;
     await events.drain();
     await jobs.drain();
   });
