@@ -10,6 +10,9 @@ import { useBlog } from './support/harness.js';
 
 const blog = useBlog();
 
+/** How long a wait for the live connection (open, presence, an event) may take; a bound, not a measure. */
+const WAIT = { timeout: 10_000 };
+
 let writers = 0;
 
 async function signUp(page: Page, name: string): Promise<void> {
@@ -25,7 +28,7 @@ async function writer(postId: number) {
   const { page } = await blog.open();
   await signUp(page, 'Writer');
   await page.goto(blog.url(`/posts/${postId}/comments?write=1`));
-  await expect.poll(() => page.locator('main .readers').count()).toBe(1);
+  await expect.poll(() => page.locator('main .readers').count(), WAIT).toBe(1);
   return page;
 }
 
@@ -48,12 +51,12 @@ describe('live comments', () => {
     await reader.evaluate(() => ((window as unknown as { __marker: number }).__marker = 7));
     const author = await writer(14);
     for (const page of [reader, author]) {
-      await expect.poll(() => page.locator('main .readers').textContent()).toBe('2 reading now');
+      await expect.poll(() => page.locator('main .readers').textContent(), WAIT).toBe('2 reading now');
     }
 
     await post(author, 14, 'Seen live in the other tab');
     for (const page of [reader, author]) {
-      await expect.poll(async () => count(await bodies(page), 'Seen live in the other tab')).toBe(1);
+      await expect.poll(async () => count(await bodies(page), 'Seen live in the other tab'), WAIT).toBe(1);
     }
     // The posting page reloads its list after the answer: still once.
     await author.waitForLoadState('networkidle');
@@ -64,25 +67,25 @@ describe('live comments', () => {
   it('a page that was offline says so, and once back has every comment written meanwhile, each once', async () => {
     const { page: reader, context } = await blog.load('/posts/15/comments');
     const author = await writer(15);
-    await expect.poll(() => reader.locator('main .readers').textContent()).toBe('2 reading now');
+    await expect.poll(() => reader.locator('main .readers').textContent(), WAIT).toBe('2 reading now');
     const status = reader.locator('main .live-status [role="status"]');
     expect(await status.getAttribute('aria-live')).toBe('polite');
     expect(await status.textContent()).toBe('');
 
     await post(author, 15, 'Before going offline');
-    await expect.poll(async () => count(await bodies(reader), 'Before going offline')).toBe(1);
+    await expect.poll(async () => count(await bodies(reader), 'Before going offline'), WAIT).toBe(1);
 
     await context.setOffline(true);
     await expect
-      .poll(() => status.textContent())
+      .poll(() => status.textContent(), WAIT)
       .toBe('You are offline. New comments will appear when you are back online.');
     await post(author, 15, 'Written while the reader was offline');
     await post(author, 15, 'And another one');
     await context.setOffline(false);
 
     for (const text of ['Before going offline', 'Written while the reader was offline', 'And another one']) {
-      await expect.poll(async () => count(await bodies(reader), text), { message: text }).toBe(1);
+      await expect.poll(async () => count(await bodies(reader), text), { ...WAIT, message: text }).toBe(1);
     }
-    await expect.poll(() => status.textContent()).toBe('');
+    await expect.poll(() => status.textContent(), WAIT).toBe('');
   });
 });
