@@ -17,6 +17,8 @@ import { compareTiers } from './lib/parity.mjs';
 import { BLOG_ENTRY, CACHE, KIT_BUILD_ENTRY, RESULTS, ROOT } from './lib/paths.mjs';
 import { BENCH_DATABASE, prepareBenchDatabase, redact } from './lib/postgres.mjs';
 import { freePort, installCleanup, rssBytes, startServer } from './lib/proc.mjs';
+import { runLiveBench } from './lib/live-bench.mjs';
+import { liveTable } from './lib/live-report.mjs';
 import { renderReport } from './lib/report.mjs';
 import { inTier, SCENARIOS, STARTUPS } from './lib/scenarios.mjs';
 import { SERVERS, spawnSpec, TIER_LABELS, TIERS } from './lib/servers.mjs';
@@ -301,6 +303,15 @@ async function main() {
       );
   }
   await Promise.all(Object.values(handles).map((h) => h.stop()));
+
+  // After the HTTP servers are gone, so neither run loads the other.
+  let live = { status: 'not requested (--no-live)' };
+  if (options.live) {
+    log('live channels: idle sockets and fan-out (bench/live.mjs)…');
+    live = await runLiveBench(options, log);
+    if (live.status === 'failed') problems.push(`live benchmark: ${live.reason}`);
+    for (const problem of live.problems ?? []) problems.push(`live benchmark: ${problem}`);
+  }
   meta.loadavgAfter = loadavg().map((v) => round(v, 2));
   meta.seconds = round((performance.now() - began) / 1000, 1);
 
@@ -344,10 +355,13 @@ async function main() {
     parity,
     knobs,
     jobs,
+    live,
     problems,
   };
 
-  const report = `${renderReport({ ...results, scenarios })}\n${renderJobsReport(jobs)}`;
+  const liveText =
+    live.status === 'measured' ? `Live channels\n${liveTable(live)}` : `Live channels: ${live.reason ?? live.status}\n`;
+  const report = `${renderReport({ ...results, scenarios })}\n${renderJobsReport(jobs)}\n${liveText}`;
   writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(RESULTS, 'ratios.svg'), renderSvg(checks, meta));
   if (options.json) {

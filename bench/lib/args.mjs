@@ -17,6 +17,7 @@ export const USAGE = `Usage: node bench/run.mjs [options]      (or: npm run benc
   --list               print the scenario ids and exit
   --json               print the results as JSON on stdout (the table goes to stderr)
   --no-jobs            skip the background-jobs benchmark (packages/server/bench/jobs.mjs)
+  --no-live            skip the live channels benchmark (bench/live.mjs: idle sockets, fan-out)
   --no-build           use the existing builds as they are
   --rebuild            rebuild the blog and the SvelteKit peer even when up to date
   -h, --help           this text
@@ -43,6 +44,7 @@ export function parseArgs(argv) {
     list: false,
     json: false,
     jobs: true,
+    live: true,
     build: 'auto',
     quick: false,
     help: false,
@@ -109,6 +111,9 @@ export function parseArgs(argv) {
         break;
       case '--json':
         options.json = true;
+        break;
+      case '--no-live':
+        options.live = false;
         break;
       case '--no-build':
         options.build = 'never';

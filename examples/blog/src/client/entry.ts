@@ -1,6 +1,7 @@
 import './styles.css';
 import { hydrate } from 'svelte';
 import { createQueryCache, createStore, createSystemClock } from '@composable-svelte/core';
+import { createLazyLiveClient } from '@composable-svelte/core/live';
 import { syncHistory } from '@composable-svelte/core/routing';
 import { parseState, readSerializedState } from '@composable-svelte/core/ssr';
 import App from '../shared/App.svelte';
@@ -22,10 +23,12 @@ queries.hydrate(snapshotOf(initialState));
 const store = createStore<BlogState, BlogAction, BlogDependencies>({
   initialState,
   reducer: blogReducer,
-  dependencies: { api: createHttpApi(), clock, queries },
+  // Lazy: the live client is its own chunk, fetched once a page opens the connection.
+  dependencies: { api: createHttpApi(), clock, queries, live: createLazyLiveClient({ url: '/live', clock }) },
 });
 
 hydrate(App, { target: document.getElementById('app')!, props: { store } });
+store.dispatch({ type: 'liveStarted' });
 
 // The URL follows the state; back and forward become navigate actions.
 syncHistory({

@@ -10,6 +10,7 @@ import { blogReducer } from '../shared/reducer.js';
 import { router, type Destination } from '../shared/routes.js';
 import { initialBlogState, type BlogAction, type BlogState } from '../shared/state.js';
 import { initialAccountState } from '../shared/account.js';
+import { initialLiveState } from '../shared/live.js';
 import { ApiError } from '../shared/api.js';
 import { accountRoutes, sessionSummaries } from './account-routes.js';
 import { apiRoutes } from './api-routes.js';
@@ -48,6 +49,9 @@ import type { RetryPolicy } from '@composable-svelte/server/jobs';
 import { createBlogJobs, type BlogJobs, type BlogWork } from './blog-jobs.js';
 import { createFeedStore } from './feed/feed-store.js';
 import { FEED_CACHE_TAG, feedRoutes } from './feed/feed-routes.js';
+import { commentBackground } from './comment-background.js';
+import { emitCommentCreated, type BlogEvents } from './comment-events.js';
+import { liveRoutes } from './live/live-routes.js';
 
 export interface BlogServerOptions {
   /**
@@ -69,6 +73,8 @@ export interface BlogServerOptions {
   readonly schedules?: readonly JobSchedule[];
   /** How account mail is retried while the mail server is down (see blog-jobs.ts). */
   readonly mailRetry?: RetryPolicy;
+  /** The batching window of comment notice mails (default 10 minutes); tests shorten it. */
+  readonly commentNoticeWindowMs?: number;
 }
 
 const COVER_MAX_BYTES = 2 * 1024 * 1024;
@@ -120,7 +126,8 @@ export function blogApp(
       const commentForm = context.viewer ? { ...state.commentForm, author: context.viewer.name } : state.commentForm;
       const editor = postEditors.get(context.request) ?? state.editor;
       // The page starts empty and the same navigate action the browser sends loads its data.
-      return { state: { ...state, commentForm, editor }, actions };
+      // Live channels are served beside the accounts, by a blog on its database.
+      return { state: { ...state, commentForm, editor, live: initialLiveState(accounts) }, actions };
     },
     auth: (route) => {
       if (!route.ok) return undefined;
@@ -175,8 +182,17 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
     if (!opened) throw new Error('The blog database is not open yet');
     return opened.db;
   };
+  // The outbox, once the routes have created it (before any request).
+  let events: BlogEvents | undefined;
+  const repositoryHooks: Parameters<typeof createDatabasePostsRepository>[1] = {
+    onCommentAdded: (tx, comment) => {
+      if (!events) throw new Error('The comment events are not set up yet');
+      return emitCommentCreated(events, tx, comment);
+    },
+  };
   const repository =
-    options.repository ?? (onDatabase ? createDatabasePostsRepository(db) : createInMemoryPostsRepository());
+    options.repository ??
+    (onDatabase ? createDatabasePostsRepository(db, repositoryHooks) : createInMemoryPostsRepository());
   const subscriptions =
     options.subscriptions ??
     (onDatabase ? createDatabaseSubscriptionsRepository(db) : createInMemorySubscriptionsRepository());
@@ -259,6 +275,14 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
             accounts: directory,
             data: accounts.admin,
             jobs: () => runningJobs,
+          });
+        }
+        if (onDatabase) {
+          await liveRoutes(fastify, repository);
+          const window = options.commentNoticeWindowMs;
+          events = await commentBackground(fastify, {
+            db,
+            ...(window === undefined ? {} : { noticeWindowMs: window }),
           });
         }
         await fastify.register(commentRoutes(repository, subscriptions, onDatabase));

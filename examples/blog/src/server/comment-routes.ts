@@ -25,7 +25,9 @@ function commentAuthor(request: CommentRequest): string {
  * browser without JavaScript posts the form and is redirected to the comment (POST/redirect/GET).
  * CSRF is checked by the framework before the handler runs. The cached pages the comment changes
  * are invalidated after the write commits and before the answer leaves, so whoever got the answer
- * never loads a page without the comment.
+ * never loads a page without the comment. The `comment.created` outbox event invalidates them
+ * again, but after the commit on its own schedule (possibly on another instance): only this
+ * synchronous step is ordered before the answer.
  */
 export function commentRoutes(posts: PostsRepository, subscriptions: SubscriptionsRepository, accounts = false) {
   return async function routes(fastify: FastifyInstance): Promise<void> {

@@ -1,3 +1,4 @@
+import type { LiveClient } from '@composable-svelte/core/live';
 import type { ApiKeyList, SessionSummary } from './account.js';
 import type { AdminComment, AdminJobs, AdminUser } from './admin.js';
 import type { Comment, Post, PostSummary } from './model.js';
@@ -53,4 +54,6 @@ export interface BlogApi {
 
 export interface BlogDependencies {
   readonly api: BlogApi;
+  /** The browser's live connection (`createLazyLiveClient`); the server renders without one. */
+  readonly live?: LiveClient;
 }

@@ -17,6 +17,8 @@ import { isSubscribeAction, subscribeReducer, type SubscribeAction } from './sub
 import type { SubscribeForm } from './subscribe.js';
 import type { CommentForm } from './comment.js';
 import { commentReducer, isCommentAction, type CommentAction } from './comment-reducer.js';
+import { withLiveComments } from './live.js';
+import { liveReducer } from './live-reducer.js';
 
 const LOAD_ID = 'page-data';
 
@@ -288,7 +290,10 @@ const pagesReducer: PagesReducer = (state, action, dependencies) => {
       return [
         settle({
           ...state,
-          commentsByPost: { ...state.commentsByPost, [action.postId]: action.comments },
+          commentsByPost: {
+            ...state.commentsByPost,
+            [action.postId]: withLiveComments(state.commentsByPost[action.postId], action.comments),
+          },
           queries: stamp(state.queries, commentsKey(action.postId), action.updatedAt),
         }),
         Effect.none(),
@@ -337,7 +342,10 @@ const pagesReducer: PagesReducer = (state, action, dependencies) => {
   }
 };
 
-/** The forms run first, so a page waiting for its CSRF token sees the token when it settles. */
+/**
+ * The forms run first, so a page waiting for its CSRF token sees the token when it settles; the
+ * live channel last, so it follows the page a navigation went to.
+ */
 export const blogReducer: Reducer<BlogState, BlogAction, BlogDependencies> = combine(
   scope<BlogState, BlogAction, SubscribeForm, SubscribeAction, BlogDependencies>({
     state: 'subscribe',
@@ -350,4 +358,5 @@ export const blogReducer: Reducer<BlogState, BlogAction, BlogDependencies> = com
     reducer: commentReducer as Reducer<CommentForm, CommentAction, BlogDependencies>,
   }),
   pagesReducer as Reducer<BlogState, BlogAction, BlogDependencies>,
+  liveReducer as Reducer<BlogState, BlogAction, BlogDependencies>,
 );

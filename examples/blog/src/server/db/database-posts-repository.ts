@@ -49,11 +49,25 @@ export function commentOf(row: typeof comments.$inferSelect): Comment {
   };
 }
 
+/** A statement runner inside the comment's transaction. */
+export type CommentTransaction = Parameters<Parameters<Db<BlogSchema>['transaction']>[0]>[0];
+
+export interface DatabasePostsRepositoryOptions {
+  /**
+   * Runs inside the transaction that adds the comment, after its row is written: what it writes
+   * (an outbox event) commits with the comment or not at all.
+   */
+  readonly onCommentAdded?: (tx: CommentTransaction, comment: Comment) => Promise<void>;
+}
+
 /**
  * The `PostsRepository` over the blog's tables: the same answers as the in-memory one, from SQL.
  * `database` hands out the open database; the server opens it after its listener is built.
  */
-export function createDatabasePostsRepository(database: () => Db<BlogSchema>): PostsRepository {
+export function createDatabasePostsRepository(
+  database: () => Db<BlogSchema>,
+  options: DatabasePostsRepositoryOptions = {},
+): PostsRepository {
   return {
     async listPosts() {
       const rows = await database().select(summaryColumns).from(posts).orderBy(desc(posts.publishedAt), desc(posts.id));
@@ -111,7 +125,9 @@ export function createDatabasePostsRepository(database: () => Db<BlogSchema>): P
           .insert(comments)
           .values({ postId, author, body, userId: authorId ?? null })
           .returning();
-        return commentOf(row!);
+        const comment = commentOf(row!);
+        await options.onCommentAdded?.(tx, comment);
+        return comment;
       });
     },
   };

@@ -13,6 +13,8 @@ export { signingKeys, tokenFamilies, refreshTokens, apiKeys } from '@composable-
 export { emailTokens } from '@composable-svelte/server/auth';
 /** Which provider identities (GitHub, OpenID Connect subjects) sign in which account, likewise. */
 export { oauthAccounts } from '@composable-svelte/server/auth';
+/** The transactional outbox (`comment.created`): written in the comment's transaction, delivered after commit. */
+export { outboxEvents } from '@composable-svelte/server/events';
 
 /** The blog's tables. `npm run db:generate` turns changes here into a new SQL migration in drizzle/. */
 export const posts = pgTable('posts', {
@@ -90,5 +92,17 @@ export const builtDocuments = pgTable('built_documents', {
   builtAt: timestamp('built_at', { withTimezone: true, precision: 3 }).notNull(),
 });
 
-export const blogSchema = { posts, comments, subscribers, builtDocuments };
+/**
+ * The last comment of each post that a notification mail covered: the next notice collects the
+ * comments after it, so a batch holds each comment once however the jobs ran.
+ */
+export const commentNotices = pgTable('comment_notices', {
+  postId: integer('post_id')
+    .primaryKey()
+    .references(() => posts.id, { onDelete: 'cascade' }),
+  lastCommentId: integer('last_comment_id').notNull(),
+  notifiedAt: timestamp('notified_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+});
+
+export const blogSchema = { posts, comments, subscribers, builtDocuments, commentNotices };
 export type BlogSchema = typeof blogSchema;
