@@ -77,17 +77,24 @@ describe.each(await databaseTiers())('/admin/jobs on the $name database', (tier)
     expect(await eventually(async () => (await jobsJson()).deadLetters.length === 1, 15_000, 200)).toBe(true);
     const jobs = await jobsJson();
     expect(jobs.enabled).toBe(true);
-    expect(jobs.queues.map((queue) => queue.queue).sort()).toEqual(['test-flaky-mail', 'test-nightly']);
+    // The test's queues beside the blog's own (account mail, purge, feed, comment notices).
+    expect(jobs.queues.map((queue) => queue.queue)).toEqual(
+      expect.arrayContaining(['test-flaky-mail', 'test-nightly']),
+    );
     const [letter] = jobs.deadLetters;
     expect(letter).toMatchObject({
       queue: 'test-flaky-mail',
       error: 'mail server said 451: try again later',
       attempts: 1,
     });
-    expect(jobs.schedules).toEqual([
-      { job: 'test-nightly', cron: '0 3 * * *', tz: 'Europe/Paris', nextRunAt: expect.any(String) },
-    ]);
-    expect(Date.parse(jobs.schedules[0]!.nextRunAt!)).toBeGreaterThan(Date.now());
+    const nightly = jobs.schedules.find((entry) => entry.job === 'test-nightly');
+    expect(nightly).toEqual({
+      job: 'test-nightly',
+      cron: '0 3 * * *',
+      tz: 'Europe/Paris',
+      nextRunAt: expect.any(String),
+    });
+    expect(Date.parse(nightly!.nextRunAt!)).toBeGreaterThan(Date.now());
 
     const page = await admin.get('/admin/jobs');
     expect(page.statusCode).toBe(200);

@@ -255,6 +255,7 @@ describe.each(await databaseTiers())('comment deletion and moderation on the $na
     expect((await ada.get('/')).body).not.toContain('href="/admin"');
     expect((await admin.get('/')).body).toContain('href="/admin"');
     // A blog that runs no jobs says so.
-    expect((await admin.get('/admin/jobs')).body).toContain('This blog runs no background jobs.');
+    // The blog's own jobs: the nightly purge and the hourly feed, with their next runs.
+    expect((await admin.get('/admin/jobs')).body).toContain('feed.rebuild');
   });
 });

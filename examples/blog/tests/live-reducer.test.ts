@@ -20,6 +20,9 @@ const post = (id: number, commentCount: number): Post => ({
   author: 'Ada',
   publishedAt: '2025-01-02T00:00:00.000Z',
   excerpt: 'Excerpt.',
+  authorId: null,
+  updatedAt: null,
+  coverUrl: null,
   commentCount,
   bodyHtml: '<p>Excerpt.</p>',
 });
