@@ -1,7 +1,8 @@
 // Micro-benchmarks of the core work one uncached SSR request does (issue #16): serializing the
 // state, a store's lifecycle (create, dispatch, settled with a deadline, destroy) and router.href.
 // Run after `npm run build`: `npx node bench/core-micro.mjs [--baseline <another core dist>]`.
-// Prints the median of 7 samples of each, in µs per operation; with a baseline (e.g. main's core
+// Prints the best of 15 samples of each, in µs per operation (on a busy machine the minimum is the
+// steadiest figure); with a baseline (e.g. main's core
 // built elsewhere) both run in the same process, their samples interleaved so that load on the
 // machine hits both alike.
 import { parseArgs } from 'node:util';
@@ -45,26 +46,26 @@ function homeState() {
   };
 }
 
-/** Runs `make(core)` for each core, 7 interleaved samples of `iterations` calls; prints each median. */
+/** Runs `make(core)` for each core, 15 interleaved samples of `iterations` calls; prints each best. */
 async function measure(label, iterations, make) {
   const runs = cores.map(([name, core]) => ({ name, fn: make(core), samples: [] }));
   for (const run of runs) for (let i = 0; i < iterations; i++) await run.fn();
-  for (let round = 0; round < 7; round++) {
+  for (let round = 0; round < 15; round++) {
     for (const run of runs) {
       const started = process.hrtime.bigint();
       for (let i = 0; i < iterations; i++) await run.fn();
       run.samples.push(Number(process.hrtime.bigint() - started) / 1000 / iterations);
     }
   }
-  const medians = runs.map((run) => `${run.name} ${run.samples.sort((a, b) => a - b)[3].toFixed(2)} µs`);
-  console.log(`${label.padEnd(46)} ${medians.join('   ')}`);
+  const figures = runs.map((run) => `${run.name} ${Math.min(...run.samples).toFixed(2)} µs`);
+  console.log(`${label.padEnd(46)} ${figures.join('   ')}`);
 }
 
 const state = homeState();
 const escape = (json) =>
   json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-await measure('JSON.stringify + escaping (floor)', 20_000, () => () => escape(JSON.stringify(state)));
-await measure('serializeState', 20_000, (core) => () => core.serializeState(state));
+await measure('JSON.stringify + escaping (floor)', 5_000, () => () => escape(JSON.stringify(state)));
+await measure('serializeState', 5_000, (core) => () => core.serializeState(state));
 
 const reducerOf =
   ({ Effect }) =>
@@ -73,13 +74,13 @@ const reducerOf =
     if (action.type === 'loaded') return [{ ...s, posts: action.posts }, Effect.none()];
     return [s, Effect.none()];
   };
-await measure('store: create, load effect, settled, destroy', 20_000, (core) => async () => {
+await measure('store: create, load effect, settled, destroy', 5_000, (core) => async () => {
   const store = core.createStore({ initialState: { posts: null }, reducer: reducerOf(core) });
   store.dispatch({ type: 'load' });
   await store.settled({ timeoutMs: 10_000 });
   store.destroy();
 });
-await measure('store: create, settled when idle, destroy', 20_000, (core) => async () => {
+await measure('store: create, settled when idle, destroy', 5_000, (core) => async () => {
   const store = core.createStore({ initialState: { posts: null }, reducer: reducerOf(core) });
   await store.settled({ timeoutMs: 10_000 });
   store.destroy();
@@ -94,7 +95,7 @@ const routerOf = ({ createRouter, route, param }) =>
       query: { write: param.enum(['1'], { optional: true }) },
     }),
   });
-await measure('router.href × 14 (a home page of links)', 20_000, (core) => {
+await measure('router.href × 14 (a home page of links)', 5_000, (core) => {
   const router = routerOf(core);
   return () => {
     router.href({ route: 'home', params: {}, query: {} });
