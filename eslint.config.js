@@ -13,6 +13,7 @@ export default ts.config(
       'bench/.cache/**',
       'coverage/**',
       '.data/**',
+      'packages/create-composable-svelte/.tmp/**',
     ],
   },
   js.configs.recommended,

@@ -22,6 +22,9 @@ const POST: Post = {
   excerpt: 'Excerpt.',
   commentCount: 1,
   bodyHtml: '<p>Excerpt.</p>',
+  coverUrl: null,
+  authorId: null,
+  updatedAt: null,
 };
 const { bodyHtml: _bodyHtml, ...SUMMARY } = POST;
 const POSTS: readonly PostSummary[] = [SUMMARY];

@@ -16,6 +16,9 @@ const post3: Post = {
   commentCount: 6,
   bodyHtml:
     '<p>On a Tuesday afternoon in February, the API started returning timeouts for roughly one request in five.</p>',
+  coverUrl: null,
+  authorId: null,
+  updatedAt: null,
 };
 
 const home: Page = { route: 'home', params: {}, query: {} };

@@ -46,6 +46,9 @@ function countingRepository() {
       return inner.listComments(id);
     },
     addComment: (id, comment) => inner.addComment(id, comment),
+    createPost: (post) => inner.createPost(post),
+    getPostSource: (id) => inner.getPostSource(id),
+    updatePost: (id, edit) => inner.updatePost(id, edit),
   };
   return { repository, reads };
 }

@@ -30,6 +30,9 @@ function post(id: number): Post {
     excerpt: `Excerpt ${id}.`,
     commentCount: id % 3,
     bodyHtml: `<p>Excerpt ${id}.</p>\n<p>Second paragraph of post ${id}.</p>`,
+    coverUrl: null,
+    authorId: null,
+    updatedAt: null,
   };
 }
 

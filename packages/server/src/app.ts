@@ -1,4 +1,5 @@
 import type { Reducer, Store } from '@composable-svelte/core';
+import type { TObject } from '@sinclair/typebox';
 import type { ParseResult } from '@composable-svelte/core/routing';
 import type { FastifyRequest } from 'fastify';
 import type { Component } from 'svelte';
@@ -88,6 +89,11 @@ export interface AppDefinition<S, A, D, Dest extends { route: string }> {
   lang?(state: S): string;
   /** Key of the client entry in Vite's manifest, e.g. `src/client/entry.ts`. */
   readonly clientEntry: string;
+  /**
+   * The app's own environment variables (a TypeBox object, like the server's schema): validated with
+   * the server's at start-up, every problem of both listed at once, then `fastify.config.app`.
+   */
+  readonly env?: TObject;
 }
 
 export function defineApp<S, A, D, Dest extends { route: string }>(

@@ -120,7 +120,7 @@ export type ComposableServer = FastifyInstance;
 export async function createServer<S, A, D, Dest extends { route: string }>(
   options: CreateServerOptions<S, A, D, Dest>,
 ): Promise<ComposableServer> {
-  const config = loadServerConfig(options.env ?? process.env, options.config);
+  const config = loadServerConfig(options.env ?? process.env, options.config, options.app.env);
   const production = config.nodeEnv === 'production';
   // PRESET=off keeps only what renders pages: it exists to measure what the preset costs.
   const full = config.preset === 'production';

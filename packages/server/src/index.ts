@@ -29,4 +29,4 @@ export { HttpError } from './errors/http-error.js';
 export { runApp } from './lifecycle/run-app.js';
 export type { RunAppOptions } from './lifecycle/run-app.js';
 export { runServer } from './lifecycle/run-server.js';
-export type { ServerConfig } from './config/load-config.js';
+export type { AppEnv, ServerConfig } from './config/load-config.js';

@@ -44,7 +44,7 @@ type Part = { name: string; filename?: string; type?: string; body: Buffer | str
 function multipartBody(parts: Part[], close = true): Buffer {
   const chunks: Buffer[] = [];
   for (const part of parts) {
-    const disposition = `form-data; name="${part.name}"${part.filename ? `; filename="${part.filename}"` : ''}`;
+    const disposition = `form-data; name="${part.name}"${part.filename !== undefined ? `; filename="${part.filename}"` : ''}`;
     const head = `--${BOUNDARY}\r\ncontent-disposition: ${disposition}\r\n${part.type ? `content-type: ${part.type}\r\n` : ''}\r\n`;
     chunks.push(Buffer.from(head), Buffer.from(part.body), Buffer.from('\r\n'));
   }
@@ -56,11 +56,12 @@ const CONTENT_TYPE = `multipart/form-data; boundary=${BOUNDARY}`;
 let directory: string;
 let app: FastifyInstance;
 
-async function start(options: UploadsOptions = {}) {
+async function start(options: UploadsOptions = {}, routes: (app: FastifyInstance) => void = () => {}) {
   directory = mkdtempSync(join(tmpdir(), 'cs-uploads-'));
   app = Fastify();
   await app.register(uploads, { directory, ...options });
   app.post('/upload', async (request) => request.receiveUploads());
+  routes(app);
   await app.ready();
   return app;
 }
@@ -102,6 +103,50 @@ describe('uploads', () => {
       'x-content-type-options': 'nosniff',
       'content-disposition': `inline; filename="${files[0].key}"`,
     });
+  });
+
+  it('puts the fields ahead of the first file in request.body before the route hooks run, with nothing stored yet', async () => {
+    const seen: { body: unknown; stored: string[] }[] = [];
+    await start({}, (app) =>
+      app.post(
+        '/checked',
+        { preHandler: async (request) => void seen.push({ body: request.body, stored: stored() }) },
+        (request) => request.receiveUploads(),
+      ),
+    );
+    const response = await app.inject({
+      method: 'POST',
+      url: '/checked',
+      headers: { 'content-type': CONTENT_TYPE },
+      payload: multipartBody([
+        { name: '_csrf', body: 'token' },
+        { name: 'title', body: 'A title' },
+        { name: 'cover', filename: 'a.png', body: png() },
+        { name: 'after', body: 'late field' },
+      ]),
+    });
+    expect(response.statusCode).toBe(200);
+    expect(seen).toEqual([{ body: { _csrf: 'token', title: 'A title' }, stored: [] }]);
+    const { files, fields } = response.json();
+    expect(fields).toEqual({ _csrf: 'token', title: 'A title', after: 'late field' });
+    expect(files).toHaveLength(1);
+    expect(stored()).toEqual([files[0].key]);
+  });
+
+  it('takes a file input left empty (no file name, no bytes) for no file', async () => {
+    await start();
+    const response = await app.inject({
+      method: 'POST',
+      url: '/upload',
+      headers: { 'content-type': CONTENT_TYPE },
+      payload: multipartBody([
+        { name: 'title', body: 'No cover' },
+        { name: 'cover', filename: '', type: 'application/octet-stream', body: '' },
+      ]),
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ files: [], fields: { title: 'No cover' } });
+    expect(stored()).toEqual([]);
   });
 
   it('refuses a file whose bytes are not an accepted format with 415, whatever its name says', async () => {

@@ -13,10 +13,18 @@ const PostSummary = {
   publishedAt: Type.String(),
   excerpt: Type.String(),
   commentCount: Type.Integer(),
+  coverUrl: Type.Union([Type.String(), Type.Null()]),
 };
 
 export const PostListResponse = Type.Object({ posts: Type.Array(Type.Object(PostSummary)) });
-export const PostResponse = Type.Object({ post: Type.Object({ ...PostSummary, bodyHtml: Type.String() }) });
+export const PostResponse = Type.Object({
+  post: Type.Object({
+    ...PostSummary,
+    bodyHtml: Type.String(),
+    authorId: Type.Union([Type.Integer(), Type.Null()]),
+    updatedAt: Type.Union([Type.String(), Type.Null()]),
+  }),
+});
 const Comment = Type.Object({
   id: Type.Integer(),
   postId: Type.Integer(),

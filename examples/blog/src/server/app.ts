@@ -31,6 +31,9 @@ import { createDatabasePostsRepository } from './db/database-posts-repository.js
 import { createDatabaseSubscriptionsRepository } from './db/database-subscriptions-repository.js';
 import { openBlogDatabase } from './db/open-blog-database.js';
 import { MIGRATIONS } from './db/paths.js';
+import { localUploadStorage } from '@composable-svelte/server/uploads';
+import { postEditors } from './post-editor-outcome.js';
+import { postWritingRoutes } from './post-writing-routes.js';
 
 export interface BlogServerOptions {
   /**
@@ -44,7 +47,11 @@ export interface BlogServerOptions {
   readonly clientDir?: string;
   readonly config?: Partial<ServerConfig>;
   readonly env?: Record<string, string | undefined>;
+  /** Post covers: where they are stored (default `.data/uploads`) and the largest accepted (default 2 MiB). */
+  readonly covers?: { readonly directory?: string; readonly maxBytes?: number };
 }
+
+const COVER_MAX_BYTES = 2 * 1024 * 1024;
 
 /** What the pages read of the accounts feature beyond the viewer. */
 export interface BlogAccounts {
@@ -88,13 +95,18 @@ export function blogApp(
       const state = initialBlogState({ route: 'home', params: {}, query: {} }, url.origin, withToken);
       // A signed-in reader comments under their account's name.
       const commentForm = context.viewer ? { ...state.commentForm, author: context.viewer.name } : state.commentForm;
+      const editor = postEditors.get(context.request) ?? state.editor;
       // The page starts empty and the same navigate action the browser sends loads its data.
-      return { state: { ...state, commentForm }, actions };
+      return { state: { ...state, commentForm, editor }, actions };
     },
-    auth: (route) =>
-      route.ok && (route.destination.route === 'account' || route.destination.route === 'accountKeys')
-        ? 'required'
-        : undefined,
+    auth: (route) => {
+      if (!route.ok) return undefined;
+      const { route: page } = route.destination;
+      if (page === 'account' || page === 'accountKeys') return 'required';
+      // The editor of an existing post is its own route (post-writing-routes.ts), which checks who wrote it.
+      if (page === 'write') return { roles: ['author'] };
+      return undefined;
+    },
     dependencies: ({ request, csrfToken }) => ({
       api: createRepositoryApi({
         posts: repository,
@@ -170,6 +182,13 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
           if (providers.length > 0) await oauthSignIn(fastify, providers);
         }
         await fastify.register(commentRoutes(repository, subscriptions, onDatabase));
+        if (onDatabase)
+          await fastify.register(
+            postWritingRoutes(repository, {
+              storage: localUploadStorage(options.covers?.directory ?? '.data/uploads'),
+              coverMaxBytes: options.covers?.maxBytes ?? COVER_MAX_BYTES,
+            }),
+          );
       },
       ...(onDatabase ? { database, auth: {} } : {}),
       ...(options.config ? { config: options.config } : {}),

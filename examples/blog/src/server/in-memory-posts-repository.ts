@@ -59,6 +59,7 @@ export function createInMemoryPostsRepository(
   }
 
   const posts = new Map<number, Post>();
+  const markdown = new Map<number, string>();
   const summaries: PostSummary[] = [];
   for (const post of data.posts) {
     const content = postContent(post);
@@ -69,15 +70,29 @@ export function createInMemoryPostsRepository(
       publishedAt: post.publishedAt,
       excerpt: content.excerpt,
       commentCount: comments.get(post.id)?.length ?? 0,
+      coverUrl: null,
     };
     summaries.push(Object.freeze(summary));
-    posts.set(post.id, Object.freeze({ ...summary, bodyHtml: content.bodyHtml }));
+    posts.set(post.id, Object.freeze({ ...summary, bodyHtml: content.bodyHtml, authorId: null, updatedAt: null }));
   }
   // Newest first; equal timestamps put the higher id first.
   summaries.sort((a, b) => time(publishedAtMs, b.id) - time(publishedAtMs, a.id) || b.id - a.id);
   let postList: readonly PostSummary[] = Object.freeze(summaries);
   let lastCommentId = 0;
   for (const id of createdAtMs.keys()) lastCommentId = Math.max(lastCommentId, id);
+  let lastPostId = 0;
+  for (const id of publishedAtMs.keys()) lastPostId = Math.max(lastPostId, id);
+
+  const summaryOf = (post: Post): PostSummary =>
+    Object.freeze({
+      id: post.id,
+      title: post.title,
+      author: post.author,
+      publishedAt: post.publishedAt,
+      excerpt: post.excerpt,
+      commentCount: post.commentCount,
+      coverUrl: post.coverUrl,
+    });
 
   return {
     listPosts: () => Promise.resolve(postList),
@@ -95,11 +110,41 @@ export function createInMemoryPostsRepository(
         createdAt: now().toISOString(),
       });
       comments.set(postId, Object.freeze([...(comments.get(postId) ?? []), comment]));
-      const { bodyHtml, ...summary } = post;
-      const counted: PostSummary = Object.freeze({ ...summary, commentCount: summary.commentCount + 1 });
-      posts.set(postId, Object.freeze({ ...counted, bodyHtml }));
-      postList = Object.freeze(postList.map((entry) => (entry.id === postId ? counted : entry)));
+      const counted: Post = Object.freeze({ ...post, commentCount: post.commentCount + 1 });
+      posts.set(postId, counted);
+      postList = Object.freeze(postList.map((entry) => (entry.id === postId ? summaryOf(counted) : entry)));
       return Promise.resolve(comment);
+    },
+    createPost: ({ bodyMarkdown, ...written }) => {
+      const post: Post = Object.freeze({
+        ...written,
+        id: ++lastPostId,
+        publishedAt: now().toISOString(),
+        updatedAt: null,
+        commentCount: 0,
+      });
+      posts.set(post.id, post);
+      markdown.set(post.id, bodyMarkdown);
+      // The newest post: first in the list.
+      postList = Object.freeze([summaryOf(post), ...postList]);
+      return Promise.resolve(post);
+    },
+    getPostSource: (id) => {
+      const post = posts.get(id);
+      return Promise.resolve(post ? { post, bodyMarkdown: markdown.get(id) ?? null } : undefined);
+    },
+    updatePost: (id, { title, excerpt, bodyMarkdown, bodyHtml, coverUrl }) => {
+      const post = posts.get(id);
+      if (!post) return Promise.resolve(undefined);
+      const edited: Post = Object.freeze({
+        ...post,
+        ...{ title, excerpt, bodyHtml, coverUrl },
+        updatedAt: now().toISOString(),
+      });
+      posts.set(id, edited);
+      markdown.set(id, bodyMarkdown);
+      postList = Object.freeze(postList.map((entry) => (entry.id === id ? summaryOf(edited) : entry)));
+      return Promise.resolve(edited);
     },
   };
 }

@@ -66,6 +66,14 @@ export function headFor(state: BlogState): HeadInfo {
     case 'account':
     case 'accountKeys':
       return { title: `Your account — ${SITE_NAME}`, description: 'Your sessions and password.', canonical: null };
+    case 'write':
+      return { title: `Write a post — ${SITE_NAME}`, description: 'Write a new essay.', canonical: null };
+    case 'editPost':
+      return {
+        title: `Edit ${state.editor.postId === page.params.id ? `“${state.editor.title}”` : 'a post'} — ${SITE_NAME}`,
+        description: 'Edit an essay.',
+        canonical: null,
+      };
     case 'notFound':
       return { title: `Page not found — ${SITE_NAME}`, description: 'This page does not exist.', canonical: null };
     case 'badRequest':

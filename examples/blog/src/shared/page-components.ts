@@ -18,6 +18,8 @@ const PAGE_FILES = {
   signup: 'Signup',
   account: 'Account',
   accountKeys: 'Account',
+  write: 'PostEditor',
+  editPost: 'PostEditor',
   notFound: 'NotFound',
   badRequest: 'BadRequest',
   error: 'ErrorPage',

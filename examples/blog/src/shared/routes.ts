@@ -4,6 +4,9 @@ import { createRouter, param, route, type DestinationOf, type ParseResult } from
 export const router = createRouter({
   home: route('/'),
   post: route('/posts/:id', { params: { id: param.int({ min: 1, max: 1_000_000_000 }) } }),
+  // The editors: pages of their own (private, loaded in full) whose forms post to /posts and /posts/:id.
+  write: route('/write'),
+  editPost: route('/posts/:id/edit', { params: { id: param.int({ min: 1, max: 1_000_000_000 }) } }),
   // `?write=1` shows the comment form: a private page, since the form carries the reader's CSRF token.
   comments: route('/posts/:id/comments', {
     params: { id: param.int({ min: 1, max: 1_000_000_000 }) },

@@ -8,6 +8,7 @@ import {
 } from './account.js';
 import { emptyCommentForm, type CommentField, type CommentFieldErrors, type CommentForm } from './comment.js';
 import type { Comment, Post, PostSummary } from './model.js';
+import { emptyPostEditor, type PostEditor } from './post-draft.js';
 import type { QueryStamps } from './queries.js';
 import type { Destination } from './routes.js';
 import { emptySubscribeForm, type FieldErrors, type SubscribeField, type SubscribeForm } from './subscribe.js';
@@ -42,6 +43,8 @@ export interface BlogState {
   /** The viewer, the sign-in forms and the account page. */
   readonly account: AccountState;
   readonly commentForm: CommentForm;
+  /** The post the editor page opens (a new one on /write); set by the server, which renders that page. */
+  readonly editor: PostEditor;
   /** Public origin for canonical URLs, e.g. https://blog.example.com */
   readonly origin: string;
 }
@@ -96,6 +99,7 @@ export function initialBlogState(page: Page, origin: string, account?: AccountSt
     subscribe: emptySubscribeForm,
     account: account ?? initialAccountState(false, null),
     commentForm: emptyCommentForm,
+    editor: emptyPostEditor,
     origin,
   };
 }

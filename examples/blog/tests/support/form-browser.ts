@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { loadBuiltApp } from './built-server.js';
+import { multipartBody, MULTIPART_TYPE, type FilePart } from './multipart.js';
 import { TEST_PASSWORD } from './sessions.js';
 
 export type BlogServer = Awaited<ReturnType<Awaited<ReturnType<typeof loadBuiltApp>>['createBlogServer']>>;
@@ -47,6 +48,18 @@ export class FormBrowser {
         'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0',
       },
       payload: body.toString(),
+    });
+    this.keep(response.headers['set-cookie']);
+    return response;
+  }
+
+  /** Posts a multipart form (one with a file input) as a browser does: `_csrf` first, then the fields in order. */
+  async postMultipart(url: string, form: Record<string, string | FilePart>, { csrf = true } = {}) {
+    const response = await this.server.inject({
+      method: 'POST',
+      url,
+      headers: { accept: 'text/html', 'content-type': MULTIPART_TYPE, cookie: this.cookieHeader() },
+      payload: multipartBody([...(csrf ? [['_csrf', this.token] as [string, string]] : []), ...Object.entries(form)]),
     });
     this.keep(response.headers['set-cookie']);
     return response;

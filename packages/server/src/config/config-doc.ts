@@ -1,4 +1,6 @@
-import type { TSchema } from '@sinclair/typebox';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { TObject, TSchema } from '@sinclair/typebox';
 import { ConfigSchema } from './schema.js';
 
 function typeOf(schema: TSchema): string {
@@ -17,46 +19,111 @@ function defaultsOf(schema: TSchema): string {
   return parts.length > 0 ? parts.join('; ') : '(unset)';
 }
 
+function tableOf(schema: TObject): string[] {
+  const rows = Object.entries(schema.properties as Record<string, TSchema>).map(([name, property]) => {
+    const description = String(property.description ?? '').replace(/\|/g, '\\|');
+    const required = schema.required?.includes(name) && property.default === undefined;
+    const defaults = required ? '**required**' : defaultsOf(property);
+    return `| \`${name}\` | ${typeOf(property)} | ${defaults} | ${description} |`;
+  });
+  return ['| variable | type | default | what it does |', '|---|---|---|---|', ...rows];
+}
+
+const HOW_IT_IS_READ = [
+  'Every setting is an environment variable, read and validated once at start-up. A `.env` file in',
+  'the working directory is read too; variables already in the environment win. An invalid value stops',
+  'the server before it listens, with every problem listed at once and exit code 1.',
+];
+
 /** docs/configuration.md, generated from the schema so the reference can never drift from the code. */
 export function renderConfigDoc(): string {
-  const rows = Object.entries(ConfigSchema.properties).map(([name, schema]) => {
-    const description = String((schema as TSchema).description ?? '').replace(/\|/g, '\\|');
-    return `| \`${name}\` | ${typeOf(schema as TSchema)} | ${defaultsOf(schema as TSchema)} | ${description} |`;
-  });
   return [
     '# Configuration',
     '',
     '<!-- Generated from packages/server/src/config/schema.ts by `npm run docs:config`. Do not edit by hand. -->',
     '',
-    'Every setting is an environment variable, read and validated once at start-up. A `.env` file in',
-    'the working directory is read too; variables already in the environment win. An invalid value stops',
-    'the server before it listens, with every problem listed at once and exit code 1.',
+    ...HOW_IT_IS_READ,
     '',
-    '| variable | type | default | what it does |',
-    '|---|---|---|---|',
-    ...rows,
+    ...tableOf(ConfigSchema),
     '',
   ].join('\n');
 }
 
-/** .env.example: every variable with its default, commented out, so copying it changes nothing. */
-export function renderEnvExample(): string {
-  const lines = [
-    '# Every environment variable the server reads, with its default. Generated from',
-    '# packages/server/src/config/schema.ts by `npm run docs:config`. Uncomment what you change.',
-    '# SESSION_SECRET is required in production: openssl rand -base64 48',
+/** An app's docs/configuration.md: its own variables (`defineApp({ env })`), then the server's. */
+export function renderAppConfigDoc(appEnv: TObject, source = 'src/server/env.ts'): string {
+  return [
+    '# Configuration',
     '',
-  ];
-  for (const [name, schema] of Object.entries(ConfigSchema.properties)) {
-    const s = schema as TSchema;
-    const description = String(s.description ?? '');
-    lines.push(`# ${description}`);
-    const perEnv = (s['x-env-defaults'] ?? {}) as Record<string, unknown>;
+    `<!-- Generated from ${source} and the server's schema by \`npm run docs:config\`. Do not edit by hand. -->`,
+    '',
+    ...HOW_IT_IS_READ,
+    'Secrets are never printed: a problem with one gives only its length.',
+    '',
+    "## The app's variables",
+    '',
+    ...tableOf(appEnv),
+    '',
+    "## The server's variables",
+    '',
+    ...tableOf(ConfigSchema),
+    '',
+  ].join('\n');
+}
+
+function exampleLines(schema: TObject): string[] {
+  const lines: string[] = [];
+  for (const [name, property] of Object.entries(schema.properties as Record<string, TSchema>)) {
+    lines.push(`# ${String(property.description ?? '')}`);
+    const perEnv = (property['x-env-defaults'] ?? {}) as Record<string, unknown>;
     const perEnvNote = Object.entries(perEnv)
       .map(([env, value]) => `${value} in ${env}`)
       .join(', ');
     if (perEnvNote) lines.push(`# (${perEnvNote})`);
-    lines.push(`# ${name}=${s.default === undefined ? '' : String(s.default)}`, '');
+    if (schema.required?.includes(name) && property.default === undefined) lines.push('# (required)');
+    lines.push(`# ${name}=${property.default === undefined ? '' : String(property.default)}`, '');
   }
-  return lines.join('\n');
+  return lines;
+}
+
+/** .env.example: every variable with its default, commented out, so copying it changes nothing. */
+export function renderEnvExample(): string {
+  return [
+    '# Every environment variable the server reads, with its default. Generated from',
+    '# packages/server/src/config/schema.ts by `npm run docs:config`. Uncomment what you change.',
+    '# SESSION_SECRET is required in production: openssl rand -base64 48',
+    '',
+    ...exampleLines(ConfigSchema),
+  ].join('\n');
+}
+
+/** An app's .env.example: its own variables first, then the server's. */
+export function renderAppEnvExample(appEnv: TObject): string {
+  return [
+    '# Every environment variable this app reads, with its default. Generated by `npm run docs:config`.',
+    '# Uncomment what you change; set the (required) ones. SESSION_SECRET is required in production:',
+    '# openssl rand -base64 48',
+    '',
+    "# --- The app's variables ---",
+    '',
+    ...exampleLines(appEnv),
+    "# --- The server's variables ---",
+    '',
+    ...exampleLines(ConfigSchema),
+  ].join('\n');
+}
+
+/**
+ * Writes an app's docs/configuration.md and .env.example under `directory`; what an app's
+ * `npm run docs:config` script calls with its built env schema.
+ */
+export function writeAppConfigDocs(appEnv: TObject, directory: string, source?: string): string[] {
+  const files: [string, string][] = [
+    [join(directory, 'docs', 'configuration.md'), renderAppConfigDoc(appEnv, source)],
+    [join(directory, '.env.example'), renderAppEnvExample(appEnv)],
+  ];
+  for (const [file, content] of files) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, content);
+  }
+  return files.map(([file]) => file);
 }

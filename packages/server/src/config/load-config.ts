@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseEnv } from 'node:util';
+import type { TObject, TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { redactUrl } from '../observability/logger.js';
 import type { LiveLimits } from '../live/runtime.js';
@@ -155,7 +156,16 @@ export interface ServerConfig {
   /** Protections the configuration turned off and risky choices, logged at start-up. */
   readonly warnings: readonly string[];
   readonly live: LiveLimits;
+  /** The app's own variables, validated from its `defineApp({ env })` schema (typed through `AppEnv`). */
+  readonly app: AppEnv;
 }
+
+/**
+ * The app's variables as `fastify.config.app` sees them. An app types it from its schema:
+ * `declare module '@composable-svelte/server' { interface AppEnv extends Static<typeof env> {} }`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by the app's declaration merging
+export interface AppEnv {}
 
 type EnvInput = Record<string, string | undefined>;
 const ENVS = ['production', 'development', 'test'] as const;
@@ -180,8 +190,8 @@ function describeError(
  * length, a connection URL without its password and secret query values (or not at all when
  * it does not parse, since then nothing says where the password is).
  */
-function shownValue(key: string, value: unknown): string {
-  const secret = (ConfigSchema.properties as Record<string, { 'x-secret'?: 'value' | 'url' }>)[key]?.['x-secret'];
+function shownValue(schema: TObject, key: string, value: unknown): string {
+  const secret = (schema.properties as Record<string, { 'x-secret'?: 'value' | 'url' }>)[key]?.['x-secret'];
   if (secret === undefined || typeof value !== 'string') return JSON.stringify(value);
   if (secret === 'value') return `a value of ${value.length} characters (not shown: it is a secret)`;
   const url = URL.parse(value);
@@ -234,44 +244,21 @@ function parseOrigins(raw: string, problems: string[]): string[] {
  * Validates the environment against the schema and reports every problem at once. Values in
  * `overrides` (for embedding and tests) win over the environment.
  */
-export function loadServerConfig(env: EnvInput = process.env, overrides: Partial<ServerConfig> = {}): ServerConfig {
+export function loadServerConfig(
+  env: EnvInput = process.env,
+  overrides: Partial<ServerConfig> = {},
+  appEnv?: TObject,
+): ServerConfig {
   const problems: string[] = [];
   const nodeEnv = ENVS.find((candidate) => candidate === env.NODE_ENV) ?? 'development';
-  const input: Record<string, unknown> = {};
-  for (const [key, schema] of Object.entries(ConfigSchema.properties)) {
-    const raw = env[key];
-    if (raw !== undefined && raw !== '') {
-      // TypeBox's conversion would read "8e3" as 8 and "true" as 1: numbers must look like numbers.
-      const type = (schema as { type?: string }).type;
-      if (
-        (type === 'integer' && !/^-?\d+$/.test(raw.trim())) ||
-        (type === 'number' && !/^-?\d+(\.\d+)?$/.test(raw.trim()))
-      ) {
-        problems.push(
-          `${key}: ${describeError(schema as Parameters<typeof describeError>[0], '')}; got ${shownValue(key, raw)}`,
-        );
-        continue;
-      }
-      input[key] = raw;
-      continue;
-    }
-    const perEnv = (schema as { 'x-env-defaults'?: Record<string, unknown> })['x-env-defaults'] ?? {};
-    if (nodeEnv in perEnv) input[key] = perEnv[nodeEnv];
-  }
-  const converted = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, input)) as Record<string, unknown>;
-  for (const error of Value.Errors(ConfigSchema, converted)) {
-    const key = error.path.replace(/^\//, '');
-    problems.push(
-      `${key}: ${describeError(error.schema as Parameters<typeof describeError>[0], error.message)}; got ${shownValue(key, env[key] ?? input[key])}`,
-    );
-  }
-  const raw = converted as RawConfig;
+  const raw = readSchema(ConfigSchema, env, nodeEnv, problems) as RawConfig;
+  const app = appEnv ? readAppEnv(appEnv, env, nodeEnv, problems) : {};
   for (const key of ['REDIS_URL', 'DATABASE_URL', 'SMTP_URL'] as const) {
     const url = raw[key];
     // The clients would fail later, and some print the URL they could not parse, password included.
     const reported = problems.some((problem) => problem.startsWith(`${key}:`));
     if (url !== undefined && !reported && !URL.canParse(url))
-      problems.push(`${key}: must be a valid URL; got ${shownValue(key, url)}`);
+      problems.push(`${key}: must be a valid URL; got ${shownValue(ConfigSchema, key, url)}`);
   }
 
   const trustProxy = parseTrustProxy(String(raw.TRUST_PROXY ?? 'false'), problems);
@@ -322,7 +309,7 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
   }
   if (problems.length > 0) {
     // Reported in the schema's order, whichever check found them.
-    const order = Object.keys(ConfigSchema.properties);
+    const order = [...Object.keys(ConfigSchema.properties), ...Object.keys(appEnv?.properties ?? {})];
     const rank = (problem: string) => {
       const index = order.indexOf(problem.split(/[:=\s]/)[0]!);
       return index === -1 ? order.length : index;
@@ -498,6 +485,69 @@ export function loadServerConfig(env: EnvInput = process.env, overrides: Partial
       upgradesPerMinute: raw.LIVE_UPGRADES_PER_MINUTE,
       ackTtlMs: raw.LIVE_ACK_TTL_MS,
     },
+    app: app as AppEnv,
     ...overrides,
   };
+}
+
+/**
+ * One schema's variables from the environment: its per-NODE_ENV defaults applied, converted, and
+ * every problem pushed to `problems` (secrets described, never shown).
+ */
+function readSchema(
+  schema: TObject,
+  env: EnvInput,
+  nodeEnv: RawConfig['NODE_ENV'],
+  problems: string[],
+): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  for (const [key, property] of Object.entries(schema.properties as Record<string, TSchema>)) {
+    const raw = env[key];
+    if (raw !== undefined && raw !== '') {
+      // TypeBox's conversion would read "8e3" as 8 and "true" as 1: numbers must look like numbers.
+      const type = (property as { type?: string }).type;
+      if (
+        (type === 'integer' && !/^-?\d+$/.test(raw.trim())) ||
+        (type === 'number' && !/^-?\d+(\.\d+)?$/.test(raw.trim()))
+      ) {
+        problems.push(
+          `${key}: ${describeError(property as Parameters<typeof describeError>[0], '')}; got ${shownValue(schema, key, raw)}`,
+        );
+        continue;
+      }
+      input[key] = raw;
+      continue;
+    }
+    const perEnv = (property as { 'x-env-defaults'?: Record<string, unknown> })['x-env-defaults'] ?? {};
+    if (nodeEnv in perEnv) input[key] = perEnv[nodeEnv];
+  }
+  const converted = Value.Default(schema, Value.Convert(schema, input)) as Record<string, unknown>;
+  const reported = new Set<string>();
+  for (const error of Value.Errors(schema, converted)) {
+    const key = error.path.replace(/^\//, '').split('/')[0]!;
+    // One problem per variable: a missing one would otherwise also fail its type check.
+    if (reported.has(key)) continue;
+    reported.add(key);
+    const got = env[key] ?? input[key];
+    problems.push(
+      got === undefined
+        ? `${key}: required, not set`
+        : `${key}: ${describeError(error.schema as Parameters<typeof describeError>[0], error.message)}; got ${shownValue(schema, key, got)}`,
+    );
+  }
+  return converted;
+}
+
+/** The app's own variables (`defineApp({ env })`), validated with the server's and in the same list. */
+function readAppEnv(
+  appEnv: TObject,
+  env: EnvInput,
+  nodeEnv: RawConfig['NODE_ENV'],
+  problems: string[],
+): Record<string, unknown> {
+  for (const key of Object.keys(appEnv.properties)) {
+    if (key in ConfigSchema.properties)
+      problems.push(`${key}: declared by the app's env schema but it is a server variable; rename the app's`);
+  }
+  return readSchema(appEnv, env, nodeEnv, problems);
 }

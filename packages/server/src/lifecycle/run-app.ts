@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import type { TObject } from '@sinclair/typebox';
 import { loadServerConfig } from '../config/load-config.js';
 import type { ComposableServer } from '../create-server.js';
 import { answerWorkersStoppedAccepting } from './cluster-listener.js';
@@ -6,6 +7,11 @@ import { runServer } from './run-server.js';
 
 export interface RunAppOptions {
   readonly env?: Record<string, string | undefined>;
+  /**
+   * The app's env schema (`defineApp({ env })`): checked here too, so the first configuration error
+   * lists the app's problems with the server's instead of stopping at the server's.
+   */
+  readonly appEnv?: TObject;
   /** Where the primary process reports worker crashes and restarts. */
   readonly log?: (message: string) => void;
 }
@@ -25,7 +31,7 @@ export async function runApp(
   createServer: () => Promise<ComposableServer>,
   options: RunAppOptions = {},
 ): Promise<void> {
-  const config = loadServerConfig(options.env ?? process.env);
+  const config = loadServerConfig(options.env ?? process.env, {}, options.appEnv);
   if (config.workers <= 1 || !cluster.isPrimary) {
     await runServer(await createServer());
     return;

@@ -1,4 +1,10 @@
 export { loadServerConfig, readEnvFile, ConfigError } from '../config/load-config.js';
-export type { ServerConfig, TrustProxy } from '../config/load-config.js';
+export type { AppEnv, ServerConfig, TrustProxy } from '../config/load-config.js';
 export { ConfigSchema } from '../config/schema.js';
-export { renderConfigDoc, renderEnvExample } from '../config/config-doc.js';
+export {
+  renderConfigDoc,
+  renderEnvExample,
+  renderAppConfigDoc,
+  renderAppEnvExample,
+  writeAppConfigDocs,
+} from '../config/config-doc.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import multipart from '@fastify/multipart';
+import multipart, { type Multipart, type MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { HttpError } from '../errors/http-error.js';
@@ -49,7 +49,7 @@ export interface ReceivedUploads {
 declare module 'fastify' {
   interface FastifyRequest {
     /**
-     * Reads a multipart body: every file is checked by its bytes and stored under a random name.
+     * Reads a multipart body (the fields ahead of the first file are already in `request.body`): every file is checked by its bytes and stored under a random name.
      * All or nothing: on any error (413, 415, 400) the files already stored for it are deleted.
      */
     receiveUploads(): Promise<ReceivedUploads>;
@@ -57,6 +57,13 @@ declare module 'fastify' {
 }
 
 const KEY = /^[A-Za-z0-9_-]{22}\.[a-z0-9]{2,5}$/;
+
+/** A multipart body read up to its first file: the fields so far, and where reading stopped. */
+interface LeadingFields {
+  readonly fields: Record<string, string>;
+  readonly parts: AsyncIterator<Multipart>;
+  readonly firstFile: MultipartFile | undefined;
+}
 
 /** @fastify/multipart's errors, in our words and codes. */
 function uploadError(error: unknown, limits: { maxFileBytes: number; maxFiles: number; maxFields: number }): unknown {
@@ -106,14 +113,57 @@ export const uploads = fp<UploadsOptions>(
       },
     });
 
+    const leading = new WeakMap<FastifyRequest, LeadingFields>();
+
+    // The fields ahead of the first file become the request's body before the route's hooks run:
+    // the CSRF check reads `_csrf` there (a form without JavaScript cannot send the header) and the
+    // route's body schema validates them, all before a single byte of a file is stored.
+    fastify.addHook('preValidation', async (request) => {
+      if (!request.isMultipart()) return;
+      const fields: Record<string, string> = {};
+      const parts = request.parts()[Symbol.asyncIterator]();
+      let firstFile: MultipartFile | undefined;
+      try {
+        for (let next = await parts.next(); !next.done; next = await parts.next()) {
+          const part = next.value;
+          if (part.type === 'file') {
+            firstFile = part;
+            break;
+          }
+          if (part.valueTruncated) throw uploadError({ code: 'FST_FIELDS_LIMIT' }, limits);
+          fields[part.fieldname] = String(part.value);
+        }
+      } catch (error) {
+        throw uploadError(error, limits);
+      }
+      leading.set(request, { fields, parts, firstFile });
+      request.body = { ...fields };
+    });
+
+    async function* remainingParts(request: FastifyRequest, read: LeadingFields | undefined) {
+      if (!read) {
+        yield* request.parts();
+        return;
+      }
+      if (read.firstFile) yield read.firstFile;
+      for (let next = await read.parts.next(); !next.done; next = await read.parts.next()) yield next.value;
+    }
+
     async function receiveUploads(this: FastifyRequest): Promise<ReceivedUploads> {
       const files: ReceivedFile[] = [];
-      const fields: Record<string, string> = {};
+      const read = leading.get(this);
+      leading.delete(this);
+      const fields: Record<string, string> = { ...read?.fields };
       try {
-        for await (const part of this.parts()) {
+        for await (const part of remainingParts(this, read)) {
           if (part.type === 'field') {
             if (part.valueTruncated) throw uploadError({ code: 'FST_FIELDS_LIMIT' }, limits);
             fields[part.fieldname] = String(part.value);
+            continue;
+          }
+          // A file input left empty: browsers still send the part, with no file name and no bytes.
+          if (part.filename === '') {
+            part.file.resume();
             continue;
           }
           const { mime, stream } = await sniffType(part.file);

@@ -10,11 +10,31 @@ const summaryColumns = {
   publishedAt: posts.publishedAt,
   excerpt: posts.excerpt,
   commentCount: posts.commentCount,
+  coverUrl: posts.coverUrl,
+};
+
+const postColumns = {
+  ...summaryColumns,
+  bodyHtml: posts.bodyHtml,
+  authorId: posts.authorId,
+  updatedAt: posts.updatedAt,
 };
 
 /** State is plain JSON: dates travel as ISO 8601 strings, as the in-memory repository gives them. */
 function summaryOf(row: { publishedAt: Date } & Omit<PostSummary, 'publishedAt'>): PostSummary {
   return { ...row, publishedAt: row.publishedAt.toISOString() };
+}
+
+function postOf({
+  updatedAt,
+  ...row
+}: { publishedAt: Date; updatedAt: Date | null } & Omit<Post, 'publishedAt' | 'updatedAt'>): Post {
+  return {
+    ...summaryOf(row),
+    bodyHtml: row.bodyHtml,
+    authorId: row.authorId,
+    updatedAt: updatedAt?.toISOString() ?? null,
+  };
 }
 
 function commentOf(row: typeof comments.$inferSelect): Comment {
@@ -32,11 +52,32 @@ export function createDatabasePostsRepository(database: () => Db<BlogSchema>): P
       return rows.map(summaryOf);
     },
     async getPost(id) {
+      const [row] = await database().select(postColumns).from(posts).where(eq(posts.id, id));
+      return row ? postOf(row) : undefined;
+    },
+    async getPostSource(id) {
       const [row] = await database()
-        .select({ ...summaryColumns, bodyHtml: posts.bodyHtml })
+        .select({ ...postColumns, bodyMarkdown: posts.bodyMarkdown })
         .from(posts)
         .where(eq(posts.id, id));
-      return row ? ({ ...summaryOf(row), bodyHtml: row.bodyHtml } satisfies Post) : undefined;
+      if (!row) return undefined;
+      const { bodyMarkdown, ...post } = row;
+      return { post: postOf(post), bodyMarkdown };
+    },
+    async createPost(post) {
+      const [row] = await database()
+        .insert(posts)
+        .values({ ...post, publishedAt: sql`now()` })
+        .returning(postColumns);
+      return postOf(row!);
+    },
+    async updatePost(id, { title, excerpt, bodyMarkdown, bodyHtml, coverUrl }) {
+      const [row] = await database()
+        .update(posts)
+        .set({ title, excerpt, bodyMarkdown, bodyHtml, coverUrl, updatedAt: sql`now()` })
+        .where(eq(posts.id, id))
+        .returning(postColumns);
+      return row ? postOf(row) : undefined;
     },
     async listComments(postId) {
       const [post] = await database().select({ id: posts.id }).from(posts).where(eq(posts.id, postId));

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { users } from '@composable-svelte/server/auth';
 
 /**
  * The framework's account tables (users, sessions, sign-in back-off, audit events): re-exported
@@ -17,12 +18,21 @@ export { oauthAccounts } from '@composable-svelte/server/auth';
 export const posts = pgTable('posts', {
   id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
   title: text('title').notNull(),
+  /** The byline: the writer's account name when the post was created (the seed's essays have no account). */
   author: text('author').notNull(),
+  /** Who may edit the post besides admins; null for the seed's essays and after the account is deleted. */
+  authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
   publishedAt: timestamp('published_at', { withTimezone: true, precision: 3 }).notNull(),
-  /** Derived from the body when the post is written (see post-content.ts), never per request. */
+  /** The last edit; null for a post never edited. */
+  updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }),
+  /** The writer's summary, else derived from the body when the post is written (post-content.ts), never per request. */
   excerpt: text('excerpt').notNull(),
-  /** Sanitized when written; rendered as is. */
+  /** The Markdown its author wrote and edits; null for the seed's essays, which were not written in Markdown. */
+  bodyMarkdown: text('body_markdown'),
+  /** Rendered from the Markdown and sanitized when written; rendered as is. */
   bodyHtml: text('body_html').notNull(),
+  /** The cover image's path under /uploads (the uploads plugin's random key); null without a cover. */
+  coverUrl: text('cover_url'),
   /**
    * Kept equal to the post's rows in comments by the transaction that adds a comment: the list and
    * the post page read it instead of counting comments on every request.
