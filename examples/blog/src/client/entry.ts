@@ -6,6 +6,7 @@ import { syncHistory } from '@composable-svelte/core/routing';
 import { parseState, readSerializedState } from '@composable-svelte/core/ssr';
 import App from '../shared/App.svelte';
 import type { BlogDependencies } from '../shared/api.js';
+import { pages } from '../shared/page-components.js';
 import { pageForRoute } from '../shared/page-for-route.js';
 import { snapshotOf } from '../shared/queries.js';
 import { blogReducer } from '../shared/reducer.js';
@@ -27,6 +28,8 @@ const store = createStore<BlogState, BlogAction, BlogDependencies>({
   dependencies: { api: createHttpApi(), clock, queries, live: createLazyLiveClient({ url: '/live', clock }) },
 });
 
+// The server rendered this page: its chunk must be here before hydrating, or the first render would differ.
+await pages.load(initialState.page.route);
 hydrate(App, { target: document.getElementById('app')!, props: { store } });
 store.dispatch({ type: 'liveStarted' });
 

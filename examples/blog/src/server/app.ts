@@ -5,6 +5,7 @@ import App from '../shared/App.svelte';
 import type { BlogDependencies } from '../shared/api.js';
 import { statusFor } from '../shared/head.js';
 import type { PostsRepository } from '../shared/model.js';
+import { pageModule, pages } from '../shared/page-components.js';
 import { pageForRoute } from '../shared/page-for-route.js';
 import { blogReducer } from '../shared/reducer.js';
 import { router, type Destination } from '../shared/routes.js';
@@ -101,6 +102,7 @@ export function blogApp(
     reducer: blogReducer,
     router,
     clientEntry: 'src/client/entry.ts',
+    pageModule: (state) => pageModule(state.page.route),
     load(route, url, context) {
       const page = pageForRoute(route, url.pathname + url.search);
       const account = {
@@ -244,6 +246,8 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
       stop: (jobs, stopOptions) => jobs.stop(stopOptions),
     }),
   });
+  // Pages render synchronously on the server: every page chunk is in before the first request.
+  await pages.loadAll();
   try {
     return await createServer({
       app: blogApp(repository, subscriptions, onDatabase ? accounts : undefined),

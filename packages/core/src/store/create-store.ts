@@ -98,6 +98,8 @@ export function createStoreWithInternals<S, A, D>(
     if (!Number.isFinite(timeoutMs) || timeoutMs < 0) {
       return Promise.reject(new RangeError(`settled({ timeoutMs }) needs a finite number ≥ 0; got ${timeoutMs}`));
     }
+    // Nothing in flight (a page whose data was already there): no deadline timer to arm and clear.
+    if (runtime.idle) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         runtime.forgetIdleWaiter(onIdle);

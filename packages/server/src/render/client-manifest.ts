@@ -2,12 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-interface ManifestChunk {
-  readonly file: string;
-  readonly css?: readonly string[];
-  readonly imports?: readonly string[];
-  readonly isEntry?: boolean;
-}
+import { createLazyChunks, type ManifestChunk } from './lazy-chunks.js';
 
 export interface ClientAsset {
   /** URL path, e.g. /assets/entry-3f2a1b.js */
@@ -22,6 +17,11 @@ export interface ClientAssets {
   /** The entry's static imports, for modulepreload. */
   readonly preloads: readonly ClientAsset[];
   readonly styles: readonly ClientAsset[];
+  /**
+   * What a lazily imported module (a page component in its own chunk) needs beyond the entry, by
+   * its manifest key; throws for a module the build did not split out.
+   */
+  readonly lazyChunks: (module: string) => readonly ClientAsset[];
 }
 
 /**
@@ -73,5 +73,5 @@ export function loadClientAssets(clientDir: string, entry: string, base = '/'): 
     for (const imported of chunk.imports ?? []) visit(imported, false);
   };
   visit(entry, true);
-  return { script: asset(entryChunk.file), preloads, styles };
+  return { script: asset(entryChunk.file), preloads, styles, lazyChunks: createLazyChunks(manifest, entry, asset) };
 }

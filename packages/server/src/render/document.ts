@@ -1,5 +1,5 @@
 import { serializeState, STATE_ELEMENT_ID } from '@composable-svelte/core/ssr';
-import type { ClientAssets } from './client-manifest.js';
+import type { ClientAsset, ClientAssets } from './client-manifest.js';
 import { escapeHtml } from './html.js';
 
 export interface DocumentParts {
@@ -8,6 +8,8 @@ export interface DocumentParts {
   readonly body: string;
   readonly state: unknown;
   readonly assets: ClientAssets;
+  /** Chunks this page needs beyond the entry (its lazily loaded page component), preloaded too. */
+  readonly lazyChunks?: readonly ClientAsset[];
   /** Used only when the app's head has no <title>: every page gets exactly one. */
   readonly fallbackTitle: string;
 }
@@ -27,7 +29,7 @@ export function renderDocument(parts: DocumentParts): string {
         `<link rel="stylesheet" href="${escapeHtml(css.href)}" integrity="${css.integrity}" crossorigin="anonymous">`,
     )
     .join('');
-  const preloads = [assets.script, ...assets.preloads]
+  const preloads = [assets.script, ...assets.preloads, ...(parts.lazyChunks ?? [])]
     .map(
       (js) =>
         `<link rel="modulepreload" href="${escapeHtml(js.href)}" integrity="${js.integrity}" crossorigin="anonymous">`,

@@ -6,6 +6,7 @@ import type { ServerConfig } from '../config/load-config.js';
 import { statusText } from '../errors/describe-error.js';
 import type { ClientAssets } from './client-manifest.js';
 import { renderDocument, renderFallbackErrorPage } from './document.js';
+import { lazyChunksOf } from './page-chunks.js';
 import type { ServerMetrics } from '../observability/metrics.js';
 import { inSpan } from '../observability/trace-context.js';
 import type { RenderedPage } from '../cache/page-cache.js';
@@ -74,6 +75,7 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
       body,
       state: store.state,
       assets,
+      lazyChunks: lazyChunksOf(app, assets, store.state),
       fallbackTitle: config.defaultTitle,
     });
   };
