@@ -5,12 +5,13 @@ import { clientDir, ENTRY, pageSource, readClientManifest, staticClosure } from 
 
 /**
  * Gzipped bytes (level 9) of JavaScript a first visit to `/` needs before the page is interactive:
- * the entry, its static imports and the home page's chunk. Set just above what the build achieves
- * (33,635 bytes with lazy pages and the authors' editor; 35,789 in one file before either), so any growth is a decision someone makes
- * on purpose (raise it here, saying why) rather than a drift. The 20 kB goal is not reached: Svelte's
- * client runtime alone is about 15 kB of it.
+ * the entry, its static imports and the home page's chunk. Set just above what the build achieves,
+ * so any growth is a decision someone makes on purpose (raise it here, saying why) rather than a
+ * drift: 35,789 in one file; 33,635 with lazy pages; 37,201 once the live client (comments and
+ * readers on post pages) and the admin pages' reducers joined the entry. The 20 kB goal is not
+ * reached: Svelte's client runtime alone is about 15 kB of it.
  */
-const HOME_JS_BUDGET_GZIP = 33_800;
+const HOME_JS_BUDGET_GZIP = 37_400;
 
 const gzipBytes = (file: string) => gzipSync(readFileSync(`${clientDir}${file}`), { level: 9 }).length;
 
