@@ -256,8 +256,9 @@ describe('serializeState: rejected values', () => {
     expect(error).toBeInstanceOf(Error);
     expect(error.path).toBe(path);
     const prefix = `Cannot serialize state at ${path}: `;
-    expect(error.message.startsWith(prefix)).toBe(true);
-    const rest = error.message.slice(prefix.length);
+    expect(error.code).toBe('CS1003');
+    expect(error.summary.startsWith(prefix)).toBe(true);
+    const rest = error.summary.slice(prefix.length);
     if (typeof detail === 'string') expect(rest).toBe(detail);
     else expect(rest).toMatch(detail);
   });
