@@ -48,7 +48,15 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const serverModule = resolve(root, options.serverModule ?? 'src/server/app.ts');
   const host = options.host ?? 'localhost';
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const http = createHttpServer();
+  // Requests that arrive while Vite starts wait for it rather than hang unanswered.
+  let handle: ((request: IncomingMessage, response: ServerResponse) => void) | undefined;
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const http = createHttpServer((request, response) => {
+    if (handle) handle(request, response);
+    else void ready.then(() => handle!(request, response));
+  });
+  // Listening comes first: a busy port is reported before the slow part.
   const port = await listenOrExplain(http, options.port ?? 3000, host);
   const url = `http://${host}:${port}`;
   const env: Record<string, string | undefined> = {
@@ -65,7 +73,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const vite = await createVite({
     root,
     appType: 'custom',
-    server: { middlewareMode: true, hmr: { server: http } },
+    // The embedded database writes under .data/ all the time: nothing there is a module.
+    server: { middlewareMode: true, hmr: { server: http }, watch: { ignored: ['**/.data/**', '**/dist/**'] } },
     // One copy of the framework for the dev runner and the app it loads: its state (this
     // integration, error classes) is shared, and it is already built.
     ssr: { external: ['@composable-svelte/core', '@composable-svelte/server', 'svelte'] },
@@ -119,8 +128,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   };
   vite.watcher.on('change', markStale);
   vite.watcher.on('unlink', markStale);
+  // A new file matters when the last build failed on importing it.
   vite.watcher.on('add', () => {
-    stale = true;
+    if (!app) stale = true;
   });
 
   const pageCsp = Object.entries(withCspAdditions(DEFAULT_CSP, csp))
@@ -143,7 +153,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     );
   };
 
-  http.on('request', (request: IncomingMessage, response: ServerResponse) => {
+  handle = (request, response) => {
     if (request.url === OVERLAY_MODULE_PATH) {
       response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
       response.end(OVERLAY_MODULE_SOURCE);
@@ -155,10 +165,11 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
         (error: unknown) => sendBuildError(response, error),
       );
     });
-  });
+  };
 
   // Built now so the first page is quick and a broken module is reported at once.
   await current().catch(reportBuildError);
+  markReady();
 
   return {
     url,
