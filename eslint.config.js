@@ -13,6 +13,8 @@ export default ts.config(
       'bench/.cache/**',
       'coverage/**',
       '.data/**',
+      // Copies of the dev-server fixture app and their Vite cache, made by the tests.
+      'packages/server/tests/.tmp/**',
     ],
   },
   js.configs.recommended,

@@ -49,13 +49,12 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const host = options.host ?? 'localhost';
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   // Requests that arrive while Vite starts wait for it rather than hang unanswered.
-  let handle: ((request: IncomingMessage, response: ServerResponse) => void) | undefined;
   let markReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => (markReady = resolve));
-  const http = createHttpServer((request, response) => {
-    if (handle) handle(request, response);
-    else void ready.then(() => handle!(request, response));
-  });
+  const early = (request: IncomingMessage, response: ServerResponse) => {
+    void ready.then(() => handle(request, response));
+  };
+  const http = createHttpServer(early);
   // Listening comes first: a busy port is reported before the slow part.
   const port = await listenOrExplain(http, options.port ?? 3000, host);
   const url = `http://${host}:${port}`;
@@ -153,7 +152,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     );
   };
 
-  handle = (request, response) => {
+  const handle = (request: IncomingMessage, response: ServerResponse) => {
     if (request.url === OVERLAY_MODULE_PATH) {
       response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
       response.end(OVERLAY_MODULE_SOURCE);
@@ -169,6 +168,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
   // Built now so the first page is quick and a broken module is reported at once.
   await current().catch(reportBuildError);
+  http.off('request', early).on('request', handle);
   markReady();
 
   return {
