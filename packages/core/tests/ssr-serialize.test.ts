@@ -165,7 +165,7 @@ describe('serializeState: output', () => {
 
     const error = serializationError(nestedArrays(MAX_STATE_DEPTH + 1));
     expect(error.path).toBe('state' + '[0]'.repeat(MAX_STATE_DEPTH));
-    expect(error.message).toMatch(/nested more than 10000 levels deep$/);
+    expect(error.summary).toMatch(/nested more than 10000 levels deep$/);
   });
 
   it('rejects absurdly deep state with StateSerializationError, not a stack overflow', () => {
