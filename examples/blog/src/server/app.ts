@@ -308,3 +308,6 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
     throw error;
   }
 }
+
+/** What `composable-svelte dev` (npm run dev) loads and builds the server with. */
+export default createBlogServer;

@@ -8,6 +8,8 @@
  * Browser-safe: no Node imports, no dependencies.
  */
 
+import { FrameworkError } from '../errors/framework-error.js';
+
 /** Deepest nesting of arrays/objects accepted by {@link serializeState}. */
 export const MAX_STATE_DEPTH = 10_000;
 
@@ -16,11 +18,15 @@ export const MAX_STATE_DEPTH = 10_000;
  * not plain JSON data. `path` is the location of the offending value in JS
  * notation, rooted at `state` (e.g. `state.posts[3].createdAt`).
  */
-export class StateSerializationError extends Error {
+export class StateSerializationError extends FrameworkError {
   readonly path: string;
 
   constructor(path: string, detail: string) {
-    super(`Cannot serialize state at ${path}: ${detail}`);
+    super(
+      'CS1003',
+      `Cannot serialize state at ${path}: ${detail}`,
+      'keep only JSON data in the state (strings, finite numbers, booleans, null, arrays, plain objects): store a Date as its ISO string or epoch ms, a Map or Set as an array, and keep functions and class instances in dependencies',
+    );
     this.name = 'StateSerializationError';
     this.path = path;
   }
