@@ -28,13 +28,16 @@ export default defineConfig(({ isSsrBuild }) => ({
         manifest: true,
         // Every asset becomes a hashed file: a strict CSP has no data: sources to allow.
         assetsInlineLimit: 0,
-        // One stylesheet: lazily loaded pages must not bring styles after the page is shown.
-        cssCodeSplit: false,
         rollupOptions: {
           input: 'src/client/entry.ts',
           // Pages are chunks of their own; everything else is needed by the first page anyway, and
           // one file compresses better than the handful of small shared chunks the split would make.
-          output: { manualChunks: (id: string) => (id.includes('/src/shared/pages/') ? undefined : 'app') },
+          // The entry stays out of it: it awaits the first page's chunk, which imports the shared
+          // chunk, so an entry inside that chunk would wait on itself and never hydrate.
+          output: {
+            manualChunks: (id: string) =>
+              id.includes('/src/shared/pages/') || id.endsWith('/src/client/entry.ts') ? undefined : 'app',
+          },
         },
       },
 }));
