@@ -15,6 +15,9 @@ export function fixturePostsRepository({ count, getPostDelayMs = 0, commentsPerP
       publishedAt: `2024-0${id}-01T10:00:00Z`,
       excerpt: `Post ${id}, served by the ${label.toLowerCase()} test fixture.`,
       commentCount: commentsPerPost,
+      coverUrl: null,
+      authorId: null,
+      updatedAt: null,
       bodyHtml: `<p>Post ${id}, served by the ${label.toLowerCase()} test fixture.</p>`,
     };
   });
