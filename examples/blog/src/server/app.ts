@@ -261,13 +261,6 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
           const jobs = fastify.services.get('jobs') as BlogJobs;
           const recovery = await accountRecovery(fastify, jobs);
           log = fastify.log;
-          work = {
-            deliverMail: (request) => recovery.deliverMail(request),
-            rebuildFeed: async () => {
-              await feed.rebuild();
-              await fastify.pageCache?.invalidate({ tag: FEED_CACHE_TAG });
-            },
-          };
           await fastify.register(feedRoutes(feed));
           if (config.jobs.workers) fastify.addHook('onReady', () => jobs.startWorkers());
           await fastify.register(accountRoutes, { recovery });
@@ -280,14 +273,22 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
             data: accounts.admin,
             jobs: () => runningJobs,
           });
-        }
-        if (onDatabase) {
           await liveRoutes(fastify, repository);
           const window = options.commentNoticeWindowMs;
-          events = await commentBackground(fastify, {
+          const background = await commentBackground(fastify, {
             db,
+            jobs,
             ...(window === undefined ? {} : { noticeWindowMs: window }),
           });
+          events = background.events;
+          work = {
+            deliverMail: (request) => recovery.deliverMail(request),
+            rebuildFeed: async () => {
+              await feed.rebuild();
+              await fastify.pageCache?.invalidate({ tag: FEED_CACHE_TAG });
+            },
+            sendCommentNotice: (request) => background.sendNotice(request),
+          };
         }
         await fastify.register(commentRoutes(repository, subscriptions, onDatabase));
         if (onDatabase)

@@ -18,6 +18,8 @@ import {
   type RetryPolicy,
 } from '@composable-svelte/server/jobs';
 
+import { commentNoticeJob, type CommentNoticeRequest } from './comment-notice-job.js';
+
 export const FEED_REBUILD_JOB = 'feed.rebuild';
 /** At the top of every hour. */
 export const FEED_REBUILD_CRON = '0 * * * *';
@@ -28,6 +30,7 @@ export const FEED_REBUILD_CRON = '0 * * * *';
 export interface BlogWork {
   deliverMail(request: RecoveryMailRequest): Promise<unknown>;
   rebuildFeed(): Promise<unknown>;
+  sendCommentNotice(request: CommentNoticeRequest): Promise<unknown>;
 }
 
 export interface BlogJobsOptions {
@@ -43,7 +46,8 @@ export interface BlogJobsOptions {
 
 /**
  * The blog's background jobs, in its own database: account mail (verification, reset) sent with
- * retries, the nightly purge of expired sign-ins and links, and the hourly RSS rebuild. Cron ticks
+ * retries, the nightly purge of expired sign-ins and links, the hourly RSS rebuild and the batched
+ * mail that tells a post's author about new comments. Cron ticks
  * run once across every instance. Created with `workers: false`: `startWorkers()` once ready.
  */
 export function createBlogJobs(options: BlogJobsOptions) {
@@ -63,6 +67,7 @@ export function createBlogJobs(options: BlogJobsOptions) {
       }),
       authPurgeJob({ db: database.db }),
       rebuildFeed,
+      commentNoticeJob((request) => work().sendCommentNotice(request)),
       ...(options.extra?.definitions ?? []),
     ],
     schedules: [
