@@ -1,6 +1,6 @@
 /**
  * Live comments in the store (TestStore, a fake live transport): the browser connects once it has
- * hydrated and follows the channel of the post shown; a comment from the channel is added once
+ * hydrated on a post, or once it reaches one, and follows the channel of the post shown; a comment from the channel is added once
  * whatever delivers it again (the posting tab's own answer, a resume, an outbox retry), the post's
  * count follows, and a list loaded before it arrived does not drop it; presence becomes "N reading
  * now"; the connection's state is in the state for the page to announce; the server never connects.
@@ -48,12 +48,12 @@ function fakeOnline(): OnlineSource & { set(online: boolean): void } {
 }
 
 /** The comments page of post 2 as the server rendered it (data in the state), hydrated with live on. */
-function setup(options: { live?: boolean; enabled?: boolean } = {}) {
+function setup(options: { live?: boolean; enabled?: boolean; page?: Page } = {}) {
   const clock = createMockClock({ now: 0 });
   const fake = createFakeLiveTransport();
   const online = fakeOnline();
   const live = createLiveClient({ url: '/live', transport: fake.transport, clock, random: () => 0.5, online });
-  const state = initialBlogState(commentsPage(2), 'https://blog.example.com');
+  const state = initialBlogState(options.page ?? commentsPage(2), 'https://blog.example.com');
   const initialState: BlogState = {
     ...state,
     postsById: { 2: post(2, 1), 3: post(3, 0) },
@@ -171,6 +171,22 @@ describe('live comments in the store', () => {
     fake.last().drop(1006);
     await store.receive(isLive('connection'));
     expect(store.state.live.connection).toMatchObject({ status: 'retrying' });
+    await store.skipInFlightEffects();
+  });
+
+  it('a page with no channel (the list) opens no connection; the first post reached does', async () => {
+    const { store, fake } = setup({ page: { route: 'home', params: {}, query: {} } });
+    await store.send({ type: 'liveStarted' });
+    await store.send({ type: 'navigate', page: { route: 'subscribe', params: {}, query: {} } });
+    expect(fake.sockets).toHaveLength(0);
+    expect(store.state.live.connection).toBe(null);
+
+    await store.send({ type: 'navigate', page: commentsPage(3) });
+    expect(store.state.live).toMatchObject({ connection: { status: 'connecting' }, topic: 'post/3' });
+    expect(fake.sockets).toHaveLength(1);
+    fake.last().open();
+    expect(fake.last().sent).toEqual([{ type: 'join', ref: 'j1', topic: 'post/3' }]);
+    await store.skipReceivedActions();
     await store.skipInFlightEffects();
   });
 

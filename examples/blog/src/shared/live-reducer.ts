@@ -63,6 +63,24 @@ function onLiveEvent(
 }
 
 /**
+ * Opens the connection on the first page that has a channel (a post): a visit that never shows
+ * one (the list, the forms) costs the server no socket and the browser no live chunk.
+ */
+function connect(
+  state: BlogState,
+  live: NonNullable<BlogDependencies['live']>,
+  topic: string,
+): readonly [BlogState, Effect<BlogAction>] {
+  return [
+    { ...state, live: { ...state.live, connection: { status: 'connecting' }, topic, readers: null } },
+    Effect.batch(
+      live.connect((event): BlogAction => ({ type: 'liveEvent', event }), CONNECTION_ID),
+      live.join(topic),
+    ),
+  ];
+}
+
+/**
  * The live channel of the page shown, through the store: the connection is a subscription effect
  * whose events come back as `liveEvent` actions; a navigation leaves the old post's channel and
  * joins the new one. Runs after the page reducer, so it sees the page a navigation went to.
@@ -77,17 +95,12 @@ export const liveReducer: Reducer<BlogState, BlogAction, BlogDependencies & Depe
     case 'liveStarted': {
       if (!live || !state.live.enabled || state.live.connection) return [state, Effect.none()];
       const topic = topicFor(state.page);
-      return [
-        { ...state, live: { ...state.live, connection: { status: 'connecting' }, topic, readers: null } },
-        Effect.batch(
-          live.connect((event): BlogAction => ({ type: 'liveEvent', event }), CONNECTION_ID),
-          ...(topic ? [live.join(topic)] : []),
-        ),
-      ];
+      return topic ? connect(state, live, topic) : [state, Effect.none()];
     }
     case 'navigate': {
       const topic = topicFor(state.page);
-      if (!live || !state.live.connection || topic === state.live.topic) return [state, Effect.none()];
+      if (!live || !state.live.enabled || topic === state.live.topic) return [state, Effect.none()];
+      if (!state.live.connection) return topic ? connect(state, live, topic) : [state, Effect.none()];
       const previous = state.live.topic;
       return [
         { ...state, live: { ...state.live, topic, readers: null } },
