@@ -14,6 +14,8 @@ export default ts.config(
       'coverage/**',
       '.data/**',
       'packages/create-composable-svelte/.tmp/**',
+      // Copies of the dev-server fixture app and their Vite cache, made by the tests.
+      'packages/server/tests/.tmp/**',
     ],
   },
   js.configs.recommended,

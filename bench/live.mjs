@@ -12,9 +12,9 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { liveTable } from './lib/live-report.mjs';
 
 const USAGE = `Usage: node bench/live.mjs [--idle N] [--fanout N,N] [--events N] [--client-procs N] [--no-redis] [--timeout S] [--json]`;
-const TARGETS = { idleSockets: 10_000, idleRssMb: 500, p99Ms5000: 50 };
 
 function parseArgs(argv) {
   const options = {
@@ -201,7 +201,7 @@ async function fanOut(clients, subscribers, servers) {
 async function main() {
   // Figures from a shared or busy machine are not comparable: say what it was doing.
   const machine = { cpus: availableParallelism(), loadAverage: loadavg().map((value) => Number(value.toFixed(2))) };
-  const results = { machine, idle: undefined, fanout: [], problems: [] };
+  const results = { machine, clientProcs: options.clientProcs, idle: undefined, fanout: [], problems: [] };
   log(
     `live bench: ${options.idle} idle sockets; fan-out to ${options.fanout.join(', ')} subscribers; ${options.clientProcs} client processes`,
   );
@@ -251,40 +251,9 @@ async function main() {
   return results;
 }
 
-function table(results) {
-  const lines = [
-    `Machine: ${results.machine.cpus} CPUs, load average ${results.machine.loadAverage.join(' ')} at start`,
-    '',
-  ];
-  const fixed = (value, digits = 1) => (value === undefined ? '—' : value.toFixed(digits));
-  if (results.idle) {
-    const { sockets, rssMb, perSocketKb, heapPerSocketKb, openPerSecond } = results.idle;
-    lines.push('Idle sockets (one instance, each joined to one channel)');
-    lines.push(`  sockets held                ${sockets}    (target ≥ ${TARGETS.idleSockets})`);
-    lines.push(`  server RSS                  ${fixed(rssMb)} MB    (target < ${TARGETS.idleRssMb} MB)`);
-    lines.push(`  RSS per socket              ${fixed(perSocketKb, 2)} kB`);
-    lines.push(`  JS heap per socket          ${fixed(heapPerSocketKb, 2)} kB`);
-    lines.push(`  upgrades+joins per second   ${fixed(openPerSecond, 0)}`);
-  }
-  lines.push('');
-  lines.push(
-    `Broadcast fan-out (publish → received, measured in ${options.clientProcs} client processes, whose own handling`,
-  );
-  lines.push('of their sockets is included; server write = publish until every local socket has the frame)');
-  lines.push('  instances  subscribers  samples   p50 ms   p99 ms   server write p50 ms');
-  for (const row of results.fanout) {
-    const target = row.instances === 1 && row.subscribers === 5000 ? `   (target p99 ≤ ${TARGETS.p99Ms5000} ms)` : '';
-    lines.push(
-      `  ${String(row.instances).padStart(9)}  ${String(row.subscribers).padStart(11)}  ${String(row.samples).padStart(7)}  ${fixed(row.p50Ms).padStart(7)}  ${fixed(row.p99Ms).padStart(7)}  ${fixed(row.serverWriteP50Ms).padStart(20)}${target}`,
-    );
-  }
-  for (const problem of results.problems) lines.push(`problem: ${problem}`);
-  return `${lines.join('\n')}\n`;
-}
-
 const results = await main();
 if (options.json) {
-  process.stderr.write(table(results));
+  process.stderr.write(liveTable(results));
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-} else process.stdout.write(table(results));
+} else process.stdout.write(liveTable(results));
 process.exit(results.problems.length > 0 ? 1 : 0);

@@ -17,10 +17,13 @@ import { compareTiers } from './lib/parity.mjs';
 import { BLOG_ENTRY, CACHE, KIT_BUILD_ENTRY, RESULTS, ROOT } from './lib/paths.mjs';
 import { BENCH_DATABASE, prepareBenchDatabase, redact } from './lib/postgres.mjs';
 import { freePort, installCleanup, rssBytes, startServer } from './lib/proc.mjs';
+import { runLiveBench } from './lib/live-bench.mjs';
+import { liveTable } from './lib/live-report.mjs';
 import { renderReport } from './lib/report.mjs';
 import { inTier, SCENARIOS, STARTUPS } from './lib/scenarios.mjs';
 import { SERVERS, spawnSpec, TIER_LABELS, TIERS } from './lib/servers.mjs';
 import { measureStartup } from './lib/startup.mjs';
+import { renderJobsReport, runJobsBench } from './lib/jobs-bench.mjs';
 import { round } from './lib/stats.mjs';
 import { renderSvg } from './lib/svg.mjs';
 
@@ -300,6 +303,15 @@ async function main() {
       );
   }
   await Promise.all(Object.values(handles).map((h) => h.stop()));
+
+  // After the HTTP servers are gone, so neither run loads the other.
+  let live = { status: 'not requested (--no-live)' };
+  if (options.live) {
+    log('live channels: idle sockets and fan-out (bench/live.mjs)…');
+    live = await runLiveBench(options, log);
+    if (live.status === 'failed') problems.push(`live benchmark: ${live.reason}`);
+    for (const problem of live.problems ?? []) problems.push(`live benchmark: ${problem}`);
+  }
   meta.loadavgAfter = loadavg().map((v) => round(v, 2));
   meta.seconds = round((performance.now() - began) / 1000, 1);
 
@@ -311,6 +323,12 @@ async function main() {
       problems.push(`${s.id}: ${s.summary.non2xx} non-2xx responses ${JSON.stringify(codes)}`);
     }
   }
+
+  // After the page load, on a quiet box: the jobs benchmark is its own process.
+  const jobs = options.jobs
+    ? await runJobsBench({ tiers, postgresUrl: postgres.status === 'measured' ? postgres.url : null, log })
+    : { status: 'skipped', reason: '--no-jobs' };
+  if (jobs.status === 'failed') problems.push(`jobs benchmark: ${jobs.reason}`);
 
   const checks = evaluate({ scenarios, sizes, tiers });
   const results = {
@@ -336,10 +354,14 @@ async function main() {
     sizes,
     parity,
     knobs,
+    jobs,
+    live,
     problems,
   };
 
-  const report = renderReport({ ...results, scenarios });
+  const liveText =
+    live.status === 'measured' ? `Live channels\n${liveTable(live)}` : `Live channels: ${live.reason ?? live.status}\n`;
+  const report = `${renderReport({ ...results, scenarios })}\n${renderJobsReport(jobs)}\n${liveText}`;
   writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(RESULTS, 'ratios.svg'), renderSvg(checks, meta));
   if (options.json) {

@@ -16,6 +16,8 @@ export const USAGE = `Usage: node bench/run.mjs [options]      (or: npm run benc
   --only <list>        comma-separated scenario ids to measure (see --list)
   --list               print the scenario ids and exit
   --json               print the results as JSON on stdout (the table goes to stderr)
+  --no-jobs            skip the background-jobs benchmark (packages/server/bench/jobs.mjs)
+  --no-live            skip the live channels benchmark (bench/live.mjs: idle sockets, fan-out)
   --no-build           use the existing builds as they are
   --rebuild            rebuild the blog and the SvelteKit peer even when up to date
   -h, --help           this text
@@ -41,6 +43,8 @@ export function parseArgs(argv) {
     pgAdminUrl: DEFAULT_PG_ADMIN_URL,
     list: false,
     json: false,
+    jobs: true,
+    live: true,
     build: 'auto',
     quick: false,
     help: false,
@@ -58,6 +62,9 @@ export function parseArgs(argv) {
     switch (flag) {
       case '--quick':
         options.quick = true;
+        break;
+      case '--no-jobs':
+        options.jobs = false;
         break;
       case '--rounds':
         options.rounds = positive(flag, value());
@@ -104,6 +111,9 @@ export function parseArgs(argv) {
         break;
       case '--json':
         options.json = true;
+        break;
+      case '--no-live':
+        options.live = false;
         break;
       case '--no-build':
         options.build = 'never';

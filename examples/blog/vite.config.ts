@@ -28,6 +28,21 @@ export default defineConfig(({ isSsrBuild }) => ({
         manifest: true,
         // Every asset becomes a hashed file: a strict CSP has no data: sources to allow.
         assetsInlineLimit: 0,
-        rollupOptions: { input: 'src/client/entry.ts' },
+        rollupOptions: {
+          input: 'src/client/entry.ts',
+          // Pages are chunks of their own; everything else is needed by the first page anyway, and
+          // one file compresses better than the handful of small shared chunks the split would make.
+          // The entry stays out of it: it awaits the first page's chunk, which imports the shared
+          // chunk, so an entry inside that chunk would wait on itself and never hydrate. So does the
+          // live client, imported on the first post page only (createLazyLiveClient).
+          output: {
+            manualChunks: (id: string) =>
+              id.includes('/src/shared/pages/') ||
+              id.endsWith('/src/client/entry.ts') ||
+              /\/core\/dist\/live\/(?!lazy\.js)/.test(id)
+                ? undefined
+                : 'app',
+          },
+        },
       },
 }));

@@ -25,7 +25,7 @@ it('migrates, seeds once, and says what it did', { timeout: 120_000 }, () => {
   expect(run('migrate')).toEqual({
     code: 0,
     stderr:
-      'applied: 0000_blog_tables, 0001_post_comment_count, 0002_auth_tables, 0003_api_token_tables, 0004_email_token_table, 0005_oauth_accounts_table, 0006_post_authors\n',
+      'applied: 0000_blog_tables, 0001_post_comment_count, 0002_auth_tables, 0003_api_token_tables, 0004_email_token_table, 0005_oauth_accounts_table, 0006_post_authors, 0007_comment_owner_and_moderation, 0008_built_documents, 0009_comment_events\n',
   });
   expect(run('seed')).toEqual({ code: 0, stderr: 'migrations: up to date\nseeded the empty database\n' });
   expect(run('seed')).toEqual({ code: 0, stderr: 'migrations: up to date\nseed: the database already has posts\n' });

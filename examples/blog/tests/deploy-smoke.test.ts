@@ -105,7 +105,9 @@ describe('production runtime, as the image runs it', () => {
     const modules = megabytes(join(dir, 'node_modules'));
     const build = megabytes(join(dir, 'dist'));
     console.log(`production runtime footprint: ${total} MB (node_modules ${modules} MB, build output ${build} MB)`);
-    expect(total).toBeLessThan(60);
+    // A bound that catches a dev dependency or an unpruned tree leaking in (each is tens of MB),
+    // with room over today's 62 MB: PGlite's binary is 15 MB, zxcvbn's dictionaries 8 MB.
+    expect(total).toBeLessThan(68);
   });
 
   it('runs as an unprivileged user', () => {

@@ -10,6 +10,7 @@ import {
 } from '@composable-svelte/core';
 import { ApiError, type BlogApi, type BlogDependencies } from '../src/shared/api.js';
 import type { ApiKeyList, SessionSummary } from '../src/shared/account.js';
+import type { AdminComment, AdminJobs, AdminUser } from '../src/shared/admin.js';
 import type { Comment, Post, PostSummary } from '../src/shared/model.js';
 import { commentsKey, postKey, postsKey, snapshotOf, stamp, STALE_TIME } from '../src/shared/queries.js';
 import { blogReducer } from '../src/shared/reducer.js';
@@ -62,6 +63,7 @@ const postPage = (id: number): Page => ({ route: 'post', params: { id }, query: 
 const commentsPage = (id: number): Page => ({ route: 'comments', params: { id }, query: {} });
 const notFound: Page = { route: 'notFound', path: '/nope' };
 const navigate = (page: Page): BlogAction => ({ type: 'navigate', page });
+const NO_JOBS: AdminJobs = { enabled: false, queues: [], deadLetters: [], schedules: [] };
 
 // ---------------------------------------------------------------------------------------------
 // A fake BlogApi whose every request is a promise the test settles by hand.
@@ -109,6 +111,15 @@ class ControlledApi implements BlogApi {
   }
   listApiKeys(signal: AbortSignal): Promise<ApiKeyList> {
     return this.request('listApiKeys', undefined, signal);
+  }
+  adminComments(signal: AbortSignal): Promise<readonly AdminComment[]> {
+    return this.request('adminComments', undefined, signal);
+  }
+  adminUsers(signal: AbortSignal): Promise<readonly AdminUser[]> {
+    return this.request('adminUsers', undefined, signal);
+  }
+  adminJobs(signal: AbortSignal): Promise<AdminJobs> {
+    return this.request('adminJobs', undefined, signal);
   }
   addComment(
     postId: number,
@@ -646,6 +657,9 @@ function instantApi() {
     subscribe: async (input) => (requests.push('subscribe'), { name: input.name }),
     listSessions: async () => (requests.push('listSessions'), []),
     listApiKeys: async () => (requests.push('listApiKeys'), { keys: [], scopes: [] }),
+    adminComments: async () => (requests.push('adminComments'), []),
+    adminUsers: async () => (requests.push('adminUsers'), []),
+    adminJobs: async () => (requests.push('adminJobs'), NO_JOBS),
     addComment: async (postId, input) => (requests.push(`addComment(${postId})`), newComment(postId, input)),
   };
   return { api, requests };
@@ -724,6 +738,9 @@ describe('properties', () => {
           subscribe: (input) => s.schedule(Promise.resolve({ name: input.name }), 'subscribe'),
           listSessions: () => s.schedule(Promise.resolve([]), 'listSessions'),
           listApiKeys: () => s.schedule(Promise.resolve({ keys: [], scopes: [] }), 'listApiKeys'),
+          adminComments: () => s.schedule(Promise.resolve([]), 'adminComments'),
+          adminUsers: () => s.schedule(Promise.resolve([]), 'adminUsers'),
+          adminJobs: () => s.schedule(Promise.resolve(NO_JOBS), 'adminJobs'),
           addComment: (postId, input) => s.schedule(Promise.resolve(newComment(postId, input)), 'addComment'),
         };
         const errors: unknown[] = [];
@@ -769,6 +786,9 @@ describe('properties', () => {
             subscribe: (input) => s.schedule(Promise.resolve({ name: input.name })),
             listSessions: () => s.schedule(Promise.resolve([])),
             listApiKeys: () => s.schedule(Promise.resolve({ keys: [], scopes: [] })),
+            adminComments: () => s.schedule(Promise.resolve([])),
+            adminUsers: () => s.schedule(Promise.resolve([])),
+            adminJobs: () => s.schedule(Promise.resolve(NO_JOBS)),
             addComment: (postId, input) => s.schedule(Promise.resolve(newComment(postId, input))),
           };
           const errors: unknown[] = [];

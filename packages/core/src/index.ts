@@ -1,5 +1,8 @@
 export { createStore } from './store/create-store.js';
-export { StoreSettleTimeoutError } from './store/errors.js';
+export { ReducerResultError, StoreSettleTimeoutError } from './store/errors.js';
+export { FrameworkError } from './errors/framework-error.js';
+export { ERROR_CODES, ERRORS_DOC, errorDocs } from './errors/error-codes.js';
+export type { ErrorCode } from './errors/error-codes.js';
 export type { Reducer, Store, StoreConfig, SettledOptions, ProvidedDependencies } from './store/types.js';
 
 export { Effect } from './query/effect-with-query.js';

@@ -240,6 +240,22 @@ describe('live client: connection as a store subscription', () => {
     await store.send({ type: 'stopped' });
   });
 
+  it('says offline as soon as the browser does, closing the open socket, and resumes its channels when back', async () => {
+    const { store, fake, online } = setup();
+    await store.send({ type: 'started' });
+    fake.last().open();
+    online.set(false);
+    await store.skipReceivedActions();
+    expect(store.state.connection).toEqual({ status: 'offline' });
+    expect(fake.last().closed).toBe(true);
+    online.set(true);
+    expect(fake.sockets).toHaveLength(2);
+    fake.last().open();
+    await store.skipReceivedActions();
+    expect(store.state.connection).toEqual({ status: 'open' });
+    await store.send({ type: 'stopped' });
+  });
+
   it('stops for good after a revocation or failed authentication (no reconnect)', async () => {
     const { store, fake } = setup();
     await store.send({ type: 'started' });

@@ -208,7 +208,9 @@ describe('serializeState / parseState properties', () => {
         }
         expect(error).toBeInstanceOf(StateSerializationError);
         expect((error as StateSerializationError).path).toBe(expectedPath);
-        expect((error as Error).message.startsWith(`Cannot serialize state at ${expectedPath}: `)).toBe(true);
+        expect(
+          (error as StateSerializationError).summary.startsWith(`Cannot serialize state at ${expectedPath}: `),
+        ).toBe(true);
       }),
       { numRuns: 300 },
     );

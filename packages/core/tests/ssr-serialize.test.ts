@@ -165,7 +165,7 @@ describe('serializeState: output', () => {
 
     const error = serializationError(nestedArrays(MAX_STATE_DEPTH + 1));
     expect(error.path).toBe('state' + '[0]'.repeat(MAX_STATE_DEPTH));
-    expect(error.message).toMatch(/nested more than 10000 levels deep$/);
+    expect(error.summary).toMatch(/nested more than 10000 levels deep$/);
   });
 
   it('rejects absurdly deep state with StateSerializationError, not a stack overflow', () => {
@@ -256,8 +256,9 @@ describe('serializeState: rejected values', () => {
     expect(error).toBeInstanceOf(Error);
     expect(error.path).toBe(path);
     const prefix = `Cannot serialize state at ${path}: `;
-    expect(error.message.startsWith(prefix)).toBe(true);
-    const rest = error.message.slice(prefix.length);
+    expect(error.code).toBe('CS1003');
+    expect(error.summary.startsWith(prefix)).toBe(true);
+    const rest = error.summary.slice(prefix.length);
     if (typeof detail === 'string') expect(rest).toBe(detail);
     else expect(rest).toMatch(detail);
   });

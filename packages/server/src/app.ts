@@ -64,6 +64,12 @@ export interface AppDefinition<S, A, D, Dest extends { route: string }> {
   dependencies(context: RequestContext): D;
   /** The state that renders the app's error page. */
   errorState(error: PageError): S;
+  /**
+   * The client module of the page a state shows, when pages are split into chunks of their own
+   * (`lazyComponents` from core/svelte): its manifest key, e.g. `src/pages/Home.svelte`. The page's
+   * chunks are then preloaded with `<link rel="modulepreload">`, so hydration does not wait on them.
+   */
+  pageModule?(state: S): string | undefined;
   /** HTTP status once the store settled, e.g. 404 when the post turned out not to exist. Default 200. */
   status?(state: S): number;
   /** Tags of a rendered page for cache invalidation, e.g. ['post:3']. */

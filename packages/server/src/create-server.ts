@@ -26,6 +26,8 @@ import {
 import { readiness, type ReadinessCheck } from './observability/readiness.js';
 import { requestLog } from './observability/request-log.js';
 import { traceContext } from './observability/trace-context.js';
+import { withCspAdditions } from './dev/dev-csp.js';
+import { devIntegration, type DevIntegration } from './dev/dev-integration.js';
 import { loadClientAssets } from './render/client-manifest.js';
 import { renderPage } from './render/render-page.js';
 import { createPageRenderer, requestPath, type PageRenderer } from './render/page-renderer.js';
@@ -34,6 +36,7 @@ import { corsPolicy } from './security/cors.js';
 import { csrf, type CsrfOptions } from './security/csrf.js';
 import { authPlugin, type AuthPluginOptions } from './auth/auth-plugin.js';
 import {
+  DEFAULT_CSP,
   hardenedHeaderTable,
   securityHeaders,
   type CspDirectives,
@@ -124,8 +127,10 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   const production = config.nodeEnv === 'production';
   // PRESET=off keeps only what renders pages: it exists to measure what the preset costs.
   const full = config.preset === 'production';
+  // Under `composable-svelte dev` only; production never takes the dev runner's modules or policy.
+  const dev = production ? undefined : devIntegration();
   const security = full ? (options.security ?? {}) : { ...options.security, headers: false, csrf: false };
-  const headerPolicy = securityHeaderPolicy(config, security);
+  const headerPolicy = securityHeaderPolicy(config, security, dev);
   const metrics = createServerMetrics();
   const fastify = createFastify(config, { hardenedHeaders: hardenedHeaderTable(headerPolicy), ...options });
   logWarnings(fastify, security);
@@ -137,8 +142,10 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   await fastify.register(inFlight);
   const metricsOn = full && config.metrics.enabled;
   await fastify.register(serverMetrics, metricsOptions(config, metrics, metricsOn));
-  const assets = loadClientAssets(options.clientDir, options.app.clientEntry);
-  const renderer = createPageRenderer(options.app, assets, config, metrics);
+  const assets = dev
+    ? dev.clientAssets(options.app.clientEntry)
+    : loadClientAssets(options.clientDir, options.app.clientEntry);
+  const renderer = createPageRenderer(options.app, assets, config, metrics, dev);
   await fastify.register(errorHandler, { production, metrics, page: renderer.renderError });
   await fastify.register(renderPage, { renderer });
   const onResult = (name: string, up: boolean) => metrics.dependencyUp.set({ dependency: name }, up ? 1 : 0);
@@ -189,7 +196,8 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   await fastify.register(health);
   await fastify.register(async (app) => {
     if (full) await app.register(loadShedding, { ...config.loadShedding, onShed: () => metrics.loadShed.inc() });
-    await app.register(staticAssets, { root: `${options.clientDir}/assets`, prefix: '/assets/' });
+    // In development Vite serves the modules and assets, in front of the server.
+    if (!dev) await app.register(staticAssets, { root: `${options.clientDir}/assets`, prefix: '/assets/' });
     // Development only: the inbox of the file mailer (404 in any other NODE_ENV).
     await app.register(devMailRoutes, { dir: config.mail.dir, development: config.nodeEnv === 'development' });
     if (options.routes) await app.register(options.routes);
@@ -212,12 +220,17 @@ function pageAuthorizer<S, A, D, Dest extends { route: string }>(
   };
 }
 
-function securityHeaderPolicy(config: ServerConfig, security: SecurityOptions): SecurityHeadersOptions {
+function securityHeaderPolicy(
+  config: ServerConfig,
+  security: SecurityOptions,
+  dev: DevIntegration | undefined,
+): SecurityHeadersOptions {
+  const csp = dev ? withCspAdditions({ ...DEFAULT_CSP, ...security.csp }, dev.csp) : security.csp;
   return {
     production: config.nodeEnv === 'production' && security.headers !== false,
     hstsPreload: config.hstsPreload,
     coep: config.coep,
-    ...(security.csp ? { csp: security.csp } : {}),
+    ...(csp ? { csp } : {}),
     ...(security.routeCsp ? { routeCsp: security.routeCsp } : {}),
     ...(security.permissionsPolicy ? { permissionsPolicy: security.permissionsPolicy } : {}),
   };

@@ -16,10 +16,10 @@ describe('client assets from the Vite manifest', () => {
 
   it('fails clearly when the build or the entry is missing', () => {
     expect(() => loadClientAssets(mkdtempSync(join(tmpdir(), 'empty-')), 'src/entry.ts')).toThrow(
-      /Cannot read the client build manifest .* run the client build first/,
+      /error\[CS2001\]: Cannot read the client build manifest .*\n {2}help: run the client build first/,
     );
     expect(() => loadClientAssets(fixtureClientDir(), 'src/other.ts')).toThrow(
-      /no entry "src\/other\.ts"; entries: src\/entry\.ts/,
+      /error\[CS2002\]: The client build has no entry "src\/other\.ts" \(its entries: src\/entry\.ts\)/,
     );
   });
 });

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMailer } from '../src/mail/create-mailer.js';
 import { createSmtpMailer } from '../src/mail/smtp-mailer.js';
-import { startSmtpResponder, type SmtpResponder } from './support/smtp-responder.js';
+import { startSmtpResponder, type SmtpResponder } from '@composable-svelte/testing';
 
 const servers: SmtpResponder[] = [];
 afterEach(async () => {

@@ -5,3 +5,5 @@ export { requireRedis, REDIS_URL } from './redis-available.js';
 export { createTestCertificate } from './test-certificate.js';
 export type { TestCertificate } from './test-certificate.js';
 export { eventually } from './eventually.js';
+export { startSmtpResponder, freeLoopbackPort } from './smtp-responder.js';
+export type { SmtpResponder, ReceivedMail } from './smtp-responder.js';

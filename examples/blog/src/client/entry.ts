@@ -1,10 +1,12 @@
 import './styles.css';
 import { hydrate } from 'svelte';
 import { createQueryCache, createStore, createSystemClock } from '@composable-svelte/core';
+import { createLazyLiveClient } from '@composable-svelte/core/live';
 import { syncHistory } from '@composable-svelte/core/routing';
 import { parseState, readSerializedState } from '@composable-svelte/core/ssr';
 import App from '../shared/App.svelte';
 import type { BlogDependencies } from '../shared/api.js';
+import { pages } from '../shared/page-components.js';
 import { pageForRoute } from '../shared/page-for-route.js';
 import { snapshotOf } from '../shared/queries.js';
 import { blogReducer } from '../shared/reducer.js';
@@ -22,10 +24,14 @@ queries.hydrate(snapshotOf(initialState));
 const store = createStore<BlogState, BlogAction, BlogDependencies>({
   initialState,
   reducer: blogReducer,
-  dependencies: { api: createHttpApi(), clock, queries },
+  // Lazy: the live client is its own chunk, fetched once a page opens the connection.
+  dependencies: { api: createHttpApi(), clock, queries, live: createLazyLiveClient({ url: '/live', clock }) },
 });
 
+// The server rendered this page: its chunk must be here before hydrating, or the first render would differ.
+await pages.load(initialState.page.route);
 hydrate(App, { target: document.getElementById('app')!, props: { store } });
+store.dispatch({ type: 'liveStarted' });
 
 // The URL follows the state; back and forward become navigate actions.
 syncHistory({

@@ -1,4 +1,5 @@
 import type { ApiKeyList, SessionSummary } from '../shared/account.js';
+import type { AdminComment, AdminJobs, AdminUser } from '../shared/admin.js';
 import { ApiError, type BlogApi } from '../shared/api.js';
 import type { Comment, Post, PostSummary } from '../shared/model.js';
 
@@ -48,6 +49,10 @@ export function createHttpApi(): BlogApi {
     listSessions: (signal) =>
       getJson<{ sessions: SessionSummary[] }>('/api/account/sessions', signal).then((r) => r.sessions),
     listApiKeys: (signal) => getJson<ApiKeyList>('/api/account/keys', signal),
+    adminComments: (signal) =>
+      getJson<{ comments: AdminComment[] }>('/api/admin/comments', signal).then((r) => r.comments),
+    adminUsers: (signal) => getJson<{ users: AdminUser[] }>('/api/admin/users', signal).then((r) => r.users),
+    adminJobs: (signal) => getJson<AdminJobs>('/api/admin/jobs', signal),
     subscribe: ({ csrfToken, ...input }, signal) =>
       requestJson<{ subscription: { name: string } }>('/subscribe', signal, {
         method: 'POST',

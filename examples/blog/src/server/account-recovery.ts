@@ -1,14 +1,21 @@
 import type { FastifyInstance } from 'fastify';
-import { createAccountRecovery, recoveryRoutes, type AccountRecovery } from '@composable-svelte/server/auth';
+import {
+  createAccountRecovery,
+  RECOVERY_MAIL_JOB,
+  recoveryRoutes,
+  type AccountRecovery,
+} from '@composable-svelte/server/auth';
 import { createMailer } from '@composable-svelte/server/mail';
 import { accountAuditSink } from './account-audit.js';
+import type { BlogJobs } from './blog-jobs.js';
 
 /**
  * Password reset and e-mail verification by mailed links (the framework's recovery routes:
  * `POST /password/forgot`, `GET|POST /password/reset`, `GET /verify-email`). Mail goes through
- * SMTP_URL, else as .eml files to MAIL_DIR. A reset ends every session and token sign-in.
+ * SMTP_URL, else as .eml files to MAIL_DIR, through a job that retries while the mail server is
+ * down. A reset ends every session and token sign-in.
  */
-export async function accountRecovery(fastify: FastifyInstance): Promise<AccountRecovery> {
+export async function accountRecovery(fastify: FastifyInstance, jobs: BlogJobs): Promise<AccountRecovery> {
   const auth = fastify.auth;
   const database = fastify.database;
   if (!auth || !database) throw new Error('accountRecovery needs the auth plugin and an open database');
@@ -33,6 +40,7 @@ export async function accountRecovery(fastify: FastifyInstance): Promise<Account
     verificationTtlMs: config.mail.verificationTtlMs,
     perAddressMax: config.mail.perAddressMax,
     ...(fastify.redis ? { redis: fastify.redis } : {}),
+    queue: (request) => jobs.enqueue(RECOVERY_MAIL_JOB, request),
   });
   fastify.addHook('onClose', () => recovery.close());
   await fastify.register(recoveryRoutes, { recovery });

@@ -31,6 +31,7 @@ const Comment = Type.Object({
   author: Type.String(),
   body: Type.String(),
   createdAt: Type.String(),
+  authorId: Type.Optional(Type.Integer()),
 });
 
 export const CommentsResponse = Type.Object({ comments: Type.Array(Comment) });

@@ -5,11 +5,13 @@ import App from '../shared/App.svelte';
 import type { BlogDependencies } from '../shared/api.js';
 import { statusFor } from '../shared/head.js';
 import type { PostsRepository } from '../shared/model.js';
+import { pageModule, pages } from '../shared/page-components.js';
 import { pageForRoute } from '../shared/page-for-route.js';
 import { blogReducer } from '../shared/reducer.js';
 import { router, type Destination } from '../shared/routes.js';
 import { initialBlogState, type BlogAction, type BlogState } from '../shared/state.js';
 import { initialAccountState } from '../shared/account.js';
+import { initialLiveState } from '../shared/live.js';
 import { ApiError } from '../shared/api.js';
 import { accountRoutes, sessionSummaries } from './account-routes.js';
 import { apiRoutes } from './api-routes.js';
@@ -21,8 +23,15 @@ import { accountRecovery } from './account-recovery.js';
 import { apiKeyList, apiKeyRoutes } from './api-key-routes.js';
 import { apiKeyOutcomes } from './api-key-outcome.js';
 import { providersFromConfig, type TokenServices } from '@composable-svelte/server/auth';
+import type { JobDefinition, JobSchedule } from '@composable-svelte/server/jobs';
 import type { ApiKeyList, SignInProvider, Viewer } from '../shared/account.js';
 import { oauthSignIn } from './oauth-sign-in.js';
+import { isAdmin } from '../shared/admin.js';
+import { createAdminData, type AdminData } from './admin/admin-data.js';
+import { adminRoutes } from './admin/admin-routes.js';
+import { commentDeleteRoutes } from './comment-delete-routes.js';
+import { createAccountDirectory } from './db/account-directory.js';
+import { createCommentModeration } from './db/comment-moderation.js';
 import { createInMemorySubscriptionsRepository, type SubscriptionsRepository } from './subscriptions-repository.js';
 import { createInMemoryPostsRepository } from './in-memory-posts-repository.js';
 import { createRepositoryApi } from './repository-api.js';
@@ -36,6 +45,14 @@ import { postWritingRoutes } from './post-writing-routes.js';
 
 /** The seed posts in memory: a blog without a database (tests, benchmarks such as bench/cold-start.mjs). */
 export { createInMemoryPostsRepository };
+import { createServices, defineService } from '@composable-svelte/server/services';
+import type { RetryPolicy } from '@composable-svelte/server/jobs';
+import { createBlogJobs, type BlogJobs, type BlogWork } from './blog-jobs.js';
+import { createFeedStore } from './feed/feed-store.js';
+import { FEED_CACHE_TAG, feedRoutes } from './feed/feed-routes.js';
+import { commentBackground } from './comment-background.js';
+import { emitCommentCreated, type BlogEvents } from './comment-events.js';
+import { liveRoutes } from './live/live-routes.js';
 
 export interface BlogServerOptions {
   /**
@@ -51,6 +68,14 @@ export interface BlogServerOptions {
   readonly env?: Record<string, string | undefined>;
   /** Post covers: where they are stored (default `.data/uploads`) and the largest accepted (default 2 MiB). */
   readonly covers?: { readonly directory?: string; readonly maxBytes?: number };
+  /** Jobs run besides the blog's own, on its database (a test's job); the admin jobs page shows them. */
+  readonly jobs?: readonly JobDefinition[];
+  /** Cron schedules of those jobs. */
+  readonly schedules?: readonly JobSchedule[];
+  /** How account mail is retried while the mail server is down (see blog-jobs.ts). */
+  readonly mailRetry?: RetryPolicy;
+  /** The batching window of comment notice mails (default 10 minutes); tests shorten it. */
+  readonly commentNoticeWindowMs?: number;
 }
 
 const COVER_MAX_BYTES = 2 * 1024 * 1024;
@@ -59,7 +84,11 @@ const COVER_MAX_BYTES = 2 * 1024 * 1024;
 export interface BlogAccounts {
   readonly apiKeys: (viewer: Viewer) => Promise<ApiKeyList>;
   readonly providers: readonly SignInProvider[];
+  /** The admin pages' lists (the routes let only admins reach them). */
+  readonly admin: AdminData;
 }
+
+const ADMIN_PAGES: ReadonlySet<string> = new Set(['admin', 'adminUsers', 'adminJobs']);
 
 export function blogApp(
   repository: PostsRepository,
@@ -73,6 +102,7 @@ export function blogApp(
     reducer: blogReducer,
     router,
     clientEntry: 'src/client/entry.ts',
+    pageModule: (state) => pageModule(state.page.route),
     load(route, url, context) {
       const page = pageForRoute(route, url.pathname + url.search);
       const account = {
@@ -98,12 +128,14 @@ export function blogApp(
       const commentForm = context.viewer ? { ...state.commentForm, author: context.viewer.name } : state.commentForm;
       const editor = postEditors.get(context.request) ?? state.editor;
       // The page starts empty and the same navigate action the browser sends loads its data.
-      return { state: { ...state, commentForm, editor }, actions };
+      // Live channels are served beside the accounts, by a blog on its database.
+      return { state: { ...state, commentForm, editor, live: initialLiveState(accounts) }, actions };
     },
     auth: (route) => {
       if (!route.ok) return undefined;
       const { route: page } = route.destination;
       if (page === 'account' || page === 'accountKeys') return 'required';
+      if (ADMIN_PAGES.has(page)) return { roles: ['admin'] };
       // The editor of an existing post is its own route (post-writing-routes.ts), which checks who wrote it.
       if (page === 'write') return { roles: ['author'] };
       return undefined;
@@ -122,6 +154,7 @@ export function blogApp(
           if (!accountsFeature || !request.principal) throw new ApiError(401, 'Sign in to see your API keys.');
           return accountsFeature.apiKeys(request.principal.viewer);
         },
+        ...(accountsFeature && isAdmin(request.principal?.viewer ?? null) ? { admin: accountsFeature.admin } : {}),
       }),
     }),
     errorState: ({ status, message, requestId }) =>
@@ -136,6 +169,12 @@ export function blogApp(
   });
 }
 
+type BlogJobLog = Pick<Console, 'warn' | 'error'>;
+
+function notReady(): never {
+  throw new Error('A blog job ran before the server was ready');
+}
+
 export async function createBlogServer(options: BlogServerOptions = {}) {
   const clientDir = options.clientDir ?? fileURLToPath(new URL('../client', import.meta.url));
   const env = options.env ?? process.env;
@@ -145,16 +184,31 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
     if (!opened) throw new Error('The blog database is not open yet');
     return opened.db;
   };
+  // The outbox, once the routes have created it (before any request).
+  let events: BlogEvents | undefined;
+  const repositoryHooks: Parameters<typeof createDatabasePostsRepository>[1] = {
+    onCommentAdded: (tx, comment) => {
+      if (!events) throw new Error('The comment events are not set up yet');
+      return emitCommentCreated(events, tx, comment);
+    },
+  };
   const repository =
-    options.repository ?? (onDatabase ? createDatabasePostsRepository(db) : createInMemoryPostsRepository());
+    options.repository ??
+    (onDatabase ? createDatabasePostsRepository(db, repositoryHooks) : createInMemoryPostsRepository());
   const subscriptions =
     options.subscriptions ??
     (onDatabase ? createDatabaseSubscriptionsRepository(db) : createInMemorySubscriptionsRepository());
   // Opened by createServer once its listener is built: a bad TLS file fails before a slow open.
   // The token services, once the routes have registered them (before any request).
   let tokens: TokenServices | undefined;
-  const providers = onDatabase ? providersFromConfig(loadServerConfig(env, options.config)) : [];
+  const config = loadServerConfig(env, options.config);
+  const providers = onDatabase ? providersFromConfig(config) : [];
+  const moderation = createCommentModeration(db);
+  const directory = createAccountDirectory(db);
+  // The started jobs, for the admin jobs page; undefined until the jobs service has started.
+  let runningJobs: BlogJobs | undefined;
   const accounts: BlogAccounts = {
+    admin: createAdminData(moderation, directory, () => runningJobs),
     providers: providers.map(({ id, label }) => ({ id, label })),
     apiKeys: (viewer) => {
       if (!tokens) throw new Error('The token plugin is not registered yet');
@@ -162,9 +216,38 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
     },
   };
   const database = async () => {
-    opened = await openBlogDatabase(loadServerConfig(env, options.config), MIGRATIONS);
+    opened = await openBlogDatabase(config, MIGRATIONS);
     return opened.database;
   };
+  const feed = createFeedStore({ db, origin: new URL(config.publicUrl).origin });
+  // Filled in by the routes; the job workers start once the server is ready, so never before.
+  let work: BlogWork | undefined;
+  let log: BlogJobLog = console;
+  const services = createServices({
+    jobs: defineService<BlogJobs>({
+      start: async () => {
+        const jobs = createBlogJobs({
+          database: opened!.database,
+          config,
+          work: () => work ?? notReady(),
+          logger: {
+            warn: (object, message) => log.warn(object, message),
+            error: (object, message) => log.error(object, message),
+          },
+          ...(options.mailRetry ? { mailRetry: options.mailRetry } : {}),
+          extra: { definitions: options.jobs ?? [], schedules: options.schedules ?? [] },
+        });
+        await jobs.start();
+        runningJobs = jobs;
+        return jobs;
+      },
+      health: (jobs) => jobs.health(),
+      drain: (jobs) => jobs.drain(),
+      stop: (jobs, stopOptions) => jobs.stop(stopOptions),
+    }),
+  });
+  // Pages render synchronously on the server: every page chunk is in before the first request.
+  await pages.loadAll();
   try {
     return await createServer({
       app: blogApp(repository, subscriptions, onDatabase ? accounts : undefined),
@@ -175,10 +258,37 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
         await fastify.register(apiRoutes(repository));
         await fastify.register(subscribeRoutes(repository, subscriptions));
         if (onDatabase) {
-          const recovery = await accountRecovery(fastify);
+          const jobs = fastify.services.get('jobs') as BlogJobs;
+          const recovery = await accountRecovery(fastify, jobs);
+          log = fastify.log;
+          await fastify.register(feedRoutes(feed));
+          if (config.jobs.workers) fastify.addHook('onReady', () => jobs.startWorkers());
           await fastify.register(accountRoutes, { recovery });
           await fastify.register(apiKeyRoutes);
           if (providers.length > 0) await oauthSignIn(fastify, providers);
+          await fastify.register(commentDeleteRoutes(moderation));
+          await fastify.register(adminRoutes, {
+            moderation,
+            accounts: directory,
+            data: accounts.admin,
+            jobs: () => runningJobs,
+          });
+          await liveRoutes(fastify, repository);
+          const window = options.commentNoticeWindowMs;
+          const background = await commentBackground(fastify, {
+            db,
+            jobs,
+            ...(window === undefined ? {} : { noticeWindowMs: window }),
+          });
+          events = background.events;
+          work = {
+            deliverMail: (request) => recovery.deliverMail(request),
+            rebuildFeed: async () => {
+              await feed.rebuild();
+              await fastify.pageCache?.invalidate({ tag: FEED_CACHE_TAG });
+            },
+            sendCommentNotice: (request) => background.sendNotice(request),
+          };
         }
         await fastify.register(commentRoutes(repository, subscriptions, onDatabase));
         if (onDatabase)
@@ -189,7 +299,8 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
             }),
           );
       },
-      ...(onDatabase ? { database, auth: {} } : {}),
+      // The nightly purge job replaces each instance's hourly sweep of expired sign-ins.
+      ...(onDatabase ? { database, services, auth: { sweepExpired: false } } : {}),
       ...(options.config ? { config: options.config } : {}),
       env,
     });
@@ -198,3 +309,6 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
     throw error;
   }
 }
+
+/** What `composable-svelte dev` (npm run dev) loads and builds the server with. */
+export default createBlogServer;

@@ -6,6 +6,7 @@ import { ApiError } from '../shared/api.js';
 import type { PostsRepository } from '../shared/model.js';
 import { postId } from './api-routes.js';
 import { CommentBody, CommentResponse, PostIdParams } from './api-schemas.js';
+import { invalidatePostPages } from './post-pages.js';
 import { createRepositoryApi } from './repository-api.js';
 import type { SubscriptionsRepository } from './subscriptions-repository.js';
 
@@ -19,15 +20,14 @@ function commentAuthor(request: CommentRequest): string {
   return request.principal?.viewer.name ?? request.body.author ?? '';
 }
 
-/** Pages that show the post's comments or its comment count: the post, its comments, the list. */
-const changedPageTags = (id: number) => [`post:${id}`, 'posts'];
-
 /**
  * Readers' comments, two ways in: a script posts JSON to the API and reads the comment back; a
  * browser without JavaScript posts the form and is redirected to the comment (POST/redirect/GET).
  * CSRF is checked by the framework before the handler runs. The cached pages the comment changes
  * are invalidated after the write commits and before the answer leaves, so whoever got the answer
- * never loads a page without the comment.
+ * never loads a page without the comment. The `comment.created` outbox event invalidates them
+ * again, but after the commit on its own schedule (possibly on another instance): only this
+ * synchronous step is ordered before the answer.
  */
 export function commentRoutes(posts: PostsRepository, subscriptions: SubscriptionsRepository, accounts = false) {
   return async function routes(fastify: FastifyInstance): Promise<void> {
@@ -45,6 +45,7 @@ export function commentRoutes(posts: PostsRepository, subscriptions: Subscriptio
         subscriptions,
         log: request.log,
         csrfToken: () => reply.generateCsrf(),
+        ...(request.principal ? { viewerId: request.principal.viewer.id } : {}),
       });
       try {
         const comment = await api.addComment(
@@ -52,8 +53,7 @@ export function commentRoutes(posts: PostsRepository, subscriptions: Subscriptio
           { author: commentAuthor(request), body: request.body.body, csrfToken: '' },
           new AbortController().signal,
         );
-        const cache = fastify.pageCache;
-        if (cache) await Promise.all(changedPageTags(id.value).map((tag) => cache.invalidate({ tag })));
+        await invalidatePostPages(fastify, id.value);
         return comment;
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;

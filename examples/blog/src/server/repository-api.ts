@@ -1,4 +1,5 @@
 import type { ApiKeyList, SessionSummary } from '../shared/account.js';
+import type { AdminComment, AdminJobs, AdminUser } from '../shared/admin.js';
 import { ApiError, type BlogApi } from '../shared/api.js';
 import type { PostsRepository } from '../shared/model.js';
 import { normalizeComment, validateComment } from '../shared/comment.js';
@@ -23,7 +24,17 @@ export interface RepositoryApiContext {
   readonly listSessions?: () => Promise<readonly SessionSummary[]>;
   /** The signed-in viewer's API keys (rejects with ApiError(401) for nobody). */
   readonly listApiKeys?: () => Promise<ApiKeyList>;
+  /** The admin pages' lists, for an admin viewer (reject with ApiError(403) for anyone else). */
+  readonly admin?: {
+    readonly comments: () => Promise<readonly AdminComment[]>;
+    readonly users: () => Promise<readonly AdminUser[]>;
+    readonly jobs: () => Promise<AdminJobs>;
+  };
+  /** The signed-in writer of a comment this request adds: the comment is theirs to delete. */
+  readonly viewerId?: number;
 }
+
+const notAdmin = () => Promise.reject(new ApiError(403, 'This needs the admin role.'));
 
 export function createRepositoryApi({
   posts: repository,
@@ -32,6 +43,8 @@ export function createRepositoryApi({
   csrfToken,
   listSessions,
   listApiKeys,
+  viewerId,
+  admin,
 }: RepositoryApiContext): BlogApi {
   const guarded = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
     try {
@@ -65,6 +78,9 @@ export function createRepositoryApi({
       guarded('listApiKeys', () =>
         listApiKeys ? listApiKeys() : Promise.reject(new ApiError(401, 'Accounts are not available here.')),
       ),
+    adminComments: () => guarded('adminComments', () => (admin ? admin.comments() : notAdmin())),
+    adminUsers: () => guarded('adminUsers', () => (admin ? admin.users() : notAdmin())),
+    adminJobs: () => guarded('adminJobs', () => (admin ? admin.jobs() : notAdmin())),
     subscribe: (input) =>
       guarded('subscribe', async () => {
         const errors = validateSubscription(input);
@@ -79,7 +95,10 @@ export function createRepositoryApi({
       guarded('addComment', async () => {
         const errors = validateComment(input);
         if (Object.keys(errors).length > 0) throw new ApiError(400, 'Please correct the highlighted fields.', errors);
-        const comment = await repository.addComment(postId, normalizeComment(input));
+        const comment = await repository.addComment(postId, {
+          ...normalizeComment(input),
+          ...(viewerId === undefined ? {} : { authorId: viewerId }),
+        });
         if (!comment) throw new ApiError(404, `Post ${postId} does not exist`);
         return comment;
       }),

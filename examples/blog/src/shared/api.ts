@@ -1,4 +1,6 @@
+import type { LiveClient } from '@composable-svelte/core/live';
 import type { ApiKeyList, SessionSummary } from './account.js';
+import type { AdminComment, AdminJobs, AdminUser } from './admin.js';
 import type { Comment, Post, PostSummary } from './model.js';
 
 /** A failed data request, with enough detail for the UI to say what happened. */
@@ -35,6 +37,10 @@ export interface BlogApi {
   listSessions(signal: AbortSignal): Promise<readonly SessionSummary[]>;
   /** The signed-in viewer's API keys (no secrets); rejects with ApiError(401) when nobody is signed in. */
   listApiKeys(signal: AbortSignal): Promise<ApiKeyList>;
+  /** The admin pages' lists; reject with ApiError(401) signed out, 403 without the admin role. */
+  adminComments(signal: AbortSignal): Promise<readonly AdminComment[]>;
+  adminUsers(signal: AbortSignal): Promise<readonly AdminUser[]>;
+  adminJobs(signal: AbortSignal): Promise<AdminJobs>;
   /**
    * Rejects with ApiError(400) and fieldErrors when the input is invalid (validateComment), with
    * ApiError(404) when the post does not exist.
@@ -48,4 +54,6 @@ export interface BlogApi {
 
 export interface BlogDependencies {
   readonly api: BlogApi;
+  /** The browser's live connection (`createLazyLiveClient`); the server renders without one. */
+  readonly live?: LiveClient;
 }

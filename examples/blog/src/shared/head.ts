@@ -2,7 +2,7 @@ import type { BlogState } from './state.js';
 import { router } from './routes.js';
 
 export const SITE_NAME = 'Field Notes';
-const SITE_DESCRIPTION = 'Essays on building and running web software: rendering, caching, testing, operations.';
+export const SITE_DESCRIPTION = 'Essays on building and running web software: rendering, caching, testing, operations.';
 
 export interface HeadInfo {
   readonly title: string;
@@ -74,6 +74,12 @@ export function headFor(state: BlogState): HeadInfo {
         description: 'Edit an essay.',
         canonical: null,
       };
+    case 'admin':
+      return { title: `Moderation — ${SITE_NAME}`, description: 'The newest comments on every post.', canonical: null };
+    case 'adminUsers':
+      return { title: `Users and roles — ${SITE_NAME}`, description: 'Accounts and their roles.', canonical: null };
+    case 'adminJobs':
+      return { title: `Jobs — ${SITE_NAME}`, description: 'Background job queues and schedules.', canonical: null };
     case 'notFound':
       return { title: `Page not found — ${SITE_NAME}`, description: 'This page does not exist.', canonical: null };
     case 'badRequest':

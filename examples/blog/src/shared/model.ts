@@ -47,12 +47,16 @@ export interface Comment {
   readonly author: string;
   readonly body: string;
   readonly createdAt: string;
+  /** The account that wrote it (it may delete it); absent when no account did (the seed's). */
+  readonly authorId?: number;
 }
 
 /** What a reader writes; the server fills in the rest. */
 export interface NewComment {
   readonly author: string;
   readonly body: string;
+  /** The signed-in writer's account id. */
+  readonly authorId?: number;
 }
 
 /** Where posts live: the database (database-posts-repository.ts) or memory (tests, benchmarks). */

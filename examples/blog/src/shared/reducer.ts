@@ -11,11 +11,14 @@ import type { BlogDependencies } from './api.js';
 import { GENERIC_FAILURE, guarded } from './guarded.js';
 import { commentsKey, postKey, postsKey, STALE_TIME, stamp, stampOf } from './queries.js';
 import { emptyAccountForm, emptyApiKeyForm } from './account.js';
+import { adminReducer, isAdminAction, type AdminState } from './admin.js';
 import type { BlogAction, BlogState, Page } from './state.js';
 import { isSubscribeAction, subscribeReducer, type SubscribeAction } from './subscribe-reducer.js';
 import type { SubscribeForm } from './subscribe.js';
 import type { CommentForm } from './comment.js';
 import { commentReducer, isCommentAction, type CommentAction } from './comment-reducer.js';
+import { withLiveComments } from './live.js';
+import { liveReducer } from './live-reducer.js';
 
 const LOAD_ID = 'page-data';
 
@@ -80,6 +83,32 @@ function accountToken(api: BlogDependencies['api']): Need {
   };
 }
 
+type AdminPage = 'admin' | 'adminUsers' | 'adminJobs';
+
+/** Which of the admin state's lists an admin page shows. */
+const adminListOf = { admin: 'comments', adminUsers: 'users', adminJobs: 'jobs' } as const satisfies Record<
+  AdminPage,
+  keyof AdminState
+>;
+
+/**
+ * An admin page's list, asked for on every visit: moderation acts on what is there now. A list
+ * already in the state stays on screen meanwhile.
+ */
+function adminList(state: BlogState, page: AdminPage, api: BlogDependencies['api']): Need {
+  const request = (signal: AbortSignal): Promise<BlogAction> => {
+    switch (page) {
+      case 'admin':
+        return api.adminComments(signal).then((comments) => ({ type: 'adminCommentsLoaded', comments }));
+      case 'adminUsers':
+        return api.adminUsers(signal).then((users) => ({ type: 'adminUsersLoaded', users }));
+      case 'adminJobs':
+        return api.adminJobs(signal).then((jobs) => ({ type: 'adminJobsLoaded', jobs }));
+    }
+  };
+  return { missing: state.admin[adminListOf[page]] === null, effect: load(request) };
+}
+
 /** What the page needs loaded or revalidated. */
 function needs(state: BlogState, page: Page, { api, queries }: BlogDependencies & Dependencies): Need[] {
   const post = (id: number) =>
@@ -141,6 +170,10 @@ function needs(state: BlogState, page: Page, { api, queries }: BlogDependencies 
               },
             ]),
       ];
+    case 'admin':
+    case 'adminUsers':
+    case 'adminJobs':
+      return state.account.viewer ? [adminList(state, page.route, api)] : [];
     case 'comments': {
       const id = page.params.id;
       return [
@@ -198,6 +231,10 @@ function lacksData(state: BlogState, page: Page): boolean {
         state.account.viewer !== null &&
         (state.account.csrfToken === null || state.account.sessions === null || state.account.apiKeys === null)
       );
+    case 'admin':
+    case 'adminUsers':
+    case 'adminJobs':
+      return state.account.viewer !== null && state.admin[adminListOf[page.route]] === null;
     default:
       return false;
   }
@@ -220,6 +257,7 @@ type PagesReducer = (
  * what the app provides; the server's app definition only builds the app's own.
  */
 const pagesReducer: PagesReducer = (state, action, dependencies) => {
+  if (isAdminAction(action)) return [settle({ ...state, admin: adminReducer(state.admin, action) }), Effect.none()];
   switch (action.type) {
     case 'navigate': {
       // A message or a refused form belongs to the page it was shown on.
@@ -252,7 +290,10 @@ const pagesReducer: PagesReducer = (state, action, dependencies) => {
       return [
         settle({
           ...state,
-          commentsByPost: { ...state.commentsByPost, [action.postId]: action.comments },
+          commentsByPost: {
+            ...state.commentsByPost,
+            [action.postId]: withLiveComments(state.commentsByPost[action.postId], action.comments),
+          },
           queries: stamp(state.queries, commentsKey(action.postId), action.updatedAt),
         }),
         Effect.none(),
@@ -301,7 +342,10 @@ const pagesReducer: PagesReducer = (state, action, dependencies) => {
   }
 };
 
-/** The forms run first, so a page waiting for its CSRF token sees the token when it settles. */
+/**
+ * The forms run first, so a page waiting for its CSRF token sees the token when it settles; the
+ * live channel last, so it follows the page a navigation went to.
+ */
 export const blogReducer: Reducer<BlogState, BlogAction, BlogDependencies> = combine(
   scope<BlogState, BlogAction, SubscribeForm, SubscribeAction, BlogDependencies>({
     state: 'subscribe',
@@ -314,4 +358,5 @@ export const blogReducer: Reducer<BlogState, BlogAction, BlogDependencies> = com
     reducer: commentReducer as Reducer<CommentForm, CommentAction, BlogDependencies>,
   }),
   pagesReducer as Reducer<BlogState, BlogAction, BlogDependencies>,
+  liveReducer as Reducer<BlogState, BlogAction, BlogDependencies>,
 );

@@ -25,6 +25,10 @@ export const router = createRouter({
   account: route('/account'),
   // The account page again, as the answer to its API key form (the one page that shows a new key).
   accountKeys: route('/account/keys'),
+  // The admin area (role `admin`): comment moderation, accounts' roles, background jobs.
+  admin: route('/admin'),
+  adminUsers: route('/admin/users'),
+  adminJobs: route('/admin/jobs'),
 });
 
 export type Destination = DestinationOf<typeof router>;

@@ -6,7 +6,10 @@ import {
   type Flash,
   type SessionSummary,
 } from './account.js';
+import { initialAdminState, type AdminAction, type AdminState } from './admin.js';
 import { emptyCommentForm, type CommentField, type CommentFieldErrors, type CommentForm } from './comment.js';
+import type { LiveEvent } from '@composable-svelte/core/live';
+import { initialLiveState, type LiveState } from './live.js';
 import type { Comment, Post, PostSummary } from './model.js';
 import { emptyPostEditor, type PostEditor } from './post-draft.js';
 import type { QueryStamps } from './queries.js';
@@ -45,11 +48,16 @@ export interface BlogState {
   readonly commentForm: CommentForm;
   /** The post the editor page opens (a new one on /write); set by the server, which renders that page. */
   readonly editor: PostEditor;
+  /** What the admin pages list. */
+  readonly admin: AdminState;
+  /** The live connection: new comments and who is reading (browser only). */
+  readonly live: LiveState;
   /** Public origin for canonical URLs, e.g. https://blog.example.com */
   readonly origin: string;
 }
 
 export type BlogAction =
+  | AdminAction
   | { readonly type: 'navigate'; readonly page: Page }
   | { readonly type: 'retry' }
   | { readonly type: 'postsLoaded'; readonly posts: readonly PostSummary[]; readonly updatedAt: number }
@@ -86,7 +94,10 @@ export type BlogAction =
   | { readonly type: 'commentFieldChanged'; readonly field: CommentField; readonly value: string }
   | { readonly type: 'commentSubmitted'; readonly postId: number }
   | { readonly type: 'commentPosted'; readonly comment: Comment }
-  | { readonly type: 'commentFailed'; readonly message: string | null; readonly errors: CommentFieldErrors };
+  | { readonly type: 'commentFailed'; readonly message: string | null; readonly errors: CommentFieldErrors }
+  /** The browser has hydrated the page: open the live connection (when the blog serves one). */
+  | { readonly type: 'liveStarted' }
+  | { readonly type: 'liveEvent'; readonly event: LiveEvent };
 
 export function initialBlogState(page: Page, origin: string, account?: AccountState): BlogState {
   return {
@@ -100,6 +111,8 @@ export function initialBlogState(page: Page, origin: string, account?: AccountSt
     account: account ?? initialAccountState(false, null),
     commentForm: emptyCommentForm,
     editor: emptyPostEditor,
+    admin: initialAdminState,
+    live: initialLiveState(false),
     origin,
   };
 }

@@ -77,7 +77,7 @@ describe('posting a comment', () => {
     expect(await text.evaluate((element) => (element as HTMLElement).innerText)).toBe(
       'First line\nsecond line <b>not bold</b>',
     );
-    expect(await page.locator('main [role="status"]').textContent()).toBe('Thanks! Your comment is posted.');
+    expect(await page.locator('main .status[role="status"]').textContent()).toBe('Thanks! Your comment is posted.');
     expect(await button.isDisabled()).toBe(false);
     expect(await body.inputValue()).toBe('');
     expect(await marker(page), 'posting the comment reloaded the document').toBe(42);

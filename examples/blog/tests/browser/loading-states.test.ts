@@ -64,8 +64,8 @@ describe('loading and error states during client-side navigation', () => {
 
     await expectClientNavigation(page, '/posts/5', () => page.locator('main a[href="/posts/5"]').click());
     const status = loadingStatus(page);
-    await status.waitFor({ state: 'visible' });
-    expect((await status.textContent())?.trim()).toBe('Loading the post…');
+    // The page's chunk may still be on its way ("Loading…"); then the post's data is awaited.
+    await expect.poll(async () => (await status.textContent())?.trim()).toBe('Loading the post…');
     expect(held.requests()).toBe(1);
     expect(await page.locator('main article').count(), 'no post before its data arrives').toBe(0);
 

@@ -1,14 +1,16 @@
-// Preloaded with `--import`: records the URL of every module the process resolves, and writes the
-// list, one a line, to MODULE_LIST_FILE when the process receives SIGUSR2.
+// Preloaded with `--import`: records every module the process resolves and which module asked for
+// it, and writes the list, one `url<TAB>parent` a line, to MODULE_LIST_FILE on SIGUSR2.
 import { writeFileSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 
-const resolved = new Set();
+const resolved = new Map();
 registerHooks({
   resolve(specifier, context, nextResolve) {
     const result = nextResolve(specifier, context);
-    resolved.add(result.url);
+    if (!resolved.has(result.url)) resolved.set(result.url, context.parentURL ?? '');
     return result;
   },
 });
-process.on('SIGUSR2', () => writeFileSync(process.env.MODULE_LIST_FILE, [...resolved].join('\n')));
+process.on('SIGUSR2', () =>
+  writeFileSync(process.env.MODULE_LIST_FILE, [...resolved].map(([url, parent]) => `${url}\t${parent}`).join('\n')),
+);

@@ -72,6 +72,11 @@ export class EffectRuntime {
     return this.root.cancelled;
   }
 
+  /** Nothing in flight: what settled() waits for is already the case. */
+  get idle(): boolean {
+    return this.running + this.waiting === 0;
+  }
+
   stats(): RuntimeStats {
     return {
       inFlight: this.running + this.waiting,

@@ -277,7 +277,10 @@ export function createLiveClient(options: LiveClientOptions): LiveClient {
   const onOnlineChange = () => {
     if (!online.isOnline()) {
       clock.clearTimeout(retryTimer);
-      if (!socket) setState({ status: 'offline' });
+      // A socket rarely notices a lost network before its heartbeat does (up to two beats): the
+      // browser's word is taken at once, and the channels resume from their sequence when back.
+      if (socket) dropped(1006);
+      else setState({ status: 'offline' });
     } else if (!socket && emit) {
       clock.clearTimeout(retryTimer);
       attempt = 0;

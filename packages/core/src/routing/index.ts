@@ -15,6 +15,7 @@ export type {
 export { route } from './route.js';
 export type { Decoders, PathDecoders, PathParamNames, QueryDecoders, RouteDef, Segment } from './route.js';
 export { createRouter } from './router.js';
+export { RouteDefinitionError } from './route-definition-error.js';
 export type {
   DestinationOf,
   Destinations,

@@ -8,6 +8,7 @@
  */
 
 import { isWellFormed } from './url.js';
+import { RouteDefinitionError } from './route-definition-error.js';
 
 export type DecodeResult<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
@@ -101,7 +102,7 @@ function checkDefault<T>(decoder: ParamDecoder<T>, what: string): void {
   if (decoder.default === undefined) return;
   // A default that its own decoder rejects would make parse and href disagree.
   const check = encodeChecked(decoder, decoder.default);
-  if (!check.ok) throw new Error(`${what}: default value ${check.message}`);
+  if (!check.ok) throw new RouteDefinitionError(`${what}: default value ${check.message}`);
 }
 
 function withPresence<T>(base: ParamDecoder<T>, options: Presence<T>, what: string): ParamDecoder<T> {
@@ -123,7 +124,7 @@ function codePointLength(s: string): number {
 
 function checkLength(max: unknown, what: string, option = 'maxLength'): number {
   if (typeof max !== 'number' || !Number.isSafeInteger(max) || max < 1) {
-    throw new Error(`${what}: ${option} must be a positive integer`);
+    throw new RouteDefinitionError(`${what}: ${option} must be a positive integer`);
   }
   return max;
 }
@@ -140,7 +141,7 @@ function int<const O extends IntOptions = {}>(options?: O): WithPresence<number,
   const min = opts.min ?? Number.MIN_SAFE_INTEGER;
   const max = opts.max ?? Number.MAX_SAFE_INTEGER;
   if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || min > max) {
-    throw new Error(`param.int: min and max must be safe integers with min ≤ max`);
+    throw new RouteDefinitionError(`param.int: min and max must be safe integers with min ≤ max`);
   }
   const base: ParamDecoder<number> = {
     decode(raw) {
@@ -208,11 +209,11 @@ function enumOf<const V extends readonly [string, ...string[]], const O extends 
   options?: O,
 ): WithPresence<V[number], O> {
   if (!Array.isArray(values) || values.length === 0) {
-    throw new Error('param.enum: needs at least one value');
+    throw new RouteDefinitionError('param.enum: needs at least one value');
   }
   const allowed = new Set<string>(values);
   if (allowed.size !== values.length || values.some((v) => typeof v !== 'string' || v === '')) {
-    throw new Error('param.enum: values must be distinct non-empty strings');
+    throw new RouteDefinitionError('param.enum: values must be distinct non-empty strings');
   }
   const expected = `must be one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
   const base: ParamDecoder<V[number]> = {
@@ -256,10 +257,12 @@ export interface ArrayOptions {
 /** A query param that may repeat: `param.array(param.slug())` reads `?tag=a&tag=b` as `['a', 'b']`. */
 function array<T>(item: ParamDecoder<T>, options?: ArrayOptions): RepeatedDecoder<T> {
   if (typeof item?.decode !== 'function' || typeof item.encode !== 'function') {
-    throw new Error('param.array: needs a decoder for the items');
+    throw new RouteDefinitionError('param.array: needs a decoder for the items');
   }
   if (item.optional === true || item.default !== undefined) {
-    throw new Error('param.array: the item decoder cannot be optional or have a default (absent means [])');
+    throw new RouteDefinitionError(
+      'param.array: the item decoder cannot be optional or have a default (absent means [])',
+    );
   }
   const maxItems = checkLength(options?.maxItems ?? 100, 'param.array', 'maxItems');
   return Object.freeze({ repeated: true, item, maxItems });
@@ -273,7 +276,7 @@ function custom<T, const O extends Presence<T> = {}>(
   decoder: { decode(raw: string): DecodeResult<T>; encode(value: T): string } & O,
 ): WithPresence<T, O> {
   if (typeof decoder?.decode !== 'function' || typeof decoder.encode !== 'function') {
-    throw new Error('param.custom: needs decode and encode functions');
+    throw new RouteDefinitionError('param.custom: needs decode and encode functions');
   }
   checkDefault<T>(decoder, 'param.custom');
   return decoder as unknown as WithPresence<T, O>;

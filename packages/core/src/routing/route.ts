@@ -1,4 +1,5 @@
 import type { ParamDecoder, RepeatedDecoder } from './param.js';
+import { RouteDefinitionError } from './route-definition-error.js';
 
 /** Names of the `:name` and `*name` segments of a path pattern, as a union of string literals. */
 export type PathParamNames<Path extends string> = Path extends `${infer Head}/${infer Tail}`
@@ -54,21 +55,24 @@ export function route<
   for (const segment of segments) {
     if (segment.kind === 'static') continue;
     const written = `${segment.kind === 'param' ? ':' : '*'}${segment.name}`;
-    if (!Object.hasOwn(params, segment.name)) throw new Error(`route("${path}"): no decoder for ${written}`);
+    if (!Object.hasOwn(params, segment.name))
+      throw new RouteDefinitionError(`route("${path}"): no decoder for ${written}`);
     names.push(segment.name);
   }
   for (const [name, decoder] of Object.entries(params)) {
-    if (!names.includes(name)) throw new Error(`route("${path}"): params.${name} is not in the path`);
+    if (!names.includes(name)) throw new RouteDefinitionError(`route("${path}"): params.${name} is not in the path`);
     if ((decoder as Partial<RepeatedDecoder>).repeated === true) {
-      throw new Error(`route("${path}"): path param ${name} cannot be a param.array (only query params repeat)`);
+      throw new RouteDefinitionError(
+        `route("${path}"): path param ${name} cannot be a param.array (only query params repeat)`,
+      );
     }
     checkDecoder(decoder, `route("${path}"): params.${name}`);
     if (decoder.optional === true || decoder.default !== undefined) {
-      throw new Error(`route("${path}"): path param :${name} cannot be optional or have a default`);
+      throw new RouteDefinitionError(`route("${path}"): path param :${name} cannot be optional or have a default`);
     }
   }
   for (const [name, decoder] of Object.entries(query)) {
-    if (name === '') throw new Error(`route("${path}"): query param names must not be empty`);
+    if (name === '') throw new RouteDefinitionError(`route("${path}"): query param names must not be empty`);
     const repeated = (decoder as Partial<RepeatedDecoder>).repeated === true;
     checkDecoder(repeated ? (decoder as RepeatedDecoder).item : decoder, `route("${path}"): query.${name}`);
   }
@@ -78,7 +82,7 @@ export function route<
 function checkDecoder(decoder: unknown, where: string): void {
   const d = decoder as Partial<ParamDecoder> | null;
   if (typeof d?.decode !== 'function' || typeof d.encode !== 'function') {
-    throw new Error(`${where} must be a decoder with decode and encode functions`);
+    throw new RouteDefinitionError(`${where} must be a decoder with decode and encode functions`);
   }
 }
 
@@ -96,22 +100,24 @@ const PARAM_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
  * than producing routes that can never match.
  */
 export function compilePath(path: string, what = `route("${String(path)}")`): Segment[] {
-  if (typeof path !== 'string' || !path.startsWith('/')) throw new Error(`${what}: path must start with "/"`);
+  if (typeof path !== 'string' || !path.startsWith('/'))
+    throw new RouteDefinitionError(`${what}: path must start with "/"`);
   if (path === '/') return [];
   const seen = new Set<string>();
   const parts = path.slice(1).split('/');
   return parts.map((part, i): Segment => {
     if (part.startsWith(':') || part.startsWith('*')) {
       const name = part.slice(1);
-      if (!PARAM_NAME.test(name)) throw new Error(`${what}: invalid param name "${part}"`);
-      if (seen.has(name)) throw new Error(`${what}: duplicate param ${part}`);
+      if (!PARAM_NAME.test(name)) throw new RouteDefinitionError(`${what}: invalid param name "${part}"`);
+      if (seen.has(name)) throw new RouteDefinitionError(`${what}: duplicate param ${part}`);
       seen.add(name);
       if (part.startsWith(':')) return { kind: 'param', name };
-      if (i !== parts.length - 1) throw new Error(`${what}: the wildcard ${part} must be the last segment`);
+      if (i !== parts.length - 1)
+        throw new RouteDefinitionError(`${what}: the wildcard ${part} must be the last segment`);
       return { kind: 'wildcard', name };
     }
     if (part === '' || part === '.' || part === '..' || /[%?#\s]/.test(part)) {
-      throw new Error(`${what}: invalid segment "${part}"`);
+      throw new RouteDefinitionError(`${what}: invalid segment "${part}"`);
     }
     return { kind: 'static', text: part };
   });

@@ -10,6 +10,7 @@ import {
   splitPath,
   toLocation,
 } from './url.js';
+import { RouteDefinitionError } from './route-definition-error.js';
 
 type QueryDecoder = ParamDecoder | RepeatedDecoder;
 type ParamSegment = Exclude<Segment, { kind: 'static' }>;
@@ -71,7 +72,7 @@ function define(target: Values, key: string, value: unknown): void {
 
 function compile(name: string, def: RouteTable[string], base: string): CompiledRoute {
   if (typeof def?.path !== 'string' || typeof def.params !== 'object' || typeof def.query !== 'object') {
-    throw new Error(`createRouter: ${JSON.stringify(name)} is not a route() definition`);
+    throw new RouteDefinitionError(`createRouter: ${JSON.stringify(name)} is not a route() definition`);
   }
   const segments = compilePath(def.path);
   // Encoding the literals once here keeps href from re-encoding them on every call.
@@ -102,10 +103,10 @@ function compile(name: string, def: RouteTable[string], base: string): CompiledR
 function compileBase(base: unknown): { readonly segments: readonly string[]; readonly prefix: string } {
   if (base === undefined || base === '' || base === '/') return { segments: [], prefix: '' };
   const what = `createRouter: base ${JSON.stringify(String(base))}`;
-  if (typeof base !== 'string' || !base.startsWith('/')) throw new Error(`${what} must start with "/"`);
-  if (base.endsWith('/')) throw new Error(`${what} must not end with "/"`);
+  if (typeof base !== 'string' || !base.startsWith('/')) throw new RouteDefinitionError(`${what} must start with "/"`);
+  if (base.endsWith('/')) throw new RouteDefinitionError(`${what} must not end with "/"`);
   const segments = compilePath(base, what).map((s) => {
-    if (s.kind !== 'static') throw new Error(`${what} must not contain params`);
+    if (s.kind !== 'static') throw new RouteDefinitionError(`${what} must not contain params`);
     return s.text;
   });
   return { segments, prefix: segments.map((s) => `/${encodeLiteralSegment(s)}`).join('') };

@@ -8,6 +8,8 @@
  * Browser-safe: no Node imports, no dependencies.
  */
 
+import { FrameworkError } from '../errors/framework-error.js';
+
 /** Deepest nesting of arrays/objects accepted by {@link serializeState}. */
 export const MAX_STATE_DEPTH = 10_000;
 
@@ -16,11 +18,15 @@ export const MAX_STATE_DEPTH = 10_000;
  * not plain JSON data. `path` is the location of the offending value in JS
  * notation, rooted at `state` (e.g. `state.posts[3].createdAt`).
  */
-export class StateSerializationError extends Error {
+export class StateSerializationError extends FrameworkError {
   readonly path: string;
 
   constructor(path: string, detail: string) {
-    super(`Cannot serialize state at ${path}: ${detail}`);
+    super(
+      'CS1003',
+      `Cannot serialize state at ${path}: ${detail}`,
+      'keep only JSON data in the state (strings, finite numbers, booleans, null, arrays, plain objects): store a Date as its ISO string or epoch ms, a Map or Set as an array, and keep functions and class instances in dependencies',
+    );
     this.name = 'StateSerializationError';
     this.path = path;
   }
@@ -43,6 +49,7 @@ interface Frame {
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const HTML_UNSAFE = /[<>&\u2028\u2029]/g;
+const HTML_UNSAFE_TEST = /[<>&\u2028\u2029]/;
 const HTML_ESCAPES: Readonly<Record<string, string>> = {
   '<': '\\u003c',
   '>': '\\u003e',
@@ -268,6 +275,55 @@ function stringifyDeep(state: unknown): string {
 const escapeMarkup = (ch: string): string => HTML_ESCAPES[ch]!;
 
 /**
+ * Nesting the fast check follows before handing over to {@link validate}: below JSON.stringify's
+ * native limit, and low enough that a circular reference is caught after a few hundred frames.
+ */
+const FAST_CHECK_DEPTH = 500;
+
+/**
+ * True when `value` is certainly plain JSON data that JSON.stringify writes as-is: only this
+ * realm's plain objects and arrays, without symbol keys, holes, extra array properties or
+ * non-finite numbers. False means "not sure", never "invalid": the exact walk in
+ * {@link validate} then decides and names the problem. Recursive and allocation-light, as almost
+ * every state is plain.
+ */
+function isCertainlyPlain(value: unknown, depth: number): boolean {
+  if (value === null) return true;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (depth >= FAST_CHECK_DEPTH) return false;
+  const object = value as object;
+  const proto: unknown = Object.getPrototypeOf(object);
+  if (Array.isArray(object)) {
+    if (proto !== Array.prototype) return false;
+    const array = object as unknown[];
+    for (let index = 0; index < array.length; index++) {
+      const member = array[index];
+      // undefined: a hole or an undefined member, both refused by the exact walk.
+      if (member === undefined || !isCertainlyPlain(member, depth + 1)) return false;
+    }
+    return Object.keys(array).length === array.length && Object.getOwnPropertySymbols(array).length === 0;
+  }
+  if (proto !== Object.prototype && proto !== null) return false;
+  const record = object as Record<string, unknown>;
+  const keys = Object.keys(record);
+  for (let index = 0; index < keys.length; index++) {
+    const member = record[keys[index]!];
+    if (member !== undefined && !isCertainlyPlain(member, depth + 1)) return false;
+  }
+  return Object.getOwnPropertySymbols(record).length === 0;
+}
+
+/**
  * Serializes plain JSON state to JSON text that is safe to embed verbatim in an
  * HTML `<script type="application/json">` element.
  *
@@ -282,7 +338,7 @@ const escapeMarkup = (ch: string): string => HTML_ESCAPES[ch]!;
  * separators. Lone surrogates are escaped too, so the output is well-formed UTF-16.
  */
 export function serializeState(state: unknown): string {
-  const depth = validate(state);
+  const depth = isCertainlyPlain(state, 0) ? 0 : validate(state);
   const json = depth > NATIVE_STRINGIFY_DEPTH ? stringifyDeep(state) : JSON.stringify(state);
-  return json.replace(HTML_UNSAFE, escapeMarkup);
+  return HTML_UNSAFE_TEST.test(json) ? json.replace(HTML_UNSAFE, escapeMarkup) : json;
 }

@@ -1,11 +1,16 @@
 import { liveDependencies, withDefaults, type Dependencies } from '../dependencies/dependencies.js';
 import { EffectRuntime, type EffectErrorHandler } from '../effect/runtime.js';
-import { StoreSettleTimeoutError } from './errors.js';
+import { ReducerResultError, StoreSettleTimeoutError } from './errors.js';
 import { scopeStore } from './scope-store.js';
 import type { SettledOptions, Store, StoreConfig } from './types.js';
 
 const defaultEffectErrorHandler: EffectErrorHandler = (error, info) => {
   console.error(`[composable-svelte] an ${info.source} failed:`, error);
+};
+
+const actionType = (action: unknown): string => {
+  const type = (action as { type?: unknown } | null)?.type;
+  return typeof type === 'string' ? type : String(action);
 };
 
 export interface StoreInternals {
@@ -48,6 +53,7 @@ export function createStoreWithInternals<S, A, D>(
       let result;
       try {
         result = reducer(state, action, dependencies);
+        if (result?.[0] === undefined) throw new ReducerResultError(actionType(action));
       } catch (error) {
         // The state is assigned only after the reducer returned, so a throwing reducer changes nothing.
         errors.push(error);
@@ -98,6 +104,8 @@ export function createStoreWithInternals<S, A, D>(
     if (!Number.isFinite(timeoutMs) || timeoutMs < 0) {
       return Promise.reject(new RangeError(`settled({ timeoutMs }) needs a finite number ≥ 0; got ${timeoutMs}`));
     }
+    // Nothing in flight (a page whose data was already there): no deadline timer to arm and clear.
+    if (runtime.idle) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         runtime.forgetIdleWaiter(onIdle);

@@ -43,3 +43,6 @@ export function getStore<S, A>(): Store<S, A> {
   if (!store) throw new Error('getStore(): no store in context; call setStore(store) in a parent component');
   return store;
 }
+
+export { lazyComponents } from './lazy-components.js';
+export type { ComponentModule, ComponentSource, LazyComponents } from './lazy-components.js';

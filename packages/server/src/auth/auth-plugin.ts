@@ -15,6 +15,7 @@ import { createIpLimiter } from './ip-limiter.js';
 import { createLoginThrottle } from './login-throttle.js';
 import type { Authenticator, Principal } from './principal.js';
 import { preparePasswordStrength } from './password-strength.js';
+import { purgeExpiredAuth } from './purge-expired.js';
 import { safeNext } from './safe-next.js';
 import { createSessionCache } from './session-cache.js';
 import { createSessionStore } from './session-store.js';
@@ -35,6 +36,11 @@ export interface AuthPluginOptions {
   /** Redis pub/sub channel for session invalidations (instances sharing a database share it); default `<REDIS_KEY_PREFIX>auth:sessions`. */
   readonly invalidationChannel?: string;
   readonly now?: () => Date;
+  /**
+   * Every instance deletes expired auth rows (`purgeExpiredAuth`) each hour; default true. Set it
+   * false when the scheduled `authPurgeJob` does it, once a night across every instance.
+   */
+  readonly sweepExpired?: boolean;
 }
 
 const HOUR_MS = 3_600_000;
@@ -149,12 +155,15 @@ async function registerAuth(fastify: FastifyInstance, options: AuthPluginOptions
     if (error instanceof TooManyAttemptsError) reply.header('retry-after', String(error.retryAfterSeconds));
   });
 
-  const sweep = setInterval(() => {
-    sessions
-      .deleteExpired()
-      .catch((error: unknown) => fastify.log.warn({ err: error }, 'auth: expired sessions not swept'));
-  }, HOUR_MS);
-  sweep.unref();
+  const sweep =
+    options.sweepExpired === false
+      ? undefined
+      : setInterval(() => {
+          purgeExpiredAuth(db, options.now ? { now: options.now() } : {}).catch((error: unknown) =>
+            fastify.log.warn({ err: error }, 'auth: expired rows not swept'),
+          );
+        }, HOUR_MS);
+  sweep?.unref();
   fastify.addHook('onClose', async () => {
     clearInterval(sweep);
     ipLimiter.close();

@@ -40,6 +40,8 @@ export type { AuditEvent, AuditEventType } from './audit.js';
 export { INVALID_CREDENTIALS_MESSAGE, invalidCredentials, TooManyAttemptsError } from './auth-errors.js';
 export { accountKeyOf, createLoginThrottle } from './login-throttle.js';
 export { authPlugin } from './auth-plugin.js';
+export { purgeExpiredAuth, authPurgeJob, AUTH_PURGE_JOB, AUTH_PURGE_CRON } from './purge-expired.js';
+export type { PurgedAuthRows } from './purge-expired.js';
 export type { AuthPluginOptions } from './auth-plugin.js';
 export type {
   AuthService,

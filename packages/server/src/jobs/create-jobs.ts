@@ -367,7 +367,10 @@ export function createJobs<const D extends readonly JobDefinition[]>(options: Jo
     async start() {
       if (state !== 'idle') throw new Error(`jobs: start() called twice (state: ${state})`);
       state = 'starting';
-      await boss.start();
+      // Two instances installing the schema on a new database at the same moment can collide in
+      // PostgreSQL's catalog (a duplicate key on the schema's name, which pg-boss does not treat as
+      // "already exists"); the next attempt finds the schema installed.
+      await boss.start({ attempts: 3 });
       for (const definition of definitions.values()) await ensureQueue(definition);
       await syncSchedules();
       state = 'started';

@@ -1,19 +1,15 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ClientEntryError, ClientManifestError } from './client-build-errors.js';
 
-interface ManifestChunk {
-  readonly file: string;
-  readonly css?: readonly string[];
-  readonly imports?: readonly string[];
-  readonly isEntry?: boolean;
-}
+import { createLazyChunks, type ManifestChunk } from './lazy-chunks.js';
 
 export interface ClientAsset {
   /** URL path, e.g. /assets/entry-3f2a1b.js */
   readonly href: string;
-  /** Subresource Integrity value (sha384). */
-  readonly integrity: string;
+  /** Subresource Integrity value (sha384); absent for modules the dev server transforms per request. */
+  readonly integrity?: string;
 }
 
 /** The tags a page needs for its client entry, resolved once at start-up. */
@@ -22,6 +18,13 @@ export interface ClientAssets {
   /** The entry's static imports, for modulepreload. */
   readonly preloads: readonly ClientAsset[];
   readonly styles: readonly ClientAsset[];
+  /**
+   * What a lazily imported module (a page component in its own chunk) needs beyond the entry, by
+   * its manifest key; throws for a module the build did not split out.
+   */
+  readonly lazyChunks: (module: string) => readonly ClientAsset[];
+  /** Development only: modules loaded before the entry (Vite's HMR client) and the nonce its styles carry. */
+  readonly dev?: { readonly scripts: readonly string[]; readonly styleNonce: string };
 }
 
 /**
@@ -34,17 +37,13 @@ export function loadClientAssets(clientDir: string, entry: string, base = '/'): 
   try {
     manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, ManifestChunk>;
   } catch (error) {
-    throw new Error(
-      `Cannot read the client build manifest at ${manifestPath}; run the client build first (vite build with build.manifest: true)`,
-      { cause: error },
-    );
+    throw new ClientManifestError(manifestPath, error);
   }
   const entryChunk = manifest[entry];
   if (!entryChunk) {
-    throw new Error(
-      `The client manifest has no entry "${entry}"; entries: ${Object.keys(manifest)
-        .filter((k) => manifest[k]?.isEntry)
-        .join(', ')}`,
+    throw new ClientEntryError(
+      entry,
+      Object.keys(manifest).filter((k) => manifest[k]?.isEntry),
     );
   }
   const asset = (file: string): ClientAsset => ({
@@ -73,5 +72,5 @@ export function loadClientAssets(clientDir: string, entry: string, base = '/'): 
     for (const imported of chunk.imports ?? []) visit(imported, false);
   };
   visit(entry, true);
-  return { script: asset(entryChunk.file), preloads, styles };
+  return { script: asset(entryChunk.file), preloads, styles, lazyChunks: createLazyChunks(manifest, entry, asset) };
 }

@@ -1,5 +1,5 @@
 import { serializeState, STATE_ELEMENT_ID } from '@composable-svelte/core/ssr';
-import type { ClientAssets } from './client-manifest.js';
+import type { ClientAsset, ClientAssets } from './client-manifest.js';
 import { escapeHtml } from './html.js';
 
 export interface DocumentParts {
@@ -8,9 +8,21 @@ export interface DocumentParts {
   readonly body: string;
   readonly state: unknown;
   readonly assets: ClientAssets;
+  /** Chunks this page needs beyond the entry (its lazily loaded page component), preloaded too. */
+  readonly lazyChunks?: readonly ClientAsset[];
   /** Used only when the app's head has no <title>: every page gets exactly one. */
   readonly fallbackTitle: string;
 }
+
+const integrity = (asset: ClientAsset): string =>
+  asset.integrity === undefined ? '' : ` integrity="${asset.integrity}"`;
+
+/** Vite reads the nonce for the styles it injects from this meta element (its `html.cspNonce` convention). */
+const devHead = ({ dev }: ClientAssets): string =>
+  dev
+    ? `<meta property="csp-nonce" nonce="${escapeHtml(dev.styleNonce)}">` +
+      dev.scripts.map((src) => `<script type="module" src="${escapeHtml(src)}"></script>`).join('')
+    : '';
 
 /** Hydration target: the root component renders inside it on the server and in the browser. */
 export const APP_ELEMENT_ID = 'app';
@@ -22,28 +34,23 @@ export const APP_ELEMENT_ID = 'app';
 export function renderDocument(parts: DocumentParts): string {
   const { assets } = parts;
   const styles = assets.styles
-    .map(
-      (css) =>
-        `<link rel="stylesheet" href="${escapeHtml(css.href)}" integrity="${css.integrity}" crossorigin="anonymous">`,
-    )
+    .map((css) => `<link rel="stylesheet" href="${escapeHtml(css.href)}"${integrity(css)} crossorigin="anonymous">`)
     .join('');
-  const preloads = [assets.script, ...assets.preloads]
-    .map(
-      (js) =>
-        `<link rel="modulepreload" href="${escapeHtml(js.href)}" integrity="${js.integrity}" crossorigin="anonymous">`,
-    )
+  const preloads = [assets.script, ...assets.preloads, ...(parts.lazyChunks ?? [])]
+    .map((js) => `<link rel="modulepreload" href="${escapeHtml(js.href)}"${integrity(js)} crossorigin="anonymous">`)
     .join('');
   const title = /<title[\s>]/i.test(parts.head) ? '' : `<title>${escapeHtml(parts.fallbackTitle)}</title>`;
   return (
     `<!doctype html><html lang="${escapeHtml(parts.lang)}"><head>` +
     `<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
     title +
+    devHead(assets) +
     parts.head +
     styles +
     preloads +
     `</head><body><div id="${APP_ELEMENT_ID}">${parts.body}</div>` +
     `<script type="application/json" id="${STATE_ELEMENT_ID}">${serializeState(parts.state)}</script>` +
-    `<script type="module" src="${escapeHtml(assets.script.href)}" integrity="${assets.script.integrity}" crossorigin="anonymous"></script>` +
+    `<script type="module" src="${escapeHtml(assets.script.href)}"${integrity(assets.script)} crossorigin="anonymous"></script>` +
     `</body></html>`
   );
 }

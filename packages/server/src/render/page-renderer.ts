@@ -6,9 +6,12 @@ import type { ServerConfig } from '../config/load-config.js';
 import { statusText } from '../errors/describe-error.js';
 import type { ClientAssets } from './client-manifest.js';
 import { renderDocument, renderFallbackErrorPage } from './document.js';
+import { lazyChunksOf } from './page-chunks.js';
 import type { ServerMetrics } from '../observability/metrics.js';
 import { inSpan } from '../observability/trace-context.js';
 import type { RenderedPage } from '../cache/page-cache.js';
+import type { DevIntegration } from '../dev/dev-integration.js';
+import { actionName, serverTimingHeader, type EffectArrival } from './server-timing.js';
 import '../auth/fastify-types.js';
 
 /**
@@ -63,7 +66,10 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
   assets: ClientAssets,
   config: ServerConfig,
   metrics?: ServerMetrics,
+  dev?: DevIntegration,
 ): PageRenderer {
+  // Development pages say where their time went (Server-Timing); production pays nothing for it.
+  const timed = config.nodeEnv === 'development';
   const renderState = async (store: Store<S, A>): Promise<string> => {
     const started = performance.now();
     const { head, body } = await renderComponent(app.component, { store });
@@ -74,6 +80,7 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
       body,
       state: store.state,
       assets,
+      lazyChunks: lazyChunksOf(app, assets, store.state),
       fallbackTitle: config.defaultTitle,
     });
   };
@@ -126,12 +133,22 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
     const route = app.router.parse(path);
     const effectErrors: unknown[] = [];
     let store: Store<S, A> | undefined;
+    const started = performance.now();
+    let settleStarted: number | undefined;
+    const effects: EffectArrival[] = [];
+    const reducer: typeof app.reducer = timed
+      ? (state, action, dependencies) => {
+          if (settleStarted !== undefined)
+            effects.push({ action: actionName(action), atMs: performance.now() - settleStarted });
+          return app.reducer(state, action, dependencies);
+        }
+      : app.reducer;
     try {
       const url = publicUrlOf(path, config.publicUrl);
       const { state, actions = [] } = app.load(route, url, context);
       const created = createStore<S, A, D>({
         initialState: state,
-        reducer: app.reducer,
+        reducer,
         dependencies: app.dependencies(context),
         // Effects on the server are awaited and their failures decide the response.
         onEffectError: (error) => effectErrors.push(error),
@@ -139,18 +156,25 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
       store = created;
       controller.signal.addEventListener('abort', () => created.destroy(), { once: true });
       for (const action of actions) created.dispatch(action);
-      const settleStarted = performance.now();
+      settleStarted = performance.now();
+      const settling = settleStarted;
       try {
         await inSpan(request, 'ssr.settle', () => created.settled({ timeoutMs: config.ssrTimeoutMs }));
-        metrics?.ssrSettleDuration.observe({ outcome: 'settled' }, (performance.now() - settleStarted) / 1000);
+        metrics?.ssrSettleDuration.observe({ outcome: 'settled' }, (performance.now() - settling) / 1000);
       } catch (error) {
-        metrics?.ssrSettleDuration.observe({ outcome: 'timeout' }, (performance.now() - settleStarted) / 1000);
+        metrics?.ssrSettleDuration.observe({ outcome: 'timeout' }, (performance.now() - settling) / 1000);
         throw error;
       }
+      const settledAt = performance.now();
       if (controller.signal.aborted) return { status: CLIENT_CLOSED_REQUEST, html: '', cacheable: false, tags: [] };
       if (effectErrors.length > 0) throw effectErrors[0];
       const status = route.ok ? (app.status?.(created.state) ?? 200) : route.reason === 'not-found' ? 404 : 400;
       const html = await inSpan(request, 'ssr.render', () => renderState(created));
+      if (timed) {
+        const renderMs = performance.now() - settledAt;
+        const timings = { loadMs: settling - started, settleMs: settledAt - settling, renderMs, effects };
+        reply.header('server-timing', serverTimingHeader(timings));
+      }
       return {
         status,
         html,
@@ -168,7 +192,11 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
         config.nodeEnv === 'production'
           ? statusText(status)
           : `${statusText(status)}: ${error instanceof Error ? error.message : String(error)}`;
-      return { status, html: await renderError(request, status, message), cacheable: false, tags: [] };
+      const page = await renderError(request, status, message);
+      // Development: Vite's overlay over the app's error page, pointing at the source line.
+      const end = page.lastIndexOf('</body>');
+      const html = dev && end !== -1 ? page.slice(0, end) + dev.overlay(error) + page.slice(end) : page;
+      return { status, html, cacheable: false, tags: [] };
     } finally {
       // Cancels every effect still running: a timed-out page must not keep working after the reply.
       store?.destroy();

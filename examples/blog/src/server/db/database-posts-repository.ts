@@ -1,5 +1,5 @@
 import { transaction, type Db } from '@composable-svelte/server/db';
-import { asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Comment, Post, PostSummary, PostsRepository } from '../../shared/model.js';
 import { comments, posts, type BlogSchema } from './schema.js';
 
@@ -37,15 +37,37 @@ function postOf({
   };
 }
 
-function commentOf(row: typeof comments.$inferSelect): Comment {
-  return { ...row, createdAt: row.createdAt.toISOString() };
+export function commentOf(row: typeof comments.$inferSelect): Comment {
+  const { id, postId, author, body, createdAt, userId } = row;
+  return {
+    id,
+    postId,
+    author,
+    body,
+    createdAt: createdAt.toISOString(),
+    ...(userId === null ? {} : { authorId: userId }),
+  };
+}
+
+/** A statement runner inside the comment's transaction. */
+export type CommentTransaction = Parameters<Parameters<Db<BlogSchema>['transaction']>[0]>[0];
+
+export interface DatabasePostsRepositoryOptions {
+  /**
+   * Runs inside the transaction that adds the comment, after its row is written: what it writes
+   * (an outbox event) commits with the comment or not at all.
+   */
+  readonly onCommentAdded?: (tx: CommentTransaction, comment: Comment) => Promise<void>;
 }
 
 /**
  * The `PostsRepository` over the blog's tables: the same answers as the in-memory one, from SQL.
  * `database` hands out the open database; the server opens it after its listener is built.
  */
-export function createDatabasePostsRepository(database: () => Db<BlogSchema>): PostsRepository {
+export function createDatabasePostsRepository(
+  database: () => Db<BlogSchema>,
+  options: DatabasePostsRepositoryOptions = {},
+): PostsRepository {
   return {
     async listPosts() {
       const rows = await database().select(summaryColumns).from(posts).orderBy(desc(posts.publishedAt), desc(posts.id));
@@ -85,11 +107,11 @@ export function createDatabasePostsRepository(database: () => Db<BlogSchema>): P
       const rows = await database()
         .select()
         .from(comments)
-        .where(eq(comments.postId, postId))
+        .where(and(eq(comments.postId, postId), isNull(comments.hiddenAt)))
         .orderBy(asc(comments.createdAt), asc(comments.id));
       return rows.map(commentOf);
     },
-    async addComment(postId, { author, body }) {
+    async addComment(postId, { author, body, authorId }) {
       return transaction(database(), async (tx) => {
         // The increment comes first: it locks the post's row, so concurrent comments on one post
         // count one after the other, and it tells whether the post exists.
@@ -99,8 +121,13 @@ export function createDatabasePostsRepository(database: () => Db<BlogSchema>): P
           .where(eq(posts.id, postId))
           .returning({ id: posts.id });
         if (!post) return undefined;
-        const [row] = await tx.insert(comments).values({ postId, author, body }).returning();
-        return commentOf(row!);
+        const [row] = await tx
+          .insert(comments)
+          .values({ postId, author, body, userId: authorId ?? null })
+          .returning();
+        const comment = commentOf(row!);
+        await options.onCommentAdded?.(tx, comment);
+        return comment;
       });
     },
   };

@@ -6,6 +6,8 @@ import type { Page } from 'playwright-core';
  * - A MutationObserver on `document` records every element removed from inside #app.
  * - When parsing ends (readyState "interactive"), which is before deferred and module scripts run,
  *   it snapshots the server-rendered elements under #app, the h1 node and the text of #app.
+ *   The text leaves out the live status (`.live-status`): readers and connection news arrive over
+ *   the live channel after hydration, by design.
  *
  * Hydration adopts the server's nodes; a re-render (e.g. after a hydration mismatch) replaces them.
  */
@@ -25,6 +27,11 @@ export const HYDRATION_PROBE = `(() => {
     (el.id ? '#' + el.id : '') +
     (typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\\s+/).join('.') : '') +
     ' "' + (el.textContent || '').trim().slice(0, 60) + '"';
+  const textOutsideLive = (root) => {
+    const copy = root.cloneNode(true);
+    for (const el of copy.querySelectorAll('.live-status')) el.remove();
+    return copy.textContent;
+  };
   const insideApp = (node) =>
     node && node.nodeType === 1 && (node.id === 'app' || (typeof node.closest === 'function' && node.closest('#app') !== null));
   new MutationObserver((records) => {
@@ -45,7 +52,7 @@ export const HYDRATION_PROBE = `(() => {
     probe.ssrElements = [app, ...app.querySelectorAll('*')];
     for (const el of probe.ssrElements) ssr.add(el);
     probe.ssrH1 = app.querySelector('main h1');
-    probe.ssrText = app.textContent;
+    probe.ssrText = textOutsideLive(app);
   });
 })();`;
 
@@ -78,6 +85,12 @@ export async function hydrationReport(page: Page): Promise<HydrationReport> {
     if (!probe) throw new Error('The hydration probe did not run');
     const app = document.getElementById('app');
     const h1 = app?.querySelector('main h1') ?? null;
+    const textOutsideLive = (root: Element | null) => {
+      if (!root) return '';
+      const copy = root.cloneNode(true) as Element;
+      for (const el of copy.querySelectorAll('.live-status')) el.remove();
+      return copy.textContent ?? '';
+    };
     return {
       snapshotTaken: probe.snapshotTaken,
       ssrElementCount: probe.ssrElements.length,
@@ -88,7 +101,7 @@ export async function hydrationReport(page: Page): Promise<HydrationReport> {
       h1IsServerNode: h1 !== null && h1 === probe.ssrH1,
       h1Present: h1 !== null,
       textBefore: probe.ssrText,
-      textAfter: app?.textContent ?? '',
+      textAfter: textOutsideLive(app),
     };
   });
 }

@@ -110,7 +110,7 @@ const SNAPSHOT = `(() => {
     foreignLinks,
     formControls: document.querySelectorAll('form, input, button, select, textarea').length,
     codes: main ? Array.from(main.querySelectorAll('code'), text) : [],
-    status: text(document.querySelector('main [role="status"]')),
+    status: text(document.querySelector('main .status[role="status"]')),
     emailError: text(document.getElementById('subscribe-email-error')),
     state,
   };

@@ -11,6 +11,13 @@ import type { AuditSink } from '../oauth/audit-event.js';
 import { users } from '../schema.js';
 import { consumeEmailToken, issueEmailToken, peekEmailToken } from './email-tokens.js';
 import { defaultRecoveryMails, type RecoveryMails } from './recovery-mail.js';
+import type { EmailTokenPurpose } from './schema.js';
+
+/** One mail to send: which link, for which account. No token and no address: both are read when it is sent. */
+export interface RecoveryMailRequest {
+  readonly purpose: EmailTokenPurpose;
+  readonly userId: number;
+}
 
 export interface AccountRecoveryOptions {
   readonly db: Db<Record<string, unknown>>;
@@ -42,6 +49,13 @@ export interface AccountRecoveryOptions {
   /** The site's name in the mails; default PUBLIC_URL's host. */
   readonly siteName?: string;
   readonly mails?: RecoveryMails;
+  /**
+   * Hands each mail to a durable queue instead of sending it from this process: the queue's worker
+   * calls `deliverMail(request)` and retries it while the mail server is down (`recoveryMailJob`
+   * from this module, enqueued with `jobs.enqueue`). Without it, mails are sent in the background
+   * here and a failure is only logged.
+   */
+  readonly queue?: (request: RecoveryMailRequest) => Promise<unknown>;
 }
 
 export interface RequestContext {
@@ -63,7 +77,13 @@ export interface AccountRecovery {
   sendVerification(userId: number, context?: RequestContext): Promise<void>;
   /** Marks the address verified; 400 for a bad token or an address the account no longer uses. */
   verifyEmail(token: string, context?: RequestContext): Promise<{ readonly userId: number }>;
-  /** Resolves when the mails being sent are sent (or failed, which is logged). */
+  /**
+   * Issues the link and sends the mail now, rejecting when the mail server does (what a queue's
+   * worker calls, so a failure is retried). Resolves false when there is nothing to send any more:
+   * the account is gone, or its address was verified meanwhile.
+   */
+  deliverMail(request: RecoveryMailRequest): Promise<boolean>;
+  /** Resolves when the mails being sent (or handed to the queue) are (or failed, which is logged). */
   idle(): Promise<void>;
   /** Waits for the mails in flight, then stops the per-address limiter's timer. */
   close(): Promise<void>;
@@ -127,6 +147,26 @@ export function createAccountRecovery(options: AccountRecoveryOptions): AccountR
 
   const link = (path: string, token: string) => `${options.publicUrl}${path}?token=${token}`;
 
+  async function deliverMail({ purpose, userId }: RecoveryMailRequest): Promise<boolean> {
+    const verifying = purpose === 'verify-email';
+    const [user] = await db
+      .select({ email: users.email })
+      .from(users)
+      .where(verifying ? and(eq(users.id, userId), isNull(users.emailVerifiedAt)) : eq(users.id, userId));
+    if (!user) return false;
+    const ttlMs = verifying ? verificationTtlMs : resetTtlMs;
+    // A retry issues a new link, which replaces the one whose mail never left.
+    const token = await issueEmailToken(db, { userId, email: user.email, purpose, ttlMs });
+    const context = {
+      site,
+      to: user.email,
+      link: link(verifying ? '/verify-email' : '/password/reset', token),
+      validMinutes: Math.round(ttlMs / 60_000),
+    };
+    await mailer.send(verifying ? mails.emailVerification(context) : mails.passwordReset(context));
+    return true;
+  }
+
   async function userByEmail(email: string) {
     const [user] = await db
       .select({ id: users.id, email: users.email })
@@ -142,23 +182,11 @@ export function createAccountRecovery(options: AccountRecoveryOptions): AccountR
       const allowed = await mayMail(email);
       const user = await userByEmail(email);
       if (!user || !allowed) return;
-      // Issued in the background too: the answer must not wait on work only an existing account causes.
+      // Issued (or queued) in the background too: the answer must not wait on work only an existing account causes.
+      const request: RecoveryMailRequest = { purpose: 'reset-password', userId: user.id };
       deliver(async () => {
-        const token = await issueEmailToken(db, {
-          userId: user.id,
-          email: user.email,
-          purpose: 'reset-password',
-          ttlMs: resetTtlMs,
-        });
         options.audit?.({ type: 'password.reset-requested', userId: user.id, ...ip(context) });
-        await mailer.send(
-          mails.passwordReset({
-            site,
-            to: user.email,
-            link: link('/password/reset', token),
-            validMinutes: Math.round(resetTtlMs / 60_000),
-          }),
-        );
+        await (options.queue ? options.queue(request) : deliverMail(request));
       }, 'password reset');
     },
 
@@ -206,20 +234,11 @@ export function createAccountRecovery(options: AccountRecoveryOptions): AccountR
         .from(users)
         .where(and(eq(users.id, userId), isNull(users.emailVerifiedAt)));
       if (!user || !(await mayMail(user.email))) return;
-      const token = await issueEmailToken(db, {
-        userId,
-        email: user.email,
-        purpose: 'verify-email',
-        ttlMs: verificationTtlMs,
-      });
       options.audit?.({ type: 'email.verification-sent', userId, ...ip(context) });
-      const message = mails.emailVerification({
-        site,
-        to: user.email,
-        link: link('/verify-email', token),
-        validMinutes: Math.round(verificationTtlMs / 60_000),
-      });
-      deliver(() => mailer.send(message), 'e-mail verification');
+      const request: RecoveryMailRequest = { purpose: 'verify-email', userId };
+      // Queued before the answer (a quick insert), so the mail survives a crash right after it.
+      if (options.queue) await options.queue(request);
+      else deliver(() => deliverMail(request), 'e-mail verification');
     },
 
     async verifyEmail(token, context = {}) {
@@ -239,6 +258,8 @@ export function createAccountRecovery(options: AccountRecoveryOptions): AccountR
       options.audit?.({ type: 'email.verified', userId: grant.userId, ...ip(context) });
       return { userId: grant.userId };
     },
+
+    deliverMail,
 
     idle,
 

@@ -19,7 +19,18 @@ export interface SmtpResponder {
   close(): Promise<void>;
 }
 
-export async function startSmtpResponder(options: { greet?: boolean; auth?: boolean } = {}): Promise<SmtpResponder> {
+/** A loopback port nothing listens on (yet): a mail server that is down, to be started there later. */
+export async function freeLoopbackPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+export async function startSmtpResponder(
+  options: { greet?: boolean; auth?: boolean; port?: number } = {},
+): Promise<SmtpResponder> {
   const received: ReceivedMail[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
@@ -90,7 +101,7 @@ export async function startSmtpResponder(options: { greet?: boolean; auth?: bool
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   return {
     port: (server.address() as { port: number }).port,
     received,
