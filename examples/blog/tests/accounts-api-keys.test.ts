@@ -7,20 +7,15 @@ import { apiKeys } from '@composable-svelte/server/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBuiltApp } from './support/built-server.js';
 import { signUpBrowser } from './support/form-browser.js';
+import { TEST_ENV } from './support/test-env.js';
 
 type AppModule = Awaited<ReturnType<typeof loadBuiltApp>>;
 type BlogServer = Awaited<ReturnType<AppModule['createBlogServer']>>;
 
 const ENV = {
+  ...TEST_ENV,
   NODE_ENV: 'production',
   DATABASE_DIR: 'memory://',
-  LOG_LEVEL: 'silent',
-  PUBLIC_URL: 'https://blog.example.com',
-  SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',
-  AUTH_ARGON2_MEMORY_KIB: '19456',
-  AUTH_ARGON2_TIME_COST: '2',
-  LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
-  LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
 } as const;
 const KEY_PATTERN = /<output class="api-key" data-api-key="">([^<]+)<\/output>/;
 

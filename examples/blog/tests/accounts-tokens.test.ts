@@ -9,21 +9,17 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBuiltApp } from './support/built-server.js';
 import { signedInSession, TEST_PASSWORD as PASSWORD } from './support/sessions.js';
+import { TEST_ENV } from './support/test-env.js';
 
 type AppModule = Awaited<ReturnType<typeof loadBuiltApp>>;
 type BlogServer = Awaited<ReturnType<AppModule['createBlogServer']>>;
 
 const PUBLIC_URL = 'https://blog.example.com';
 const ENV = {
+  ...TEST_ENV,
   NODE_ENV: 'test',
-  LOG_LEVEL: 'silent',
   PUBLIC_URL,
-  SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',
   RATE_LIMIT_ENABLED: 'false',
-  LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
-  LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
-  AUTH_ARGON2_MEMORY_KIB: '19456',
-  AUTH_ARGON2_TIME_COST: '2',
 } as const;
 
 interface TokenPair {

@@ -11,17 +11,12 @@ import type { AdminJobs } from '../src/shared/admin.js';
 import { adminBrowser } from './support/admin-session.js';
 import { loadBuiltApp } from './support/built-server.js';
 import type { BlogServer, FormBrowser } from './support/form-browser.js';
+import { TEST_ENV } from './support/test-env.js';
 
 const ENV = {
+  ...TEST_ENV,
   NODE_ENV: 'test',
-  LOG_LEVEL: 'silent',
-  PUBLIC_URL: 'https://blog.example.com',
-  SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',
   RATE_LIMIT_ENABLED: 'false',
-  LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
-  LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
-  AUTH_ARGON2_MEMORY_KIB: '19456',
-  AUTH_ARGON2_TIME_COST: '2',
   JOBS_POLL_INTERVAL_MS: '500',
 } as const;
 

@@ -13,18 +13,13 @@ import { adminBrowser, newEmail, rows, viewerId } from './support/admin-session.
 import { loadBuiltApp } from './support/built-server.js';
 import { signUpBrowser, type BlogServer, type FormBrowser } from './support/form-browser.js';
 import { csrfSession } from './support/sessions.js';
+import { TEST_ENV } from './support/test-env.js';
 
 const ENV = {
+  ...TEST_ENV,
   // Not production: pages carry the x-cache debug header the cache checks read.
   NODE_ENV: 'test',
-  LOG_LEVEL: 'silent',
-  PUBLIC_URL: 'https://blog.example.com',
-  SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',
   RATE_LIMIT_ENABLED: 'false',
-  LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
-  LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
-  AUTH_ARGON2_MEMORY_KIB: '19456',
-  AUTH_ARGON2_TIME_COST: '2',
   AUTH_LOGIN_IP_MAX: '1000',
 } as const;
 

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Comment, Post, PostSummary } from '../src/shared/model.js';
 import { loadBuiltApp } from './support/built-server.js';
 import { signedInSession } from './support/sessions.js';
+import { TEST_ENV } from './support/test-env.js';
 
 type AppModule = Awaited<ReturnType<typeof loadBuiltApp>>;
 type BlogServer = Awaited<ReturnType<AppModule['createBlogServer']>>;
@@ -16,18 +17,11 @@ type InjectResponse = Awaited<ReturnType<BlogServer['inject']>>;
 
 const PUBLIC_URL = 'https://blog.example.com';
 const ENV = {
+  ...TEST_ENV,
   // Not production: pages carry the x-cache debug header the cache checks read.
   NODE_ENV: 'test',
-  LOG_LEVEL: 'silent',
   PUBLIC_URL,
-  SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',
   RATE_LIMIT_ENABLED: 'false',
-  // The test drives the server from its own event loop, which is then always busy: no shedding.
-  LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
-  LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
-  // Readers sign up to comment: the cheapest Argon2id OWASP allows, and room for many sign-ups.
-  AUTH_ARGON2_MEMORY_KIB: '19456',
-  AUTH_ARGON2_TIME_COST: '2',
   AUTH_LOGIN_IP_MAX: '1000',
 } as const;
 

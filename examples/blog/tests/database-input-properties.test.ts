@@ -12,20 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Comment } from '../src/shared/model.js';
 import { loadBuiltApp } from './support/built-server.js';
 import { csrfSession, signedInSession } from './support/sessions.js';
+import { TEST_ENV } from './support/test-env.js';
 
 type BlogServer = Awaited<ReturnType<Awaited<ReturnType<typeof loadBuiltApp>>['createBlogServer']>>;
 
 const ENV = {
+  ...TEST_ENV,
   NODE_ENV: 'production',
-  LOG_LEVEL: 'silent',
-  PUBLIC_URL: 'https://blog.example.com',
-  SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',
   RATE_LIMIT_ENABLED: 'false',
-  // The test drives the server from its own event loop, which is then always busy: no shedding.
-  LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
-  LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
-  AUTH_ARGON2_MEMORY_KIB: '19456',
-  AUTH_ARGON2_TIME_COST: '2',
 } as const;
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const TRICKY = ["'); drop table comments; --", '\\', "O'Brien", 'a\u0000b', '$1', '%s', '𝄞 ½ ﷽', '<b>x</b>', '\u202e'];

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createMockClock, createQueryCache, createTestStore } from '@composable-svelte/core';
-import { createFakeLiveTransport, createLiveClient, type OnlineSource } from '@composable-svelte/core/live';
+import { createFakeLiveTransport, createFakeOnline, createLiveClient } from '@composable-svelte/core/live';
 import type { BlogApi, BlogDependencies } from '../src/shared/api.js';
 import { initialLiveState } from '../src/shared/live.js';
 import type { Comment, Post } from '../src/shared/model.js';
@@ -31,27 +31,11 @@ const NEW: Comment = { id: 7, postId: 2, author: 'Grace', body: 'Live one', crea
 
 const commentsPage = (id: number): Page => ({ route: 'comments', params: { id }, query: {} });
 
-function fakeOnline(): OnlineSource & { set(online: boolean): void } {
-  let online = true;
-  const listeners = new Set<() => void>();
-  return {
-    isOnline: () => online,
-    watch(onChange) {
-      listeners.add(onChange);
-      return () => listeners.delete(onChange);
-    },
-    set(value) {
-      online = value;
-      for (const listener of listeners) listener();
-    },
-  };
-}
-
 /** The comments page of post 2 as the server rendered it (data in the state), hydrated with live on. */
 function setup(options: { live?: boolean; enabled?: boolean; page?: Page } = {}) {
   const clock = createMockClock({ now: 0 });
   const fake = createFakeLiveTransport();
-  const online = fakeOnline();
+  const online = createFakeOnline();
   const live = createLiveClient({ url: '/live', transport: fake.transport, clock, random: () => 0.5, online });
   const state = initialBlogState(options.page ?? commentsPage(2), 'https://blog.example.com');
   const initialState: BlogState = {

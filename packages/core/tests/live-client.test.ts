@@ -5,12 +5,12 @@ import {
   backoffDelay,
   CloseCode,
   createFakeLiveTransport,
+  createFakeOnline,
   createLazyLiveClient,
   createLiveClient,
   type ConnectionState,
   type LiveClient,
   type LiveEvent,
-  type OnlineSource,
 } from '../src/live/index.js';
 import { createTestStore } from '../src/test/index.js';
 
@@ -77,26 +77,10 @@ function feature(live: LiveClient): Reducer<State, Action> {
   };
 }
 
-function fakeOnline(): OnlineSource & { set(online: boolean): void } {
-  let online = true;
-  const listeners = new Set<() => void>();
-  return {
-    isOnline: () => online,
-    watch(onChange) {
-      listeners.add(onChange);
-      return () => listeners.delete(onChange);
-    },
-    set(value) {
-      online = value;
-      for (const listener of listeners) listener();
-    },
-  };
-}
-
 function setup(options: { outboxSize?: number; heartbeatMs?: number } = {}) {
   const clock = createMockClock();
   const fake = createFakeLiveTransport();
-  const online = fakeOnline();
+  const online = createFakeOnline();
   const live = createLiveClient({
     url: '/live',
     transport: fake.transport,
@@ -292,7 +276,7 @@ describe('live client: connection as a store subscription', () => {
       url: '/live',
       clock,
       random: () => 0.5,
-      online: fakeOnline(),
+      online: createFakeOnline(),
       transport: (url) => {
         if (refuse) throw new SyntaxError('bad url');
         return fake.transport(url);
@@ -319,7 +303,7 @@ describe('live client: connection as a store subscription', () => {
       url: '/live?v=1',
       transport: fake.transport,
       token: () => 'tok',
-      online: fakeOnline(),
+      online: createFakeOnline(),
     });
     const store = createTestStore({ initialState, reducer: feature(live), exhaustivity: 'off' });
     await store.send({ type: 'started' });
@@ -350,7 +334,7 @@ describe('live client: connection as a store subscription', () => {
 describe('live client: lazily loaded', () => {
   it('createLazyLiveClient loads the client on first use and runs the effects in order', async () => {
     const fake = createFakeLiveTransport();
-    const live = createLazyLiveClient({ url: '/live', transport: fake.transport, online: fakeOnline() });
+    const live = createLazyLiveClient({ url: '/live', transport: fake.transport, online: createFakeOnline() });
     expect(live.state).toEqual({ status: 'closed' });
     const store = createTestStore({ initialState, reducer: feature(live), exhaustivity: 'off' });
     await store.send({ type: 'started' });

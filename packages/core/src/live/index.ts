@@ -5,6 +5,7 @@ export { backoffDelay } from './backoff.js';
 export type { BackoffOptions } from './backoff.js';
 export { applyPresenceDiff } from './presence.js';
 export { createFakeLiveTransport } from './fake-transport.js';
+export { createFakeOnline } from './fake-online.js';
 export type { FakeLiveSocket, FakeLiveTransport } from './fake-transport.js';
 export { CloseCode, isFinalClose } from './protocol.js';
 export type { ClientFrame, PresenceMeta, PresenceState, ServerFrame } from './protocol.js';
