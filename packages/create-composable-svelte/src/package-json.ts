@@ -9,6 +9,8 @@ const THIRD_PARTY = {
   devDependencies: {
     '@sveltejs/vite-plugin-svelte': '7.3.1',
     '@types/node': '^24.19.4',
+    // Readable logs under `npm run dev` (the server picks it up when installed; production never does).
+    'pino-pretty': '^13.2.0',
     typescript: '5.9.3',
     vite: '^8.3.8',
     vitest: '^5.1.2',
@@ -53,7 +55,7 @@ export function appPackageJson(
 ): string {
   const full = template === 'full';
   const scripts: Record<string, string> = {
-    dev: 'node scripts/dev.mjs',
+    dev: 'composable-svelte dev',
     build: 'vite build && vite build --ssr',
     prestart: 'npm run build',
     start: 'node scripts/start.mjs',

@@ -1,12 +1,14 @@
 /**
  * The minimal template, generated and used the way its README says: its own tests and type check
- * pass, its configuration reference is current, `npm start` builds and serves it, and a bad
- * environment stops it with the app's and the server's problems in one list.
+ * pass, its configuration reference is current, `npm start` builds and serves it, a bad
+ * environment stops it with the app's and the server's problems in one list, and `npm run dev`
+ * serves it from the sources with edits applied on the next request.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { node, npm, npmStart, read, runCli, scratchDir } from './support/generated-app.js';
+import { node, npm, npmDev, npmStart, read, runCli, scratchDir } from './support/generated-app.js';
 
 const scratch = scratchDir();
 afterAll(() => scratch.remove());
@@ -67,5 +69,30 @@ describe('an app from the minimal template', () => {
     expect(started.stderr).toContain('SESSION_SECRET: must be at least 32 characters; got a value of 23 characters');
     expect(started.stderr).toContain('GREETING: must be 1 to 200 characters');
     expect(started.stderr).not.toContain(secret);
+  });
+
+  it('`npm run dev` serves the page through Vite and shows an edited module on the next request, without a restart', async () => {
+    const dev = await npmDev(app, 120_000);
+    const facts = join(app, 'src/shared/facts.ts');
+    const original = readFileSync(facts, 'utf8');
+    try {
+      const page = await fetch(dev.url);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain('<h1>Hello from hello-app</h1>');
+      expect(html).toContain('0 is even and the square of 0.');
+      // The page's scripts come from Vite (its HMR client, the entry unbundled), not from a build.
+      expect(html).toContain('/@vite/client');
+      expect(html).toContain('/src/client/entry.ts');
+
+      writeFileSync(facts, original.replace(`'even'`, `'EVEN'`));
+      // The watcher sees the save a moment later; from then on every render uses the new module.
+      await expect
+        .poll(() => fetch(dev.url).then((response) => response.text()), { timeout: 15_000, interval: 250 })
+        .toContain('0 is EVEN and the square of 0.');
+    } finally {
+      writeFileSync(facts, original);
+      await dev.stop();
+    }
   });
 });

@@ -108,6 +108,45 @@ export async function npmStart(
   return { url: publicUrl, stop: () => stopGroup(child) };
 }
 
+/**
+ * `npm run dev` (composable-svelte dev) in its own process group, once /health answers. The dev
+ * server takes its port from --port and has Vite build modules on demand, so the first page is
+ * the slow one.
+ */
+export async function npmDev(cwd: string, deadlineMs: number): Promise<{ url: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn('npm', ['run', 'dev', '--', '--port', String(port), '--host', '127.0.0.1'], {
+    cwd,
+    env: {
+      ...cleanEnv(),
+      PUBLIC_URL: url,
+      LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
+      LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
+    },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`npm run dev exited ${child.exitCode} before serving:\n${output}`);
+    const healthy = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) }).then(
+      (response) => response.status === 200,
+      () => false,
+    );
+    if (healthy) break;
+    if (Date.now() > deadline) {
+      await stopGroup(child);
+      throw new Error(`npm run dev did not answer /health within ${deadlineMs} ms:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { url, stop: () => stopGroup(child) };
+}
+
 /** SIGTERM to npm and the server under it; resolves once npm has exited. */
 function stopGroup(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();

@@ -110,3 +110,6 @@ export async function createAppServer(options: AppServerOptions = {}): Promise<C
     throw error;
   }
 }
+
+/** What `npm run dev` (composable-svelte dev) builds the server with, from the sources. */
+export default createAppServer;

@@ -39,3 +39,6 @@ export function createAppServer(options: AppServerOptions = {}) {
     env: options.env ?? process.env,
   });
 }
+
+/** What `npm run dev` (composable-svelte dev) builds the server with, from the sources. */
+export default createAppServer;
