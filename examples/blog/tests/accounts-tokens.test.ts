@@ -91,6 +91,10 @@ describe.each(await databaseTiers())('API tokens on the $name database', (tier) 
     const forged = await server.inject({ url: '/api/posts', headers: { authorization: 'Bearer a.b.c' } });
     expect(forged.statusCode).toBe(401);
     expect(forged.headers['www-authenticate']).toMatch(/^Bearer .*error="invalid_token"/);
+    // A page (server-rendered, outside the API's routes) refuses it with the same challenge.
+    const page = await server.inject({ url: '/posts/1', headers: { authorization: 'Bearer a.b.c' } });
+    expect(page.statusCode).toBe(401);
+    expect(page.headers['www-authenticate']).toMatch(/^Bearer .*error="invalid_token"/);
   });
 
   it('publishes the JWKS that verifies its access tokens', async () => {

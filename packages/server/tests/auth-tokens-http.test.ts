@@ -3,13 +3,21 @@
  * /api/auth/* sees, including reuse detection, revocation, key rotation across instances, scopes
  * and the 401 challenges.
  */
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate } from '../src/db/migrate.js';
-import { apiKeys, signingKeys, type TokenAuditEvent } from '../src/auth/tokens/index.js';
+import { apiKeys, authTokens, signingKeys, type TokenAuditEvent } from '../src/auth/tokens/index.js';
+import { errorHandler } from '../src/errors/error-handler.js';
 import { databaseTiers, type Tier } from '@composable-svelte/testing';
-import { AUTH_TOKENS_MIGRATIONS, SETTINGS, createUser, testClock, tokenApp } from './support/auth-tokens.js';
+import {
+  AUTH_TOKENS_MIGRATIONS,
+  SETTINGS,
+  createUser,
+  testClock,
+  tokenApp,
+  verifyCredentialsOver,
+} from './support/auth-tokens.js';
 
 const disposers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -251,6 +259,33 @@ describe.each(await databaseTiers())('auth tokens over HTTP on $name', (tier) =>
       ).toBeUndefined();
     },
   );
+
+  it('a bad bearer credential on a route outside the plugin’s context (a page) gets the same challenge', async () => {
+    const { database, dispose } = await tier.fresh();
+    disposers.push(dispose);
+    await migrate(database.db, AUTH_TOKENS_MIGRATIONS);
+    const app = Fastify({ logger: false });
+    disposers.unshift(() => app.close());
+    await app.register(errorHandler, { production: true });
+    let tokens: FastifyInstance['authTokens'] | undefined;
+    // The plugin in a child context, as an app registers it among its API routes.
+    await app.register(async (api) => {
+      await api.register(authTokens, {
+        db: () => database.db,
+        settings: SETTINGS,
+        verifyCredentials: verifyCredentialsOver(() => database.db),
+        rateLimit: false,
+      });
+      tokens = api.authTokens;
+    });
+    app.addHook('onRequest', async (request) => void (await tokens!.authenticate(request)));
+    app.get('/page', async () => 'a page');
+    const page = await app.inject({ url: '/page', headers: { authorization: 'Bearer not-a-token' } });
+    expect(page.statusCode).toBe(401);
+    expect(page.headers['www-authenticate']).toBe(
+      'Bearer error="invalid_token", error_description="The bearer credential is neither an access token nor an API key"',
+    );
+  });
 
   it('limits the token endpoints per IP with the server’s rate limiter', { timeout: 30_000 }, async () => {
     const { app } = await setUp(tier, { rateLimit: { max: 3, windowMs: 60_000 } });

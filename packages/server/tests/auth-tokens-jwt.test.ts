@@ -170,7 +170,7 @@ describe('access tokens', () => {
       const error = await rejection(token);
       expect(error, name).toBeInstanceOf(InvalidTokenError);
       expect((error as InvalidTokenError).statusCode).toBe(401);
-      expect((error as InvalidTokenError).wwwAuthenticate).toMatch(
+      expect((error as InvalidTokenError).headers?.['www-authenticate']).toMatch(
         /^Bearer error="invalid_token", error_description="/,
       );
     }

@@ -137,8 +137,8 @@ async function registerAuth(fastify: FastifyInstance, options: AuthPluginOptions
     if (decision.status === 403) throw forbidden(decision.message);
     if (!wantsJsonError(request))
       return reply.redirect(`${loginPath}?next=${encodeURIComponent(returnPath(request))}`, 303);
-    if (options.bearerRealm) reply.header('www-authenticate', `Bearer realm="${options.bearerRealm}"`);
-    throw new HttpError(401, 'UNAUTHENTICATED', decision.message);
+    const challenge = options.bearerRealm ? { 'www-authenticate': `Bearer realm="${options.bearerRealm}"` } : undefined;
+    throw new HttpError(401, 'UNAUTHENTICATED', decision.message, challenge ? { headers: challenge } : {});
   };
 
   fastify.decorateRequest('principal', null);

@@ -11,6 +11,8 @@ export interface PublicError {
   readonly details?: unknown;
   /** Internal errors are logged with their cause; client errors are not worth an error log line. */
   readonly internal: boolean;
+  /** Response headers the error asks for (an HttpError's `headers`). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 interface FrameworkError extends Error {
@@ -73,6 +75,7 @@ export function describeError(error: unknown, production: boolean): PublicError 
       code: error.code,
       message: error.message,
       ...(error.details === undefined ? {} : { details: error.details }),
+      ...(error.headers === undefined ? {} : { headers: error.headers }),
       internal: false,
     };
   }

@@ -35,7 +35,7 @@ export function wantsJsonError(request: FastifyRequest): boolean {
 
 /**
  * The one way an error response is sent: the app's error page for browsers, the JSON body for API
- * clients, both with the request id.
+ * clients, both with the request id and the headers the error asks for.
  */
 export async function sendError(
   request: FastifyRequest,
@@ -43,6 +43,7 @@ export async function sendError(
   problem: ErrorProblem,
 ): Promise<FastifyReply> {
   reply.code(problem.status);
+  if (problem.headers) reply.headers(problem.headers);
   const page = request.server.errorPage;
   if (page && !wantsJsonError(request)) {
     const html = await page(request, problem.status, problem.pageMessage ?? problem.message);

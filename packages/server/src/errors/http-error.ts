@@ -7,13 +7,21 @@ export class HttpError extends Error {
   readonly statusCode: number;
   readonly code: string;
   readonly details: unknown;
+  /** Headers the error response carries (a 401's `WWW-Authenticate`), whichever route threw it. */
+  readonly headers: Readonly<Record<string, string>> | undefined;
 
-  constructor(status: number, code: string, message: string, options: { details?: unknown; cause?: unknown } = {}) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    options: { details?: unknown; cause?: unknown; headers?: Readonly<Record<string, string>> } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'HttpError';
     this.statusCode = status;
     this.code = code;
     this.details = options.details;
+    this.headers = options.headers;
   }
 
   get status(): number {

@@ -2,25 +2,21 @@ import { HttpError } from '../../errors/http-error.js';
 
 /**
  * A bearer credential (access token or API key) was presented but does not hold: malformed, badly
- * signed, expired, revoked. 401 with the RFC 6750 challenge, which the plugin's onError hook writes
- * as the WWW-Authenticate header.
+ * signed, expired, revoked. 401 with the RFC 6750 challenge as its WWW-Authenticate header, on any
+ * route (the error response sets it).
  */
 export class InvalidTokenError extends HttpError {
-  readonly wwwAuthenticate: string;
-
   constructor(description: string, options: { cause?: unknown } = {}) {
-    super(401, 'INVALID_TOKEN', description, options);
+    const challenge = `Bearer error="invalid_token", error_description="${description.replace(/["\\]/g, '')}"`;
+    super(401, 'INVALID_TOKEN', description, { ...options, headers: { 'www-authenticate': challenge } });
     this.name = 'InvalidTokenError';
-    this.wwwAuthenticate = `Bearer error="invalid_token", error_description="${description.replace(/["\\]/g, '')}"`;
   }
 }
 
 /** A route that needs a signed-in principal got none: 401 with a plain Bearer challenge. */
 export class AuthenticationRequiredError extends HttpError {
-  readonly wwwAuthenticate = 'Bearer';
-
   constructor(message = 'Sign in first: this needs a session or a bearer token') {
-    super(401, 'AUTHENTICATION_REQUIRED', message);
+    super(401, 'AUTHENTICATION_REQUIRED', message, { headers: { 'www-authenticate': 'Bearer' } });
     this.name = 'AuthenticationRequiredError';
   }
 }

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { apiKeyRoutes } from './api-key-routes.js';
-import { AuthenticationRequiredError, InvalidTokenError } from './errors.js';
 import {
   createTokenServices,
   type AuthTokensSettings,
@@ -52,12 +51,6 @@ async function authTokensPlugin(fastify: FastifyInstance, options: AuthTokensOpt
     log: fastify.log,
   });
   fastify.decorate('authTokens', services);
-  // The error handler renders the 401 but knows nothing of challenges; onError runs before it.
-  fastify.addHook('onError', async (_request, reply, error) => {
-    if (error instanceof InvalidTokenError || error instanceof AuthenticationRequiredError) {
-      reply.header('www-authenticate', error.wwwAuthenticate);
-    }
-  });
   await tokenRoutes(fastify, services);
   if (options.apiKeyRoutes !== false) await apiKeyRoutes(fastify, services);
 }
