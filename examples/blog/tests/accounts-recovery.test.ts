@@ -69,6 +69,9 @@ describe('account recovery in the blog', () => {
     const link = await linkInMail('verify@example.org', '/verify-email');
     const verified = await browser.get(link);
     expect(verified.statusCode).toBe(303);
+    // The page it lands on says so, once.
+    expect((await browser.get(verified.headers.location as string)).body).toContain('Your e-mail address is verified.');
+    expect((await browser.get('/')).body).not.toContain('Your e-mail address is verified.');
     const again = await browser.get(link);
     expect(again.statusCode).toBe(400);
   });

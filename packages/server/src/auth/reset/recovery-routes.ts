@@ -95,6 +95,8 @@ export async function recoveryRoutes(fastify: FastifyInstance, options: Recovery
     const token = typeof request.query.token === 'string' ? request.query.token : '';
     await recovery.verifyEmail(token, { ip: request.ip });
     if (wantsJsonError(request)) return { verified: true };
+    // The page it lands on says so (with the auth plugin's flash); the query alone said nothing.
+    fastify.auth?.setFlash(reply, { kind: 'success', text: 'Your e-mail address is verified.' });
     return reply.redirect(afterVerify, 303);
   });
 }
