@@ -127,6 +127,13 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const markStale = (file: string) => {
     if (vite.environments.ssr.moduleGraph.getModulesByFile(file)?.size) stale = true;
   };
+  // A watcher that cannot watch (inotify limits, a vanished directory) would otherwise fail silently:
+  // saves would never reach the server.
+  vite.watcher.on('error', (error: unknown) =>
+    log(
+      `[dev] file watching failed, saves may not reach the server: ${error instanceof Error ? error.message : String(error)}`,
+    ),
+  );
   vite.watcher.on('change', markStale);
   vite.watcher.on('unlink', markStale);
   // A new file matters when the last build failed on importing it.
@@ -170,6 +177,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
   // Built now so the first page is quick and a broken module is reported at once.
   await current().catch(reportBuildError);
+  await watcherReady(vite.watcher);
   http.off('request', early).on('request', handle);
   markReady();
 
@@ -187,4 +195,19 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       await new Promise<void>((done) => http.close(() => done()));
     },
   };
+}
+
+/**
+ * Resolves once the file watcher has scanned the app (bounded): a save before that is not seen, so
+ * the server would keep serving the old module. Chokidar says it is ready once, with an event;
+ * `_readyEmitted` (not typed) tells whether that already happened.
+ */
+async function watcherReady(watcher: ViteDevServer['watcher'], boundMs = 10_000): Promise<void> {
+  if ((watcher as unknown as { _readyEmitted?: boolean })._readyEmitted !== false) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    new Promise<void>((done) => watcher.once('ready', () => done())),
+    new Promise<void>((done) => (timer = setTimeout(done, boundMs))),
+  ]);
+  clearTimeout(timer);
 }
