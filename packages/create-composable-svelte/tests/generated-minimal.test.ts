@@ -87,9 +87,13 @@ describe('an app from the minimal template', () => {
 
       writeFileSync(facts, original.replace(`'even'`, `'EVEN'`));
       // The watcher sees the save a moment later; from then on every render uses the new module.
-      await expect
-        .poll(() => fetch(dev.url).then((response) => response.text()), { timeout: 15_000, interval: 250 })
-        .toContain('0 is EVEN and the square of 0.');
+      const deadline = Date.now() + 15_000;
+      let latest = '';
+      while (!latest.includes('0 is EVEN and the square of 0.') && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        latest = await fetch(dev.url).then((response) => response.text());
+      }
+      expect(latest, `the dev server said:\n${dev.output()}`).toContain('0 is EVEN and the square of 0.');
     } finally {
       writeFileSync(facts, original);
       await dev.stop();

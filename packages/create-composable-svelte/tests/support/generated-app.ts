@@ -113,7 +113,10 @@ export async function npmStart(
  * server takes its port from --port and has Vite build modules on demand, so the first page is
  * the slow one.
  */
-export async function npmDev(cwd: string, deadlineMs: number): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function npmDev(
+  cwd: string,
+  deadlineMs: number,
+): Promise<{ url: string; output: () => string; stop: () => Promise<void> }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn('npm', ['run', 'dev', '--', '--port', String(port), '--host', '127.0.0.1'], {
@@ -144,7 +147,7 @@ export async function npmDev(cwd: string, deadlineMs: number): Promise<{ url: st
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return { url, stop: () => stopGroup(child) };
+  return { url, output: () => output, stop: () => stopGroup(child) };
 }
 
 /** SIGTERM to npm and the server under it; resolves once npm has exited. */
