@@ -71,6 +71,17 @@ describe('composable-svelte dev', () => {
     expect(app.process.pid).toBe(pid);
   }, 60_000);
 
+  it("passes the app's own WebSocket routes through the dev server's port, beside Vite's HMR socket", async () => {
+    const socket = new WebSocket(new URL('/echo', app.url.replace(/^http/, 'ws')));
+    const reply = await new Promise<string>((resolve, reject) => {
+      socket.addEventListener('open', () => socket.send('ping'));
+      socket.addEventListener('message', (event) => resolve(String(event.data)));
+      socket.addEventListener('error', () => reject(new Error(`the socket failed:\n${app.output()}`)));
+    });
+    socket.close();
+    expect(reply).toBe('echo: ping');
+  });
+
   it("sends the production CSP plus only Vite's HMR socket and the nonce of the styles it injects", async () => {
     const { response } = await fetchPage();
     const devCsp = response.headers.get('content-security-policy')!;

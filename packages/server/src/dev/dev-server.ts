@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
+import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ViteDevServer } from 'vite';
 import { readEnvFile } from '../config/load-config.js';
@@ -174,6 +175,17 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       );
     });
   };
+
+  // WebSocket upgrades other than Vite's own (its HMR client asks for the `vite-hmr` protocol) go
+  // to the app, whose @fastify/websocket routes listen on its server's upgrade event; the app never
+  // listens itself here, so nothing else would ever reach them.
+  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (/\bvite-/.test(request.headers['sec-websocket-protocol'] ?? '')) return;
+    current().then(
+      (server) => server.server.emit('upgrade', request, socket, head),
+      () => socket.destroy(),
+    );
+  });
 
   // Built now so the first page is quick and a broken module is reported at once.
   await current().catch(reportBuildError);
