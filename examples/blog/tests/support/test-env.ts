@@ -1,3 +1,6 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 /**
  * What most blog tests start the server with; each adds its own (NODE_ENV, the rate limits it is
  * not testing, a short poll interval…).
@@ -12,4 +15,6 @@ export const TEST_ENV = {
   // Accounts are made by the dozen: the cheapest Argon2id OWASP allows.
   AUTH_ARGON2_MEMORY_KIB: '19456',
   AUTH_ARGON2_TIME_COST: '2',
+  // Sign-ups send verification mail: it goes to the system's temporary directory, not the working copy.
+  MAIL_DIR: join(tmpdir(), 'composable-svelte-blog-test-mail'),
 } as const;
