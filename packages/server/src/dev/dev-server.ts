@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -98,6 +99,23 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   let app: FastifyInstance | undefined;
   let building: Promise<FastifyInstance> | undefined;
   let stale = true;
+  const ssrGraph = vite.environments.ssr.moduleGraph;
+  // The files the running server was built from, with their modification times. On a loaded
+  // machine the watcher has been seen to miss a save; comparing them (at most every 250 ms, on a
+  // request) catches it: the file is invalidated as the watcher would have, and the server rebuilt.
+  let builtFrom = new Map<string, number>();
+  let checkedAt = 0;
+  const catchMissedSaves = () => {
+    const now = performance.now();
+    if (now - checkedAt < 250) return;
+    checkedAt = now;
+    for (const [file, time] of builtFrom) {
+      if (modifiedAt(file) === time) continue;
+      ssrGraph.onFileChange(file);
+      vite.watcher.emit('change', file);
+      stale = true;
+    }
+  };
   const rebuild = async (): Promise<FastifyInstance> => {
     stale = false;
     const previous = app;
@@ -114,11 +132,13 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     }
     const instance = await (module.default as DevServerFactory)({ env });
     await instance.ready();
+    builtFrom = new Map([...ssrGraph.fileToModulesMap.keys()].map((file) => [file, modifiedAt(file)]));
     app = instance;
     log(`[dev] server modules loaded in ${Math.round(performance.now() - started)} ms`);
     return instance;
   };
   const current = (): Promise<FastifyInstance> => {
+    if (app && !stale) catchMissedSaves();
     if (app && !stale) return Promise.resolve(app);
     building ??= rebuild().finally(() => {
       building = undefined;
@@ -222,4 +242,13 @@ async function watcherReady(watcher: ViteDevServer['watcher'], boundMs = 10_000)
     new Promise<void>((done) => (timer = setTimeout(done, boundMs))),
   ]);
   clearTimeout(timer);
+}
+
+/** A file's modification time, or -1 for one that is not on disk (a virtual module). */
+function modifiedAt(file: string): number {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return -1;
+  }
 }

@@ -16,6 +16,8 @@ export interface RunningDevApp {
   output(): string;
   /** Replaces text in one of the copy's files, as an editor's save would. */
   edit(file: string, from: string, to: string): void;
+  /** Puts files back as the fixture has them (after a test's edits). */
+  restore(...files: string[]): void;
   stop(): Promise<void>;
 }
 
@@ -48,6 +50,12 @@ export async function startDevApp(args: readonly string[] = ['--port', '0']): Pr
       const text = readFileSync(path, 'utf8');
       if (!text.includes(from)) throw new Error(`${file} does not contain ${JSON.stringify(from)}`);
       writeFileSync(path, text.replace(from, to));
+    },
+    restore: (...files) => {
+      for (const file of files) {
+        const original = readFileSync(join(FIXTURE, file), 'utf8');
+        if (readFileSync(join(root, file), 'utf8') !== original) writeFileSync(join(root, file), original);
+      }
     },
     stop: async () => {
       if (child.exitCode === null) {
