@@ -225,6 +225,41 @@ describe.each(await databaseTiers())('accounts and sessions on $name', (tier) =>
     expect(statuses).toEqual([401, 401, 429]);
   });
 
+  it('keeps no typed address in the audit trail or the back-off table', { timeout: 60_000 }, async () => {
+    const database = await fresh(tier);
+    const server = await startAuthServer({ database, env: { AUTH_LOGIN_FREE_FAILURES: '2' } });
+    const browser = new Browser(server);
+    await browser.post('/signup', ADA);
+    await browser.post('/logout', {});
+    // People type passwords into the e-mail field; whatever was typed there must not be stored.
+    const typed = ['Mistyped-Secret-Pass@example.org', ' mistyped-secret-pass@EXAMPLE.org', ADA.email];
+    for (const email of [...typed, typed[0]!]) await browser.post('/login', { email, password: 'wrong-password-123' });
+
+    const stored = JSON.stringify([
+      await database.db.select().from(auditEvents),
+      (await database.db.execute(sql`select * from auth_login_attempts`)) as unknown,
+    ]).toLowerCase();
+    expect(stored).not.toContain('mistyped-secret-pass');
+    expect(stored).not.toContain(ADA.email.toLowerCase().split('@')[0]);
+
+    const failures = await database.db
+      .select({ userId: auditEvents.userId, details: auditEvents.details })
+      .from(auditEvents)
+      .where(eq(auditEvents.type, 'login.failure'))
+      .orderBy(auditEvents.id);
+    const accounts = failures.map((row) => (row.details as { account: string }).account);
+    // One pseudonym per address whatever its case and spacing, so attempts on one address still add up.
+    expect(accounts[0]).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(accounts[1]).toBe(accounts[0]);
+    expect(accounts[2]).not.toBe(accounts[0]);
+    const throttled = await database.db
+      .select({ details: auditEvents.details })
+      .from(auditEvents)
+      .where(eq(auditEvents.type, 'login.throttled'));
+    expect(throttled).toEqual([{ details: { scope: 'account', account: accounts[0] } }]);
+    expect(failures.map((row) => row.userId)).toEqual([null, null, expect.any(Number)]);
+  });
+
   it(
     'refuses anonymous and unprivileged requests with the right answer for each client',
     { timeout: 60_000 },

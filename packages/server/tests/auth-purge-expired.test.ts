@@ -1,6 +1,6 @@
 /**
  * The nightly auth purge, on both tiers: expired sessions, refresh-token families past their
- * lifetime (with their tokens) and expired mailed links go; live rows stay, including a spent
+ * lifetime (with their tokens), expired mailed links and forgotten failed sign-in counts go; live rows stay, including a spent
  * refresh token of a live family (reuse detection needs it). Tables an app does not have are skipped.
  */
 import { databaseTiers } from '@composable-svelte/testing';
@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { purgeExpiredAuth } from '../src/auth/purge-expired.js';
 import { emailTokens } from '../src/auth/reset/schema.js';
-import { sessions, users } from '../src/auth/schema.js';
+import { loginAttempts, sessions, users } from '../src/auth/schema.js';
 import { refreshTokens, tokenFamilies } from '../src/auth/tokens/schema.js';
 import { migrate } from '../src/db/migrate.js';
 import { AUTH_MIGRATIONS } from './support/auth-oauth.js';
@@ -66,11 +66,18 @@ describe.each(await databaseTiers())('purging expired auth rows on $name', (tier
       expiresAt,
     });
     await db.insert(emailTokens).values([link('live-link', later(60_000)), link('expired-link', ago(60_000))]);
+    await db.insert(loginAttempts).values([
+      { accountKey: 'recent', failures: 2, updatedAt: ago(HOUR) },
+      { accountKey: 'forgotten', failures: 3, updatedAt: ago(25 * HOUR) },
+      // Old, but its capped back-off still runs: the wait must not end early.
+      { accountKey: 'still-waiting', failures: 40, updatedAt: ago(25 * HOUR), blockedUntil: later(HOUR) },
+    ]);
 
     await expect(purgeExpiredAuth(db, { now: NOW })).resolves.toEqual({
       sessions: 2,
       tokenFamilies: 2,
       emailTokens: 1,
+      loginAttempts: 1,
     });
     expect((await db.select({ id: sessions.id }).from(sessions)).map((row) => row.id)).toEqual(['live']);
     expect((await db.select({ id: tokenFamilies.id }).from(tokenFamilies)).map((row) => row.id)).toEqual([
@@ -81,11 +88,14 @@ describe.each(await databaseTiers())('purging expired auth rows on $name', (tier
     expect((await db.select({ hash: emailTokens.tokenHash }).from(emailTokens)).map((row) => row.hash)).toEqual([
       'live-link',
     ]);
+    const attempts = await db.select({ key: loginAttempts.accountKey }).from(loginAttempts);
+    expect(attempts.map((row) => row.key).sort()).toEqual(['recent', 'still-waiting']);
     // A second run finds nothing left.
     await expect(purgeExpiredAuth(db, { now: NOW })).resolves.toEqual({
       sessions: 0,
       tokenFamilies: 0,
       emailTokens: 0,
+      loginAttempts: 0,
     });
   });
 
@@ -101,6 +111,7 @@ describe.each(await databaseTiers())('purging expired auth rows on $name', (tier
       sessions: 0,
       tokenFamilies: 0,
       emailTokens: 0,
+      loginAttempts: 0,
     });
   });
 });

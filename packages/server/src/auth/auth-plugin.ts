@@ -8,6 +8,7 @@ import { forbidden, HttpError } from '../errors/http-error.js';
 import { requestPath } from '../render/page-renderer.js';
 import './fastify-types.js';
 import { TooManyAttemptsError } from './auth-errors.js';
+import { accountPseudonym } from './account-pseudonym.js';
 import { createAuthService } from './auth-service.js';
 import { authCookies, secureCookies } from './cookies.js';
 import { guardFor, type AuthRequirement } from './guards.js';
@@ -102,6 +103,7 @@ async function registerAuth(fastify: FastifyInstance, options: AuthPluginOptions
       maxBackoffMs: settings.loginBackoffMaxMs,
       ...(options.now ? { now: options.now } : {}),
     }),
+    pseudonym: accountPseudonym(config.sessionSecret),
     ipLimiter,
     ...(options.authenticators ? { authenticators: options.authenticators } : {}),
     logger: fastify.log,

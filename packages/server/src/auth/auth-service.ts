@@ -8,6 +8,7 @@ import { invalidCredentials, TooManyAttemptsError } from './auth-errors.js';
 import type { AuthCookies } from './cookies.js';
 import { describeDevice } from './device.js';
 import type { IpLimiter } from './ip-limiter.js';
+import type { AccountPseudonym } from './account-pseudonym.js';
 import { accountKeyOf, type LoginThrottle } from './login-throttle.js';
 import {
   createDummyHash,
@@ -102,6 +103,8 @@ export interface AuthServiceOptions {
   readonly passwordParams: PasswordHashParams;
   readonly passwordMinScore: number;
   readonly throttle: LoginThrottle;
+  /** What the throttle and the audit trail keep of a typed address instead of the address. */
+  readonly pseudonym: AccountPseudonym;
   readonly ipLimiter: IpLimiter;
   readonly authenticators?: readonly Authenticator[];
   readonly logger: { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
@@ -126,7 +129,7 @@ function signedInWithSession(request: FastifyRequest): Principal & { sessionId: 
 }
 
 export function createAuthService(options: AuthServiceOptions): AuthService {
-  const { db, sessions, cookies, passwordParams, throttle, ipLimiter, logger } = options;
+  const { db, sessions, cookies, passwordParams, throttle, pseudonym, ipLimiter, logger } = options;
   const dummyHash = createDummyHash(passwordParams);
   const authenticators: Authenticator[] = [...(options.authenticators ?? [])];
   const signOutHooks: ((userId: number, reason: string) => Promise<unknown>)[] = [];
@@ -184,13 +187,13 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     email: string,
     password: string,
   ): Promise<Viewer | undefined> => {
-    const key = accountKeyOf(email);
+    const key = pseudonym(email);
     const wait = await throttle.waitMs(key);
     if (wait > 0) {
-      await record(request, { type: 'login.throttled', details: { scope: 'account', email: key } });
+      await record(request, { type: 'login.throttled', details: { scope: 'account', account: key } });
       throw new TooManyAttemptsError(wait);
     }
-    const user = key.length <= 254 ? await findByEmail(email) : undefined;
+    const user = accountKeyOf(email).length <= 254 ? await findByEmail(email) : undefined;
     const stored = user?.passwordHash ?? (await dummyHash());
     // Longer than any password sign-up accepts: cannot match, but still costs one verification.
     const candidate = [...password].length <= PASSWORD_MAX_LENGTH ? password : '';
@@ -200,7 +203,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       await record(request, {
         type: 'login.failure',
         userId: user?.id ?? null,
-        details: { email: key, reason: user ? 'wrong-password' : 'unknown-account' },
+        details: { account: key, reason: user ? 'wrong-password' : 'unknown-account' },
       });
       return undefined;
     }
@@ -340,7 +343,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       const principal = signedInWithSession(request);
       const [user] = await db.select().from(users).where(eq(users.id, principal.viewer.id));
       if (!user) throw new HttpError(401, 'UNAUTHENTICATED', 'Sign in to continue.');
-      const key = accountKeyOf(user.email);
+      const key = pseudonym(user.email);
       const wait = await throttle.waitMs(key);
       if (wait > 0) throw new TooManyAttemptsError(wait);
       const current = typeof input.currentPassword === 'string' ? input.currentPassword : '';

@@ -18,8 +18,8 @@ export interface LoginThrottle {
   succeeded(accountKey: string): Promise<void>;
 }
 
-/** A day without failures forgets the earlier ones. */
-const FAILURE_MEMORY_MS = 86_400_000;
+/** A day without failures forgets the earlier ones (and the nightly purge deletes the row). */
+export const FAILURE_MEMORY_MS = 86_400_000;
 const FIRST_BACKOFF_MS = 1000;
 
 /** The account key: the address as the user table compares it (case-insensitive, trimmed). */
@@ -29,8 +29,8 @@ export function accountKeyOf(email: string): string {
 
 /**
  * Per-account exponential back-off, kept in the database so every instance agrees. Keyed by the
- * address typed, whether or not it has an account, so the back-off says nothing about which
- * addresses exist. Password guessing against one account slows to one try per `maxBackoffMs`;
+ * address typed (its pseudonym, `accountPseudonym`), whether or not it has an account, so the
+ * back-off says nothing about which addresses exist. Password guessing against one account slows to one try per `maxBackoffMs`;
  * its owner is at worst delayed that long, never locked out.
  */
 export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottle {

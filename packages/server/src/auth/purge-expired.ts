@@ -1,9 +1,10 @@
 import { Type } from '@sinclair/typebox';
-import { getTableName, lte, or, sql } from 'drizzle-orm';
+import { and, getTableName, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/open-database.js';
 import { defineJob, type JobDefinition } from '../jobs/define-job.js';
+import { FAILURE_MEMORY_MS } from './login-throttle.js';
 import { emailTokens } from './reset/schema.js';
-import { sessions } from './schema.js';
+import { loginAttempts, sessions } from './schema.js';
 import { tokenFamilies } from './tokens/schema.js';
 
 export interface PurgedAuthRows {
@@ -13,6 +14,8 @@ export interface PurgedAuthRows {
   readonly tokenFamilies: number;
   /** Verification and password-reset links past their expiry. */
   readonly emailTokens: number;
+  /** Failed sign-in counts the throttle has forgotten (a day without failures, no wait pending). */
+  readonly loginAttempts: number;
 }
 
 export const AUTH_PURGE_JOB = 'auth.purge-expired';
@@ -21,7 +24,7 @@ export const AUTH_PURGE_CRON = '0 3 * * *';
 
 /**
  * Deletes the auth rows that can no longer grant anything: expired sessions, refresh-token families
- * past their lifetime and expired mailed links. A spent refresh token of a live family is kept: it
+ * past their lifetime, expired mailed links, and failed sign-in counts the throttle no longer uses. A spent refresh token of a live family is kept: it
  * is how a replayed token is recognised (and its family revoked). Tables the app's migrations do not
  * create (no token endpoint, no mailed links) are skipped.
  */
@@ -32,7 +35,7 @@ export async function purgeExpiredAuth(
   const at = options.now ?? new Date();
   const present = await existingTables(
     db,
-    [sessions, tokenFamilies, emailTokens].map((table) => getTableName(table)),
+    [sessions, tokenFamilies, emailTokens, loginAttempts].map((table) => getTableName(table)),
   );
   const count = async (table: string, remove: () => Promise<unknown[]>) =>
     present.has(table) ? (await remove()).length : 0;
@@ -49,6 +52,17 @@ export async function purgeExpiredAuth(
     ),
     emailTokens: await count(getTableName(emailTokens), () =>
       db.delete(emailTokens).where(lte(emailTokens.expiresAt, at)).returning({ hash: emailTokens.tokenHash }),
+    ),
+    loginAttempts: await count(getTableName(loginAttempts), () =>
+      db
+        .delete(loginAttempts)
+        .where(
+          and(
+            lte(loginAttempts.updatedAt, new Date(at.getTime() - FAILURE_MEMORY_MS)),
+            or(isNull(loginAttempts.blockedUntil), lte(loginAttempts.blockedUntil, at)),
+          ),
+        )
+        .returning({ key: loginAttempts.accountKey }),
     ),
   };
 }

@@ -56,8 +56,8 @@ export const sessions = pgTable(
 export type Session = typeof sessions.$inferSelect;
 
 /**
- * Failed sign-ins per account key (the normalised e-mail, whether or not an account has it, so the
- * back-off itself reveals nothing). `blockedUntil` grows exponentially and is capped: an attacker
+ * Failed sign-ins per account key (a keyed hash of the normalised e-mail typed, whether or not an
+ * account has it, so the back-off itself reveals nothing and no typed address is kept). `blockedUntil` grows exponentially and is capped: an attacker
  * can slow an account's sign-in down but never lock it for good.
  */
 export const loginAttempts = pgTable('auth_login_attempts', {
