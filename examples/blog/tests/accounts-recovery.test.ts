@@ -110,12 +110,22 @@ describe('account recovery in the blog', () => {
     expect(page.statusCode).toBe(200);
     expect(page.headers['cache-control']).toBe('private, no-store');
     expect(page.headers['referrer-policy']).toBe('no-referrer');
+    // The blog's own page, in its layout, whose form keeps the link's token.
+    const action = `/password/reset?token=${encodeURIComponent(token)}`;
+    expect(page.body).toContain('<h1 tabindex="-1">Choose a new password</h1>');
+    expect(page.body).toContain('class="site-header"');
+    expect(page.body).toContain(`action="${action.replaceAll('&', '&amp;')}"`);
+    expect(page.body).toContain(`name="token" value="${token}"`);
     expect(page.body).toContain('name="password"');
 
-    // A weak password is refused with why, and the link still works.
-    const weak = await stranger.post('/password/reset', { token, password: 'password1' });
+    // A weak password is refused with why, on the same page, and the link still works.
+    const weak = await stranger.post(action, { token, password: 'password1' });
     expect(weak.statusCode).toBe(400);
-    const reset = await stranger.post('/password/reset', { token, password: NEW_PASSWORD });
+    expect(weak.headers['cache-control']).toMatch(/\bno-store\b/);
+    expect(weak.body).toContain('<h1 tabindex="-1">Choose a new password</h1>');
+    expect(weak.body).toMatch(/<p class="status status-error" role="alert">[^<]+<\/p>/);
+    expect(weak.body).toContain(`name="token" value="${token}"`);
+    const reset = await stranger.post(action, { token, password: NEW_PASSWORD });
     expect(reset.statusCode, reset.body).toBe(303);
     expect(reset.headers.location).toBe('/login?reset=done');
     expect((await stranger.get('/login?reset=done')).body).toContain('Your password is changed');

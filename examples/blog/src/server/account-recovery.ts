@@ -8,10 +8,12 @@ import {
 import { createMailer } from '@composable-svelte/server/mail';
 import { accountAuditSink } from './account-audit.js';
 import type { BlogJobs } from './blog-jobs.js';
+import { refusedForms } from './form-outcome.js';
 
 /**
  * Password reset and e-mail verification by mailed links (the framework's recovery routes:
- * `POST /password/forgot`, `GET|POST /password/reset`, `GET /verify-email`). Mail goes through
+ * `POST /password/forgot`, `GET|POST /password/reset`, `GET /verify-email`), whose form page is the
+ * blog's ResetPassword page. Mail goes through
  * SMTP_URL, else as .eml files to MAIL_DIR, through a job that retries while the mail server is
  * down. A reset ends every session and token sign-in.
  */
@@ -43,6 +45,14 @@ export async function accountRecovery(fastify: FastifyInstance, jobs: BlogJobs):
     queue: (request) => jobs.enqueue(RECOVERY_MAIL_JOB, request),
   });
   fastify.addHook('onClose', () => recovery.close());
-  await fastify.register(recoveryRoutes, { recovery });
+  await fastify.register(recoveryRoutes, {
+    recovery,
+    // The link's form is the blog's own page (its layout, the password hint); a refused password
+    // shows it again with why, as the sign-up form does.
+    showResetForm: (request, reply, form) => {
+      if (form.problem !== undefined) refusedForms.set(request, { message: form.problem });
+      return fastify.renderPage(request, reply, form.status);
+    },
+  });
   return recovery;
 }

@@ -89,6 +89,8 @@ export interface BlogAccounts {
 }
 
 const ADMIN_PAGES: ReadonlySet<string> = new Set(['admin', 'adminUsers', 'adminJobs']);
+/** The signed-out pages whose forms need a CSRF token: they are private, never in the shared cache. */
+const ACCOUNT_FORM_PAGES: ReadonlySet<string> = new Set(['login', 'signup', 'forgotPassword', 'resetPassword']);
 
 export function blogApp(
   repository: PostsRepository,
@@ -111,8 +113,7 @@ export function blogApp(
       };
       // A token only where a form needs it: any page of a signed-in viewer (sign-out) and the
       // sign-in forms. Those pages are private; anonymous reading pages stay shared and cached.
-      const forms =
-        context.viewer !== null || page.route === 'login' || page.route === 'signup' || page.route === 'forgotPassword';
+      const forms = context.viewer !== null || ACCOUNT_FORM_PAGES.has(page.route);
       const withToken = accounts && forms ? { ...account, csrfToken: context.csrfToken() } : account;
       const actions: BlogAction[] = [{ type: 'navigate', page }];
       const flash = accounts ? context.flash() : undefined;

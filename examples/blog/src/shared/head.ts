@@ -63,6 +63,12 @@ export function headFor(state: BlogState): HeadInfo {
         description: 'Get a link to choose a new Field Notes password.',
         canonical: null,
       };
+    case 'resetPassword':
+      return {
+        title: `Choose a new password — ${SITE_NAME}`,
+        description: 'Choose a new Field Notes password.',
+        canonical: null,
+      };
     case 'account':
     case 'accountKeys':
       return { title: `Your account — ${SITE_NAME}`, description: 'Your sessions and password.', canonical: null };

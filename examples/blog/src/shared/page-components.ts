@@ -15,6 +15,7 @@ const PAGE_FILES = {
   subscribe: 'Subscribe',
   login: 'Login',
   forgotPassword: 'ForgotPassword',
+  resetPassword: 'ResetPassword',
   signup: 'Signup',
   account: 'Account',
   accountKeys: 'Account',

@@ -143,6 +143,7 @@ function needs(state: BlogState, page: Page, { api, queries }: BlogDependencies 
     case 'login':
     case 'signup':
     case 'forgotPassword':
+    case 'resetPassword':
       return state.account.csrfToken ? [] : [accountToken(api)];
     case 'account':
     case 'accountKeys':
@@ -224,6 +225,7 @@ function lacksData(state: BlogState, page: Page): boolean {
     case 'login':
     case 'signup':
     case 'forgotPassword':
+    case 'resetPassword':
       return state.account.csrfToken === null;
     case 'account':
     case 'accountKeys':

@@ -21,6 +21,8 @@ export const router = createRouter({
     },
   }),
   forgotPassword: route('/password/forgot'),
+  // The mailed link's page. The framework's recovery route checks the token, then renders this page.
+  resetPassword: route('/password/reset', { query: { token: param.string({ optional: true, maxLength: 200 }) } }),
   signup: route('/signup', { query: { next: param.string({ optional: true, maxLength: 2000 }) } }),
   account: route('/account'),
   // The account page again, as the answer to its API key form (the one page that shows a new key).

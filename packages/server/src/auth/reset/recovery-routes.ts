@@ -15,7 +15,13 @@ export interface RecoveryRoutesOptions {
     /** After GET /verify-email; default `/?email=verified`. */
     readonly afterVerify?: string;
   };
-  readonly renderResetForm?: (context: ResetFormContext) => string;
+  /**
+   * Answers a browser with the "choose a new password" form: on GET /password/reset with a live
+   * link (status 200), and again when the POSTed password is refused (400, with `problem`). The
+   * default sends the built-in plain page; an app shows its own, e.g. with
+   * `(request, reply, form) => fastify.renderPage(request, reply, form.status)`.
+   */
+  readonly showResetForm?: (request: FastifyRequest, reply: FastifyReply, form: ResetFormContext) => unknown;
   /** Per-IP limit on each of these routes; default 10 a minute. false: only the global limit. */
   readonly rateLimit?: { readonly max: number; readonly timeWindow: number } | false;
 }
@@ -34,7 +40,10 @@ export async function recoveryRoutes(fastify: FastifyInstance, options: Recovery
   const afterForgot = options.pages?.afterForgot ?? '/login?reset=sent';
   const afterReset = options.pages?.afterReset ?? '/login?reset=done';
   const afterVerify = options.pages?.afterVerify ?? '/?email=verified';
-  const render = options.renderResetForm ?? defaultResetFormPage;
+  const showForm =
+    options.showResetForm ??
+    ((_request: FastifyRequest, reply: FastifyReply, form: ResetFormContext) =>
+      reply.code(form.status).type('text/html; charset=utf-8').send(defaultResetFormPage(form)));
   const limit = options.rateLimit === false ? {} : { rateLimit: options.rateLimit ?? { max: 10, timeWindow: 60_000 } };
   const config: FastifyContextConfig = { ...limit, cacheControl: PRIVATE };
 
@@ -71,7 +80,7 @@ export async function recoveryRoutes(fastify: FastifyInstance, options: Recovery
         'This password reset link is invalid, has expired, or was already used. Ask for a new one.',
       );
     if (wantsJsonError(request)) return { valid: true };
-    return reply.type('text/html; charset=utf-8').send(render({ token, csrfToken: csrfToken(reply) }));
+    return showForm(request, reply, { status: 200, token, csrfToken: csrfToken(reply) });
   });
 
   fastify.post('/password/reset', { config }, async (request, reply) => {
@@ -81,10 +90,7 @@ export async function recoveryRoutes(fastify: FastifyInstance, options: Recovery
     } catch (error) {
       // A refused password re-shows the form with the reason; the link still works.
       if (error instanceof HttpError && error.code === 'PASSWORD_REJECTED' && isForm(request))
-        return reply
-          .code(400)
-          .type('text/html; charset=utf-8')
-          .send(render({ token, csrfToken: csrfToken(reply), problem: error.message }));
+        return showForm(request, reply, { status: 400, token, csrfToken: csrfToken(reply), problem: error.message });
       throw error;
     }
     if (isForm(request)) return reply.redirect(afterReset, 303);

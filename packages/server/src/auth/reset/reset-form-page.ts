@@ -1,6 +1,8 @@
 import { escapeHtml } from '../../render/html.js';
 
 export interface ResetFormContext {
+  /** 200 for the link's page, 400 when the POSTed password was refused. */
+  readonly status: 200 | 400;
   readonly token: string;
   /** The CSRF token for the form, when the CSRF plugin is registered. */
   readonly csrfToken: string | undefined;
@@ -10,8 +12,8 @@ export interface ResetFormContext {
 
 /**
  * The built-in "choose a new password" page: a plain form that works without JavaScript and
- * needs no inline script or style, so the default CSP applies unchanged. Apps replace it with
- * `renderResetForm` to match their design.
+ * needs no inline script or style, so the default CSP applies unchanged. Apps show their own page
+ * with `showResetForm`.
  */
 export function defaultResetFormPage({ token, csrfToken, problem }: ResetFormContext): string {
   return `<!doctype html>
