@@ -1,32 +1,23 @@
 /**
  * API keys on the account page, as a browser without JavaScript uses it: the list (name, visible
  * prefix, scopes, last used), the create form whose answer shows the key once (never stored in
- * plain text, never shown again), the key as a Bearer credential, and revoke buttons.
+ * plain text, never shown again), the key as a Bearer credential, and revoke buttons; on both
+ * database tiers.
  */
 import { apiKeys } from '@composable-svelte/server/auth';
+import { databaseTiers } from '@composable-svelte/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadBuiltApp } from './support/built-server.js';
-import { signUpBrowser } from './support/form-browser.js';
+import { startBlogOnTier, type BlogOnTier } from './support/blog-on-tier.js';
+import { signUpBrowser, type BlogServer } from './support/form-browser.js';
 import { TEST_ENV } from './support/test-env.js';
-
-type AppModule = Awaited<ReturnType<typeof loadBuiltApp>>;
-type BlogServer = Awaited<ReturnType<AppModule['createBlogServer']>>;
 
 const ENV = {
   ...TEST_ENV,
   NODE_ENV: 'production',
-  DATABASE_DIR: 'memory://',
 } as const;
 const KEY_PATTERN = /<output class="api-key" data-api-key="">([^<]+)<\/output>/;
 
 let server: BlogServer;
-beforeAll(async () => {
-  const app = await loadBuiltApp();
-  server = await app.createBlogServer({ env: { ...ENV } });
-});
-afterAll(async () => {
-  await server.close();
-});
 
 let accounts = 0;
 const signedIn = () => signUpBrowser(server, { name: 'Grace', email: `keys-${++accounts}@example.org` });
@@ -39,7 +30,14 @@ const comment = (authorization: string) =>
     payload: { body: 'From a script.' },
   });
 
-describe('API keys on the account page', () => {
+describe.each(await databaseTiers())('API keys on the account page, on the $name database', (tier) => {
+  let blog: BlogOnTier | undefined;
+  beforeAll(async () => {
+    blog = await startBlogOnTier(tier, ENV);
+    server = blog.server;
+  }, 60_000);
+  afterAll(() => blog?.close());
+
   it('creates a key shown once, lists it without its secret, and revokes it', { timeout: 30_000 }, async () => {
     const browser = await signedIn();
     const empty = await browser.get('/account');

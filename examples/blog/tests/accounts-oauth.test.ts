@@ -2,15 +2,14 @@
  * Sign-in with an OpenID Connect provider through the blog, against oauth2-mock-server (a real
  * OIDC server on loopback: discovery, JWKS, PKCE-checked codes, signed ID tokens): the login page
  * offers the provider, the round trip signs the reader in where they were going, a forged state
- * or a replayed code is refused, and an unverified address never takes over a password account.
+ * or a replayed code is refused, and an unverified address never takes over a password account; on
+ * both database tiers.
  */
 import { Events, OAuth2Server, type MutableToken } from 'oauth2-mock-server';
+import { databaseTiers } from '@composable-svelte/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadBuiltApp } from './support/built-server.js';
-import { FormBrowser } from './support/form-browser.js';
-
-type AppModule = Awaited<ReturnType<typeof loadBuiltApp>>;
-type BlogServer = Awaited<ReturnType<AppModule['createBlogServer']>>;
+import { startBlogOnTier, type BlogOnTier } from './support/blog-on-tier.js';
+import { FormBrowser, type BlogServer } from './support/form-browser.js';
 
 const PUBLIC_URL = 'https://blog.example.com';
 const FLOW_COOKIE = '__Host-cs_oauth';
@@ -25,26 +24,8 @@ beforeAll(async () => {
   await provider.issuer.keys.generate('RS256');
   await provider.start(0, '127.0.0.1');
   provider.service.on(Events.BeforeTokenSigning, (token: MutableToken) => Object.assign(token.payload, claims));
-  const app = await loadBuiltApp();
-  server = await app.createBlogServer({
-    env: {
-      NODE_ENV: 'production',
-      DATABASE_DIR: 'memory://',
-      LOG_LEVEL: 'silent',
-      PUBLIC_URL,
-      SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',
-      AUTH_ARGON2_MEMORY_KIB: '19456',
-      AUTH_ARGON2_TIME_COST: '2',
-      LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
-      LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
-      OAUTH_OIDC_ISSUER: provider.issuer.url!,
-      OAUTH_OIDC_CLIENT_ID: 'field-notes',
-      OAUTH_OIDC_CLIENT_SECRET: 'client-secret',
-    },
-  });
 });
 afterAll(async () => {
-  await server?.close();
   await provider?.stop();
 });
 beforeEach(() => {
@@ -76,7 +57,26 @@ function sessionOf(response: Awaited<ReturnType<typeof finish>>): string | undef
   return session && session.value !== '' ? `__Host-session=${session.value}` : undefined;
 }
 
-describe('sign-in with an OpenID Connect provider', () => {
+describe.each(await databaseTiers())('sign-in with an OpenID Connect provider, on the $name database', (tier) => {
+  let blog: BlogOnTier | undefined;
+  beforeAll(async () => {
+    blog = await startBlogOnTier(tier, {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'silent',
+      PUBLIC_URL,
+      SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',
+      AUTH_ARGON2_MEMORY_KIB: '19456',
+      AUTH_ARGON2_TIME_COST: '2',
+      LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
+      LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
+      OAUTH_OIDC_ISSUER: provider.issuer.url!,
+      OAUTH_OIDC_CLIENT_ID: 'field-notes',
+      OAUTH_OIDC_CLIENT_SECRET: 'client-secret',
+    });
+    server = blog.server;
+  }, 60_000);
+  afterAll(() => blog?.close());
+
   it('is offered on the login page and signs the reader in where they were going', { timeout: 30_000 }, async () => {
     const login = await server.inject({ url: '/login?next=%2Faccount', headers: { accept: 'text/html' } });
     const href = /<a href="(\/auth\/oidc\?next=%2Faccount)">Sign in with localhost:\d+<\/a>/.exec(login.body)?.[1];

@@ -1,47 +1,35 @@
 /**
  * Password reset and e-mail verification in the blog, without JavaScript: sign-up mails a
  * verification link; "Forgot your password?" mails a reset link (the .eml file in MAIL_DIR holds
- * it); the link sets a new password once; every old session and token sign-in is then gone.
+ * it); the link sets a new password once; every old session and token sign-in is then gone. On both
+ * database tiers.
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { databaseTiers } from '@composable-svelte/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadBuiltApp } from './support/built-server.js';
-import { FormBrowser, signUpBrowser } from './support/form-browser.js';
+import { startBlogOnTier, type BlogOnTier } from './support/blog-on-tier.js';
+import { FormBrowser, signUpBrowser, type BlogServer } from './support/form-browser.js';
 import { TEST_PASSWORD as PASSWORD } from './support/sessions.js';
-
-type AppModule = Awaited<ReturnType<typeof loadBuiltApp>>;
-type BlogServer = Awaited<ReturnType<AppModule['createBlogServer']>>;
 
 const PUBLIC_URL = 'https://blog.example.com';
 const NEW_PASSWORD = 'copper-meadow-violin-73';
 
-let server: BlogServer;
-let mailDir: string;
+const ENV = {
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'silent',
+  PUBLIC_URL,
+  SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',
+  AUTH_ARGON2_MEMORY_KIB: '19456',
+  AUTH_ARGON2_TIME_COST: '2',
+  LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
+  LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
+} as const;
 
-beforeAll(async () => {
-  mailDir = await mkdtemp(join(tmpdir(), 'blog-mail-'));
-  const app = await loadBuiltApp();
-  server = await app.createBlogServer({
-    env: {
-      NODE_ENV: 'production',
-      DATABASE_DIR: 'memory://',
-      LOG_LEVEL: 'silent',
-      PUBLIC_URL,
-      SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',
-      AUTH_ARGON2_MEMORY_KIB: '19456',
-      AUTH_ARGON2_TIME_COST: '2',
-      LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
-      LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
-      MAIL_DIR: mailDir,
-    },
-  });
-});
-afterAll(async () => {
-  await server.close();
-  await rm(mailDir, { recursive: true, force: true });
-});
+let server: BlogServer;
+/** Each tier's own: a mail from the other tier's run would carry a link this database never issued. */
+let mailDir: string;
 
 /** The link of `path` in the newest mail to `to`, waiting for the background send; .eml bodies may be quoted-printable. */
 async function linkInMail(to: string, path: string): Promise<string> {
@@ -62,7 +50,18 @@ async function linkInMail(to: string, path: string): Promise<string> {
 
 const signUp = (email: string) => signUpBrowser(server, { name: 'Grace', email });
 
-describe('account recovery in the blog', () => {
+describe.each(await databaseTiers())('account recovery in the blog, on the $name database', (tier) => {
+  let blog: BlogOnTier | undefined;
+  beforeAll(async () => {
+    mailDir = await mkdtemp(join(tmpdir(), 'blog-mail-'));
+    blog = await startBlogOnTier(tier, { ...ENV, MAIL_DIR: mailDir });
+    server = blog.server;
+  }, 60_000);
+  afterAll(async () => {
+    await blog?.close();
+    await rm(mailDir, { recursive: true, force: true });
+  });
+
   it('mails a verification link at sign-up, which verifies the address once', { timeout: 30_000 }, async () => {
     const browser = await signUp('verify@example.org');
     expect((await browser.get('/')).body).toContain('We sent you a link to confirm your e-mail address.');

@@ -7,12 +7,10 @@
 import { databaseTiers } from '@composable-svelte/testing';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadBuiltApp } from './support/built-server.js';
+import { startBlogOnTier, type BlogOnTier } from './support/blog-on-tier.js';
+import type { BlogServer } from './support/form-browser.js';
 import { signedInSession, TEST_PASSWORD as PASSWORD } from './support/sessions.js';
 import { TEST_ENV } from './support/test-env.js';
-
-type AppModule = Awaited<ReturnType<typeof loadBuiltApp>>;
-type BlogServer = Awaited<ReturnType<AppModule['createBlogServer']>>;
 
 const PUBLIC_URL = 'https://blog.example.com';
 const ENV = {
@@ -29,31 +27,18 @@ interface TokenPair {
   expires_in: number;
 }
 
-let app: AppModule;
-beforeAll(async () => {
-  app = await loadBuiltApp();
-});
-
 /** Signs a new account up through the form, as a browser does; returns its session cookie and CSRF pair. */
 const signUp = (server: BlogServer, email: string) => signedInSession(server, { name: 'Ada', email });
 
 describe.each(await databaseTiers())('API tokens on the $name database', (tier) => {
-  let dispose: (() => Promise<void>) | undefined;
+  let blog: BlogOnTier | undefined;
   let server: BlogServer;
 
   beforeAll(async () => {
-    let databaseEnv: Record<string, string> = { DATABASE_DIR: 'memory://' };
-    if (tier.name === 'postgres') {
-      const fresh = await tier.fresh();
-      dispose = fresh.dispose;
-      databaseEnv = { DATABASE_URL: fresh.url! };
-    }
-    server = await app.createBlogServer({ env: { ...ENV, ...databaseEnv } });
+    blog = await startBlogOnTier(tier, ENV);
+    server = blog.server;
   }, 60_000);
-  afterAll(async () => {
-    await server?.close();
-    await dispose?.();
-  });
+  afterAll(() => blog?.close());
 
   const grant = (email: string, password: string) =>
     server.inject({ method: 'POST', url: '/api/auth/token', payload: { email, password } });

@@ -9,7 +9,7 @@ import { databaseTiers, eventually } from '@composable-svelte/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminJobs } from '../src/shared/admin.js';
 import { adminBrowser } from './support/admin-session.js';
-import { loadBuiltApp } from './support/built-server.js';
+import { startBlogOnTier, type BlogOnTier } from './support/blog-on-tier.js';
 import type { BlogServer, FormBrowser } from './support/form-browser.js';
 import { TEST_ENV } from './support/test-env.js';
 
@@ -20,14 +20,9 @@ const ENV = {
   JOBS_POLL_INTERVAL_MS: '500',
 } as const;
 
-let app: Awaited<ReturnType<typeof loadBuiltApp>>;
-beforeAll(async () => {
-  app = await loadBuiltApp();
-});
-
 describe.each(await databaseTiers())('/admin/jobs on the $name database', (tier) => {
   let server: BlogServer;
-  let dispose: (() => Promise<void>) | undefined;
+  let blog: BlogOnTier | undefined;
   let admin: FormBrowser;
   let runs = 0;
   // Fails its first run, with no retry left: a dead letter at once; the admin's retry then succeeds.
@@ -41,23 +36,14 @@ describe.each(await databaseTiers())('/admin/jobs on the $name database', (tier)
   const nightly = defineJob('test-nightly', { payload: Type.Object({}), handler: async () => undefined });
 
   beforeAll(async () => {
-    let databaseEnv: Record<string, string> = { DATABASE_DIR: 'memory://' };
-    if (tier.name === 'postgres') {
-      const fresh = await tier.fresh();
-      dispose = fresh.dispose;
-      databaseEnv = { DATABASE_URL: fresh.url! };
-    }
-    server = await app.createBlogServer({
-      env: { ...ENV, ...databaseEnv },
+    blog = await startBlogOnTier(tier, ENV, {
       jobs: [flaky, nightly],
       schedules: [schedule('0 3 * * *', 'test-nightly', { tz: 'Europe/Paris' })],
     });
+    server = blog.server;
     admin = await adminBrowser(server);
   }, 60_000);
-  afterAll(async () => {
-    await server?.close();
-    await dispose?.();
-  });
+  afterAll(() => blog?.close());
 
   const jobsJson = async () =>
     (

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminComment } from '../src/shared/admin.js';
 import type { Comment, Post, PostSummary } from '../src/shared/model.js';
 import { adminBrowser, newEmail, rows, viewerId } from './support/admin-session.js';
-import { loadBuiltApp } from './support/built-server.js';
+import { startBlogOnTier, type BlogOnTier } from './support/blog-on-tier.js';
 import { signUpBrowser, type BlogServer, type FormBrowser } from './support/form-browser.js';
 import { csrfSession } from './support/sessions.js';
 import { TEST_ENV } from './support/test-env.js';
@@ -54,36 +54,23 @@ async function counts(server: BlogServer, postId: number) {
   return { post: post.commentCount, list: list.find((entry) => entry.id === postId)!.commentCount, shown };
 }
 
-let app: Awaited<ReturnType<typeof loadBuiltApp>>;
-beforeAll(async () => {
-  app = await loadBuiltApp();
-});
-
 describe.each(await databaseTiers())('comment deletion and moderation on the $name database', (tier) => {
   let server: BlogServer;
-  let dispose: (() => Promise<void>) | undefined;
+  let blog: BlogOnTier | undefined;
   let ada: FormBrowser;
   let bob: FormBrowser;
   let admin: FormBrowser;
 
   beforeAll(async () => {
-    let databaseEnv: Record<string, string> = { DATABASE_DIR: 'memory://' };
-    if (tier.name === 'postgres') {
-      const fresh = await tier.fresh();
-      dispose = fresh.dispose;
-      databaseEnv = { DATABASE_URL: fresh.url! };
-    }
-    server = await app.createBlogServer({ env: { ...ENV, ...databaseEnv } });
+    blog = await startBlogOnTier(tier, ENV);
+    server = blog.server;
     [ada, bob, admin] = await Promise.all([
       signUpBrowser(server, { name: 'Ada', email: newEmail('ada') }),
       signUpBrowser(server, { name: 'Bob', email: newEmail('bob') }),
       adminBrowser(server),
     ]);
   }, 60_000);
-  afterAll(async () => {
-    await server?.close();
-    await dispose?.();
-  });
+  afterAll(() => blog?.close());
 
   it('an author deletes their own comment (204): gone, counted out, and no cached page still shows it', async () => {
     const id = await comment(ada, 3, 'A thought I take back');

@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminUser } from '../src/shared/admin.js';
 import { adminBrowser, newEmail, rows, viewerId } from './support/admin-session.js';
-import { loadBuiltApp } from './support/built-server.js';
+import { startBlogOnTier, type BlogOnTier } from './support/blog-on-tier.js';
 import { signUpBrowser, type BlogServer, type FormBrowser } from './support/form-browser.js';
 import { TEST_ENV } from './support/test-env.js';
 
@@ -19,31 +19,17 @@ const ENV = {
   AUTH_LOGIN_IP_MAX: '1000',
 } as const;
 
-let app: Awaited<ReturnType<typeof loadBuiltApp>>;
-beforeAll(async () => {
-  app = await loadBuiltApp();
-});
-
 const rolesOf = async (browser: FormBrowser) =>
   JSON.parse(/"viewer":\{"id":\d+,"name":"[^"]*","roles":(\[[^\]]*\])/.exec((await browser.get('/')).body)![1]!);
 
 describe.each(await databaseTiers())('roles on the $name database', (tier) => {
   let server: BlogServer;
-  let dispose: (() => Promise<void>) | undefined;
-
+  let blog: BlogOnTier | undefined;
   beforeAll(async () => {
-    let databaseEnv: Record<string, string> = { DATABASE_DIR: 'memory://' };
-    if (tier.name === 'postgres') {
-      const fresh = await tier.fresh();
-      dispose = fresh.dispose;
-      databaseEnv = { DATABASE_URL: fresh.url! };
-    }
-    server = await app.createBlogServer({ env: { ...ENV, ...databaseEnv } });
+    blog = await startBlogOnTier(tier, ENV);
+    server = blog.server;
   }, 60_000);
-  afterAll(async () => {
-    await server?.close();
-    await dispose?.();
-  });
+  afterAll(() => blog?.close());
 
   it('the last admin cannot drop the role; with a second admin they can, and then the other is the last', async () => {
     const first = await adminBrowser(server, 'First Admin');
