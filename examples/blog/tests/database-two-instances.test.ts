@@ -3,15 +3,12 @@
  * machines runs: a comment written through either is read by the other, and the pages it changes
  * stop being served from the shared page cache by both, before the write's answer arrives.
  */
-import { randomBytes } from 'node:crypto';
 import { requirePostgresTier, requireRedis } from '@composable-svelte/testing';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Comment } from '../src/shared/model.js';
-import { loadBuiltApp } from './support/built-server.js';
+import { startTwoBlogInstances, type TwoBlogInstances } from './support/blog-two-instances.js';
+import type { BlogServer } from './support/form-browser.js';
 import { signedInSession } from './support/sessions.js';
-
-type BlogServer = Awaited<ReturnType<Awaited<ReturnType<typeof loadBuiltApp>>['createBlogServer']>>;
 
 const postgres = await requirePostgresTier();
 const redisUrl = await requireRedis();
@@ -19,41 +16,13 @@ const redisUrl = await requireRedis();
 describe.skipIf(!postgres || !redisUrl)('two instances on one PostgreSQL and one Redis', () => {
   let a: BlogServer;
   let b: BlogServer;
-  let dispose: () => Promise<void>;
-  // Pages are shared through Redis under a prefix of this run's own, removed afterwards.
-  const prefix = `cs:test:two-instances:${randomBytes(6).toString('hex')}:`;
+  let instances: TwoBlogInstances | undefined;
 
   beforeAll(async () => {
-    const app = await loadBuiltApp();
-    const fresh = await postgres!.fresh();
-    dispose = fresh.dispose;
-    const env = {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      PUBLIC_URL: 'https://blog.example.com',
-      SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',
-      RATE_LIMIT_ENABLED: 'false',
-      LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
-      LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
-      AUTH_ARGON2_MEMORY_KIB: '19456',
-      AUTH_ARGON2_TIME_COST: '2',
-      DATABASE_URL: fresh.url!,
-      REDIS_URL: redisUrl!,
-      REDIS_KEY_PREFIX: prefix,
-    };
-    // Started one after the other: both apply migrations, the second finds nothing left to do.
-    a = await app.createBlogServer({ env });
-    b = await app.createBlogServer({ env });
+    instances = await startTwoBlogInstances(postgres!, redisUrl!, 'two-instances');
+    ({ a, b } = instances);
   }, 60_000);
-
-  afterAll(async () => {
-    await Promise.all([a?.close(), b?.close()]);
-    await dispose?.();
-    const redis = new Redis(redisUrl!);
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
-  });
+  afterAll(() => instances?.close());
 
   let readers = 0;
 

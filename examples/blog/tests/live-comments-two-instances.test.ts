@@ -8,17 +8,14 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { requirePostgresTier, requireRedis, eventually } from '@composable-svelte/testing';
 import { sql } from 'drizzle-orm';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Comment } from '../src/shared/model.js';
-import { loadBuiltApp } from './support/built-server.js';
+import { startTwoBlogInstances, type TwoBlogInstances } from './support/blog-two-instances.js';
+import type { BlogServer } from './support/form-browser.js';
 import { openLiveSocket, presenceKeys, type LiveSocket } from './support/live-socket.js';
 import { signedInSession } from './support/sessions.js';
-
-type BlogServer = Awaited<ReturnType<Awaited<ReturnType<typeof loadBuiltApp>>['createBlogServer']>>;
 
 const postgres = await requirePostgresTier();
 const redisUrl = await requireRedis();
@@ -28,9 +25,8 @@ const NOTICE_WINDOW_MS = 3000;
 describe.skipIf(!postgres || !redisUrl)('live comments on two instances', () => {
   let a: BlogServer;
   let b: BlogServer;
-  let dispose: () => Promise<void>;
+  let instances: TwoBlogInstances | undefined;
   const sockets: LiveSocket[] = [];
-  const prefix = `cs:test:live-comments:${randomBytes(6).toString('hex')}:`;
   const mailDir = mkdtempSync(join(tmpdir(), 'blog-live-mail-'));
 
   const liveUrl = (server: BlogServer) => `ws://127.0.0.1:${(server.server.address() as { port: number }).port}/live`;
@@ -41,29 +37,16 @@ describe.skipIf(!postgres || !redisUrl)('live comments on two instances', () => 
   }
 
   beforeAll(async () => {
-    const app = await loadBuiltApp();
-    const fresh = await postgres!.fresh();
-    dispose = fresh.dispose;
-    const env = {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      PUBLIC_URL: ORIGIN,
-      SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',
-      RATE_LIMIT_ENABLED: 'false',
-      LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
-      LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
-      AUTH_ARGON2_MEMORY_KIB: '19456',
-      AUTH_ARGON2_TIME_COST: '2',
-      DATABASE_URL: fresh.url!,
-      REDIS_URL: redisUrl!,
-      REDIS_KEY_PREFIX: prefix,
-      MAIL_DIR: mailDir,
-      JOBS_POLL_INTERVAL_MS: '500',
-    };
-    a = await app.createBlogServer({ env, commentNoticeWindowMs: NOTICE_WINDOW_MS });
-    b = await app.createBlogServer({ env, commentNoticeWindowMs: NOTICE_WINDOW_MS });
+    instances = await startTwoBlogInstances(
+      postgres!,
+      redisUrl!,
+      'live-comments',
+      { PUBLIC_URL: ORIGIN, MAIL_DIR: mailDir, JOBS_POLL_INTERVAL_MS: '500' },
+      { commentNoticeWindowMs: NOTICE_WINDOW_MS },
+    );
+    ({ a, b } = instances);
     // One after the other: the first installs the job queue's schema (two installing it at the
-    // same moment race in PostgreSQL's catalog; see docs/bloglive-notes.md).
+    // same moment race in PostgreSQL's catalog; see docs/blog-live.md).
     const ready = (server: BlogServer) => async () => (await server.inject('/ready')).statusCode === 200;
     await a.listen({ host: '127.0.0.1', port: 0 });
     expect(await eventually(ready(a), 30_000, 100)).toBe(true);
@@ -73,12 +56,7 @@ describe.skipIf(!postgres || !redisUrl)('live comments on two instances', () => 
 
   afterAll(async () => {
     for (const socket of sockets) socket.close();
-    await Promise.all([a?.close(), b?.close()]);
-    await dispose?.();
-    const redis = new Redis(redisUrl!);
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
+    await instances?.close();
     rmSync(mailDir, { recursive: true, force: true });
   });
 
