@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpError } from '../src/errors/http-error.js';
@@ -249,6 +251,35 @@ describe('rate limit plugin (memory store)', () => {
     for (let i = 0; i < 3; i++)
       statuses.push((await app.inject({ url: `/probe-${i}`, remoteAddress: '203.0.113.7' })).statusCode);
     expect(statuses).toEqual([404, 404, 429]);
+  });
+
+  it('is no error when the client has gone before its request is counted', async () => {
+    const app = Fastify({ logger: false });
+    apps.push(app);
+    const failures: unknown[] = [];
+    app.setErrorHandler(async (error, _request, reply) => {
+      failures.push(error);
+      return reply.code(500).send();
+    });
+    let gone!: (address: string | undefined) => void;
+    const reached = new Promise<string | undefined>((resolve) => (gone = resolve));
+    // Runs before the limiter's hook: holds the request until its client has hung up, as a
+    // loaded server does when a health poll is aborted, so the limiter finds no client address.
+    app.addHook('onRequest', async (request) => {
+      if (!request.raw.socket.destroyed) await once(request.raw.socket, 'close');
+      gone(request.ip);
+    });
+    await app.register(rateLimit, { max: 3 });
+    app.get('/', async () => 'ok');
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as { port: number };
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
+      setTimeout(() => socket.destroy(), 50);
+    });
+    expect(await reached).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(failures).toEqual([]);
   });
 
   it('refuses configurations it cannot enforce at registration', async () => {

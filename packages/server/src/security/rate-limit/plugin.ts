@@ -1,4 +1,4 @@
-import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyRateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
@@ -31,6 +31,12 @@ export interface RateLimitOptions {
 
 /** Defaults of RATE_LIMIT_MAX and RATE_LIMIT_WINDOW_MS. */
 export const RATE_LIMIT_DEFAULTS = { max: 300, windowMs: 60_000 } as const;
+
+/**
+ * The key of requests whose client hung up before they were counted: Node no longer knows the
+ * socket's address, and the plugin's own key function throws on it. Nothing can reach that client.
+ */
+const GONE_CLIENT_KEY = 'gone';
 
 /** What a client is told to wait when the store is down and the policy is 'closed'. */
 const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
@@ -90,6 +96,8 @@ const plugin: FastifyPluginAsync<RateLimitOptions> = async (fastify, options) =>
     max,
     timeWindow: windowMs,
     hook: 'onRequest',
+    // The plugin's default key (IPv6 grouped per /64), but for a request without an address.
+    keyGenerator: (request) => (request.ip === undefined ? GONE_CLIENT_KEY : normalizeIP(request.ip)),
     enableDraftSpec: true,
     // The store applies onBackendError itself: an error it passes on is meant for the client.
     skipOnError: false,
