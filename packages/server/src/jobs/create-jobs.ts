@@ -2,15 +2,7 @@ import { createHash } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Static } from '@sinclair/typebox';
 import type { Pool } from 'pg';
-import {
-  fromDrizzle,
-  PgBoss,
-  type ConstructorOptions,
-  type Db as BossDb,
-  type DrizzleTransactionLike,
-  type JobWithMetadata,
-  type Queue,
-} from 'pg-boss';
+import type { ConstructorOptions, Db as BossDb, DrizzleTransactionLike, JobWithMetadata, PgBoss, Queue } from 'pg-boss';
 import type { Registry } from 'prom-client';
 import { sql } from 'drizzle-orm';
 import type { Database, Db } from '../db/open-database.js';
@@ -176,9 +168,18 @@ export function createJobs<const D extends readonly JobDefinition[]>(options: Jo
   if (options.database.kind === 'embedded') {
     trackTransactions((options.database.db as unknown as { $client: PGlite }).$client);
   }
-  const boss = new PgBoss(bossOptions(options, schema));
-  boss.on('error', (error) => options.logger?.error({ err: error }, 'jobs: pg-boss error'));
-  boss.on('warning', (warning) => options.logger?.warn({ data: warning.data }, `jobs: ${warning.message}`));
+  // pg-boss, and pg which it imports even on PGlite, take ~100 ms to load: an app that only defines
+  // jobs, or never creates this service (a start without a database), does not pay for them. Every
+  // method waits for the load; a failed load rejects each of them.
+  let boss!: PgBoss;
+  let fromDrizzle!: (typeof import('pg-boss'))['fromDrizzle'];
+  const loaded = import('pg-boss').then((module) => {
+    boss = new module.PgBoss(bossOptions(options, schema));
+    fromDrizzle = module.fromDrizzle;
+    boss.on('error', (error) => options.logger?.error({ err: error }, 'jobs: pg-boss error'));
+    boss.on('warning', (warning) => options.logger?.warn({ data: warning.data }, `jobs: ${warning.message}`));
+  });
+  loaded.catch(() => undefined);
 
   const running = new Map<string, AbortController>();
   /** Each queue's policy as stored (fixed when the queue was first created). */
@@ -324,6 +325,7 @@ export function createJobs<const D extends readonly JobDefinition[]>(options: Jo
   }
 
   async function startWorkers(): Promise<void> {
+    await loaded;
     if (working) return;
     working = true;
     const pollingIntervalSeconds = Math.max(0.5, (options.pollIntervalMs ?? 1000) / 1000);
@@ -367,6 +369,7 @@ export function createJobs<const D extends readonly JobDefinition[]>(options: Jo
     async start() {
       if (state !== 'idle') throw new Error(`jobs: start() called twice (state: ${state})`);
       state = 'starting';
+      await loaded;
       // Two instances installing the schema on a new database at the same moment can collide in
       // PostgreSQL's catalog (a duplicate key on the schema's name, which pg-boss does not treat as
       // "already exists"); the next attempt finds the schema installed.
@@ -393,6 +396,7 @@ export function createJobs<const D extends readonly JobDefinition[]>(options: Jo
         );
       }
       const priority = enqueueOptions.priority ?? definition.options.priority;
+      await loaded;
       return boss.send(name, data, {
         ...(priority !== undefined ? { priority } : {}),
         ...(enqueueOptions.delayMs ? { startAfter: new Date(Date.now() + enqueueOptions.delayMs) } : {}),
@@ -404,6 +408,7 @@ export function createJobs<const D extends readonly JobDefinition[]>(options: Jo
 
     async get(name, id) {
       definitionOf(name);
+      await loaded;
       const [job] = await boss.findJobs<unknown>(name, { id });
       if (!job) return null;
       const output = (job.output ?? null) as Record<string, unknown> | null;
@@ -424,6 +429,7 @@ export function createJobs<const D extends readonly JobDefinition[]>(options: Jo
 
     async cancel(name, id) {
       definitionOf(name);
+      await loaded;
       await boss.cancel(name, id);
       running.get(id)?.abort(new Error(`job ${id} was cancelled`));
     },
@@ -431,6 +437,7 @@ export function createJobs<const D extends readonly JobDefinition[]>(options: Jo
     async deadLetters(name, listOptions = {}) {
       const deadLetter = deadLetterQueue(definitionOf(name));
       if (!deadLetter) return [];
+      await loaded;
       const found = await boss.findJobs<unknown>(deadLetter, { queued: true, limit: listOptions.limit ?? 100 });
       return found.map((job) => ({
         id: job.id,
@@ -446,15 +453,20 @@ export function createJobs<const D extends readonly JobDefinition[]>(options: Jo
     async retryDeadLetters(name, retryOptions = {}) {
       const deadLetter = deadLetterQueue(definitionOf(name));
       if (!deadLetter) return 0;
+      await loaded;
       return boss.redrive(deadLetter, {
         destination: name,
         ...(retryOptions.ids ? { ids: [...retryOptions.ids] } : {}),
       });
     },
 
-    queues: summarise,
+    async queues() {
+      await loaded;
+      return summarise();
+    },
 
     async schedules() {
+      await loaded;
       const stored = await boss.getSchedules();
       return stored
         .filter((entry) => definitions.has(entry.name))
@@ -487,6 +499,7 @@ export function createJobs<const D extends readonly JobDefinition[]>(options: Jo
         return;
       }
       state = 'stopped';
+      await loaded;
       await boss.stop({ graceful: true, close: true, timeout: stopOptions.timeoutMs ?? 10_000 });
     },
   };
