@@ -1,5 +1,6 @@
 import type { Reducer, Store } from '@composable-svelte/core';
 import type { TObject } from '@sinclair/typebox';
+import type { Locales } from '@composable-svelte/core/i18n';
 import type { ParseResult } from '@composable-svelte/core/routing';
 import type { FastifyRequest } from 'fastify';
 import type { Component } from 'svelte';
@@ -44,6 +45,8 @@ export interface RequestContext {
   readonly viewer: Viewer | null;
   /** The message a redirect after a form left (read once; the page becomes private). */
   flash(): FlashMessage | undefined;
+  /** The page's locale, from its URL's prefix (the app's `locales`); the server's `lang` without them. */
+  readonly locale: string;
 }
 
 /**
@@ -85,8 +88,16 @@ export interface AppDefinition<S, A, D, Dest extends { route: string }> {
    * 403 to a viewer without them. Undefined (the default) means anyone. Needs the auth plugin.
    */
   auth?(route: ParseResult<Dest>): AuthRequirement | undefined;
-  /** `<html lang>`; defaults to the server config's `lang`. */
+  /** `<html lang>`; defaults to the page's locale, else the server config's `lang`. */
   lang?(state: S): string;
+  /**
+   * The site's locales (`defineLocales` from core/i18n), when it has more than one language. The
+   * router then parses paths without their locale prefix (`/fr/posts/1` as `/posts/1`, with
+   * `context.locale` fr), pages say their language (`<html lang>`, Content-Language), the page
+   * cache keys on it, `/` redirects by the `locale` cookie or Accept-Language, and
+   * `GET /locale/:locale?next=` switches (see `localeRouting` in server/i18n).
+   */
+  readonly locales?: Locales;
   /** Key of the client entry in Vite's manifest, e.g. `src/client/entry.ts`. */
   readonly clientEntry: string;
   /**

@@ -30,7 +30,9 @@ import { withCspAdditions } from './dev/dev-csp.js';
 import { devIntegration, type DevIntegration } from './dev/dev-integration.js';
 import { loadClientAssets } from './render/client-manifest.js';
 import { renderPage } from './render/render-page.js';
-import { createPageRenderer, requestPath, type PageRenderer } from './render/page-renderer.js';
+import { appPath, createPageRenderer, requestPath, type PageRenderer } from './render/page-renderer.js';
+import { localeRouting } from './i18n/locale-routing.js';
+import { secureCookies } from './auth/cookies.js';
 import { ssrPages, type SsrPagesOptions } from './render/ssr-pages.js';
 import { corsPolicy } from './security/cors.js';
 import { csrf, type CsrfOptions } from './security/csrf.js';
@@ -200,6 +202,11 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
     if (!dev) await app.register(staticAssets, { root: `${options.clientDir}/assets`, prefix: '/assets/' });
     // Development only: the inbox of the file mailer (404 in any other NODE_ENV).
     await app.register(devMailRoutes, { dir: config.mail.dir, development: config.nodeEnv === 'development' });
+    if (options.app.locales)
+      await app.register(localeRouting, {
+        locales: options.app.locales,
+        secureCookie: secureCookies(config.publicUrl, production),
+      });
     if (options.routes) await app.register(options.routes);
     await app.register(ssrPages, pagesOptions(fastify, options, renderer, compressed));
   });
@@ -215,7 +222,7 @@ function pageAuthorizer<S, A, D, Dest extends { route: string }>(
   const { auth } = app;
   if (!auth) return undefined;
   return async (request, reply) => {
-    const requirement = auth(app.router.parse(requestPath(request.url)));
+    const requirement = auth(app.router.parse(appPath(app, requestPath(request.url), fastify.config.lang).path));
     return requirement === undefined ? undefined : fastify.authorize!(request, reply, requirement);
   };
 }

@@ -37,6 +37,18 @@ function publicUrlOf(path: string, publicUrl: string): URL {
   return url;
 }
 
+/**
+ * A request path as the app's router sees it, and its locale: without the locale prefix when the
+ * app has `locales`; as it is, in the server's `lang`, when it has not.
+ */
+export function appPath<S, A, D, Dest extends { route: string }>(
+  app: AppDefinition<S, A, D, Dest>,
+  path: string,
+  lang: string,
+): { readonly locale: string; readonly path: string } {
+  return app.locales ? app.locales.split(path) : { locale: lang, path };
+}
+
 /** Status code 499: the client closed the connection before the page was ready (nginx's convention). */
 const CLIENT_CLOSED_REQUEST = 499;
 
@@ -68,14 +80,15 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
   metrics?: ServerMetrics,
   dev?: DevIntegration,
 ): PageRenderer {
+  const localeOf = (path: string) => appPath(app, path, config.lang);
   // Development pages say where their time went (Server-Timing); production pays nothing for it.
   const timed = config.nodeEnv === 'development';
-  const renderState = async (store: Store<S, A>): Promise<string> => {
+  const renderState = async (store: Store<S, A>, locale: string): Promise<string> => {
     const started = performance.now();
     const { head, body } = await renderComponent(app.component, { store });
     metrics?.ssrRenderDuration.observe((performance.now() - started) / 1000);
     return renderDocument({
-      lang: app.lang?.(store.state) ?? config.lang,
+      lang: app.lang?.(store.state) ?? locale,
       head,
       body,
       state: store.state,
@@ -90,11 +103,12 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
       initialState: app.errorState({ status, message, requestId: String(request.id) }),
       reducer: app.reducer,
     });
+    const { locale } = localeOf(requestPath(request.url));
     try {
-      return await renderState(store);
+      return await renderState(store, locale);
     } catch (error) {
       request.log.error({ err: error }, 'the app error page failed to render; sent the fallback page');
-      return renderFallbackErrorPage(status, message, String(request.id), config.lang);
+      return renderFallbackErrorPage(status, message, String(request.id), locale);
     } finally {
       store.destroy();
     }
@@ -127,10 +141,11 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
       },
       viewer: request.principal?.viewer ?? null,
       flash: () => request.server.auth?.takeFlash(request, reply),
+      locale: localeOf(path).locale,
     };
     // A page that may show who is asking is theirs alone.
     if (context.viewer) reply.header('cache-control', 'private, no-store');
-    const route = app.router.parse(path);
+    const route = app.router.parse(localeOf(path).path);
     const effectErrors: unknown[] = [];
     let store: Store<S, A> | undefined;
     const started = performance.now();
@@ -169,7 +184,7 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
       if (controller.signal.aborted) return { status: CLIENT_CLOSED_REQUEST, html: '', cacheable: false, tags: [] };
       if (effectErrors.length > 0) throw effectErrors[0];
       const status = route.ok ? (app.status?.(created.state) ?? 200) : route.reason === 'not-found' ? 404 : 400;
-      const html = await inSpan(request, 'ssr.render', () => renderState(created));
+      const html = await inSpan(request, 'ssr.render', () => renderState(created, context.locale));
       if (timed) {
         const renderMs = performance.now() - settledAt;
         const timings = { loadMs: settling - started, settleMs: settledAt - settling, renderMs, effects };
@@ -215,8 +230,11 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
   const cachePath = (request: FastifyRequest): string => {
     const path = requestPath(request.url);
     if (!app.router.href) return path;
-    const route = app.router.parse(path);
-    return route.ok ? app.router.href(route.destination) : path;
+    const { locale, path: unprefixed } = localeOf(path);
+    const route = app.router.parse(unprefixed);
+    if (!route.ok) return path;
+    const canonical = app.router.href(route.destination);
+    return app.locales ? app.locales.localize(locale, canonical) : canonical;
   };
 
   return {

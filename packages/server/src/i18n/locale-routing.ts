@@ -1,0 +1,87 @@
+import { negotiateLocale, type Locales } from '@composable-svelte/core/i18n';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { safeNext } from '../auth/safe-next.js';
+import { HttpError } from '../errors/http-error.js';
+import { addVary } from '../http/representation.js';
+import { requestPath } from '../render/page-renderer.js';
+
+export interface LocaleRoutingOptions {
+  readonly locales: Locales;
+  /** The cookie that remembers a visitor's choice; default `locale`. */
+  readonly cookieName?: string;
+  /** Cookies only over HTTPS (the server's PUBLIC_URL); default true. */
+  readonly secureCookie?: boolean;
+}
+
+const YEAR_S = 365 * 86_400;
+const isRead = (request: FastifyRequest) => request.method === 'GET' || request.method === 'HEAD';
+
+/**
+ * Locales in URLs, as a site's visitors meet them. The URL decides a page's language; the
+ * `locale` cookie and Accept-Language only choose where `/` sends a visitor (the default locale's
+ * home is served, another one's is a redirect). `GET /locale/:locale?next=` is the switcher: it
+ * remembers the choice and goes to `next` in that locale, without JavaScript. Every HTML answer
+ * says its language in Content-Language; answers at `/` vary on what chose them.
+ */
+async function localeRoutingPlugin(fastify: FastifyInstance, options: LocaleRoutingOptions): Promise<void> {
+  const { locales } = options;
+  const cookieName = options.cookieName ?? 'locale';
+  const isHome = (request: FastifyRequest) => {
+    const path = requestPath(request.url);
+    return path === '/' || path.startsWith('/?');
+  };
+
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (!isRead(request) || !isHome(request)) return undefined;
+    addVary(reply, 'cookie', 'accept-language');
+    const remembered = request.cookies?.[cookieName];
+    const chosen = locales.isLocale(remembered)
+      ? remembered
+      : (negotiateLocale(request.headers['accept-language'], locales.locales) ?? locales.defaultLocale);
+    if (chosen === locales.defaultLocale) return undefined;
+    // Chosen per visitor: a shared cache must not hand this redirect to the next one.
+    reply.header('cache-control', 'private, no-store');
+    return reply.redirect(locales.localize(chosen, requestPath(request.url)), 302);
+  });
+
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    if (/^text\/html\b/.test(String(reply.getHeader('content-type') ?? '')) && !reply.hasHeader('content-language'))
+      reply.header('content-language', locales.split(requestPath(request.url)).locale);
+    return payload;
+  });
+
+  fastify.get<{ Params: { locale: string }; Querystring: { next?: string } }>(
+    '/locale/:locale',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { next: { type: 'string', maxLength: 2048 } },
+          additionalProperties: true,
+        },
+      },
+    },
+    async (request, reply: FastifyReply) => {
+      const { locale } = request.params;
+      if (!locales.isLocale(locale))
+        throw new HttpError(
+          404,
+          'UNKNOWN_LOCALE',
+          `This site is not in "${locale}": it is in ${locales.locales.join(', ')}.`,
+        );
+      reply.setCookie(cookieName, locale, {
+        path: '/',
+        maxAge: YEAR_S,
+        sameSite: 'lax',
+        httpOnly: true,
+        secure: options.secureCookie ?? true,
+      });
+      // `next` may be the page in any locale: it is taken back to its unprefixed path first.
+      const next = locales.split(safeNext(request.query.next)).path;
+      return reply.header('cache-control', 'private, no-store').redirect(locales.localize(locale, next), 303);
+    },
+  );
+}
+
+export const localeRouting = fp(localeRoutingPlugin, { name: '@composable-svelte/locale-routing', fastify: '5.x' });
