@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { statSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -12,6 +11,7 @@ import { ServerModuleError } from './dev-errors.js';
 import { setDevIntegration } from './dev-integration.js';
 import { OVERLAY_MODULE_PATH, OVERLAY_MODULE_SOURCE, overlayError, overlayMarkup } from './dev-overlay.js';
 import { listenOrExplain } from './port-in-use.js';
+import { changedSince, fileVersion, versionsOf } from './source-versions.js';
 
 export interface DevServerOptions {
   /** The app's directory (vite.config, .env, src/). Default: the working directory. */
@@ -98,58 +98,90 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
   let app: FastifyInstance | undefined;
   let building: Promise<FastifyInstance> | undefined;
-  let stale = true;
   const ssrGraph = vite.environments.ssr.moduleGraph;
-  // The files the running server was built from, with their modification times. On a loaded
-  // machine the watcher has been seen to miss a save; comparing them (at most every 250 ms, on a
-  // request) catches it: the file is invalidated as the watcher would have, and the server rebuilt.
-  let builtFrom = new Map<string, number>();
-  let checkedAt = 0;
-  const catchMissedSaves = () => {
-    const now = performance.now();
-    if (now - checkedAt < 250) return;
-    checkedAt = now;
-    for (const [file, time] of builtFrom) {
-      if (modifiedAt(file) === time) continue;
-      ssrGraph.onFileChange(file);
-      vite.watcher.emit('change', file);
-      stale = true;
+  // Saves noticed so far, and how many of them the running server (or the build under way) was
+  // built after: a request waits for a server built after every save noticed when it arrived.
+  let saves = 0;
+  let builtAfter = -1;
+  let buildingAfter = -1;
+  // Drops the cached transform of a saved file at once. Vite's watcher does it too, but only after
+  // awaiting its plugins' watchChange hooks: a build in between evaluated the old transform again,
+  // and that server kept serving the old module (the flaky edit tests).
+  const noticeSave = (file: string) => {
+    ssrGraph.onFileChange(file);
+    saves += 1;
+  };
+  // The version (modification time, size, inode) of each file the server was built from, taken
+  // before the build read it. Every request compares them with the disk, so a request that arrives
+  // after a save is served from it even if the watcher has not reported the save yet (or misses it).
+  let builtFrom = new Map<string, string>();
+  const noticeSaves = () => {
+    for (const file of changedSince(builtFrom)) {
+      builtFrom.delete(file);
+      noticeSave(file);
     }
   };
   const rebuild = async (): Promise<FastifyInstance> => {
-    stale = false;
+    // Set before the first await: the requests waiting for this build read it at once. A save
+    // noticed from here until the versions below are taken is read by this build too: the count is
+    // on the safe side.
+    buildingAfter = saves;
     const previous = app;
     app = undefined;
     // The old server lets go of what the new one will open (the embedded database, ports).
     await previous?.close();
     const started = performance.now();
-    // Every module is evaluated afresh (transforms stay cached): no copy of an edited module or of
-    // anything that imported it survives, whatever HMR boundaries the client side has.
-    runner.clearCache();
-    const module = (await runner.import(serverModule)) as { default?: unknown };
-    if (typeof module.default !== 'function') {
-      throw new ServerModuleError(serverModule, Object.keys(module).join(', ') || 'no exports');
+    // Taken before anything is read: a save from now on differs from what is recorded for it. A
+    // cached transform whose file differs from what it was built from is dropped.
+    const versions = versionsOf(ssrGraph.fileToModulesMap.keys());
+    for (const [file, version] of versions) if (builtFrom.get(file) !== version) ssrGraph.onFileChange(file);
+    try {
+      // Every module is evaluated afresh (transforms stay cached): no copy of an edited module or of
+      // anything that imported it survives, whatever HMR boundaries the client side has.
+      runner.clearCache();
+      const module = (await runner.import(serverModule)) as { default?: unknown };
+      if (typeof module.default !== 'function') {
+        throw new ServerModuleError(serverModule, Object.keys(module).join(', ') || 'no exports');
+      }
+      const instance = await (module.default as DevServerFactory)({ env });
+      await instance.ready();
+      app = instance;
+      builtAfter = buildingAfter;
+      log(`[dev] server modules loaded in ${Math.round(performance.now() - started)} ms`);
+      return instance;
+    } finally {
+      // A file first read by this build gets its version now, just after the read; the watcher
+      // covers a save in between.
+      builtFrom = new Map(
+        [...ssrGraph.fileToModulesMap.keys()].map((file) => [file, versions.get(file) ?? fileVersion(file)]),
+      );
     }
-    const instance = await (module.default as DevServerFactory)({ env });
-    await instance.ready();
-    builtFrom = new Map([...ssrGraph.fileToModulesMap.keys()].map((file) => [file, modifiedAt(file)]));
-    app = instance;
-    log(`[dev] server modules loaded in ${Math.round(performance.now() - started)} ms`);
-    return instance;
   };
-  const current = (): Promise<FastifyInstance> => {
-    if (app && !stale) catchMissedSaves();
-    if (app && !stale) return Promise.resolve(app);
-    building ??= rebuild().finally(() => {
-      building = undefined;
-    });
-    return building;
+  const current = async (): Promise<FastifyInstance> => {
+    noticeSaves();
+    const wanted = saves;
+    for (;;) {
+      if (building) {
+        const after = buildingAfter;
+        const failed = await building.then(
+          () => undefined,
+          (error: unknown) => ({ error }),
+        );
+        // A build started before a save this request must see may fail on what the save fixed.
+        if (failed && after >= wanted) throw failed.error;
+        continue;
+      }
+      if (app && builtAfter >= wanted) return app;
+      building = rebuild().finally(() => {
+        building = undefined;
+      });
+    }
   };
   const markStale = (file: string) => {
-    if (vite.environments.ssr.moduleGraph.getModulesByFile(file)?.size) stale = true;
+    if (ssrGraph.getModulesByFile(file)?.size) noticeSave(file);
   };
   // A watcher that cannot watch (inotify limits, a vanished directory) would otherwise fail silently:
-  // saves would never reach the server.
+  // saves would reach the server only through the versions compared on each request.
   vite.watcher.on('error', (error: unknown) =>
     log(
       `[dev] file watching failed, saves may not reach the server: ${error instanceof Error ? error.message : String(error)}`,
@@ -157,17 +189,12 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   );
   vite.watcher.on('change', markStale);
   vite.watcher.on('unlink', markStale);
-  // A new file matters when the last build failed on importing it.
-  vite.watcher.on('add', () => {
-    if (!app) stale = true;
-  });
 
   const pageCsp = Object.entries(withCspAdditions(DEFAULT_CSP, csp))
     .map(([name, sources]) => `${name} ${sources.join(' ')}`)
     .join('; ');
   // The server could not be built (a syntax error, a throwing module): the overlay says why.
   const reportBuildError = (error: unknown) => {
-    stale = true;
     log(`[dev] the server could not be built:\n${error instanceof Error ? (error.stack ?? error.message) : error}`);
   };
   const sendBuildError = (response: ServerResponse, error: unknown) => {
@@ -242,13 +269,4 @@ async function watcherReady(watcher: ViteDevServer['watcher'], boundMs = 10_000)
     new Promise<void>((done) => (timer = setTimeout(done, boundMs))),
   ]);
   clearTimeout(timer);
-}
-
-/** A file's modification time, or -1 for one that is not on disk (a virtual module). */
-function modifiedAt(file: string): number {
-  try {
-    return statSync(file).mtimeMs;
-  } catch {
-    return -1;
-  }
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,8 +14,11 @@ export interface RunningDevApp {
   readonly process: ChildProcess;
   /** Everything the dev server wrote to stdout and stderr so far. */
   output(): string;
-  /** Replaces text in one of the copy's files, as an editor's save would. */
-  edit(file: string, from: string, to: string): void;
+  /**
+   * Replaces text in one of the copy's files, as an editor's save would: written in place, or (as
+   * many editors do) written to a new file renamed over the old one.
+   */
+  edit(file: string, from: string, to: string, saveBy?: 'write' | 'rename'): void;
   /** Puts files back as the fixture has them (after a test's edits). */
   restore(...files: string[]): void;
   stop(): Promise<void>;
@@ -45,11 +48,13 @@ export async function startDevApp(args: readonly string[] = ['--port', '0']): Pr
     url,
     process: child,
     output: () => output,
-    edit: (file, from, to) => {
+    edit: (file, from, to, saveBy = 'write') => {
       const path = join(root, file);
       const text = readFileSync(path, 'utf8');
       if (!text.includes(from)) throw new Error(`${file} does not contain ${JSON.stringify(from)}`);
-      writeFileSync(path, text.replace(from, to));
+      if (saveBy === 'write') return writeFileSync(path, text.replace(from, to));
+      writeFileSync(`${path}.saving`, text.replace(from, to));
+      renameSync(`${path}.saving`, path);
     },
     restore: (...files) => {
       for (const file of files) {
