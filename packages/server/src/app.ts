@@ -26,6 +26,8 @@ export interface PageError {
   /** Safe to show: never an internal message in production. */
   readonly message: string;
   readonly requestId: string;
+  /** The locale of the URL that failed (the server's `lang` without `locales`). */
+  readonly locale: string;
 }
 
 export interface RequestContext {
@@ -71,8 +73,9 @@ export interface AppDefinition<S, A, D, Dest extends { route: string }> {
    * The client module of the page a state shows, when pages are split into chunks of their own
    * (`lazyComponents` from core/svelte): its manifest key, e.g. `src/pages/Home.svelte`. The page's
    * chunks are then preloaded with `<link rel="modulepreload">`, so hydration does not wait on them.
+   * Several modules, for what else the page loads lazily: its locale's messages, say.
    */
-  pageModule?(state: S): string | undefined;
+  pageModule?(state: S): string | readonly string[] | undefined;
   /** HTTP status once the store settled, e.g. 404 when the post turned out not to exist. Default 200. */
   status?(state: S): number;
   /** Tags of a rendered page for cache invalidation, e.g. ['post:3']. */

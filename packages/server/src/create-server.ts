@@ -30,7 +30,7 @@ import { withCspAdditions } from './dev/dev-csp.js';
 import { devIntegration, type DevIntegration } from './dev/dev-integration.js';
 import { loadClientAssets } from './render/client-manifest.js';
 import { renderPage } from './render/render-page.js';
-import { appPath, createPageRenderer, requestPath, type PageRenderer } from './render/page-renderer.js';
+import { createPageRenderer, requestPath, type PageRenderer } from './render/page-renderer.js';
 import { localeRouting } from './i18n/locale-routing.js';
 import { secureCookies } from './auth/cookies.js';
 import { ssrPages, type SsrPagesOptions } from './render/ssr-pages.js';
@@ -134,7 +134,12 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   const security = full ? (options.security ?? {}) : { ...options.security, headers: false, csrf: false };
   const headerPolicy = securityHeaderPolicy(config, security, dev);
   const metrics = createServerMetrics();
-  const fastify = createFastify(config, { hardenedHeaders: hardenedHeaderTable(headerPolicy), ...options });
+  const { locales } = options.app;
+  const fastify = createFastify(config, {
+    hardenedHeaders: hardenedHeaderTable(headerPolicy),
+    ...options,
+    ...(locales ? { rewriteUrl: (url: string) => locales.split(url).path } : {}),
+  });
   logWarnings(fastify, security);
 
   // 1. Receive: request id, observability, readiness and drain, backends, rate limit, limits.
@@ -187,7 +192,7 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   await fastify.register(representationFinal);
   await fastify.register(formbody, { bodyLimit: limits.bodyBytes });
   if (security.csrf !== false) await fastify.register(csrf, csrfOptions(config, production));
-  if (options.auth) await fastify.register(authPlugin, options.auth);
+  if (options.auth) await fastify.register(authPlugin, { ...options.auth, ...(locales ? { locales } : {}) });
   // 3. Page cache; 4–5. the app's routes and pages, in a context load shedding covers (probes stay out).
   await fastify.register(pageCachePlugin, {
     cache: config.cache,
@@ -222,7 +227,7 @@ function pageAuthorizer<S, A, D, Dest extends { route: string }>(
   const { auth } = app;
   if (!auth) return undefined;
   return async (request, reply) => {
-    const requirement = auth(app.router.parse(appPath(app, requestPath(request.url), fastify.config.lang).path));
+    const requirement = auth(app.router.parse(requestPath(request.url)));
     return requirement === undefined ? undefined : fastify.authorize!(request, reply, requirement);
   };
 }

@@ -25,7 +25,23 @@ function localizedApp() {
   };
 }
 
-const start = async () => (await startTestServer({ app: localizedApp() })).server;
+const start = async () =>
+  (
+    await startTestServer({
+      app: localizedApp(),
+      // A form handler that refuses its input, answering with the page again (as the blog's do).
+      routes: async (fastify) => {
+        fastify.post('/items/:id', { config: { rateLimit: false } }, (request, reply) =>
+          fastify.renderPage(request, reply, 400),
+        );
+        // A form handler that succeeds: it redirects to a plain path, or to one naming a locale.
+        fastify.post<{ Querystring: { to?: string } }>('/done', (request, reply) =>
+          reply.redirect(request.query.to ?? '/items/1#top', 303),
+        );
+      },
+      security: { csrf: false },
+    })
+  ).server;
 const titleOf = (body: string) => /<h1>([^<]*)<\/h1>/.exec(body)?.[1];
 
 describe('locales in URLs', () => {
@@ -49,6 +65,31 @@ describe('locales in URLs', () => {
       expect(missing.headers['content-language']).toBe('en');
     }
     expect((await server.inject({ url: '/fr/nothing' })).headers['content-language']).toBe('fr');
+  });
+
+  it("answers a form posted from a page in that page's locale", async () => {
+    const server = await start();
+    const french = await server.inject({ method: 'POST', url: '/fr/items/5', payload: {} });
+    expect(french.statusCode).toBe(400);
+    expect(french.body).toMatch(/^<!doctype html><html lang="fr">/);
+    expect(french.headers['content-language']).toBe('fr');
+    expect(titleOf(french.body)).toBe('Item 5 (fr)');
+    const english = await server.inject({ method: 'POST', url: '/items/5', payload: {} });
+    expect(english.body).toMatch(/^<!doctype html><html lang="en">/);
+  });
+
+  it('keeps a redirect after a form in the locale of the page the form was on', async () => {
+    const server = await start();
+    const post = async (url: string) => (await server.inject({ method: 'POST', url, payload: {} })).headers.location;
+    expect(await post('/fr/done')).toBe('/fr/items/1#top');
+    expect(await post('/done')).toBe('/items/1#top');
+    expect(await post('/fr/done?to=%2F')).toBe('/fr');
+    // A target that names its locale, or leaves the site, is left as it is.
+    expect(await post('/fr/done?to=%2Ffr%2Fitems%2F2')).toBe('/fr/items/2');
+    expect(await post('/fr/done?to=%2Fen%2Fitems%2F2')).toBe('/en/items/2');
+    expect(await post('/fr/done?to=https%3A%2F%2Fexample.org%2F')).toBe('https://example.org/');
+    // The switcher's redirect goes where it says, whatever page it was reached from.
+    expect((await server.inject({ url: '/fr/locale/en?next=%2Ffr%2Fitems%2F3' })).headers.location).toBe('/items/3');
   });
 
   it('keeps a cached page per locale', async () => {

@@ -51,9 +51,6 @@ export function plural(locale: string, count: number, forms: PluralForms): strin
 }
 
 /** ICU's `select`: the text for a value, else `other`. */
-export function select<K extends string>(
-  value: K,
-  cases: Partial<Record<K, string>> & { readonly other: string },
-): string {
-  return cases[value] ?? cases.other;
+export function select(value: string, cases: { readonly [value: string]: string; readonly other: string }): string {
+  return Object.hasOwn(cases, value) ? cases[value]! : cases.other;
 }

@@ -1,3 +1,4 @@
+import type { Locales } from '@composable-svelte/core/i18n';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
@@ -6,6 +7,7 @@ import type { Db } from '../db/open-database.js';
 import { wantsJsonError } from '../errors/error-response.js';
 import { forbidden, HttpError } from '../errors/http-error.js';
 import { requestPath } from '../render/page-renderer.js';
+import { requestLocale } from '../i18n/request-locale.js';
 import './fastify-types.js';
 import { TooManyAttemptsError } from './auth-errors.js';
 import { accountPseudonym } from './account-pseudonym.js';
@@ -28,6 +30,8 @@ export interface AuthPluginOptions {
   readonly authenticators?: readonly Authenticator[];
   /** Where a browser that must sign in is sent, with `?next=`; default `/login`. */
   readonly loginPath?: string;
+  /** The app's locales (set by createServer): a French page sends to the French sign-in page. */
+  readonly locales?: Locales;
   /** Set when API routes accept bearer credentials: JSON 401s then carry `WWW-Authenticate: Bearer realm="…"`. */
   readonly bearerRealm?: string;
   /** Defaults to `fastify.config.auth` (the AUTH_* settings). */
@@ -126,9 +130,14 @@ async function registerAuth(fastify: FastifyInstance, options: AuthPluginOptions
     return null;
   };
 
+  const localizedLoginPath = (request: FastifyRequest) =>
+    options.locales
+      ? options.locales.localize(requestLocale(request, options.locales, options.locales.defaultLocale), loginPath)
+      : loginPath;
+
   /** Back to the page after signing in: the page itself for a GET, the page the form was on otherwise. */
   const returnPath = (request: FastifyRequest): string => {
-    if (request.method === 'GET' || request.method === 'HEAD') return safeNext(requestPath(request.url));
+    if (request.method === 'GET' || request.method === 'HEAD') return safeNext(requestPath(request.originalUrl));
     const referer = URL.parse(request.headers.referer ?? '');
     return referer?.origin === publicOrigin ? safeNext(referer.pathname + referer.search) : '/';
   };
@@ -138,7 +147,7 @@ async function registerAuth(fastify: FastifyInstance, options: AuthPluginOptions
     if (decision.allow) return undefined;
     if (decision.status === 403) throw forbidden(decision.message);
     if (!wantsJsonError(request))
-      return reply.redirect(`${loginPath}?next=${encodeURIComponent(returnPath(request))}`, 303);
+      return reply.redirect(`${localizedLoginPath(request)}?next=${encodeURIComponent(returnPath(request))}`, 303);
     const challenge = options.bearerRealm ? { 'www-authenticate': `Bearer realm="${options.bearerRealm}"` } : undefined;
     throw new HttpError(401, 'UNAUTHENTICATED', decision.message, challenge ? { headers: challenge } : {});
   };

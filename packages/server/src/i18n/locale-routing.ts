@@ -5,6 +5,7 @@ import { safeNext } from '../auth/safe-next.js';
 import { HttpError } from '../errors/http-error.js';
 import { addVary } from '../http/representation.js';
 import { requestPath } from '../render/page-renderer.js';
+import { requestLocale } from './request-locale.js';
 
 export interface LocaleRoutingOptions {
   readonly locales: Locales;
@@ -27,8 +28,15 @@ const isRead = (request: FastifyRequest) => request.method === 'GET' || request.
 async function localeRoutingPlugin(fastify: FastifyInstance, options: LocaleRoutingOptions): Promise<void> {
   const { locales } = options;
   const cookieName = options.cookieName ?? 'locale';
+  /** Whether a path already names a locale (`/fr`, `/fr/x`, `/fr?x`): a redirect there is left alone. */
+  const hasLocalePrefix = (path: string) =>
+    locales.locales.some((locale) => {
+      const next = path.charAt(locale.length + 1);
+      return path.startsWith(`/${locale}`) && (next === '' || next === '/' || next === '?' || next === '#');
+    });
+  // The unprefixed home only: `/fr` is the French home, whatever the visitor's languages.
   const isHome = (request: FastifyRequest) => {
-    const path = requestPath(request.url);
+    const path = requestPath(request.originalUrl);
     return path === '/' || path.startsWith('/?');
   };
 
@@ -45,9 +53,27 @@ async function localeRoutingPlugin(fastify: FastifyInstance, options: LocaleRout
     return reply.redirect(locales.localize(chosen, requestPath(request.url)), 302);
   });
 
+  // The switcher's own redirect names its target locale; every other one stays in the request's.
+  const switching = new WeakSet<FastifyRequest>();
+
   fastify.addHook('onSend', async (request, reply, payload) => {
+    const locale = requestLocale(request, locales, locales.defaultLocale);
     if (/^text\/html\b/.test(String(reply.getHeader('content-type') ?? '')) && !reply.hasHeader('content-language'))
-      reply.header('content-language', locales.split(requestPath(request.url)).locale);
+      reply.header('content-language', locale);
+    // A form posted from a French page (`/fr/login`) that redirects to `/account` lands on
+    // `/fr/account`: handlers write plain paths, and the reader stays in their language.
+    const location = reply.getHeader('location');
+    if (
+      reply.statusCode >= 300 &&
+      reply.statusCode < 400 &&
+      locale !== locales.defaultLocale &&
+      !switching.has(request) &&
+      typeof location === 'string' &&
+      location.startsWith('/') &&
+      !location.startsWith('//') &&
+      !hasLocalePrefix(location)
+    )
+      reply.header('location', locales.localize(locale, location));
     return payload;
   });
 
@@ -64,6 +90,7 @@ async function localeRoutingPlugin(fastify: FastifyInstance, options: LocaleRout
     },
     async (request, reply: FastifyReply) => {
       const { locale } = request.params;
+      switching.add(request);
       if (!locales.isLocale(locale))
         throw new HttpError(
           404,

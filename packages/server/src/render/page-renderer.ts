@@ -13,6 +13,7 @@ import type { RenderedPage } from '../cache/page-cache.js';
 import type { DevIntegration } from '../dev/dev-integration.js';
 import { actionName, serverTimingHeader, type EffectArrival } from './server-timing.js';
 import '../auth/fastify-types.js';
+import { requestLocale } from '../i18n/request-locale.js';
 
 /**
  * The path and query of a request target. An origin-form target ("/a?b") is taken as it is —
@@ -35,18 +36,6 @@ function publicUrlOf(path: string, publicUrl: string): URL {
   url.pathname = query === -1 ? path : path.slice(0, query);
   url.search = query === -1 ? '' : path.slice(query);
   return url;
-}
-
-/**
- * A request path as the app's router sees it, and its locale: without the locale prefix when the
- * app has `locales`; as it is, in the server's `lang`, when it has not.
- */
-export function appPath<S, A, D, Dest extends { route: string }>(
-  app: AppDefinition<S, A, D, Dest>,
-  path: string,
-  lang: string,
-): { readonly locale: string; readonly path: string } {
-  return app.locales ? app.locales.split(path) : { locale: lang, path };
 }
 
 /** Status code 499: the client closed the connection before the page was ready (nginx's convention). */
@@ -80,7 +69,7 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
   metrics?: ServerMetrics,
   dev?: DevIntegration,
 ): PageRenderer {
-  const localeOf = (path: string) => appPath(app, path, config.lang);
+  const localeOf = (request: FastifyRequest) => requestLocale(request, app.locales, config.lang);
   // Development pages say where their time went (Server-Timing); production pays nothing for it.
   const timed = config.nodeEnv === 'development';
   const renderState = async (store: Store<S, A>, locale: string): Promise<string> => {
@@ -99,11 +88,11 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
   };
 
   const renderError = async (request: FastifyRequest, status: number, message: string): Promise<string> => {
+    const locale = localeOf(request);
     const store = createStore<S, A, D>({
-      initialState: app.errorState({ status, message, requestId: String(request.id) }),
+      initialState: app.errorState({ status, message, requestId: String(request.id), locale }),
       reducer: app.reducer,
     });
-    const { locale } = localeOf(requestPath(request.url));
     try {
       return await renderState(store, locale);
     } catch (error) {
@@ -141,11 +130,11 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
       },
       viewer: request.principal?.viewer ?? null,
       flash: () => request.server.auth?.takeFlash(request, reply),
-      locale: localeOf(path).locale,
+      locale: localeOf(request),
     };
     // A page that may show who is asking is theirs alone.
     if (context.viewer) reply.header('cache-control', 'private, no-store');
-    const route = app.router.parse(localeOf(path).path);
+    const route = app.router.parse(path);
     const effectErrors: unknown[] = [];
     let store: Store<S, A> | undefined;
     const started = performance.now();
@@ -159,7 +148,7 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
         }
       : app.reducer;
     try {
-      const url = publicUrlOf(path, config.publicUrl);
+      const url = publicUrlOf(requestPath(request.originalUrl), config.publicUrl);
       const { state, actions = [] } = app.load(route, url, context);
       const created = createStore<S, A, D>({
         initialState: state,
@@ -229,12 +218,11 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
 
   const cachePath = (request: FastifyRequest): string => {
     const path = requestPath(request.url);
-    if (!app.router.href) return path;
-    const { locale, path: unprefixed } = localeOf(path);
-    const route = app.router.parse(unprefixed);
-    if (!route.ok) return path;
-    const canonical = app.router.href(route.destination);
-    return app.locales ? app.locales.localize(locale, canonical) : canonical;
+    const localized = (canonical: string) =>
+      app.locales ? app.locales.localize(localeOf(request), canonical) : canonical;
+    if (!app.router.href) return localized(path);
+    const route = app.router.parse(path);
+    return localized(route.ok ? app.router.href(route.destination) : path);
   };
 
   return {

@@ -30,7 +30,12 @@ const TIMEOUT_CHECK_MS = 1000;
  */
 export function createFastify(
   config: ServerConfig,
-  options: { hardenedHeaders: HeaderTable; logStream?: DestinationStream },
+  options: {
+    hardenedHeaders: HeaderTable;
+    logStream?: DestinationStream;
+    /** Maps a request's URL before routing (the locale prefix taken off); `originalUrl` keeps it. */
+    rewriteUrl?: (url: string) => string;
+  },
 ): FastifyInstance {
   const { limits } = config;
   const production = config.nodeEnv === 'production';
@@ -57,6 +62,7 @@ export function createFastify(
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     http,
     clientErrorHandler: clientErrorHandler(options.hardenedHeaders),
+    ...(options.rewriteUrl ? { rewriteUrl: (request) => options.rewriteUrl!(request.url ?? '/') } : {}),
     // A malformed URL fails before any hook runs: answer it here, hardened, with a request id.
     frameworkErrors: (error, request, reply) => {
       reply.headers({ ...options.hardenedHeaders, 'x-request-id': request.id });
