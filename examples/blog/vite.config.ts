@@ -34,10 +34,12 @@ export default defineConfig(({ isSsrBuild }) => ({
           // one file compresses better than the handful of small shared chunks the split would make.
           // The entry stays out of it: it awaits the first page's chunk, which imports the shared
           // chunk, so an entry inside that chunk would wait on itself and never hydrate. So does the
-          // live client, imported on the first post page only (createLazyLiveClient).
+          // live client, imported on the first post page only (createLazyLiveClient), and each
+          // locale's messages: a page fetches its own locale's only.
           output: {
             manualChunks: (id: string) =>
               id.includes('/src/shared/pages/') ||
+              /\/src\/shared\/i18n\/(en|fr)\.ts$/.test(id) ||
               id.endsWith('/src/client/entry.ts') ||
               /\/core\/dist\/live\/(?!lazy\.js)/.test(id)
                 ? undefined

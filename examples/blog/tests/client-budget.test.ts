@@ -8,17 +8,23 @@ import { clientDir, ENTRY, pageSource, readClientManifest, staticClosure } from 
  * the entry, its static imports and the home page's chunk. Set just above what the build achieves,
  * so any growth is a decision someone makes on purpose (raise it here, saying why) rather than a
  * drift: 35,789 in one file; 33,635 with lazy pages; 37,201 once the live client (comments and
- * readers on post pages) and the admin pages' reducers joined the entry. The 20 kB goal is not
+ * readers on post pages) and the admin pages' reducers joined the entry; 39,497 with the interface
+ * in two languages: the English messages chunk (1,700; every page's texts, moved out of the
+ * components) and core/i18n's locales, plurals and formatters (~600). The 20 kB goal is not
  * reached: Svelte's client runtime alone is about 15 kB of it.
  */
-const HOME_JS_BUDGET_GZIP = 37_400;
+const HOME_JS_BUDGET_GZIP = 39_700;
 
 const gzipBytes = (file: string) => gzipSync(readFileSync(`${clientDir}${file}`), { level: 9 }).length;
 
 describe('the JavaScript budget of the home page', () => {
-  it(`entry + home page chunk stay within ${HOME_JS_BUDGET_GZIP} bytes gzipped`, () => {
+  it(`entry + home page chunk + English messages stay within ${HOME_JS_BUDGET_GZIP} bytes gzipped`, () => {
     const manifest = readClientManifest();
-    const files = new Set([...staticClosure(manifest, ENTRY), ...staticClosure(manifest, pageSource('PostList'))]);
+    const files = new Set([
+      ...staticClosure(manifest, ENTRY),
+      ...staticClosure(manifest, pageSource('PostList')),
+      ...staticClosure(manifest, 'src/shared/i18n/en.ts'),
+    ]);
     const sizes = Object.fromEntries([...files].map((file) => [file, gzipBytes(file)]));
     const total = Object.values(sizes).reduce((sum, bytes) => sum + bytes, 0);
     expect(total, `gzipped bytes per file: ${JSON.stringify(sizes, null, 2)}`).toBeLessThanOrEqual(HOME_JS_BUDGET_GZIP);

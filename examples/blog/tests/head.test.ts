@@ -1,6 +1,7 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { headFor, SITE_NAME, statusFor } from '../src/shared/head.js';
+import { dictionaries } from '../src/shared/i18n/messages.js';
 import type { Post } from '../src/shared/model.js';
 import { initialBlogState, type BlogState, type Load, type Page } from '../src/shared/state.js';
 
@@ -20,6 +21,8 @@ const post3: Post = {
   authorId: null,
   updatedAt: null,
 };
+
+beforeAll(() => dictionaries.loadAll());
 
 const home: Page = { route: 'home', params: {}, query: {} };
 const postPage = (id: number): Page => ({ route: 'post', params: { id }, query: {} });

@@ -6,6 +6,8 @@ import { syncHistory } from '@composable-svelte/core/routing';
 import { parseState, readSerializedState } from '@composable-svelte/core/ssr';
 import App from '../shared/App.svelte';
 import type { BlogDependencies } from '../shared/api.js';
+import { locales } from '../shared/i18n/locales.js';
+import { dictionaries } from '../shared/i18n/messages.js';
 import { pages } from '../shared/page-components.js';
 import { pageForRoute } from '../shared/page-for-route.js';
 import { snapshotOf } from '../shared/queries.js';
@@ -28,15 +30,17 @@ const store = createStore<BlogState, BlogAction, BlogDependencies>({
   dependencies: { api: createHttpApi(), clock, queries, live: createLazyLiveClient({ url: '/live', clock }) },
 });
 
-// The server rendered this page: its chunk must be here before hydrating, or the first render would differ.
-await pages.load(initialState.page.route);
+// The server rendered this page: its chunk and its locale's messages must be here before hydrating,
+// or the first render would differ.
+await Promise.all([pages.load(initialState.page.route), dictionaries.load(initialState.locale)]);
 hydrate(App, { target: document.getElementById('app')!, props: { store } });
 store.dispatch({ type: 'liveStarted' });
 
 // The URL follows the state; back and forward become navigate actions.
+// Paths carry the locale's prefix; the route table knows them without it.
 syncHistory({
-  router,
+  router: { parse: (url) => router.parse(locales.split(url).path) },
   store,
-  select: (state) => urlForPage(state.page),
-  onUrlChange: (result, url): BlogAction => ({ type: 'navigate', page: pageForRoute(result, url) }),
+  select: (state) => urlForPage(state.page, state.locale),
+  onUrlChange: (result, url): BlogAction => ({ type: 'navigate', page: pageForRoute(result, locales.split(url).path) }),
 });

@@ -7,6 +7,8 @@ import { statusFor } from '../shared/head.js';
 import type { PostsRepository } from '../shared/model.js';
 import { pageModule, pages } from '../shared/page-components.js';
 import { pageForRoute } from '../shared/page-for-route.js';
+import { locales, type Locale } from '../shared/i18n/locales.js';
+import { dictionaries, messagesModule } from '../shared/i18n/messages.js';
 import { blogReducer } from '../shared/reducer.js';
 import { router, type Destination } from '../shared/routes.js';
 import { initialBlogState, type BlogAction, type BlogState } from '../shared/state.js';
@@ -104,9 +106,12 @@ export function blogApp(
     reducer: blogReducer,
     router,
     clientEntry: 'src/client/entry.ts',
-    pageModule: (state) => pageModule(state.page.route),
+    locales,
+    // The page's chunk and its locale's messages: both are needed before the browser hydrates.
+    pageModule: (state) => [pageModule(state.page.route), messagesModule(state.locale)],
     load(route, url, context) {
-      const page = pageForRoute(route, url.pathname + url.search);
+      const page = pageForRoute(route, locales.split(url.pathname + url.search).path);
+      const locale = context.locale as Locale;
       const account = {
         ...initialAccountState(accounts, context.viewer),
         providers: accountsFeature?.providers ?? [],
@@ -124,7 +129,7 @@ export function blogApp(
       if (keyOutcome?.kind === 'created') actions.push({ type: 'apiKeyCreated', created: keyOutcome.created });
       if (keyOutcome?.kind === 'refused')
         actions.push({ type: 'apiKeyFormRefused', message: keyOutcome.message, name: keyOutcome.name });
-      const state = initialBlogState({ route: 'home', params: {}, query: {} }, url.origin, withToken);
+      const state = initialBlogState({ route: 'home', params: {}, query: {} }, url.origin, withToken, locale);
       // A signed-in reader comments under their account's name.
       const commentForm = context.viewer ? { ...state.commentForm, author: context.viewer.name } : state.commentForm;
       const editor = postEditors.get(context.request) ?? state.editor;
@@ -158,8 +163,13 @@ export function blogApp(
         ...(accountsFeature && isAdmin(request.principal?.viewer ?? null) ? { admin: accountsFeature.admin } : {}),
       }),
     }),
-    errorState: ({ status, message, requestId }) =>
-      initialBlogState({ route: 'error', status, message, requestId }, ''),
+    errorState: ({ status, message, requestId, locale }) =>
+      initialBlogState(
+        { route: 'error', status, message, requestId },
+        '',
+        undefined,
+        locales.isLocale(locale) ? locale : locales.defaultLocale,
+      ),
     status: statusFor,
     cacheTags: (state) => {
       const page = state.page;
@@ -248,7 +258,7 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
     }),
   });
   // Pages render synchronously on the server: every page chunk is in before the first request.
-  await pages.loadAll();
+  await Promise.all([pages.loadAll(), dictionaries.loadAll()]);
   try {
     return await createServer({
       app: blogApp(repository, subscriptions, onDatabase ? accounts : undefined),

@@ -1,17 +1,16 @@
-/** Dates render in UTC so server and browser produce identical text and hydration matches. */
-const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
+import { dateFormat } from '@composable-svelte/core/i18n';
+import { INTL_LOCALE, type Locale } from './i18n/locales.js';
 
-export function formatDate(iso: string): string {
-  return dateFormat.format(new Date(iso));
+/**
+ * Dates render in UTC so server and browser produce identical text and hydration matches. The
+ * formatter is made once per locale (core/i18n caches it), not per date.
+ */
+export function formatDate(iso: string, locale: Locale = 'en'): string {
+  return dateFormat(INTL_LOCALE[locale], { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso));
 }
-
-export function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
-
-const dateTimeFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 
 /** Date and time (UTC, labelled so), where the hour matters: a job's failure, its next run. */
-export function formatDateTime(iso: string): string {
-  return `${dateTimeFormat.format(new Date(iso))} UTC`;
+export function formatDateTime(iso: string, locale: Locale = 'en'): string {
+  const format = dateFormat(INTL_LOCALE[locale], { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+  return `${format.format(new Date(iso))} UTC`;
 }

@@ -1,8 +1,10 @@
+import { alternates, type Alternate } from '@composable-svelte/core/i18n';
+import { locales } from './i18n/locales.js';
+import { messagesOf } from './i18n/messages.js';
 import type { BlogState } from './state.js';
-import { router } from './routes.js';
+import { router, type Destination } from './routes.js';
 
 export const SITE_NAME = 'Field Notes';
-export const SITE_DESCRIPTION = 'Essays on building and running web software: rendering, caching, testing, operations.';
 
 export interface HeadInfo {
   readonly title: string;
@@ -14,59 +16,62 @@ export interface HeadInfo {
 /** Title, description and canonical URL from state: the same on the server and after navigation. */
 export function headFor(state: BlogState): HeadInfo {
   const { page, origin } = state;
+  const t = messagesOf(state.locale);
+  // The canonical URL is the page in its own locale; the others are its hreflang alternates.
+  const at = (destination: Destination) => origin + locales.localize(state.locale, router.href(destination));
   switch (page.route) {
     case 'home':
       return {
-        title: `${SITE_NAME} — essays on web software`,
-        description: SITE_DESCRIPTION,
-        canonical: state.load.status === 'failed' ? null : origin + router.href(page),
+        title: `${SITE_NAME} — ${t.siteTagline}`,
+        description: t.siteDescription,
+        canonical: state.load.status === 'failed' ? null : at(page),
       };
     case 'post':
     case 'comments': {
       const post = state.postsById[page.params.id];
       if (!post) {
         const failed = state.load.status === 'failed';
-        const title = !failed ? 'Loading post…' : state.load.httpStatus === 404 ? 'Post not found' : 'Post unavailable';
+        const title = !failed ? t.loadingPost : state.load.httpStatus === 404 ? t.postNotFound : t.postUnavailable;
         // A page that failed to load is not the canonical version of anything.
         return {
           title: `${title} — ${SITE_NAME}`,
-          description: SITE_DESCRIPTION,
-          canonical: failed ? null : origin + router.href(page),
+          description: t.siteDescription,
+          canonical: failed ? null : at(page),
         };
       }
       // The form's page (`?write=1`) shows the same comments: one canonical URL for both.
-      const canonical = origin + router.href(page.route === 'comments' ? { ...page, query: {} } : page);
-      const prefix = page.route === 'comments' ? 'Comments on ' : '';
-      return { title: `${prefix}${post.title} — ${SITE_NAME}`, description: post.excerpt, canonical };
+      const canonical = at(page.route === 'comments' ? { ...page, query: {} } : page);
+      const title = page.route === 'comments' ? t.commentsOnTitle(post.title) : post.title;
+      return { title: `${title} — ${SITE_NAME}`, description: post.excerpt, canonical };
     }
     case 'subscribe':
       return {
-        title: `Subscribe — ${SITE_NAME}`,
-        description: 'Get new essays from Field Notes by email, about once a month.',
-        canonical: origin + router.href({ route: 'subscribe', params: {}, query: {} }),
+        title: `${t.titleSubscribe} — ${SITE_NAME}`,
+        description: t.descriptionSubscribe,
+        canonical: at({ route: 'subscribe', params: {}, query: {} }),
       };
     case 'login':
       return {
-        title: `Sign in — ${SITE_NAME}`,
-        description: 'Sign in to comment on Field Notes.',
-        canonical: origin + router.href({ route: 'login', params: {}, query: {} }),
+        title: `${t.signIn} — ${SITE_NAME}`,
+        description: t.descriptionLogin,
+        canonical: at({ route: 'login', params: {}, query: {} }),
       };
     case 'signup':
       return {
-        title: `Create an account — ${SITE_NAME}`,
-        description: 'Create a Field Notes account to comment on essays.',
-        canonical: origin + router.href({ route: 'signup', params: {}, query: {} }),
+        title: `${t.createAnAccount} — ${SITE_NAME}`,
+        description: t.descriptionSignup,
+        canonical: at({ route: 'signup', params: {}, query: {} }),
       };
     case 'forgotPassword':
       return {
-        title: `Reset your password — ${SITE_NAME}`,
-        description: 'Get a link to choose a new Field Notes password.',
+        title: `${t.resetYourPassword} — ${SITE_NAME}`,
+        description: t.descriptionForgot,
         canonical: null,
       };
     case 'resetPassword':
       return {
-        title: `Choose a new password — ${SITE_NAME}`,
-        description: 'Choose a new Field Notes password.',
+        title: `${t.chooseNewPassword} — ${SITE_NAME}`,
+        description: t.descriptionReset,
         canonical: null,
       };
     case 'account':
@@ -87,16 +92,23 @@ export function headFor(state: BlogState): HeadInfo {
     case 'adminJobs':
       return { title: `Jobs — ${SITE_NAME}`, description: 'Background job queues and schedules.', canonical: null };
     case 'notFound':
-      return { title: `Page not found — ${SITE_NAME}`, description: 'This page does not exist.', canonical: null };
+      return { title: `${t.pageNotFound} — ${SITE_NAME}`, description: t.descriptionNotFound, canonical: null };
     case 'badRequest':
-      return { title: `Bad request — ${SITE_NAME}`, description: 'This address is not valid.', canonical: null };
+      return { title: `${t.titleBadRequest} — ${SITE_NAME}`, description: t.descriptionBadRequest, canonical: null };
     case 'error':
       return {
         title: `${page.status} ${page.message} — ${SITE_NAME}`,
-        description: 'Something went wrong.',
+        description: t.descriptionError,
         canonical: null,
       };
   }
+}
+
+/** The page in every locale, for `<link rel="alternate" hreflang>`: only pages with a canonical URL. */
+export function alternatesFor(state: BlogState, head: HeadInfo): Alternate[] {
+  if (head.canonical === null) return [];
+  const path = locales.split(new URL(head.canonical).pathname + new URL(head.canonical).search).path;
+  return alternates(locales, state.origin, path);
 }
 
 /** HTTP status for a settled state: a post that turned out not to exist is a 404. */

@@ -14,6 +14,7 @@ import type { Comment, Post, PostSummary } from './model.js';
 import { emptyPostEditor, type PostEditor } from './post-draft.js';
 import type { QueryStamps } from './queries.js';
 import type { Destination } from './routes.js';
+import type { Locale } from './i18n/locales.js';
 import { emptySubscribeForm, type FieldErrors, type SubscribeField, type SubscribeForm } from './subscribe.js';
 
 /** What the main area shows. Route destinations plus the pages no route produces. */
@@ -54,6 +55,8 @@ export interface BlogState {
   readonly live: LiveState;
   /** Public origin for canonical URLs, e.g. https://blog.example.com */
   readonly origin: string;
+  /** The interface's language, from the URL's prefix: every link and text of the page follows it. */
+  readonly locale: Locale;
 }
 
 export type BlogAction =
@@ -99,7 +102,7 @@ export type BlogAction =
   | { readonly type: 'liveStarted' }
   | { readonly type: 'liveEvent'; readonly event: LiveEvent };
 
-export function initialBlogState(page: Page, origin: string, account?: AccountState): BlogState {
+export function initialBlogState(page: Page, origin: string, account?: AccountState, locale: Locale = 'en'): BlogState {
   return {
     page,
     load: { status: 'ready' },
@@ -114,5 +117,6 @@ export function initialBlogState(page: Page, origin: string, account?: AccountSt
     admin: initialAdminState,
     live: initialLiveState(false),
     origin,
+    locale,
   };
 }

@@ -10,7 +10,8 @@ import { useBlog } from './support/harness.js';
 const blog = useBlog();
 const PASSWORD = 'tidal-orchard-compass-64';
 
-const headerText = async (page: Page) => ((await page.locator('header nav').textContent()) ?? '').replace(/\s+/g, ' ');
+const headerText = async (page: Page) =>
+  ((await page.locator('header nav[aria-label="Primary"]').textContent()) ?? '').replace(/\s+/g, ' ');
 
 async function submit(page: Page, button: string) {
   await Promise.all([page.waitForEvent('load'), page.locator(button).click()]);

@@ -17,6 +17,11 @@ const cases: { path: string; status: number; link: string }[] = [
   { path: '/posts/999', status: 404, link: brandLink },
   { path: '/posts/abc', status: 400, link: brandLink },
   { path: '/does/not/exist', status: 404, link: brandLink },
+  // The French interface hydrates the same way, and its links stay in French.
+  { path: '/fr', status: 200, link: 'main ol.post-list a[href^="/fr/posts/"]' },
+  { path: `/fr/posts/${POST_WITH_COMMENTS}`, status: 200, link: 'main .post-footer a[href^="/fr/posts/"]' },
+  { path: `/fr/posts/${POST_WITH_COMMENTS}/comments`, status: 200, link: brandLink },
+  { path: '/fr/does/not/exist', status: 404, link: brandLink },
 ];
 
 describe('the browser hydrates the server markup instead of re-rendering it', () => {

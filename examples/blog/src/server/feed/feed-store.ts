@@ -1,6 +1,7 @@
 import type { Db } from '@composable-svelte/server/db';
 import { desc, eq } from 'drizzle-orm';
-import { SITE_DESCRIPTION, SITE_NAME } from '../../shared/head.js';
+import { SITE_NAME } from '../../shared/head.js';
+import en from '../../shared/i18n/en.js';
 import { builtDocuments, posts, type BlogSchema } from '../db/schema.js';
 import { renderRss } from './rss.js';
 
@@ -49,7 +50,7 @@ export function createFeedStore(options: FeedStoreOptions): FeedStore {
       .limit(limit);
     const builtAt = now();
     const body = renderRss(
-      { title: SITE_NAME, description: SITE_DESCRIPTION, origin: options.origin, path: FEED_PATH, builtAt },
+      { title: SITE_NAME, description: en.siteDescription, origin: options.origin, path: FEED_PATH, builtAt },
       latest.map((post) => ({ ...post, publishedAt: post.publishedAt.toISOString() })),
     );
     await db
