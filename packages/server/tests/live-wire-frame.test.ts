@@ -101,6 +101,8 @@ describe('live wire frames: a broadcast is framed once and written as is (pinned
     const expected = encodeTextFrame(text).wire;
     const whole = write.mock.calls.filter(([chunk]) => Buffer.isBuffer(chunk) && chunk.equals(expected));
     expect(whole).toHaveLength(2);
+    // Two join replies and the event to each socket, the event's two counted in one increment.
+    expect(await app.metrics.registry.getSingleMetricAsString('live_messages_out_total')).toMatch(/ 4$/);
     for (const client of clients) {
       expect(await client.next((frame) => frame.type === 'event')).toMatchObject({
         seq: 1,

@@ -129,7 +129,7 @@ export class LiveConnection implements Subscriber {
 
   /**
    * Writes one frame, or drops the socket when the client is not reading; says whether it was
-   * written. Called once per subscriber on a broadcast, so it allocates nothing.
+   * written. A broadcast runs it once per subscriber with one shared frame: it must stay cheap.
    */
   private write(frame: Frame): boolean {
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return false;
