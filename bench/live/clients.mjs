@@ -71,7 +71,8 @@ function open(url, topic) {
     let pending = Buffer.alloc(0);
     let upgraded = false;
     const mine = [];
-    socket.once('error', reject);
+    // Before the join this fails the open; after it, an error ends only this socket (reject is spent).
+    socket.on('error', reject);
     socket.once('connect', () =>
       socket.write(
         `GET ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
