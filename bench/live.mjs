@@ -4,17 +4,19 @@
 //   npx node bench/live.mjs                  # table on stdout
 //   npx node bench/live.mjs --json           # JSON on stdout, table on stderr
 //   npx node bench/live.mjs --idle 10000 --fanout 1000,5000 --events 20 --client-procs 2 --no-redis
+//   npx node bench/live.mjs --module packages/server/dist/live-before/index.js   # another build of the live module
 //
 // Needs the built server (npm run build). The servers are child processes killed on exit; every
 // phase has a deadline, and the whole run stops after --timeout seconds (default 180).
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import { liveTable } from './lib/live-report.mjs';
 
-const USAGE = `Usage: node bench/live.mjs [--idle N] [--fanout N,N] [--events N] [--client-procs N] [--no-redis] [--timeout S] [--json]`;
+const USAGE = `Usage: node bench/live.mjs [--idle N] [--fanout N,N] [--events N] [--client-procs N] [--no-redis] [--module PATH] [--timeout S] [--json]`;
 
 function parseArgs(argv) {
   const options = {
@@ -25,6 +27,7 @@ function parseArgs(argv) {
     redis: true,
     timeout: 180,
     json: false,
+    module: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -44,6 +47,7 @@ function parseArgs(argv) {
     else if (flag === '--timeout') options.timeout = count(next());
     else if (flag === '--client-procs') options.clientProcs = count(next());
     else if (flag === '--no-redis') options.redis = false;
+    else if (flag === '--module') options.module = next();
     else if (flag === '--json') options.json = true;
     else if (flag === '-h' || flag === '--help') {
       process.stdout.write(`${USAGE}\n`);
@@ -111,7 +115,11 @@ async function startChild(script, { env = {}, execArgv = [] } = {}) {
 }
 
 async function startServer(env = {}) {
-  const server = await startChild(serverScript, { env, execArgv: ['--expose-gc'] });
+  if (options.module) env = { ...env, LIVE_MODULE: pathToFileURL(resolve(options.module)).href };
+  const server = await startChild(serverScript, {
+    env,
+    execArgv: ['--expose-gc'],
+  });
   return { ...server, url: `ws://127.0.0.1:${server.first.port}/live` };
 }
 
@@ -179,8 +187,11 @@ async function fanOut(clients, subscribers, servers) {
   );
   await sleep(300);
   const publishMs = [];
+  const publishCpuMs = [];
   for (let n = 0; n < options.events; n++) {
-    publishMs.push((await servers[0].ask({ cmd: 'publish', topic: 'fan', n })).publishMs);
+    const answer = await servers[0].ask({ cmd: 'publish', topic: 'fan', n });
+    publishMs.push(answer.publishMs);
+    publishCpuMs.push(answer.publishCpuMs);
     await Promise.all(clients.procs.map((proc, i) => proc.ask({ cmd: 'expect', total: shares[i] * (n + 1) }, 10_000)));
     await sleep(100);
   }
@@ -188,6 +199,7 @@ async function fanOut(clients, subscribers, servers) {
   await clients.close();
   const latencies = collected.flatMap((answer) => answer.latencies).sort((a, b) => a - b);
   publishMs.sort((a, b) => a - b);
+  publishCpuMs.sort((a, b) => a - b);
   return {
     subscribers,
     samples: latencies.length,
@@ -195,6 +207,7 @@ async function fanOut(clients, subscribers, servers) {
     p99Ms: percentile(latencies, 99),
     // One instance only: publish returns once every local socket has the frame.
     serverWriteP50Ms: servers.length === 1 ? percentile(publishMs, 50) : undefined,
+    serverCpuP50Ms: servers.length === 1 ? percentile(publishCpuMs, 50) : undefined,
   };
 }
 

@@ -1,9 +1,10 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import type { LiveBackend, SequencedEvent, TopicMessage } from '../src/live/backend.js';
-import { createHub, type Frame } from '../src/live/hub.js';
+import { createHub } from '../src/live/hub.js';
 import { createLiveMetrics } from '../src/live/live-metrics.js';
 import { createMemoryBackend } from '../src/live/memory-backend.js';
+import type { EncodedFrame } from '../src/live/wire-frame.js';
 
 const event = (seq: number): SequencedEvent => ({ topic: 't', seq, event: 'e', data: { seq } });
 
@@ -28,11 +29,12 @@ describe('live hub: every subscriber gets each sequence once and in order', () =
     const hub = createHub(backend, createLiveMetrics(new Registry()), (error) => errors.push(error));
     const seen: number[] = [];
     const subscriber = {
-      deliverEvent: (_topic: string, seq: number, frame: Frame) => {
-        expect(JSON.parse(String(frame))).toMatchObject({ seq, data: { seq } });
+      deliverEvent: (_topic: string, seq: number, frame: EncodedFrame) => {
+        expect(JSON.parse(frame.text)).toMatchObject({ seq, data: { seq } });
         seen.push(seq);
+        return true;
       },
-      deliverPresence: () => {},
+      deliverPresence: () => false,
     };
     await hub.add('t', subscriber);
     fanOut(1);

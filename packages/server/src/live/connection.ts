@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import { CloseCode, type PresenceMeta } from '@composable-svelte/core/live';
 import type { WebSocket } from 'ws';
 import type { Principal } from '../auth/principal.js';
@@ -6,6 +7,7 @@ import type { PushOutcome } from './dedupe.js';
 import { parseClientFrame, type ValidClientFrame } from './frames.js';
 import type { Frame, Subscriber } from './hub.js';
 import type { LiveRuntime } from './runtime.js';
+import type { EncodedFrame } from './wire-frame.js';
 
 type JoinFrame = Extract<ValidClientFrame, { type: 'join' }>;
 type PushFrame = Extract<ValidClientFrame, { type: 'push' }>;
@@ -53,13 +55,16 @@ export class LiveConnection implements Subscriber {
   private refilledAt = performance.now();
   private closed = false;
   private readonly queues = new Map<string, Promise<void>>();
+  /** The stream under `socket`, when encoded frames may be written to it directly (see wireOf). */
+  private readonly wire: Duplex | undefined;
 
   constructor(
     private readonly socket: WebSocket,
     private readonly runtime: LiveRuntime,
-    options: { ref: string; principal: Principal | undefined; awaitingToken: boolean },
+    options: { ref: string; principal: Principal | undefined; awaitingToken: boolean; wire: Duplex | undefined },
   ) {
     this.ref = options.ref;
+    this.wire = options.wire;
     this.principal = options.principal;
     this.awaitingToken = options.awaitingToken;
     this.tokens = runtime.limits.messagesPerSecond;
@@ -79,21 +84,23 @@ export class LiveConnection implements Subscriber {
     return target.viewerId !== undefined && principal.viewer.id === target.viewerId;
   }
 
-  deliverEvent(topic: string, seq: number, frame: Frame): void {
+  deliverEvent(topic: string, seq: number, frame: EncodedFrame): boolean {
     const subscription = this.subscriptions.get(topic);
-    if (!subscription) return;
+    if (!subscription) return false;
     if (subscription.held) subscription.held.push({ seq, frame });
     else if (seq > subscription.lastSeq) {
       subscription.lastSeq = seq;
-      this.send(frame);
+      return this.write(frame);
     }
+    return false;
   }
 
-  deliverPresence(topic: string, frame: Frame): void {
+  deliverPresence(topic: string, frame: EncodedFrame): boolean {
     const subscription = this.subscriptions.get(topic);
-    if (!subscription) return;
+    if (!subscription) return false;
     if (subscription.held) subscription.held.push({ seq: undefined, frame });
-    else if (subscription.joined) this.send(frame);
+    else if (subscription.joined) return this.write(frame);
+    return false;
   }
 
   ping(): void {
@@ -115,18 +122,27 @@ export class LiveConnection implements Subscriber {
     setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref();
   }
 
-  /** Sends one serialized frame, or drops the socket when the client is not reading. */
+  /** Sends one serialized frame and counts it. */
   send(frame: Frame): void {
-    if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
+    if (this.write(frame)) this.runtime.metrics.messagesOut.inc();
+  }
+
+  /**
+   * Writes one frame, or drops the socket when the client is not reading; says whether it was
+   * written. A broadcast runs it once per subscriber with one shared frame: it must stay cheap.
+   */
+  private write(frame: Frame): boolean {
+    if (this.closed || this.socket.readyState !== this.socket.OPEN) return false;
     if (this.socket.bufferedAmount > this.runtime.limits.maxBufferedBytes) {
       this.runtime.metrics.slowConsumers.inc();
       this.runtime.log.warn({ ref: this.ref }, 'live: slow consumer disconnected');
       this.close(CloseCode.slowConsumer);
-      return;
+      return false;
     }
-    this.runtime.metrics.messagesOut.inc();
-    // A Buffer is sent as is (one encoding shared by every subscriber), still as a text frame.
-    this.socket.send(frame, { binary: false });
+    if (typeof frame === 'string') this.socket.send(frame);
+    else if (this.wire?.writable) this.wire.write(frame.wire);
+    else this.socket.send(frame.text);
+    return true;
   }
 
   private reply(ref: string, outcome: PushOutcome | ({ ok: true } & Record<string, unknown>)): void {

@@ -1,13 +1,14 @@
 import type { LiveBackend, SequencedEvent, TopicMessage } from './backend.js';
 import type { LiveMetrics } from './live-metrics.js';
+import { encodeTextFrame, type EncodedFrame } from './wire-frame.js';
 
-/** A serialized server frame: JSON text, or its UTF-8 bytes when encoded once for many sockets. */
-export type Frame = string | Buffer;
+/** A serialized server frame: JSON text, or a frame encoded once for many sockets. */
+export type Frame = string | EncodedFrame;
 
-/** The side of a connection the hub delivers to. */
+/** The side of a connection the hub delivers to. Each returns whether the frame was sent now. */
 export interface Subscriber {
-  deliverEvent(topic: string, seq: number, frame: Frame): void;
-  deliverPresence(topic: string, frame: Frame): void;
+  deliverEvent(topic: string, seq: number, frame: EncodedFrame): boolean;
+  deliverPresence(topic: string, frame: EncodedFrame): boolean;
 }
 
 export interface LiveHub {
@@ -36,8 +37,11 @@ export function createHub(backend: LiveBackend, metrics: LiveMetrics, onError: (
     if (entry.lastSeq !== undefined && message.seq <= entry.lastSeq) return;
     entry.lastSeq = message.seq;
     const { topic, seq, event, data } = message;
-    const frame = Buffer.from(JSON.stringify({ type: 'event', topic, seq, event, data }));
-    for (const subscriber of entry.subscribers) subscriber.deliverEvent(topic, seq, frame);
+    const frame = encodeTextFrame(JSON.stringify({ type: 'event', topic, seq, event, data }));
+    let sent = 0;
+    for (const subscriber of entry.subscribers) if (subscriber.deliverEvent(topic, seq, frame)) sent++;
+    // Counted once per broadcast rather than per socket: at thousands of subscribers it shows.
+    metrics.messagesOut.inc(sent);
   };
 
   // Pub/sub is at most once: a subscriber connection that dropped and came back may have lost
@@ -67,8 +71,10 @@ export function createHub(backend: LiveBackend, metrics: LiveMetrics, onError: (
       return sendEvent(entry, message);
     }
     const { topic, joins, leaves } = message;
-    const frame = Buffer.from(JSON.stringify({ type: 'presence', topic, joins, leaves }));
-    for (const subscriber of entry.subscribers) subscriber.deliverPresence(topic, frame);
+    const frame = encodeTextFrame(JSON.stringify({ type: 'presence', topic, joins, leaves }));
+    let sent = 0;
+    for (const subscriber of entry.subscribers) if (subscriber.deliverPresence(topic, frame)) sent++;
+    metrics.messagesOut.inc(sent);
   };
   return {
     async add(topic, subscriber) {

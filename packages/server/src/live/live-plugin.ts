@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -19,6 +20,7 @@ import { createMemoryBackend } from './memory-backend.js';
 import { allowedOrigin, originsFrom } from './origin.js';
 import { createRedisBackend } from './redis-backend.js';
 import { LIVE_LIMIT_DEFAULTS, type LiveLimits, type LiveRuntime } from './runtime.js';
+import { wireOf } from './wire-frame.js';
 
 export interface LiveOptions {
   readonly channels: readonly Channel[];
@@ -129,6 +131,7 @@ async function livePlugin(fastify: FastifyInstance, options: LiveOptions): Promi
   };
 
   await fastify.register(websocket, {
+    // No compression: broadcasts are framed once and written as they are to every socket (wire-frame.ts).
     options: { maxPayload: limits.maxMessageBytes, perMessageDeflate: false },
     // Socket errors are the client's doing (a frame over the limit, a bad close code, a reset):
     // ws has already sent the close code when it can, so this is no server error.
@@ -179,6 +182,7 @@ async function livePlugin(fastify: FastifyInstance, options: LiveOptions): Promi
       const connection = new LiveConnection(socket, runtime, {
         ref: `${backend.instanceId}.${++nextRef}`,
         ...admission,
+        wire: wireOf(socket, request.raw.socket as Duplex | undefined),
       });
       connections.add(connection);
       metrics.connections.set(connections.size);
