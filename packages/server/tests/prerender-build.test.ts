@@ -64,6 +64,13 @@ describe('composable-svelte prerender writes the pages', () => {
     expect(existsSync(built('prerendered/pages/docs/api.html'))).toBe(false);
   });
 
+  it('renders more pages than a client may request per rate-limit window: the build is not limited', async () => {
+    const { code, output } = await prerender('large', '--no-crawl');
+    expect(code, output).toBe(0);
+    // 320 listed docs besides / and /about, one client as far as the limiter knows: RATE_LIMIT_MAX is 300.
+    expect(output).toMatch(/\[prerender\] 322 page\(s\)/);
+  });
+
   it('--static writes a site a static host can serve, with the server’s headers for each page', async () => {
     const { code, output } = await prerender('strict', '--static');
     expect(code, output).toBe(0);

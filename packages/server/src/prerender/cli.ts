@@ -45,9 +45,15 @@ if (!existsSync(modulePath)) {
 }
 const out = resolve(values.out);
 const env: Record<string, string | undefined> = {
-  LOG_LEVEL: 'warn',
+  // Start-up notes (such as the two protections turned off below) are not the build's business.
+  LOG_LEVEL: 'error',
   ...readEnvFile('.env'),
   ...process.env,
+  // The build's own requests are not traffic: a site of more pages than RATE_LIMIT_MAX, or a busy
+  // build machine, must not turn pages into 429s and 503s.
+  RATE_LIMIT_ENABLED: 'false',
+  LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
+  LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
 };
 // Prerendered pages are the same for everyone, so none holds anything signed with the secret.
 env.SESSION_SECRET ??= randomBytes(48).toString('base64url');

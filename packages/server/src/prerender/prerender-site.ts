@@ -59,7 +59,8 @@ type Source = { readonly kind: 'entry'; readonly route?: string } | { readonly k
  * request), rendered fresh, never taken from the page cache. A page is kept only when the page
  * cache would share it (200, no cookie, not private) and carries no cache tags (its data would be
  * invalidated at runtime, and a prerendered page never is). Any problem or broken internal link
- * throws a {@link PrerenderError} listing all of them.
+ * throws a {@link PrerenderError} listing all of them. Create the server with rate limiting and load
+ * shedding off, as the command does: the build's requests all come from one client.
  */
 export async function prerenderSite(server: FastifyInstance, options: PrerenderOptions = {}): Promise<PrerenderResult> {
   const target = server.prerenderTarget;
@@ -127,7 +128,7 @@ export async function prerenderSite(server: FastifyInstance, options: PrerenderO
       continue;
     }
     const reason = !captured
-      ? `answered ${response.statusCode}${response.headers.location ? ` (to ${String(response.headers.location)})` : ''} before rendering: a page that needs sign-in or another route's handler`
+      ? `answered ${response.statusCode}${response.headers.location ? ` (to ${String(response.headers.location)})` : ''} before rendering: a redirect to sign in, a refusal, or another route's handler`
       : status !== 200
         ? `rendered with status ${status}`
         : !captured.page.cacheable
