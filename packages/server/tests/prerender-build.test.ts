@@ -17,7 +17,8 @@ const prerender = (variant: string, ...args: string[]) =>
   run(site.root, [CLI, 'prerender', ...args], { ...SITE_ENV, SITE_VARIANT: variant });
 const built = (path: string) => join(site.root, 'dist', path);
 
-describe('composable-svelte prerender fails the build, listing every problem', () => {
+// Each test runs the command (a server start and a build) once or twice: seconds each on a busy machine.
+describe('composable-svelte prerender fails the build, listing every problem', { timeout: 60_000 }, () => {
   it('a static export of an app with pages rendered per request and handlers of its own', async () => {
     const { code, output } = await prerender('default', '--static');
     expect(code, output).toBe(1);
@@ -49,7 +50,7 @@ describe('composable-svelte prerender fails the build, listing every problem', (
   });
 });
 
-describe('composable-svelte prerender writes the pages', () => {
+describe('composable-svelte prerender writes the pages', { timeout: 60_000 }, () => {
   it('follows links from prerendered pages unless told not to', async () => {
     const crawled = await prerender('default');
     expect(crawled.code, crawled.output).toBe(0);
@@ -70,6 +71,25 @@ describe('composable-svelte prerender writes the pages', () => {
     // 320 listed docs besides / and /about, one client as far as the limiter knows: RATE_LIMIT_MAX is 300.
     expect(output).toMatch(/\[prerender\] 322 page\(s\)/);
   });
+
+  it(
+    '`npm run build -- --static` builds the app and exports it, or refuses with the list',
+    { timeout: 90_000 },
+    async () => {
+      // The fixture's build script ends with the prerender step, so the flag reaches it.
+      const npm = (variant: string) =>
+        run(site.root, ['run', 'build', '--', '--static'], { ...SITE_ENV, SITE_VARIANT: variant }, 'npm');
+      const exported = await npm('strict');
+      expect(exported.code, exported.output).toBe(0);
+      expect(exported.output).toContain('[prerender] static site in');
+      expect(readFileSync(join(built('static'), 'docs/intro.html'), 'utf8')).toContain(
+        '<h1 id="title">Introduction</h1>',
+      );
+      const refused = await npm('default');
+      expect(refused.code, refused.output).not.toBe(0);
+      expect(refused.output).toContain('route "search" (/search) is rendered per request');
+    },
+  );
 
   it('--static writes a site a static host can serve, with the server’s headers for each page', async () => {
     const { code, output } = await prerender('strict', '--static');

@@ -16,14 +16,15 @@ export interface BuiltSite {
   remove(): void;
 }
 
-/** Runs a command in the copy; rejects with its output when it fails. */
+/** Runs Node (or `command`) in the copy; resolves with its exit code and everything it printed. */
 export function run(
   root: string,
   args: readonly string[],
   env: Record<string, string> = {},
+  command = process.execPath,
 ): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
+    const child = spawn(command, args, {
       cwd: root,
       env: { ...process.env, NODE_ENV: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
