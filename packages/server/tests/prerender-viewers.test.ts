@@ -59,6 +59,19 @@ describe('who is served a prerendered page', () => {
     },
   );
 
+  it('says where a page came from in development, and reads none when told not to', async () => {
+    const dir = prerenderedHome();
+    const development = { ...PRODUCTION_ENV, NODE_ENV: 'development' };
+    const { server } = await startTestServer({ prerendered: dir, baseEnv: development });
+    const served = await server.inject({ url: '/', headers: { accept: 'text/html' } });
+    expect(served.headers['x-cache']).toBe('PRERENDERED');
+    expect(served.body).toContain('THE PRERENDERED COPY');
+    const { server: without } = await startTestServer({ prerendered: false, baseEnv: development });
+    const rendered = await without.inject({ url: '/', headers: { accept: 'text/html' } });
+    expect(rendered.headers['x-cache']).toBe('MISS');
+    expect(rendered.body).not.toContain('THE PRERENDERED COPY');
+  });
+
   it('pages built for another client build or PUBLIC_URL are not served, and the server says so', async () => {
     for (const build of [
       { ...BUILD, clientScript: '/assets/entry-old999.js' },
