@@ -4,6 +4,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatGrade, gradeResponse, OBSERVATORY_ORIGIN } from '@composable-svelte/doctor';
 import { launchChromium } from './support/chromium.js';
 import { buildSite, CLI, run, SITE_ENV, type BuiltSite } from './support/prerender-app.js';
 
@@ -76,6 +77,23 @@ describe('prerendered pages are served as the dynamic render of the same URL', (
     }
     expect(served.headers['content-security-policy']).not.toContain('unsafe-inline');
     expect(served.headers['cache-control']).toMatch(/^public/);
+  });
+
+  it.each(PRERENDERED)('%s: the Observatory grade of the dynamic render, A+', async (path) => {
+    const grade = async (server: FastifyInstance) => {
+      const response = await server.inject({ url: path, headers: { origin: OBSERVATORY_ORIGIN } });
+      const url = `${SITE_ENV.PUBLIC_URL}${path}`;
+      const result = gradeResponse({
+        url,
+        status: response.statusCode,
+        headers: response.headers,
+        body: response.body,
+      });
+      return { ...result, report: formatGrade(url, result) };
+    };
+    const [served, rendered] = [await grade(live), await grade(dynamic)];
+    expect(served.grade, served.report).toBe('A+');
+    expect(served.score, served.report).toBe(rendered.score);
   });
 
   it('sends the precompressed variants with their own strong ETags, and 304 for a matching one', async () => {
