@@ -8,11 +8,21 @@ import type { FlashMessage } from './auth/auth-service.js';
 import type { AuthRequirement } from './auth/guards.js';
 import type { Viewer } from './auth/principal.js';
 
+/** What the prerender step reads of a route (`route()` from `@composable-svelte/core/routing`). */
+export interface PageRouteDefinition {
+  readonly path: string;
+  readonly params: object;
+  readonly prerender?: boolean;
+  readonly entries?: () => Iterable<object> | Promise<Iterable<object>>;
+}
+
 /** What the server needs from a route table: `parse` from `@composable-svelte/core/routing`. */
 export interface PageRouter<Dest extends { route: string }> {
   parse(url: string): ParseResult<Dest>;
   /** Canonical URL of a destination; when present, the page cache keys pages by it. */
   href?(destination: Dest): string;
+  /** The routes by name; the prerender step needs them (and `href`) to find the pages to render. */
+  readonly table?: Readonly<Record<string, PageRouteDefinition>>;
 }
 
 /** The initial state for a URL and the actions the server dispatches before rendering. */

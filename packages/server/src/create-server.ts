@@ -4,7 +4,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { DestinationStream } from 'pino';
-import type { AppDefinition } from './app.js';
+import type { AppDefinition, PageRouter } from './app.js';
 import { pageCachePlugin } from './cache/page-cache-plugin.js';
 import { loadServerConfig, type ServerConfig } from './config/load-config.js';
 import { errorHandler } from './errors/error-handler.js';
@@ -34,6 +34,9 @@ import { createPageRenderer, requestPath, type PageRenderer } from './render/pag
 import { localeRouting } from './i18n/locale-routing.js';
 import { secureCookies } from './auth/cookies.js';
 import { ssrPages, type SsrPagesOptions } from './render/ssr-pages.js';
+import { createPageCapture } from './prerender/page-capture.js';
+import { loadPrerenderedPages, type PrerenderedPages } from './prerender/prerendered-files.js';
+import './prerender/prerender-target.js';
 import { corsPolicy } from './security/cors.js';
 import { csrf, type CsrfOptions } from './security/csrf.js';
 import { authPlugin, type AuthPluginOptions } from './auth/auth-plugin.js';
@@ -101,6 +104,12 @@ export interface CreateServerOptions<S, A, D, Dest extends { route: string }> {
    * `fastify.auth`. Needs `database` with the auth tables in its migrations.
    */
   readonly auth?: AuthPluginOptions;
+  /**
+   * The prerender step's output (`composable-svelte prerender`), read into memory at start-up and
+   * served before the page cache to anonymous requests. Default `<clientDir>/../prerendered`, read
+   * when it exists; false reads none. Never read in development.
+   */
+  readonly prerendered?: string | false;
 }
 
 declare module 'fastify' {
@@ -153,6 +162,21 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
     ? dev.clientAssets(options.app.clientEntry)
     : loadClientAssets(options.clientDir, options.app.clientEntry);
   const renderer = createPageRenderer(options.app, assets, config, metrics, dev);
+  const prerenderedDir =
+    dev || options.prerendered === false
+      ? undefined
+      : (options.prerendered ?? join(options.clientDir, '..', 'prerendered'));
+  const prerendered = prerenderedPages(fastify, prerenderedDir, config, assets.script.href);
+  const appRoutes: string[] = [];
+  const capture = createPageCapture();
+  fastify.decorate('prerenderTarget', {
+    router: options.app.router as PageRouter<{ route: string }>,
+    capture,
+    appRoutes,
+    clientDir: options.clientDir,
+    clientScript: assets.script.href,
+    prerenderedDir,
+  });
   await fastify.register(errorHandler, { production, metrics, page: renderer.renderError });
   await fastify.register(renderPage, { renderer });
   const onResult = (name: string, up: boolean) => metrics.dependencyUp.set({ dependency: name }, up ? 1 : 0);
@@ -212,11 +236,39 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
         locales: options.app.locales,
         secureCookie: secureCookies(config.publicUrl, production),
       });
-    if (options.routes) await app.register(options.routes);
-    await app.register(ssrPages, pagesOptions(fastify, options, renderer, compressed));
+    if (options.routes) {
+      // Only the app's own routes are listed: a static export must refuse to drop them silently.
+      let own = true;
+      app.addHook('onRoute', (route) => {
+        if (own && route.method !== 'HEAD') appRoutes.push(`${[route.method].flat().join(',')} ${route.url}`);
+      });
+      await app.register(options.routes);
+      own = false;
+    }
+    await app.register(ssrPages, { ...pagesOptions(fastify, options, renderer, compressed), prerendered, capture });
   });
   await fastify.register(listeners, { metricsPort: metricsOn });
   return fastify;
+}
+
+/**
+ * The pages the prerender step wrote for this build. Pages of another build (other asset names, or
+ * another PUBLIC_URL in their links) are not served: rendering is always correct, a stale copy not.
+ */
+function prerenderedPages(
+  fastify: FastifyInstance,
+  dir: string | undefined,
+  config: ServerConfig,
+  clientScript: string,
+): PrerenderedPages {
+  if (dir === undefined) return new Map();
+  const loaded = loadPrerenderedPages(dir, { publicUrl: config.publicUrl, clientScript });
+  if (loaded.ok) {
+    if (loaded.pages.size > 0) fastify.log.info(`prerendered: ${loaded.pages.size} pages from ${dir}`);
+    return loaded.pages;
+  }
+  fastify.log.error(`prerendered: ${loaded.problem}; they are not served (run \`composable-svelte prerender\` again)`);
+  return new Map();
 }
 
 /** The app's page requirements, read from its route table, applied through the auth plugin. */

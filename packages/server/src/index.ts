@@ -16,6 +16,7 @@ import './http/representation.js';
 import './security/headers.js';
 import './security/csrf.js';
 import './auth/fastify-types.js';
+import './prerender/prerender-target.js';
 
 /**
  * The main entry: what an app needs. Each concern's plugins, for composing a server by hand, are

@@ -9,6 +9,8 @@ export const ERROR_CODES = {
   CS1004: 'Effects did not settle before the SSR deadline',
   CS2001: 'Client build manifest missing',
   CS2002: 'Client entry missing from the build',
+  CS2003: 'Prerendering failed',
+  CS2004: 'Static export of an app that needs the server',
   CS3001: 'Port already in use',
   CS3002: 'Server module exports no server factory',
 } as const;

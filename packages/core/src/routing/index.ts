@@ -13,7 +13,15 @@ export type {
   WithPresence,
 } from './param.js';
 export { route } from './route.js';
-export type { Decoders, PathDecoders, PathParamNames, QueryDecoders, RouteDef, Segment } from './route.js';
+export type {
+  Decoders,
+  PathDecoders,
+  PathParamNames,
+  PrerenderEntries,
+  QueryDecoders,
+  RouteDef,
+  Segment,
+} from './route.js';
 export { createRouter } from './router.js';
 export { RouteDefinitionError } from './route-definition-error.js';
 export type {

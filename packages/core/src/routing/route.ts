@@ -1,4 +1,4 @@
-import type { ParamDecoder, RepeatedDecoder } from './param.js';
+import type { ParamDecoder, RepeatedDecoder, ValueOf } from './param.js';
 import { RouteDefinitionError } from './route-definition-error.js';
 
 /** Names of the `:name` and `*name` segments of a path pattern, as a union of string literals. */
@@ -13,6 +13,13 @@ export type QueryDecoders = { readonly [name: string]: ParamDecoder | RepeatedDe
 
 export type PathDecoders<Path extends string> = { readonly [K in PathParamNames<Path>]: ParamDecoder };
 
+/**
+ * The path params of the pages a prerendered route has, as `route()`'s decoders read them (an
+ * `int` param is a number). Called at build time only, by the server's prerender step.
+ */
+export type PrerenderEntries<P extends Decoders> = () =>
+  Iterable<{ readonly [K in keyof P]: ValueOf<P[K]> }> | Promise<Iterable<{ readonly [K in keyof P]: ValueOf<P[K]> }>>;
+
 export interface RouteDef<
   Path extends string = string,
   P extends Decoders = Decoders,
@@ -21,6 +28,10 @@ export interface RouteDef<
   readonly path: Path;
   readonly params: P;
   readonly query: Q;
+  /** Rendered at build time (`composable-svelte prerender`) and served from the files it wrote. */
+  readonly prerender: boolean;
+  /** The params of the pages to prerender, for a route with path params. */
+  readonly entries?: PrerenderEntries<P>;
 }
 
 type NoExtraKeys<P, Allowed extends PropertyKey> = { readonly [K in Exclude<keyof P, Allowed>]: never };
@@ -38,18 +49,39 @@ type NoOptional<P> = {
   ]: 'path params cannot be optional, have a default or repeat';
 };
 
+/**
+ * `prerender: true` renders the route's pages when the app is built; `entries` lists them for a
+ * route with path params (pages linked from prerendered pages are found by the crawl too).
+ */
+interface PrerenderOptions<P> {
+  readonly prerender?: boolean;
+  readonly entries?: PrerenderEntries<P & Decoders>;
+}
+
 type RouteOptions<Path extends string, P, Q> = [PathParamNames<Path>] extends [never]
-  ? [options?: { readonly params?: P & NoExtraKeys<P, never>; readonly query?: Q }]
-  : [options: { readonly params: P & NoExtraKeys<P, PathParamNames<Path>> & NoOptional<P>; readonly query?: Q }];
+  ? [options?: { readonly params?: P & NoExtraKeys<P, never>; readonly query?: Q; readonly prerender?: boolean }]
+  : [
+      options: {
+        readonly params: P & NoExtraKeys<P, PathParamNames<Path>> & NoOptional<P>;
+        readonly query?: Q;
+      } & PrerenderOptions<P>,
+    ];
 
 export function route<
   const Path extends string,
   const P extends PathDecoders<Path> = PathDecoders<Path>,
   const Q extends QueryDecoders = {},
 >(path: Path, ...options: RouteOptions<Path, P, Q>): RouteDef<Path, NoInfer<P>, NoInfer<Q>> {
-  const opts: { params?: Decoders; query?: QueryDecoders } = options[0] ?? {};
+  const opts: { params?: Decoders; query?: QueryDecoders; prerender?: unknown; entries?: unknown } = options[0] ?? {};
   const params = opts.params ?? {};
   const query = opts.query ?? {};
+  const prerender = opts.prerender ?? false;
+  if (typeof prerender !== 'boolean') throw new RouteDefinitionError(`route("${path}"): prerender must be a boolean`);
+  const { entries } = opts;
+  if (entries !== undefined && typeof entries !== 'function')
+    throw new RouteDefinitionError(`route("${path}"): entries must be a function returning the params of each page`);
+  if (entries !== undefined && !prerender)
+    throw new RouteDefinitionError(`route("${path}"): entries needs prerender: true`);
   const segments = compilePath(path);
   const names: string[] = [];
   for (const segment of segments) {
@@ -76,7 +108,10 @@ export function route<
     const repeated = (decoder as Partial<RepeatedDecoder>).repeated === true;
     checkDecoder(repeated ? (decoder as RepeatedDecoder).item : decoder, `route("${path}"): query.${name}`);
   }
-  return Object.freeze({ path, params, query }) as unknown as RouteDef<Path, P, Q>;
+  if (entries !== undefined && names.length === 0)
+    throw new RouteDefinitionError(`route("${path}"): entries is for routes with path params; this one has none`);
+  const def = entries === undefined ? { path, params, query, prerender } : { path, params, query, prerender, entries };
+  return Object.freeze(def) as unknown as RouteDef<Path, P, Q>;
 }
 
 function checkDecoder(decoder: unknown, where: string): void {

@@ -3,6 +3,8 @@ import fp from 'fastify-plugin';
 import type { PageCache } from '../cache/page-cache.js';
 import type { PageEntry } from '../cache/page-entry.js';
 import { addVary, negotiateEncoding } from '../http/representation.js';
+import type { PageCapture } from '../prerender/page-capture.js';
+import type { PrerenderedPages } from '../prerender/prerendered-files.js';
 import type { PageRenderer } from './page-renderer.js';
 import '../auth/fastify-types.js';
 
@@ -29,6 +31,13 @@ export interface SsrPagesOptions {
    * a signed-in visitor (or the reverse).
    */
   readonly viewers?: boolean;
+  /**
+   * Pages rendered at build time, by page-cache key (`loadPrerenderedPages`): served to the same
+   * requests the page cache would serve, before it, and never invalidated.
+   */
+  readonly prerendered?: PrerenderedPages;
+  /** The prerender step's view of rendering: while it is active every page is rendered and recorded. */
+  readonly capture?: PageCapture;
 }
 
 function serveEntry(
@@ -79,22 +88,31 @@ async function ssrPagesPlugin(fastify: FastifyInstance, options: SsrPagesOptions
     if (options.viewers) addVary(reply, 'cookie');
     return authorize?.(request, reply);
   };
-  if (!cache) {
-    fastify.get('/*', { onRequest: markPrivateOnSetCookie, preHandler }, (request, reply) =>
-      isApi(request) ? reply.callNotFound() : renderer.handle(request, reply),
-    );
-    return;
-  }
   const keyOf = (request: FastifyRequest) =>
     `GET ${renderer.cachePath(request)}${options.cacheKey ? `|${options.cacheKey(request)}` : ''}`;
   const mark = (reply: FastifyReply, state: string) => {
     if (options.debugHeader) reply.header('x-cache', state);
   };
+  const { capture } = options;
+  const prerendered = options.prerendered ?? new Map<string, PageEntry>();
 
   fastify.get('/*', { onRequest: markPrivateOnSetCookie, preHandler }, async (request, reply) => {
     if (isApi(request)) return reply.callNotFound();
-    if (request.principal) return renderer.handle(request, reply);
+    if (capture?.active) {
+      const page = await renderer.render(request, reply);
+      capture.record({ key: keyOf(request), page });
+      return renderer.send(reply, page);
+    }
+    // A signed-in request is rendered for its viewer: never a copy made for everyone (cached or prerendered).
+    // Without copies to serve, the key (a parse of the URL) is not worth computing.
+    if (request.principal || (!cache && prerendered.size === 0)) return renderer.handle(request, reply);
     const key = keyOf(request);
+    const built = prerendered.get(key);
+    if (built) {
+      mark(reply, 'PRERENDERED');
+      return serveEntry(reply, request, built, renderer, compressed);
+    }
+    if (!cache) return renderer.handle(request, reply);
     const found = await cache.lookup(key);
     if (found) {
       if (found.state === 'stale') cache.refresh(key, () => renderer.render(request, reply));

@@ -91,6 +91,8 @@ export interface AuthServerOptions {
   readonly redis?: Redis | null;
   readonly invalidationChannel?: string;
   readonly bearerRealm?: string;
+  /** Where prerendered pages are read from (createServer's `prerendered`). */
+  readonly prerendered?: string;
 }
 
 export async function startAuthServer(options: AuthServerOptions): Promise<ComposableServer> {
@@ -101,6 +103,7 @@ export async function startAuthServer(options: AuthServerOptions): Promise<Compo
     ...(options.baseEnv ? { baseEnv: options.baseEnv } : {}),
     env: { ...AUTH_TEST_ENV, ...options.env },
     routes: authRoutes,
+    ...(options.prerendered !== undefined ? { prerendered: options.prerendered } : {}),
     auth: {
       ...(options.redis !== undefined ? { redis: options.redis } : {}),
       ...(options.invalidationChannel ? { invalidationChannel: options.invalidationChannel } : {}),

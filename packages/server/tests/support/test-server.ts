@@ -45,6 +45,8 @@ export interface TestServerOptions {
   readonly database?: Database<Record<string, unknown>>;
   readonly migrationsFolder?: string;
   readonly auth?: AuthPluginOptions;
+  /** Where prerendered pages are read from (createServer's `prerendered`). */
+  readonly prerendered?: string | false;
   /** 'file' for a server shared by the tests of a file (started in beforeAll). */
   readonly lifetime?: 'test' | 'file';
 }
@@ -91,6 +93,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.database ? { database: options.database } : {}),
     ...(options.migrationsFolder ? { migrationsFolder: options.migrationsFolder } : {}),
     ...(options.auth ? { auth: options.auth } : {}),
+    ...(options.prerendered !== undefined ? { prerendered: options.prerendered } : {}),
   });
   (options.lifetime === 'file' ? perFile : perTest).push({
     server,
