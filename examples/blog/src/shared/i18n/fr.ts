@@ -200,6 +200,20 @@ const fr: Messages = {
   nextRun: 'Prochaine exécution',
   theJobs: 'les tâches',
 
+  welcome: (name) =>
+    `Bienvenue, ${name}. Vous êtes connecté·e. Nous vous avons envoyé un lien pour confirmer votre adresse e-mail.`,
+  nameTooLong: (max) => `Merci de limiter votre nom à ${max} caractères.`,
+  signedOutEverywhere: 'Vous êtes déconnecté·e de tous vos appareils.',
+  passwordChanged: 'Votre mot de passe est changé. Vos autres appareils sont déconnectés.',
+  apiKeyRevoked: 'La clé d’API est révoquée : elle ne fonctionne plus.',
+  chooseAScope: 'Choisissez au moins une portée pour la clé.',
+  commentDeleted: 'Le commentaire est supprimé.',
+  commentHidden: 'Le commentaire est masqué.',
+  commentShownAgain: 'Le commentaire est de nouveau visible.',
+  rolesChanged: (roles) => `Rôles modifiés : ${roles.length > 0 ? roles.map(fr.roleName).join(', ') : 'aucun'}.`,
+  notARole: (role, roles) => `« ${role} » n’est pas un rôle ici (${roles.join(', ')}).`,
+  lastAdmin: 'Le blog se retrouverait sans administrateur : nommez d’abord quelqu’un d’autre administrateur.',
+  jobRetried: (queue) => `La tâche est de retour dans la file « ${queue} ».`,
 
   titleSubscribe: 'S’abonner',
   descriptionSubscribe: 'Recevez les nouveaux essais de Field Notes par e-mail, environ une fois par mois.',
