@@ -10,10 +10,12 @@ import { clientDir, ENTRY, pageSource, readClientManifest, staticClosure } from 
  * drift: 35,789 in one file; 33,635 with lazy pages; 37,201 once the live client (comments and
  * readers on post pages) and the admin pages' reducers joined the entry; 39,497 with the interface
  * in two languages: the English messages chunk (1,700; every page's texts, moved out of the
- * components) and core/i18n's locales, plurals and formatters (~600). The 20 kB goal is not
+ * components) and core/i18n's locales, plurals and formatters (~600); 41,094 once the signed-in
+ * pages (account, editor, admin: ~1,200) and the server's flash and refusal messages (~300) joined
+ * the dictionaries, which keep one chunk per locale rather than one per page. The 20 kB goal is not
  * reached: Svelte's client runtime alone is about 15 kB of it.
  */
-const HOME_JS_BUDGET_GZIP = 39_700;
+const HOME_JS_BUDGET_GZIP = 41_300;
 
 const gzipBytes = (file: string) => gzipSync(readFileSync(`${clientDir}${file}`), { level: 9 }).length;
 

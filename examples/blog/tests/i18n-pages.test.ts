@@ -130,4 +130,67 @@ describe('the blog in two languages', () => {
     expect(signedUp.statusCode).toBe(303);
     expect(signedUp.headers.location).toBe('/fr');
   });
+  it("shows a signed-in reader's account page and the server's own messages in French", async () => {
+    const reader = new FormBrowser(server);
+    await reader.get('/fr/signup');
+    const signedUp = await reader.post('/fr/signup', {
+      name: 'Dominique',
+      email: `dominique-${Date.now()}@example.org`,
+      password: 'copper-meadow-violin-73',
+    });
+    expect(signedUp.statusCode).toBe(303);
+    // The welcome flash is written by the blog, in the language of the form it answers.
+    const welcomed = await reader.get('/fr');
+    expect(welcomed.body).toContain('Bienvenue, Dominique. Vous êtes connecté·e.');
+
+    const account = await reader.get('/fr/account');
+    expect(account.statusCode).toBe(200);
+    expect(account.body).toMatch(/^<!doctype html><html lang="fr">/);
+    expect(account.body).toContain('<title>Votre compte — Field Notes</title>');
+    expect(h1Of(account.body)).toBe('Votre compte');
+    for (const french of [
+      'Où vous êtes connecté·e',
+      'Se déconnecter partout',
+      'Clés d’API',
+      'Changer votre mot de passe',
+    ])
+      expect(account.body).toContain(french);
+    // Its forms post to the French routes, so what they answer is French too.
+    expect(account.body).toContain('action="/fr/account/sign-out-everywhere"');
+    expect(account.body).toContain('action="/fr/account/keys"');
+    for (const english of [
+      'Your account',
+      'Where you are signed in',
+      'Sign out everywhere',
+      'API keys',
+      'Change your password',
+      'last seen',
+    ])
+      expect(account.body).not.toContain(english);
+
+    // A refusal the blog writes itself is French on the page, English in the JSON answer.
+    const refused = await reader.post('/fr/account/keys', { name: 'script' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('Choisissez au moins une portée pour la clé.');
+    const asJson = await server.inject({
+      method: 'POST',
+      url: '/fr/account/keys',
+      headers: {
+        accept: 'application/json',
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: reader.cookieHeader(),
+      },
+      payload: new URLSearchParams({ _csrf: reader.token, name: 'script' }).toString(),
+    });
+    expect(asJson.statusCode).toBe(400);
+    expect(asJson.json()).toMatchObject({ error: { message: 'Choose at least one scope for the key.' } });
+    const changed = await reader.post('/fr/account', {
+      currentPassword: 'copper-meadow-violin-73',
+      newPassword: 'walnut-harbour-signal-58',
+    });
+    expect(changed.headers.location).toBe('/fr/account');
+    expect((await reader.get('/fr/account')).body).toContain(
+      'Votre mot de passe est changé. Vos autres appareils sont déconnectés.',
+    );
+  });
 });

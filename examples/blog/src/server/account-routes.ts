@@ -10,7 +10,9 @@ import {
 import { badRequest, wantsJsonError } from '@composable-svelte/server/errors';
 import { AUTHOR_MAX } from '../shared/comment.js';
 import type { SessionSummary } from '../shared/account.js';
-import { refusedForms, type RefusedForm } from './form-outcome.js';
+import en from '../shared/i18n/en.js';
+import { refusedForms, showing, shownMessage, type RefusedForm } from './form-outcome.js';
+import { requestMessages } from './request-messages.js';
 
 const field = (maxLength: number) => Type.Optional(Type.String({ maxLength }));
 const SignUpBody = Type.Object({ name: field(400), email: field(400), password: field(1024), _csrf: field(200) });
@@ -44,7 +46,7 @@ export async function accountRoutes(
   const refuse = (request: FastifyRequest, reply: FastifyReply, error: unknown, form: Omit<RefusedForm, 'message'>) => {
     if (!(error instanceof HttpError) || error.statusCode >= 500 || wantsJsonError(request)) throw error;
     if (error instanceof TooManyAttemptsError) reply.header('retry-after', String(error.retryAfterSeconds));
-    refusedForms.set(request, { message: error.message, ...form });
+    refusedForms.set(request, { message: shownMessage(error), ...form });
     return fastify.renderPage(request, reply, error.statusCode);
   };
 
@@ -57,19 +59,17 @@ export async function accountRoutes(
       try {
         // The blog's own rule on top of the framework's: a name must fit where comments show it.
         if (name.trim().length > AUTHOR_MAX)
-          throw badRequest(`Please keep your name to ${AUTHOR_MAX} characters or fewer.`, {
-            details: { field: 'name' },
-          });
+          throw showing(
+            badRequest(en.nameTooLong(AUTHOR_MAX), { details: { field: 'name' } }),
+            requestMessages(request).nameTooLong(AUTHOR_MAX),
+          );
         viewer = await auth.signUp(request, reply, { name, email, password });
       } catch (error) {
         return refuse(request, reply, error, { name, email });
       }
       // Mailed in the background: the answer does not wait on the mail server.
       await recovery.sendVerification(viewer.id, { ip: request.ip });
-      auth.setFlash(reply, {
-        kind: 'success',
-        text: `Welcome, ${viewer.name}. You are signed in. We sent you a link to confirm your e-mail address.`,
-      });
+      auth.setFlash(reply, { kind: 'success', text: requestMessages(request).welcome(viewer.name) });
       return reply.redirect(safeNext(request.query.next), 303);
     },
   );
@@ -95,7 +95,7 @@ export async function accountRoutes(
 
   fastify.post('/account/sign-out-everywhere', { config: { auth: 'required' } }, async (request, reply) => {
     await auth.signOutEverywhere(request, reply);
-    auth.setFlash(reply, { kind: 'info', text: 'You are signed out on every device.' });
+    auth.setFlash(reply, { kind: 'info', text: requestMessages(request).signedOutEverywhere });
     return reply.redirect('/login', 303);
   });
 
@@ -109,7 +109,7 @@ export async function accountRoutes(
       } catch (error) {
         return refuse(request, reply, error, {});
       }
-      auth.setFlash(reply, { kind: 'success', text: 'Your password is changed. Your other devices are signed out.' });
+      auth.setFlash(reply, { kind: 'success', text: requestMessages(request).passwordChanged });
       return reply.redirect('/account', 303);
     },
   );

@@ -4,7 +4,10 @@ import { HttpError } from '@composable-svelte/server';
 import { requestScopes, type ApiKeySummary, type TokenServices } from '@composable-svelte/server/auth';
 import { badRequest, forbidden, notFound, wantsJsonError } from '@composable-svelte/server/errors';
 import type { ApiKeyList, ApiKeyView, Viewer } from '../shared/account.js';
+import en from '../shared/i18n/en.js';
 import { apiKeyOutcomes } from './api-key-outcome.js';
+import { showing, shownMessage } from './form-outcome.js';
+import { requestMessages } from './request-messages.js';
 
 const CreateBody = Type.Object({
   name: Type.Optional(Type.String({ maxLength: 400 })),
@@ -63,7 +66,7 @@ export async function apiKeyRoutes(fastify: FastifyInstance): Promise<void> {
         const viewer = sessionViewer(request);
         // None checked means none asked for: refused, rather than RFC 6749's "all of them" default.
         const names = asked === undefined ? [] : [asked].flat();
-        if (names.length === 0) throw badRequest('Choose at least one scope for the key.');
+        if (names.length === 0) throw showing(badRequest(en.chooseAScope), requestMessages(request).chooseAScope);
         const scopes = requestScopes(names, allowedScopes(viewer));
         if (!scopes.ok) throw badRequest(scopes.problem);
         made = await apiKeys.create(viewer.id, name, scopes.scopes);
@@ -75,7 +78,7 @@ export async function apiKeyRoutes(fastify: FastifyInstance): Promise<void> {
         });
       } catch (error) {
         if (!(error instanceof HttpError) || error.statusCode >= 500 || wantsJsonError(request)) throw error;
-        apiKeyOutcomes.set(request, { kind: 'refused', message: error.message, name });
+        apiKeyOutcomes.set(request, { kind: 'refused', message: shownMessage(error), name });
         return fastify.renderPage(request, reply, error.statusCode);
       }
       apiKeyOutcomes.set(request, { kind: 'created', created: { name: made.summary.name, key: made.key } });
@@ -96,7 +99,7 @@ export async function apiKeyRoutes(fastify: FastifyInstance): Promise<void> {
         ip: request.ip,
         details: { keyId: request.params.id },
       });
-      auth.setFlash(reply, { kind: 'info', text: 'The API key is revoked: it no longer works.' });
+      auth.setFlash(reply, { kind: 'info', text: requestMessages(request).apiKeyRevoked });
       return reply.redirect('/account', 303);
     },
   );

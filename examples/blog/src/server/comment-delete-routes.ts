@@ -7,6 +7,7 @@ import { isAdmin } from '../shared/admin.js';
 import { postId as idParam } from './api-routes.js';
 import type { CommentModeration } from './db/comment-moderation.js';
 import { invalidatePostPages } from './post-pages.js';
+import { requestMessages } from './request-messages.js';
 
 const CommentParams = Type.Object(
   { id: Type.String({ minLength: 1, maxLength: 32 }), commentId: Type.String({ minLength: 1, maxLength: 32 }) },
@@ -79,7 +80,7 @@ export function commentDeleteRoutes(moderation: CommentModeration) {
       { schema: { params: CommentParams, body: DeleteForm }, config },
       async (request, reply) => {
         const postId = await remove(request);
-        fastify.auth?.setFlash(reply, { kind: 'success', text: 'The comment is deleted.' });
+        fastify.auth?.setFlash(reply, { kind: 'success', text: requestMessages(request).commentDeleted });
         return reply.redirect(safeNext(request.body.next, `/posts/${postId}/comments`), 303);
       },
     );

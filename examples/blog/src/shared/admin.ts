@@ -2,6 +2,9 @@
 
 /** The roles an admin hands out on the users page. */
 export const ROLES = ['reader', 'author', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const isRole = (name: string): name is Role => (ROLES as readonly string[]).includes(name);
 
 /** A comment on the moderation page: any post's, hidden ones included. */
 export interface AdminComment {

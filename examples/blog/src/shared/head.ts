@@ -76,21 +76,21 @@ export function headFor(state: BlogState): HeadInfo {
       };
     case 'account':
     case 'accountKeys':
-      return { title: `Your account — ${SITE_NAME}`, description: 'Your sessions and password.', canonical: null };
+      return { title: `${t.yourAccount} — ${SITE_NAME}`, description: t.descriptionAccount, canonical: null };
     case 'write':
-      return { title: `Write a post — ${SITE_NAME}`, description: 'Write a new essay.', canonical: null };
+      return { title: `${t.writeAPost} — ${SITE_NAME}`, description: t.descriptionWrite, canonical: null };
     case 'editPost':
       return {
-        title: `Edit ${state.editor.postId === page.params.id ? `“${state.editor.title}”` : 'a post'} — ${SITE_NAME}`,
-        description: 'Edit an essay.',
+        title: `${state.editor.postId === page.params.id ? t.editPostTitled(state.editor.title) : t.editAPost} — ${SITE_NAME}`,
+        description: t.descriptionEditPost,
         canonical: null,
       };
     case 'admin':
-      return { title: `Moderation — ${SITE_NAME}`, description: 'The newest comments on every post.', canonical: null };
+      return { title: `${t.moderation} — ${SITE_NAME}`, description: t.moderationIntro, canonical: null };
     case 'adminUsers':
-      return { title: `Users and roles — ${SITE_NAME}`, description: 'Accounts and their roles.', canonical: null };
+      return { title: `${t.usersAndRoles} — ${SITE_NAME}`, description: t.descriptionUsers, canonical: null };
     case 'adminJobs':
-      return { title: `Jobs — ${SITE_NAME}`, description: 'Background job queues and schedules.', canonical: null };
+      return { title: `${t.jobs} — ${SITE_NAME}`, description: t.descriptionJobs, canonical: null };
     case 'notFound':
       return { title: `${t.pageNotFound} — ${SITE_NAME}`, description: t.descriptionNotFound, canonical: null };
     case 'badRequest':

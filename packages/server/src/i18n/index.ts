@@ -1,2 +1,3 @@
 export { localeRouting } from './locale-routing.js';
 export type { LocaleRoutingOptions } from './locale-routing.js';
+export { requestLocale } from './request-locale.js';

@@ -3,12 +3,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpError } from '@composable-svelte/server';
 import type { Jobs } from '@composable-svelte/server/jobs';
 import { badRequest, conflict, notFound, wantsJsonError } from '@composable-svelte/server/errors';
-import { ROLES } from '../../shared/admin.js';
+import { isRole, ROLES } from '../../shared/admin.js';
+import en from '../../shared/i18n/en.js';
 import { postId as idParam } from '../api-routes.js';
 import type { AccountDirectory } from '../db/account-directory.js';
 import type { CommentModeration } from '../db/comment-moderation.js';
-import { refusedForms } from '../form-outcome.js';
+import { refusedForms, showing, shownMessage } from '../form-outcome.js';
 import { invalidatePostPages } from '../post-pages.js';
+import { requestMessages } from '../request-messages.js';
 import type { AdminData } from './admin-data.js';
 
 const CommentParams = Type.Object({ commentId: Type.String({ minLength: 1, maxLength: 32 }) });
@@ -87,7 +89,8 @@ export async function adminRoutes(fastify: FastifyInstance, { moderation, accoun
           details: { postId: changed.postId, commentId },
         });
         await invalidatePostPages(fastify, changed.postId);
-        return done(reply, '/admin', hidden ? 'The comment is hidden.' : 'The comment is shown again.');
+        const t = requestMessages(request);
+        return done(reply, '/admin', hidden ? t.commentHidden : t.commentShownAgain);
       },
     );
   }
@@ -95,7 +98,7 @@ export async function adminRoutes(fastify: FastifyInstance, { moderation, accoun
   /** A refused form: the page again with why (a browser), or the JSON error. */
   const refuse = (request: FastifyRequest, reply: FastifyReply, error: HttpError) => {
     if (wantsJsonError(request)) throw error;
-    refusedForms.set(request, { message: error.message });
+    refusedForms.set(request, { message: shownMessage(error) });
     return fastify.renderPage(request, reply, error.statusCode);
   };
 
@@ -104,15 +107,17 @@ export async function adminRoutes(fastify: FastifyInstance, { moderation, accoun
     { schema: { body: RolesForm }, config: { ...config, rateLimit } },
     async (request, reply) => {
       const userId = decodeId('userId', request.body.userId, 'body');
-      const roles = [...new Set([request.body.roles ?? []].flat())].sort();
-      const unknown = roles.find((role) => !(ROLES as readonly string[]).includes(role));
+      const t = requestMessages(request);
+      const asked = [...new Set([request.body.roles ?? []].flat())].sort();
+      const unknown = asked.find((role) => !isRole(role));
       if (unknown !== undefined) {
-        return refuse(request, reply, badRequest(`"${unknown}" is not a role here (${ROLES.join(', ')}).`));
+        return refuse(request, reply, showing(badRequest(en.notARole(unknown, ROLES)), t.notARole(unknown, ROLES)));
       }
+      const roles = asked.filter(isRole);
       const before = await accounts.userRoles(userId);
       if (!before) throw notFound(`There is no user ${userId}.`);
       const demotes = before.includes('admin') && !roles.includes('admin');
-      const lastAdmin = () => conflict('That would leave the blog without an admin: make someone else an admin first.');
+      const lastAdmin = () => showing(conflict(en.lastAdmin), t.lastAdmin);
       if (demotes && (await accounts.adminCount()) <= 1) return refuse(request, reply, lastAdmin());
       await auth.setRoles(request, reply, userId, roles);
       // Two admins demoting each other at once both pass the check above: whoever finds no admin
@@ -121,7 +126,7 @@ export async function adminRoutes(fastify: FastifyInstance, { moderation, accoun
         await auth.setRoles(request, reply, userId, before);
         return refuse(request, reply, lastAdmin());
       }
-      return done(reply, '/admin/users', `Roles changed: ${roles.length > 0 ? roles.join(', ') : 'none'}.`);
+      return done(reply, '/admin/users', t.rolesChanged(roles));
     },
   );
 
@@ -141,7 +146,7 @@ export async function adminRoutes(fastify: FastifyInstance, { moderation, accoun
         actorId: request.principal!.viewer.id,
         details: { queue, deadLetterId: request.body.id },
       });
-      return done(reply, '/admin/jobs', `The job is back in the "${queue}" queue.`);
+      return done(reply, '/admin/jobs', requestMessages(request).jobRetried(queue));
     },
   );
 }
