@@ -10,6 +10,7 @@ import { databaseTiers } from '@composable-svelte/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startBlogOnTier, type BlogOnTier } from './support/blog-on-tier.js';
 import { FormBrowser, type BlogServer } from './support/form-browser.js';
+import { TEST_ENV } from './support/test-env.js';
 
 const PUBLIC_URL = 'https://blog.example.com';
 const FLOW_COOKIE = '__Host-cs_oauth';
@@ -61,14 +62,9 @@ describe.each(await databaseTiers())('sign-in with an OpenID Connect provider, o
   let blog: BlogOnTier | undefined;
   beforeAll(async () => {
     blog = await startBlogOnTier(tier, {
+      ...TEST_ENV,
       NODE_ENV: 'production',
-      LOG_LEVEL: 'silent',
       PUBLIC_URL,
-      SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',
-      AUTH_ARGON2_MEMORY_KIB: '19456',
-      AUTH_ARGON2_TIME_COST: '2',
-      LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
-      LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
       OAUTH_OIDC_ISSUER: provider.issuer.url!,
       OAUTH_OIDC_CLIENT_ID: 'field-notes',
       OAUTH_OIDC_CLIENT_SECRET: 'client-secret',

@@ -12,20 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBlogOnTier, type BlogOnTier } from './support/blog-on-tier.js';
 import { FormBrowser, signUpBrowser, type BlogServer } from './support/form-browser.js';
 import { TEST_PASSWORD as PASSWORD } from './support/sessions.js';
+import { TEST_ENV } from './support/test-env.js';
 
 const PUBLIC_URL = 'https://blog.example.com';
 const NEW_PASSWORD = 'copper-meadow-violin-73';
 
-const ENV = {
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'silent',
-  PUBLIC_URL,
-  SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',
-  AUTH_ARGON2_MEMORY_KIB: '19456',
-  AUTH_ARGON2_TIME_COST: '2',
-  LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
-  LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
-} as const;
+const ENV = { ...TEST_ENV, NODE_ENV: 'production', PUBLIC_URL };
 
 let server: BlogServer;
 /** Each tier's own: a mail from the other tier's run would carry a link this database never issued. */

@@ -19,19 +19,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BlogJobs } from '../src/server/blog-jobs.js';
 import { loadBuiltApp } from './support/built-server.js';
 import { signedInSession } from './support/sessions.js';
+import { TEST_ENV } from './support/test-env.js';
 
-const PUBLIC_URL = 'https://blog.example.com';
-const BASE_ENV = {
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'silent',
-  PUBLIC_URL,
-  SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',
-  AUTH_ARGON2_MEMORY_KIB: '19456',
-  AUTH_ARGON2_TIME_COST: '2',
-  RATE_LIMIT_ENABLED: 'false',
-  LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
-  LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
-};
+const PUBLIC_URL = TEST_ENV.PUBLIC_URL;
+const BASE_ENV = { ...TEST_ENV, NODE_ENV: 'production', RATE_LIMIT_ENABLED: 'false' };
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

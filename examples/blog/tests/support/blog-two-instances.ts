@@ -3,6 +3,7 @@ import type { Tier } from '@composable-svelte/testing';
 import { Redis } from 'ioredis';
 import { loadBuiltApp } from './built-server.js';
 import type { BlogServer } from './form-browser.js';
+import { TEST_ENV } from './test-env.js';
 
 type BlogServerOptions = NonNullable<Parameters<Awaited<ReturnType<typeof loadBuiltApp>>['createBlogServer']>[0]>;
 
@@ -30,15 +31,9 @@ export async function startTwoBlogInstances(
   const fresh = await postgres.fresh();
   const prefix = `cs:test:${prefixName}:${randomBytes(6).toString('hex')}:`;
   const shared = {
+    ...TEST_ENV,
     NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    PUBLIC_URL: 'https://blog.example.com',
-    SESSION_SECRET: 'test-secret-that-is-at-least-32-characters',
     RATE_LIMIT_ENABLED: 'false',
-    LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
-    LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
-    AUTH_ARGON2_MEMORY_KIB: '19456',
-    AUTH_ARGON2_TIME_COST: '2',
     ...env,
     DATABASE_URL: fresh.url!,
     REDIS_URL: redisUrl,
