@@ -10,7 +10,8 @@ function writeIfChanged(file, content) {
 }
 
 /**
- * Gives the SvelteKit peer the blog's styles.css, favicon.svg and format.ts, copied verbatim. Its data
+ * Gives the SvelteKit peer the blog's styles.css and favicon.svg, copied verbatim (its date format is
+ * its own copy: peers/sveltekit/src/lib/format.ts). Its data
  * comes from the blog's database at run time (see peers/sveltekit/src/lib/server/database.ts).
  * Returns true when anything changed.
  */
@@ -20,7 +21,6 @@ export function writePeerInputs() {
   for (const [from, to] of [
     [join(BLOG, 'src', 'client', 'styles.css'), 'styles.css'],
     [join(BLOG, 'src', 'shared', 'favicon.svg'), 'favicon.svg'],
-    [join(BLOG, 'src', 'shared', 'format.ts'), 'format.ts'],
   ]) {
     changed = writeIfChanged(join(KIT_GENERATED, to), readFileSync(from, 'utf8')) || changed;
   }
