@@ -3,6 +3,7 @@
  * Content-Language, what `load` sees) and its page-cache entry; `/` sends a visitor to their
  * locale by cookie, else Accept-Language; `/locale/:locale` switches and remembers.
  */
+import { Writable } from 'node:stream';
 import { defineLocales } from '@composable-svelte/core/i18n';
 import { describe, expect, it } from 'vitest';
 import { fixtureApp } from './fixtures/app.js';
@@ -90,6 +91,20 @@ describe('locales in URLs', () => {
     expect(await post('/fr/done?to=https%3A%2F%2Fexample.org%2F')).toBe('https://example.org/');
     // The switcher's redirect goes where it says, whatever page it was reached from.
     expect((await server.inject({ url: '/fr/locale/en?next=%2Ffr%2Fitems%2F3' })).headers.location).toBe('/items/3');
+  });
+
+  it('logs the URL the client asked for, prefix included', async () => {
+    const lines: { msg?: string; url?: string; route?: string }[] = [];
+    const logStream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString('utf8')));
+        done();
+      },
+    });
+    const { server } = await startTestServer({ app: localizedApp(), env: { LOG_LEVEL: 'info' }, logStream });
+    await server.inject({ url: '/fr/items/3' });
+    const line = lines.find((entry) => entry.msg === 'request completed');
+    expect(line).toMatchObject({ url: '/fr/items/3', route: '/*' });
   });
 
   it('keeps a cached page per locale', async () => {

@@ -21,10 +21,11 @@ async function requestLogPlugin(fastify: FastifyInstance): Promise<void> {
     // Fastify's logger type omits pino's level check; the instance is pino's.
     if (!(request.log as Logger).isLevelEnabled(level)) return;
     // The logger's formatter redacts secret query values (token, password, _csrf…) in this URL.
+    // The URL as the client sent it: with locales, routing sees it without its `/fr` prefix.
     const line = {
       method: request.method,
       route,
-      url: request.url,
+      url: request.originalUrl,
       status,
       durationMs: Math.round(reply.elapsedTime * 100) / 100,
       ...(request.traceContext ? { traceId: request.traceContext.traceId } : {}),
