@@ -10,7 +10,9 @@ const USAGE = `Usage: composable-svelte dev [--port <n>] [--host <name>] [--serv
   --port     port to listen on (default: PORT, else 3000)
   --host     interface to listen on (default: HOST, else localhost)
   --server   module whose default export builds the server (default: src/server/app.ts)
-  --root     the app's directory (default: the working directory)`;
+  --root     the app's directory (default: the working directory)
+
+Also: composable-svelte prerender [--static] [--no-crawl] (pages built ahead of time: docs/prerendering.md)`;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
