@@ -1,3 +1,5 @@
+import { createModuleLoader } from '../modules/module-loader.js';
+
 /** What a locale's messages module default-exports: texts, and functions of their parameters. */
 export type Dictionary = { readonly [key: string]: string | ((...args: never[]) => string) };
 
@@ -20,40 +22,18 @@ export interface Dictionaries<L extends string, D extends Dictionary> {
 export function createDictionaries<L extends string, D extends Dictionary>(
   loaders: Readonly<Record<L, () => Promise<{ default: D }>>>,
 ): Dictionaries<L, D> {
-  const loaded = new Map<L, D>();
-  const pending = new Map<L, Promise<D>>();
-  const load = (locale: L): Promise<D> => {
-    const ready = loaded.get(locale);
-    if (ready) return Promise.resolve(ready);
-    let promise = pending.get(locale);
-    if (!promise) {
-      const loader = loaders[locale];
-      if (!loader) return Promise.reject(new TypeError(`No messages for locale "${String(locale)}"`));
-      promise = loader().then(
-        (module) => {
-          loaded.set(locale, module.default);
-          pending.delete(locale);
-          return module.default;
-        },
-        (error: unknown) => {
-          pending.delete(locale);
-          throw error;
-        },
-      );
-      pending.set(locale, promise);
-    }
-    return promise;
-  };
+  const modules = createModuleLoader<D>((locale) => `No messages for locale "${locale}"`, loaders);
+  const load = async (locale: L): Promise<D> => modules.load(locale);
   return {
     load,
     async loadAll() {
       await Promise.all((Object.keys(loaders) as L[]).map(load));
     },
     get(locale) {
-      const messages = loaded.get(locale);
+      const messages = modules.loaded(locale);
       if (!messages) throw new Error(`The messages of locale "${String(locale)}" are not loaded: await load() first`);
       return messages;
     },
-    has: (locale) => loaded.has(locale),
+    has: (locale) => modules.loaded(locale) !== undefined,
   };
 }

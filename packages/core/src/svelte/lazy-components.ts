@@ -1,5 +1,6 @@
 import type { Component } from 'svelte';
 import { createSubscriber } from 'svelte/reactivity';
+import { createModuleLoader } from '../modules/module-loader.js';
 
 /** A module whose default export is a component: what `import('./Page.svelte')` resolves to. */
 export interface ComponentModule<C> {
@@ -32,43 +33,28 @@ export interface LazyComponents<M extends Record<string, Component<never>>> {
 export function lazyComponents<M extends Record<string, Component<never>>>(sources: {
   readonly [K in keyof M]: ComponentSource<M[K]>;
 }): LazyComponents<M> {
-  const loaded = new Map<string, Component<never>>();
-  const pending = new Map<string, Promise<Component<never>>>();
   const updates = new Set<() => void>();
   const track = createSubscriber((update) => {
     updates.add(update);
     return () => updates.delete(update);
   });
+  const eager = new Map<string, Component<never>>();
+  const lazy: Record<string, () => Promise<ComponentModule<Component<never>>>> = {};
   for (const [key, source] of Object.entries(sources) as [string, ComponentSource<Component<never>>][]) {
-    if (typeof source !== 'function') loaded.set(key, source.default);
+    if (typeof source === 'function') lazy[key] = source;
+    else eager.set(key, source.default);
   }
-
-  const sourceOf = (key: string): ComponentSource<Component<never>> => {
-    if (!Object.hasOwn(sources, key)) throw new Error(`lazyComponents: no component named ${JSON.stringify(key)}`);
-    return (sources as Record<string, ComponentSource<Component<never>>>)[key]!;
-  };
-
-  const load = (key: string): Promise<Component<never>> => {
-    const ready = loaded.get(key);
-    if (ready) return Promise.resolve(ready);
-    const inFlight = pending.get(key);
-    if (inFlight) return inFlight;
-    const source = sourceOf(key) as () => Promise<ComponentModule<Component<never>>>;
-    const promise = source().then(
-      (module) => {
-        pending.delete(key);
-        loaded.set(key, module.default);
+  const modules = createModuleLoader<Component<never>>(
+    (key) => `lazyComponents: no component named ${JSON.stringify(key)}`,
+    lazy,
+    {
+      preloaded: eager,
+      onLoad: () => {
         for (const update of [...updates]) update();
-        return module.default;
       },
-      (error: unknown) => {
-        pending.delete(key);
-        throw error;
-      },
-    );
-    pending.set(key, promise);
-    return promise;
-  };
+    },
+  );
+  const load = (key: string): Promise<Component<never>> => modules.load(key);
 
   const preload = (key: string): void => {
     load(key).catch(() => {});
@@ -77,7 +63,7 @@ export function lazyComponents<M extends Record<string, Component<never>>>(sourc
   return {
     get: <K extends keyof M & string>(key: K) => {
       track();
-      const component = loaded.get(key) as M[K] | undefined;
+      const component = modules.loaded(key) as M[K] | undefined;
       if (!component) preload(key);
       return component;
     },

@@ -29,11 +29,7 @@ async function localeRoutingPlugin(fastify: FastifyInstance, options: LocaleRout
   const { locales } = options;
   const cookieName = options.cookieName ?? 'locale';
   /** Whether a path already names a locale (`/fr`, `/fr/x`, `/fr?x`): a redirect there is left alone. */
-  const hasLocalePrefix = (path: string) =>
-    locales.locales.some((locale) => {
-      const next = path.charAt(locale.length + 1);
-      return path.startsWith(`/${locale}`) && (next === '' || next === '/' || next === '?' || next === '#');
-    });
+  const hasLocalePrefix = (path: string) => locales.isLocale(/^\/([^/?#]*)/.exec(path)?.[1]);
   // The unprefixed home only: `/fr` is the French home, whatever the visitor's languages.
   const isHome = (request: FastifyRequest) => {
     const path = requestPath(request.originalUrl);
@@ -57,22 +53,21 @@ async function localeRoutingPlugin(fastify: FastifyInstance, options: LocaleRout
   const switching = new WeakSet<FastifyRequest>();
 
   fastify.addHook('onSend', async (request, reply, payload) => {
-    const locale = requestLocale(request, locales, locales.defaultLocale);
-    if (/^text\/html\b/.test(String(reply.getHeader('content-type') ?? '')) && !reply.hasHeader('content-language'))
-      reply.header('content-language', locale);
-    // A form posted from a French page (`/fr/login`) that redirects to `/account` lands on
-    // `/fr/account`: handlers write plain paths, and the reader stays in their language.
+    // Most answers (JSON, assets) need neither: the locale is read only for a page or a redirect.
+    const isPage = /^text\/html\b/.test(String(reply.getHeader('content-type') ?? ''));
     const location = reply.getHeader('location');
-    if (
+    const isLocalRedirect =
       reply.statusCode >= 300 &&
       reply.statusCode < 400 &&
-      locale !== locales.defaultLocale &&
-      !switching.has(request) &&
       typeof location === 'string' &&
       location.startsWith('/') &&
-      !location.startsWith('//') &&
-      !hasLocalePrefix(location)
-    )
+      !location.startsWith('//');
+    if (!isPage && !isLocalRedirect) return payload;
+    const locale = requestLocale(request, locales, locales.defaultLocale);
+    if (isPage && !reply.hasHeader('content-language')) reply.header('content-language', locale);
+    // A form posted from a French page (`/fr/login`) that redirects to `/account` lands on
+    // `/fr/account`: handlers write plain paths, and the reader stays in their language.
+    if (isLocalRedirect && locale !== locales.defaultLocale && !switching.has(request) && !hasLocalePrefix(location))
       reply.header('location', locales.localize(locale, location));
     return payload;
   });
