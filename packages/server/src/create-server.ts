@@ -278,8 +278,18 @@ function pageAuthorizer<S, A, D, Dest extends { route: string }>(
 ): ((request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>) | undefined {
   const { auth } = app;
   if (!auth) return undefined;
+  // The route table does not change while the server runs: each path's requirement is looked up
+  // once (bounded, so that a crawl of unique URLs cannot grow it), not parsed again on every hit.
+  const requirements = new Map<string, ReturnType<typeof auth>>();
+  const requirementOf = (path: string) => {
+    if (requirements.has(path)) return requirements.get(path);
+    const requirement = auth(app.router.parse(path));
+    if (requirements.size >= 1000) requirements.clear();
+    requirements.set(path, requirement);
+    return requirement;
+  };
   return async (request, reply) => {
-    const requirement = auth(app.router.parse(requestPath(request.url)));
+    const requirement = requirementOf(requestPath(request.url));
     return requirement === undefined ? undefined : fastify.authorize!(request, reply, requirement);
   };
 }

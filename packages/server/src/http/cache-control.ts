@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
 declare module 'fastify' {
@@ -23,28 +23,31 @@ const PRIVATE = 'private, no-store';
  * another), and errors are not stored.
  */
 async function cacheControlPlugin(fastify: FastifyInstance, options: CacheControlOptions): Promise<void> {
-  fastify.addHook('onSend', async (request, reply, payload) => {
-    const type = String(reply.getHeader('content-type') ?? '');
-    if (reply.hasHeader('set-cookie')) {
-      reply.header('cache-control', PRIVATE);
-      return payload;
-    }
-    const status = reply.statusCode;
-    if (status >= 400 || (request.method !== 'GET' && request.method !== 'HEAD')) {
-      reply.header('cache-control', 'no-store');
-      return payload;
-    }
-    if (reply.hasHeader('cache-control')) return payload;
-    const routeChoice = request.routeOptions.config?.cacheControl;
-    if (routeChoice) {
-      reply.header('cache-control', routeChoice);
-      return payload;
-    }
-    if (status === 200 && type.startsWith('text/html')) reply.header('cache-control', options.page);
-    else if (status === 200 && type.includes('json')) reply.header('cache-control', options.api);
-    else reply.header('cache-control', 'no-store');
-    return payload;
+  // Callback-style: onSend runs on every response, and an async hook costs a promise and a
+  // microtask each time.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    const value = cacheControlFor(request, reply, options);
+    if (value !== undefined) reply.header('cache-control', value);
+    done(null, payload);
   });
+}
+
+/** The Cache-Control this response gets, or undefined to keep the one its handler chose. */
+function cacheControlFor(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: CacheControlOptions,
+): string | undefined {
+  if (reply.hasHeader('set-cookie')) return PRIVATE;
+  const status = reply.statusCode;
+  if (status >= 400 || (request.method !== 'GET' && request.method !== 'HEAD')) return 'no-store';
+  if (reply.hasHeader('cache-control')) return undefined;
+  const routeChoice = request.routeOptions.config?.cacheControl;
+  if (routeChoice) return routeChoice;
+  const type = String(reply.getHeader('content-type') ?? '');
+  if (status === 200 && type.startsWith('text/html')) return options.page;
+  if (status === 200 && type.includes('json')) return options.api;
+  return 'no-store';
 }
 
 export const cacheControl = fp(cacheControlPlugin, { name: '@composable-svelte/cache-control', fastify: '5.x' });

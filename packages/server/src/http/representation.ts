@@ -71,14 +71,34 @@ function notModifiedSince(header: string | undefined, lastModified: string | und
 /** Adds fields to Vary, keeping what is there (CORS's Origin, say): Vary is merged, never overwritten. */
 export function addVary(reply: FastifyReply, ...fields: string[]): void {
   const current = reply.getHeader('vary');
-  const existing = (Array.isArray(current) ? current.join(',') : String(current ?? ''))
-    .split(',')
-    .map((field) => field.trim())
-    .filter(Boolean);
-  if (existing.includes('*')) return;
-  const known = new Set(existing.map((field) => field.toLowerCase()));
-  const added = fields.filter((field) => !known.has(field.toLowerCase()));
-  if (added.length > 0) reply.header('vary', [...existing, ...added].join(', '));
+  if (current === undefined) {
+    reply.header('vary', fields.length === 1 ? fields[0] : fields.join(', '));
+    return;
+  }
+  const existing = varyFields(Array.isArray(current) ? current.join(',') : String(current));
+  if (existing.known.has('*') || fields.every((field) => existing.known.has(field.toLowerCase()))) return;
+  const added = fields.filter((field) => !existing.known.has(field.toLowerCase()));
+  reply.header('vary', [...existing.fields, ...added].join(', '));
+}
+
+/**
+ * A Vary value's fields, parsed once per distinct value: every page answer adds to Vary two or
+ * three times, and the values seen are a handful.
+ */
+const parsedVary = new Map<string, { fields: string[]; known: Set<string> }>();
+function varyFields(value: string): { fields: string[]; known: Set<string> } {
+  let parsed = parsedVary.get(value);
+  if (parsed === undefined) {
+    const fields = value
+      .split(',')
+      .map((field) => field.trim())
+      .filter(Boolean);
+    parsed = { fields, known: new Set(fields.map((field) => field.toLowerCase())) };
+    // Values come from our own code and handlers, not from clients; the bound is a safety net.
+    if (parsedVary.size >= 256) parsedVary.clear();
+    parsedVary.set(value, parsed);
+  }
+  return parsed;
 }
 
 const ENCODINGS = ['br', 'gzip', 'identity'];
@@ -97,17 +117,28 @@ const isReadMethod = (request: FastifyRequest) => request.method === 'GET' || re
  * accept-encoding` on every compressible body, compressed or not (RFC 9110 §12.5.5).
  */
 async function representationPlugin(fastify: FastifyInstance): Promise<void> {
-  fastify.addHook('onSend', async (request, reply, payload) => {
+  // Callback-style: onSend runs on every response, and an async hook costs a promise and a
+  // microtask each time.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     // Spelled as @fastify/compress spells it, which matches case-sensitively before adding its own.
     if (COMPRESSIBLE.test(String(reply.getHeader('content-type') ?? ''))) addVary(reply, 'accept-encoding');
-    if (!isReadMethod(request) || reply.statusCode !== 200) return payload;
-    if ((typeof payload === 'string' || Buffer.isBuffer(payload)) && !reply.hasHeader('etag'))
+    if (
+      isReadMethod(request) &&
+      reply.statusCode === 200 &&
+      (typeof payload === 'string' || Buffer.isBuffer(payload)) &&
+      !reply.hasHeader('etag')
+    )
       reply.header('etag', strongEtag(payload));
-    return payload;
+    done(null, payload);
   });
 }
 
-const settled = new WeakSet<FastifyReply>();
+/**
+ * Set on a reply once its final step ran (a WeakSet of replies would cost the garbage collector an
+ * entry per response).
+ */
+const SETTLED = Symbol('representation settled');
+type Settling = FastifyReply & { [SETTLED]?: boolean };
 
 /** Drops a body that will not be sent (a compression stream included), then returns the empty one. */
 function discard(payload: unknown): string {
@@ -120,13 +151,18 @@ function discard(payload: unknown): string {
  * conditional headers are evaluated against that representation — the one this request selects.
  */
 function finalStep(deferUnlessEncoded: boolean): onSendHookHandler {
-  return async (request, reply, payload) => {
-    if (!isReadMethod(request) || reply.statusCode !== 200 || settled.has(reply)) return payload;
+  const settle = settleWith(deferUnlessEncoded);
+  return (request, reply, payload, done) => done(null, settle(request, reply, payload));
+}
+
+function settleWith(deferUnlessEncoded: boolean) {
+  return (request: FastifyRequest, reply: FastifyReply, payload: unknown): unknown => {
+    if (!isReadMethod(request) || reply.statusCode !== 200 || (reply as Settling)[SETTLED]) return payload;
     const encoding = reply.getHeader('content-encoding');
     // Compression runs in a route-level hook after this instance-level one: wait for the route's own step.
     if (deferUnlessEncoded && typeof encoding !== 'string' && request.routeOptions.config?.representationFinal)
       return payload;
-    settled.add(reply);
+    (reply as Settling)[SETTLED] = true;
     let etag = reply.getHeader('etag');
     if (typeof etag !== 'string') return payload;
     if (typeof encoding === 'string') reply.header('etag', (etag = encodedEtag(etag, encoding)));
@@ -154,6 +190,8 @@ function finalStep(deferUnlessEncoded: boolean): onSendHookHandler {
 const HEAD_ON_SEND = 'headRouteOnSendHandler';
 
 async function representationFinalPlugin(fastify: FastifyInstance): Promise<void> {
+  // Declared up front so every reply keeps one shape.
+  fastify.decorateReply(SETTLED, false);
   // Bodies the handler encoded itself (cached pages) are final here.
   fastify.addHook('onSend', finalStep(true));
   // @fastify/compress compresses in a route-level hook, which runs after every instance-level

@@ -24,12 +24,13 @@ async function staticAssetsPlugin(fastify: FastifyInstance, options: StaticAsset
   const root = realpathSync(options.root);
   const verified = new Set<string>();
 
-  fastify.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith(prefix)) return;
-    const path = request.url.slice(prefix.length).split('?')[0]!;
-    if (SUSPICIOUS.test(path) || DOTFILE_SEGMENT.test(path)) {
-      throw badRequest('Malformed asset path');
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    if (!request.url.startsWith(prefix)) {
+      done();
+      return;
     }
+    const path = request.url.slice(prefix.length).split('?')[0]!;
+    done(SUSPICIOUS.test(path) || DOTFILE_SEGMENT.test(path) ? badRequest('Malformed asset path') : undefined);
   });
 
   await fastify.register(fastifyStatic, {

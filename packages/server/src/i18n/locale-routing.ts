@@ -36,23 +36,32 @@ async function localeRoutingPlugin(fastify: FastifyInstance, options: LocaleRout
     return path === '/' || path.startsWith('/?');
   };
 
-  fastify.addHook('onRequest', async (request, reply) => {
-    if (!isRead(request) || !isHome(request)) return undefined;
+  // Callback-style hooks: they run on every request, and an async hook costs a promise and a
+  // microtask each time.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (!isRead(request) || !isHome(request)) {
+      done();
+      return;
+    }
     addVary(reply, 'cookie', 'accept-language');
     const remembered = request.cookies?.[cookieName];
     const chosen = locales.isLocale(remembered)
       ? remembered
       : (negotiateLocale(request.headers['accept-language'], locales.locales) ?? locales.defaultLocale);
-    if (chosen === locales.defaultLocale) return undefined;
+    if (chosen === locales.defaultLocale) {
+      done();
+      return;
+    }
     // Chosen per visitor: a shared cache must not hand this redirect to the next one.
     reply.header('cache-control', 'private, no-store');
-    return reply.redirect(locales.localize(chosen, requestPath(request.url)), 302);
+    // Answering from the hook ends the request here: `done` is not called.
+    reply.redirect(locales.localize(chosen, requestPath(request.url)), 302);
   });
 
   // The switcher's own redirect names its target locale; every other one stays in the request's.
   const switching = new WeakSet<FastifyRequest>();
 
-  fastify.addHook('onSend', async (request, reply, payload) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     // Most answers (JSON, assets) need neither: the locale is read only for a page or a redirect.
     const isPage = /^text\/html\b/.test(String(reply.getHeader('content-type') ?? ''));
     const location = reply.getHeader('location');
@@ -62,14 +71,17 @@ async function localeRoutingPlugin(fastify: FastifyInstance, options: LocaleRout
       typeof location === 'string' &&
       location.startsWith('/') &&
       !location.startsWith('//');
-    if (!isPage && !isLocalRedirect) return payload;
+    if (!isPage && !isLocalRedirect) {
+      done(null, payload);
+      return;
+    }
     const locale = requestLocale(request, locales, locales.defaultLocale);
     if (isPage && !reply.hasHeader('content-language')) reply.header('content-language', locale);
     // A form posted from a French page (`/fr/login`) that redirects to `/account` lands on
     // `/fr/account`: handlers write plain paths, and the reader stays in their language.
     if (isLocalRedirect && locale !== locales.defaultLocale && !switching.has(request) && !hasLocalePrefix(location))
       reply.header('location', locales.localize(locale, location));
-    return payload;
+    done(null, payload);
   });
 
   fastify.get<{ Params: { locale: string }; Querystring: { next?: string } }>(

@@ -25,14 +25,18 @@ async function inFlightPlugin(fastify: FastifyInstance): Promise<void> {
       ageMs: Math.round(performance.now() - r.started),
     })),
   );
-  fastify.addHook('onRequest', async (request) => {
+  fastify.addHook('onRequest', (request, _reply, done) => {
     running.set(String(request.id), { method: request.method, url: request.url, started: performance.now() });
+    done();
   });
-  const done = async (request: { id: unknown }) => {
+  fastify.addHook('onResponse', (request, _reply, done) => {
     running.delete(String(request.id));
-  };
-  fastify.addHook('onResponse', done);
-  fastify.addHook('onRequestAbort', done);
+    done();
+  });
+  fastify.addHook('onRequestAbort', (request, done) => {
+    running.delete(String(request.id));
+    done();
+  });
 }
 
 export const inFlight = fp(inFlightPlugin, { name: '@composable-svelte/in-flight', fastify: '5.x' });

@@ -127,7 +127,7 @@ async function metricsPlugin(fastify: FastifyInstance, options: MetricsOptions):
   const { metrics } = options;
   fastify.decorate('metrics', metrics);
 
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     metrics.httpDuration.observe(
       {
         route: request.routeOptions.url ?? 'not_found',
@@ -136,6 +136,7 @@ async function metricsPlugin(fastify: FastifyInstance, options: MetricsOptions):
       },
       reply.elapsedTime / 1000,
     );
+    done();
   });
 
   if (options.expose) fastify.get('/metrics', { config: { rateLimit: false } }, metricsHandler(metrics, options.token));

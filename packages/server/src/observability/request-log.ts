@@ -10,7 +10,7 @@ const QUIET = new Set(['/health', '/ready', '/metrics']);
  * and duration. Fastify's own two lines per request are turned off in createServer.
  */
 async function requestLogPlugin(fastify: FastifyInstance): Promise<void> {
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? '(not found)';
     const status = reply.statusCode;
     // 503s are deliberate refusals (load shedding, a backend away): under overload, error-level
@@ -19,7 +19,10 @@ async function requestLogPlugin(fastify: FastifyInstance): Promise<void> {
       status === 503 ? 'warn' : status >= 500 ? 'error' : QUIET.has(route) && status < 400 ? 'debug' : 'info';
     // Probes and busy routes run this on every request: build the line only when it will be written.
     // Fastify's logger type omits pino's level check; the instance is pino's.
-    if (!(request.log as Logger).isLevelEnabled(level)) return;
+    if (!(request.log as Logger).isLevelEnabled(level)) {
+      done();
+      return;
+    }
     // The logger's formatter redacts secret query values (token, password, _csrf…) in this URL.
     // The URL as the client sent it: with locales, routing sees it without its `/fr` prefix.
     const line = {
@@ -31,6 +34,7 @@ async function requestLogPlugin(fastify: FastifyInstance): Promise<void> {
       ...(request.traceContext ? { traceId: request.traceContext.traceId } : {}),
     };
     request.log[level](line, 'request completed');
+    done();
   });
 }
 

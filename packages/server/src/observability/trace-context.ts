@@ -10,7 +10,7 @@ import {
   type Context,
   type Span,
 } from '@opentelemetry/api';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { randomHex } from './random-hex.js';
 
@@ -74,58 +74,98 @@ async function traceContextPlugin(fastify: FastifyInstance): Promise<void> {
   const spans = new WeakMap<object, Span>();
   fastify.decorateRequest('traceContext', undefined);
 
-  fastify.addHook('onRequest', async (request) => {
+  fastify.addHook('onRequest', (request, _reply, done) => {
     const incoming = parseTraceparent(request.headers.traceparent);
-    const sampled = incoming?.sampled ?? false;
     if (!tracingSdkInstalled()) {
-      const traceId = incoming?.traceId ?? randomHex(16);
-      const spanId = randomHex(8);
-      let otel: Context | undefined;
-      request.traceContext = {
-        traceId,
-        spanId,
-        sampled,
-        traceparent: `00-${traceId}-${spanId}-${sampled ? '01' : '00'}`,
-        get otel() {
-          return (otel ??= contextOf(traceId, spanId, sampled));
-        },
-      };
+      request.traceContext = new LocalTraceContext(incoming?.sampled ?? false, incoming?.traceId);
+      done();
       return;
     }
-    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
-    const span = tracer.startSpan(
-      `${request.method} ${request.routeOptions.url ?? 'not found'}`,
-      {
-        kind: SpanKind.SERVER,
-        attributes: {
-          'http.request.method': request.method,
-          'url.path': request.url.split('?')[0] ?? '/',
-          'http.route': request.routeOptions.url ?? '',
-        },
-      },
-      parent,
-    );
-    spans.set(request, span);
-    const spanContext = span.spanContext();
-    const recording = trace.isSpanContextValid(spanContext);
-    const traceId = recording ? spanContext.traceId : (incoming?.traceId ?? randomHex(16));
-    const spanId = recording ? spanContext.spanId : randomHex(8);
-    request.traceContext = {
-      traceId,
-      spanId,
-      sampled,
-      traceparent: `00-${traceId}-${spanId}-${sampled ? '01' : '00'}`,
-      otel: trace.setSpan(parent, span),
-    };
+    request.traceContext = startServerSpan(request, incoming, spans);
+    done();
   });
 
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     const span = spans.get(request);
-    if (!span) return;
-    span.setAttribute('http.response.status_code', reply.statusCode);
-    if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-    span.end();
+    if (span) {
+      span.setAttribute('http.response.status_code', reply.statusCode);
+      if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    }
+    done();
   });
+}
+
+/**
+ * Without an SDK nothing records the request: its ids exist for log lines and outgoing calls, so
+ * they are drawn only when one of those reads them (most requests log nothing at info).
+ */
+class LocalTraceContext implements TraceContext {
+  #traceId: string | undefined;
+  #spanId: string | undefined;
+  #otel: Context | undefined;
+
+  constructor(
+    readonly sampled: boolean,
+    traceId: string | undefined,
+  ) {
+    this.#traceId = traceId;
+  }
+
+  get traceId(): string {
+    return (this.#traceId ??= randomHex(16));
+  }
+
+  get spanId(): string {
+    return (this.#spanId ??= randomHex(8));
+  }
+
+  get traceparent(): string {
+    return `00-${this.traceId}-${this.spanId}-${this.sampled ? '01' : '00'}`;
+  }
+
+  get otel(): Context {
+    return (this.#otel ??= contextOf(this.traceId, this.spanId, this.sampled));
+  }
+
+  /** The ids as a plain object would show them (its getters are not own properties). */
+  toJSON(): Omit<TraceContext, 'otel'> {
+    return { traceId: this.traceId, spanId: this.spanId, sampled: this.sampled, traceparent: this.traceparent };
+  }
+}
+
+/** With an SDK: the request's server span, a child of the caller's when a traceparent came in. */
+function startServerSpan(
+  request: FastifyRequest,
+  incoming: ReturnType<typeof parseTraceparent>,
+  spans: WeakMap<object, Span>,
+): TraceContext {
+  const sampled = incoming?.sampled ?? false;
+  const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+  const span = tracer.startSpan(
+    `${request.method} ${request.routeOptions.url ?? 'not found'}`,
+    {
+      kind: SpanKind.SERVER,
+      attributes: {
+        'http.request.method': request.method,
+        'url.path': request.url.split('?')[0] ?? '/',
+        'http.route': request.routeOptions.url ?? '',
+      },
+    },
+    parent,
+  );
+  spans.set(request, span);
+  const spanContext = span.spanContext();
+  const recording = trace.isSpanContextValid(spanContext);
+  const traceId = recording ? spanContext.traceId : (incoming?.traceId ?? randomHex(16));
+  const spanId = recording ? spanContext.spanId : randomHex(8);
+  return {
+    traceId,
+    spanId,
+    sampled,
+    traceparent: `00-${traceId}-${spanId}-${sampled ? '01' : '00'}`,
+    otel: trace.setSpan(parent, span),
+  };
 }
 
 /** Runs `work` inside a child span of the request's span (no-op without an SDK). */

@@ -62,6 +62,8 @@ export interface PageRenderer {
   renderError(request: FastifyRequest, status: number, message: string): Promise<string>;
 }
 
+const CANONICAL_PATHS_KEPT = 1000;
+
 export function createPageRenderer<S, A, D, Dest extends { route: string }>(
   app: AppDefinition<S, A, D, Dest>,
   assets: ClientAssets,
@@ -216,13 +218,23 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
     return reply.code(page.status).type('text/html; charset=utf-8').send(Buffer.from(page.html, 'utf8'));
   };
 
+  // Parsing a path and writing it back is pure, and page-cache hits ask for the same few paths over
+  // and over: remembered, bounded so that a crawl of unique URLs cannot grow it.
+  const canonicalPaths = new Map<string, string>();
+  const canonicalPath = (path: string): string => {
+    if (!app.router.href) return path;
+    let canonical = canonicalPaths.get(path);
+    if (canonical === undefined) {
+      const route = app.router.parse(path);
+      canonical = route.ok ? app.router.href(route.destination) : path;
+      if (canonicalPaths.size >= CANONICAL_PATHS_KEPT) canonicalPaths.clear();
+      canonicalPaths.set(path, canonical);
+    }
+    return canonical;
+  };
   const cachePath = (request: FastifyRequest): string => {
-    const path = requestPath(request.url);
-    const localized = (canonical: string) =>
-      app.locales ? app.locales.localize(localeOf(request), canonical) : canonical;
-    if (!app.router.href) return localized(path);
-    const route = app.router.parse(path);
-    return localized(route.ok ? app.router.href(route.destination) : path);
+    const canonical = canonicalPath(requestPath(request.url));
+    return app.locales ? app.locales.localize(localeOf(request), canonical) : canonical;
   };
 
   return {

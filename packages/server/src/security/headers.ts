@@ -162,8 +162,9 @@ async function securityHeadersPlugin(fastify: FastifyInstance, options: Security
     } as typeof route.config;
   });
 
-  fastify.addHook('onRequest', async (request, reply) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     reply.headers(request.routeOptions.config?.securityHeaders ?? baseHeaders);
+    done();
   });
 }
 

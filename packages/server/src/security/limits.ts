@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { HttpError } from '../errors/http-error.js';
 
@@ -15,45 +15,68 @@ export interface RequestLimitsOptions {
   readonly requestTimeoutMs?: number;
 }
 
+/** The first limit this request's head breaks, if any. */
+function requestLimitError(request: FastifyRequest, options: RequestLimitsOptions): HttpError | undefined {
+  if (request.url.length > options.maxUriLength) {
+    return new HttpError(
+      414,
+      'URI_TOO_LONG',
+      `The request URI is ${request.url.length} characters long; the limit is ${options.maxUriLength}`,
+    );
+  }
+  if (options.maxHeaderBytes !== undefined) {
+    let bytes = 0;
+    for (const part of request.raw.rawHeaders) bytes += part.length + 2;
+    if (bytes > options.maxHeaderBytes) {
+      return new HttpError(
+        431,
+        'REQUEST_HEADER_FIELDS_TOO_LARGE',
+        `The request headers are ${bytes} bytes; the limit is ${options.maxHeaderBytes}`,
+      );
+    }
+  }
+  // RFC 9112 §3.2: an HTTP/1.1 request without Host is refused. Node's own refusal is turned off so
+  // this one carries the security headers and the request id.
+  const { httpVersionMajor, httpVersionMinor } = request.raw;
+  if (httpVersionMajor === 1 && httpVersionMinor === 1 && request.headers.host === undefined)
+    return new HttpError(400, 'MISSING_HOST', 'An HTTP/1.1 request must carry a Host header');
+  return undefined;
+}
+
+/**
+ * Whether the request's head says no body follows, so there is nothing to time: on HTTP/1.1 neither
+ * Content-Length (above 0) nor Transfer-Encoding (RFC 9112 §6.3); on HTTP/2 the headers frame ended
+ * the stream.
+ */
+function hasNoBody(request: FastifyRequest): boolean {
+  const raw = request.raw as FastifyRequest['raw'] & { stream?: { endAfterHeaders?: boolean } };
+  if (raw.httpVersionMajor >= 2) return raw.stream?.endAfterHeaders === true;
+  const { headers } = request;
+  return headers['transfer-encoding'] === undefined && (headers['content-length'] ?? '0') === '0';
+}
+
 /**
  * The URI-length, header-size, Host and body-time limits. Body size (413), timeouts and connection
  * limits are Fastify and Node server options, set by createServer from the same config.
  */
 async function requestLimitsPlugin(fastify: FastifyInstance, options: RequestLimitsOptions): Promise<void> {
-  const started = new WeakMap<object, number>();
-  fastify.addHook('onRequest', async (request) => {
-    started.set(request, performance.now());
-    if (request.url.length > options.maxUriLength) {
-      throw new HttpError(
-        414,
-        'URI_TOO_LONG',
-        `The request URI is ${request.url.length} characters long; the limit is ${options.maxUriLength}`,
-      );
-    }
-    if (options.maxHeaderBytes !== undefined) {
-      let bytes = 0;
-      for (const part of request.raw.rawHeaders) bytes += part.length + 2;
-      if (bytes > options.maxHeaderBytes) {
-        throw new HttpError(
-          431,
-          'REQUEST_HEADER_FIELDS_TOO_LARGE',
-          `The request headers are ${bytes} bytes; the limit is ${options.maxHeaderBytes}`,
-        );
-      }
-    }
-    // RFC 9112 §3.2: an HTTP/1.1 request without Host is refused. Node's own refusal is turned off so
-    // this one carries the security headers and the request id.
-    const { httpVersionMajor, httpVersionMinor } = request.raw;
-    if (httpVersionMajor === 1 && httpVersionMinor === 1 && request.headers.host === undefined)
-      throw new HttpError(400, 'MISSING_HOST', 'An HTTP/1.1 request must carry a Host header');
+  // Callback-style hooks: they run on every request, and an async hook costs a promise and a
+  // microtask each time.
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    done(requestLimitError(request, options));
   });
 
   const timeoutMs = options.requestTimeoutMs;
   if (timeoutMs === undefined || timeoutMs <= 0) return;
   // Node checks its requestTimeout on a timer and not at all on the TLS listener's HTTP/1.1
   // fallback or on HTTP/2 streams: the body's deadline is kept here, for every protocol.
-  fastify.addHook('preParsing', async (request, reply, payload) => {
-    const remaining = timeoutMs - (performance.now() - (started.get(request) ?? performance.now()));
+  fastify.addHook('preParsing', (request, reply, payload, done) => {
+    if (hasNoBody(request)) {
+      done(null, payload);
+      return;
+    }
+    // Fastify's clock for the reply starts when the request is routed, before any onRequest hook.
+    const remaining = timeoutMs - reply.elapsedTime;
     const guarded = new PassThrough();
     const timer = setTimeout(
       () => {
@@ -67,10 +90,10 @@ async function requestLimitsPlugin(fastify: FastifyInstance, options: RequestLim
       },
       Math.max(0, remaining),
     );
-    const done = () => clearTimeout(timer);
-    payload.once('end', done).once('error', done).once('close', done);
+    const stop = () => clearTimeout(timer);
+    payload.once('end', stop).once('error', stop).once('close', stop);
     payload.pipe(guarded);
-    return guarded;
+    done(null, guarded);
   });
 }
 

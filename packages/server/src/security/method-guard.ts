@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { methodNotAllowed } from '../errors/http-error.js';
 import { countEvenIfExempt, EXEMPT_METHODS, isExemptUrl, isProbeOrAssetPath } from './rate-limit/skip.js';
@@ -44,15 +44,27 @@ async function methodGuardPlugin(fastify: FastifyInstance, options: MethodGuardO
   const assets = options.assetsDir === undefined ? undefined : assetPaths(options.assetsDir);
   const isServed = (path: string) => !path.startsWith('/assets/') || assets === undefined || assets.has(path);
 
-  fastify.addHook('onRequest', async (request, reply) => {
-    const path = request.url.split('?', 1)[0]!;
-    if (!isProbeOrAssetPath(path)) return;
-    if (EXEMPT_METHODS.has(request.method) && isExemptUrl(request.url) && isServed(path)) return;
+  const guard = async (request: FastifyRequest, reply: FastifyReply, path: string) => {
     countEvenIfExempt(request);
     await options.limit?.call(fastify, request, reply);
     if (EXEMPT_METHODS.has(request.method)) return;
     reply.header('allow', ALLOW);
     throw methodNotAllowed(`${request.method} is not allowed on ${path}: it only answers ${ALLOW}`);
+  };
+  // Callback-style: most requests are neither probes nor assets, and an async hook would cost each
+  // of them a promise and a microtask.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const path = request.url.split('?', 1)[0]!;
+    if (
+      !isProbeOrAssetPath(path) ||
+      (EXEMPT_METHODS.has(request.method) && isExemptUrl(request.url) && isServed(path))
+    ) {
+      done();
+      return;
+    }
+    guard(request, reply, path).then(() => {
+      if (!reply.sent) done();
+    }, done);
   });
 }
 

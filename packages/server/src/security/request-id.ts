@@ -20,8 +20,9 @@ export function requestIdGenerator(trustedHeader: string | undefined): (request:
 /** Every response names its request, errors included, so a user's report can be found in the log. */
 export const requestId = fp(
   async (fastify: FastifyInstance) => {
-    fastify.addHook('onRequest', async (request, reply) => {
+    fastify.addHook('onRequest', (request, reply, done) => {
       reply.header('x-request-id', request.id);
+      done();
     });
   },
   { name: '@composable-svelte/request-id', fastify: '5.x' },
