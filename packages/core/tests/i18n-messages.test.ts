@@ -29,6 +29,9 @@ describe('messages', () => {
       dateFormat('en', { dateStyle: 'long', timeZone: 'UTC' }),
     );
     expect(numberFormat('fr')).toBe(numberFormat('fr'));
+    const long: Intl.DateTimeFormatOptions = { dateStyle: 'long', timeZone: 'UTC' };
+    expect(dateFormat('fr', long)).toBe(dateFormat('fr', { dateStyle: 'long', timeZone: 'UTC' }));
+    expect(dateFormat('fr', long)).not.toBe(dateFormat('fr', { dateStyle: 'short', timeZone: 'UTC' }));
     expect(dateFormat('fr', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date('2026-11-30T12:00:00Z'))).toBe(
       '30 novembre 2026',
     );

@@ -5,12 +5,15 @@ import { INTL_LOCALE, type Locale } from './i18n/locales.js';
  * Dates render in UTC so server and browser produce identical text and hydration matches. The
  * formatter is made once per locale (core/i18n caches it), not per date.
  */
+const DATE: Intl.DateTimeFormatOptions = { dateStyle: 'long', timeZone: 'UTC' };
+const DATE_TIME: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' };
+
 export function formatDate(iso: string, locale: Locale = 'en'): string {
-  return dateFormat(INTL_LOCALE[locale], { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso));
+  return dateFormat(INTL_LOCALE[locale], DATE).format(new Date(iso));
 }
 
 /** Date and time (UTC, labelled so), where the hour matters: a job's failure, its next run. */
 export function formatDateTime(iso: string, locale: Locale = 'en'): string {
-  const format = dateFormat(INTL_LOCALE[locale], { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+  const format = dateFormat(INTL_LOCALE[locale], DATE_TIME);
   return `${format.format(new Date(iso))} UTC`;
 }

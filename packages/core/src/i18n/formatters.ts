@@ -4,13 +4,27 @@
  */
 const cache = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat | Intl.PluralRules>();
 
+/**
+ * Options passed as one constant object (the usual way) are serialized once, not on every call:
+ * a page formats dozens of dates. A fresh literal per call still works; it is serialized each time.
+ */
+const optionKeys = new WeakMap<object, string>();
+function optionsKey(options: object): string {
+  let key = optionKeys.get(options);
+  if (key === undefined) {
+    key = JSON.stringify(options);
+    optionKeys.set(options, key);
+  }
+  return key;
+}
+
 function cached<F extends Intl.DateTimeFormat | Intl.NumberFormat | Intl.PluralRules>(
   kind: string,
   locale: string,
   options: object | undefined,
   make: () => F,
 ): F {
-  const key = `${kind}\0${locale}\0${options === undefined ? '' : JSON.stringify(options)}`;
+  const key = `${kind}\0${locale}\0${options === undefined ? '' : optionsKey(options)}`;
   let formatter = cache.get(key) as F | undefined;
   if (!formatter) {
     formatter = make();
