@@ -275,7 +275,7 @@ function prerenderedPages(
 function pageAuthorizer<S, A, D, Dest extends { route: string }>(
   fastify: FastifyInstance,
   app: AppDefinition<S, A, D, Dest>,
-): ((request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>) | undefined {
+): ((request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined> | undefined) | undefined {
   const { auth } = app;
   if (!auth) return undefined;
   // The route table does not change while the server runs: each path's requirement is looked up
@@ -288,7 +288,7 @@ function pageAuthorizer<S, A, D, Dest extends { route: string }>(
     requirements.set(path, requirement);
     return requirement;
   };
-  return async (request, reply) => {
+  return (request, reply) => {
     const requirement = requirementOf(requestPath(request.url));
     return requirement === undefined ? undefined : fastify.authorize!(request, reply, requirement);
   };

@@ -1,5 +1,5 @@
 import type { Locales } from '@composable-svelte/core/i18n';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { DoneFuncWithErrOrRes, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 import type { ServerConfig } from '../config/load-config.js';
@@ -115,19 +115,31 @@ async function registerAuth(fastify: FastifyInstance, options: AuthPluginOptions
   const loginPath = options.loginPath ?? '/login';
   const publicOrigin = new URL(config.publicUrl).origin;
 
-  const resolve = async (request: FastifyRequest, reply: FastifyReply): Promise<Principal | null> => {
-    const token = request.cookies?.[cookies.session.name];
-    if (token !== undefined) {
-      const session = await sessions.validate(token);
-      if (session) return { viewer: session.viewer, via: 'session', scopes: 'all', sessionId: session.id };
-      const { path, httpOnly, sameSite } = cookies.session.options;
-      reply.clearCookie(cookies.session.name, { path, secure, httpOnly, sameSite });
-    }
-    for (const authenticate of service.authenticators) {
-      const principal = await authenticate(request);
+  /** The request's principal from its authenticators, from the `from`-th on; sync while they are. */
+  const authenticated = (request: FastifyRequest, from = 0): Principal | null | Promise<Principal | null> => {
+    const { authenticators } = service;
+    for (let at = from; at < authenticators.length; at++) {
+      const principal = authenticators[at]!(request);
+      if (principal instanceof Promise) return principal.then((found) => found ?? authenticated(request, at + 1));
       if (principal) return principal;
     }
     return null;
+  };
+  const fromSession = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    token: string,
+  ): Promise<Principal | null> => {
+    const session = await sessions.validate(token);
+    if (session) return { viewer: session.viewer, via: 'session', scopes: 'all', sessionId: session.id };
+    const { path, httpOnly, sameSite } = cookies.session.options;
+    reply.clearCookie(cookies.session.name, { path, secure, httpOnly, sameSite });
+    return authenticated(request);
+  };
+  /** Without a session cookie or a credential (an anonymous visitor), this answers at once. */
+  const resolve = (request: FastifyRequest, reply: FastifyReply): Principal | null | Promise<Principal | null> => {
+    const token = request.cookies?.[cookies.session.name];
+    return token === undefined ? authenticated(request) : fromSession(request, reply, token);
   };
 
   const localizedLoginPath = (request: FastifyRequest) =>
@@ -156,11 +168,31 @@ async function registerAuth(fastify: FastifyInstance, options: AuthPluginOptions
   fastify.decorate('auth', service);
   fastify.decorate('authorize', authorize);
 
-  fastify.addHook('onRequest', async (request, reply) => {
-    request.principal = await resolve(request, reply);
+  const admit = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    principal: Principal | null,
+    done: DoneFuncWithErrOrRes,
+  ) => {
+    request.principal = principal;
     const requirement = request.routeOptions.config?.auth;
-    if (requirement === undefined) return undefined;
-    return authorize(request, reply, requirement);
+    if (requirement === undefined) return done();
+    // A redirect to sign in answered the request: nothing after this hook may run.
+    authorize(request, reply, requirement).then(() => {
+      if (!reply.sent) done();
+    }, done);
+  };
+  // Callback-style: an anonymous request to a public route has nothing to wait for, and an async
+  // hook would cost every request a promise and a microtask.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    let principal: ReturnType<typeof resolve>;
+    try {
+      principal = resolve(request, reply);
+    } catch (error) {
+      return done(error as Error);
+    }
+    if (principal instanceof Promise) principal.then((found) => admit(request, reply, found, done), done);
+    else admit(request, reply, principal, done);
   });
   fastify.addHook('onError', async (_request, reply, error) => {
     if (error instanceof TooManyAttemptsError) reply.header('retry-after', String(error.retryAfterSeconds));

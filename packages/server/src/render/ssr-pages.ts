@@ -22,9 +22,10 @@ export interface SsrPagesOptions {
   readonly compressThresholdBytes?: number;
   /**
    * The app's page requirements (AppDefinition.auth through `fastify.authorize`), checked before
-   * the cache: resolves the reply when it redirected to sign in, throws 401/403.
+   * the cache: resolves the reply when it redirected to sign in, throws 401/403; undefined when
+   * the page has no requirement.
    */
-  readonly authorize?: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
+  readonly authorize?: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined> | undefined;
   /**
    * Sign-in is on: a request with a viewer is rendered for them and never served from or stored
    * in the cache, and every page varies on Cookie so no browser or CDN hands a signed-out copy to
@@ -83,10 +84,17 @@ async function ssrPagesPlugin(fastify: FastifyInstance, options: SsrPagesOptions
   const isApi = (request: FastifyRequest) =>
     request.url === '/api' || request.url.startsWith('/api/') || request.url.startsWith('/api?');
   const { authorize } = options;
-  const preHandler = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (isApi(request)) return undefined;
+  // Callback-style: a public page (most of them) has nothing to wait for here, and an async hook
+  // would cost every request a promise and a microtask.
+  const preHandler = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
+    if (isApi(request)) return done();
     if (options.viewers) addVary(reply, 'cookie');
-    return authorize?.(request, reply);
+    const authorizing = authorize?.(request, reply);
+    if (authorizing === undefined) return done();
+    // A redirect to sign in answered the request: the handler must not run.
+    authorizing.then(() => {
+      if (!reply.sent) done();
+    }, done);
   };
   const keyOf = (request: FastifyRequest) =>
     `GET ${renderer.cachePath(request)}${options.cacheKey ? `|${options.cacheKey(request)}` : ''}`;

@@ -14,13 +14,16 @@ export function createBearerAuthenticator(parts: {
   readonly accessTokens: AccessTokens;
   readonly apiKeys: ApiKeys;
 }): Authenticator {
-  return async (request) => {
-    const header = request.headers.authorization;
-    if (header === undefined || !/^Bearer(?: |$)/i.test(header)) return undefined;
+  const verify = async (header: string) => {
     const credential = BEARER.exec(header)?.[1];
     if (credential === undefined) throw new InvalidTokenError('The Authorization header has no bearer credential');
     if (parts.apiKeys.looksLikeKey(credential)) return parts.apiKeys.verify(credential);
     if (credential.split('.').length === 3) return parts.accessTokens.verify(credential);
     throw new InvalidTokenError('The bearer credential is neither an access token nor an API key');
+  };
+  return (request) => {
+    const header = request.headers.authorization;
+    if (header === undefined || !/^Bearer(?: |$)/i.test(header)) return undefined;
+    return verify(header);
   };
 }
