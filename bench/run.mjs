@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Composable Svelte benchmark: our blog against SvelteKit and a raw-Fastify ceiling.
+// Composable Svelte benchmark: our blog against SvelteKit, a minimal-SSR ceiling and raw Fastify.
 // See bench/README.md. `node bench/run.mjs --help` for the options.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -10,7 +10,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs, USAGE } from './lib/args.mjs';
 import { pageWeight } from './lib/assets.mjs';
 import { ensureBlogBuilt, ensureKitBuilt } from './lib/build.mjs';
+import { compareWithCeiling, verifiedTiers } from './lib/ceiling-html.mjs';
 import { evaluate } from './lib/checks.mjs';
+import { clientJsOrigins } from './lib/client-js-origins.mjs';
 import { checkKnobs } from './lib/knobs.mjs';
 import { measure, summarize } from './lib/load.mjs';
 import { compareTiers } from './lib/parity.mjs';
@@ -139,6 +141,7 @@ async function main() {
     postgresUrl: postgres.url,
     htmlFile: join(CACHE, 'home.html'),
     headersFile: join(CACHE, 'home-headers.json'),
+    publicUrls: {},
   };
 
   const meta = {
@@ -169,16 +172,20 @@ async function main() {
     },
   };
 
-  // The ceiling serves ours' `/` byte for byte: the uncached server of the first tier gives it.
+  // Raw Fastify serves ours' `/` byte for byte: the uncached server of the first tier gives it.
   const source = inTier(tiers[0], 'ours');
   const needed = new Set(selected.map((s) => s.server));
   needed.add(source);
+  // A minimal-SSR ceiling is checked against ours of its tier, and prints ours' public URL.
+  for (const tier of tiers) if (needed.has(inTier(tier, 'ceiling-ssr'))) needed.add(inTier(tier, 'ours'));
   const handles = {};
   const servers = {};
   const startOne = async (id) => {
     try {
       const handle = await startServer(spawnSpec(id, await freePort(), run));
       handles[id] = handle;
+      const { tier } = SERVERS[id];
+      if (tier && id === inTier(tier, 'ours')) run.publicUrls[tier] = `http://localhost:${handle.port}`;
       servers[id] = {
         label: SERVERS[id].label,
         tier: SERVERS[id].tier,
@@ -198,7 +205,7 @@ async function main() {
   const captureHome = async () => {
     const home = await fetch(`${handles[source].url}/`, { headers: { accept: 'text/html' } });
     writeFileSync(run.htmlFile, Buffer.from(await home.arrayBuffer()));
-    // The ceiling sends the headers of a hit on ours' page cache (the second request: the first may be its miss).
+    // Raw Fastify sends the headers of a hit on ours' page cache (the second request: the first may be its miss).
     const cached = handles[inTier(tiers[0], 'ours-cached')] ?? handles[source];
     let hit;
     for (let i = 0; i < 2; i++) {
@@ -210,7 +217,7 @@ async function main() {
 
   const startups = STARTUPS.filter((s) => inMeasuredTier(s.server));
   log(`start-up times: ${options.starts} start(s) each of ${startups.map((s) => s.id).join(', ')}…`);
-  // The ceiling's start needs the HTML file: take it from a first start of ours.
+  // Raw Fastify's start needs the HTML file: take it from a first start of ours.
   await startOne(source);
   if (!handles[source]) throw new Error(`our blog does not start; see problems:\n${problems.join('\n')}`);
   await captureHome();
@@ -219,13 +226,23 @@ async function main() {
   const startup = await measureStartup(startups, options.starts, run, problems);
 
   log('starting the servers…');
+  // In SERVERS' order: ours of a tier starts before its minimal-SSR ceiling, which needs ours' URL.
   for (const id of Object.keys(SERVERS)) if (needed.has(id)) await startOne(id);
-  // The ceiling answers the exact bytes the running ours answers (its canonical URL has its port).
-  if (handles[source] && handles.ceiling) {
+  // Raw Fastify answers the exact bytes the running ours answers (its canonical URL has its port).
+  if (handles[source] && handles['raw-fastify']) {
     await captureHome();
-    await handles.ceiling.stop();
-    delete handles.ceiling;
-    await startOne('ceiling');
+    await handles['raw-fastify'].stop();
+    delete handles['raw-fastify'];
+    await startOne('raw-fastify');
+  }
+  if (tiers.some((tier) => handles[inTier(tier, 'ceiling-ssr')])) log('minimal-SSR ceiling: does it send ours’ HTML?');
+  const ceilingHtml = await compareWithCeiling(handles, tiers);
+  for (const c of ceilingHtml) {
+    if (c.status !== 'same') {
+      problems.push(
+        `[${c.tier}] minimal-SSR ceiling ${c.path ?? ''}: ${c.status === 'DIFFERENT' ? 'its HTML differs from ours' : 'not compared with ours'}, so its ratios are FLAGGED: ${c.evidence}`,
+      );
+    }
   }
   for (const [id, handle] of Object.entries(handles)) servers[id].rssIdle = rssBytes(handle.pid);
 
@@ -244,6 +261,16 @@ async function main() {
     } catch (error) {
       sizes[key] = { label, error: error.message };
       problems.push(`page weight of ${label}: ${error.message}`);
+    }
+  }
+  let clientJs = null;
+  if (sizes['ours-home']?.js) {
+    try {
+      clientJs = await clientJsOrigins(sizes['ours-home'].js.list, log);
+      sizes['ours-home'].js.origins = { raw: clientJs.raw, gzip: clientJs.gzip };
+      problems.push(...clientJs.problems);
+    } catch (error) {
+      problems.push(`client JS split: ${error.message.split('\n')[0]}`);
     }
   }
   const parity = await compareTiers(handles);
@@ -330,7 +357,7 @@ async function main() {
     : { status: 'skipped', reason: '--no-jobs' };
   if (jobs.status === 'failed') problems.push(`jobs benchmark: ${jobs.reason}`);
 
-  const checks = evaluate({ scenarios, sizes, tiers });
+  const checks = evaluate({ scenarios, sizes, tiers, startup, verifiedTiers: verifiedTiers(ceilingHtml), clientJs });
   const results = {
     meta,
     checks: checks.map((c) => ({ ...c, value: typeof c.value === 'number' ? round(c.value, 4) : c.value })),
@@ -352,6 +379,7 @@ async function main() {
     servers,
     startup,
     sizes,
+    ceilingHtml,
     parity,
     knobs,
     jobs,

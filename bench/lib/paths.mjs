@@ -12,6 +12,7 @@ export const KIT = join(BENCH, 'peers', 'sveltekit');
 export const KIT_GENERATED = join(KIT, 'src', 'lib', 'generated');
 export const KIT_BUILD_ENTRY = join(KIT, 'build', 'index.js');
 export const RAW_FASTIFY = join(BENCH, 'peers', 'raw-fastify.mjs');
+export const MINIMAL_SSR = join(BENCH, 'peers', 'minimal-ssr', 'server.mjs');
 /** The production blog on in-memory seed posts: start-up without a database. */
 export const BLOG_WITHOUT_DATABASE = join(BENCH, 'lib', 'blog-without-database.mjs');
 /** The blog's migrated, seeded embedded database, dumped by its build (the peer's embedded data too). */

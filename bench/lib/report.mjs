@@ -1,4 +1,5 @@
 import { formatTarget, formatValue, KB } from './checks.mjs';
+import { ORIGIN_LABELS, ORIGINS } from './client-js-origins.mjs';
 
 function table(headers, rows, align) {
   const cells = [headers, ...rows].map((row) =>
@@ -99,6 +100,24 @@ export function renderReport(results) {
     ),
     '',
   );
+
+  const origins = sizes['ours-home']?.js?.origins;
+  if (origins) {
+    const parts = ORIGINS.filter((o) => origins.raw[o] > 0).map(
+      (o) => `${ORIGIN_LABELS[o]} ${kb(origins.gzip[o])} (${kb(origins.raw[o])} raw)`,
+    );
+    out.push(
+      `client JS of ours /, kB gzip by origin (from source maps; gzip shared out by raw bytes): ${parts.join(', ')}`,
+      '',
+    );
+  }
+
+  if (results.ceilingHtml.length > 0) {
+    out.push("minimal-SSR ceiling vs ours (uncached), HTML byte for byte with the queries' answer times normalised:");
+    for (const c of results.ceilingHtml)
+      out.push(`  ${c.status.padEnd(13)} [${c.tier}] ${c.path ?? ''}: ${c.evidence}`);
+    out.push('');
+  }
 
   out.push(
     table(

@@ -8,13 +8,17 @@ export const SCENARIOS = [
   { id: 'ours-home-ratelimit', server: 'ours-ratelimit', path: '/', label: 'ours  /          rate limiter on (info)' },
   { id: 'kit-home', server: 'sveltekit', path: '/', label: 'SvelteKit  /' },
   { id: 'kit-post', server: 'sveltekit', path: '/posts/1', label: 'SvelteKit  /posts/1' },
+  { id: 'ceiling-ssr-home', server: 'ceiling-ssr', path: '/', label: 'minimal SSR  / (ceiling)' },
+  { id: 'ceiling-ssr-post', server: 'ceiling-ssr', path: '/posts/1', label: 'minimal SSR  /posts/1 (ceiling)' },
   { id: 'pg-ours-home', server: 'pg-ours', path: '/', label: 'ours  /          uncached' },
   { id: 'pg-ours-post', server: 'pg-ours', path: '/posts/1', label: 'ours  /posts/1   uncached' },
   { id: 'pg-ours-api', server: 'pg-ours', path: '/api/posts', label: 'ours  /api/posts' },
   { id: 'pg-ours-home-cached', server: 'pg-ours-cached', path: '/', label: 'ours  /          cached' },
   { id: 'pg-kit-home', server: 'pg-sveltekit', path: '/', label: 'SvelteKit  /' },
   { id: 'pg-kit-post', server: 'pg-sveltekit', path: '/posts/1', label: 'SvelteKit  /posts/1' },
-  { id: 'ceiling-home', server: 'ceiling', path: '/', label: 'raw Fastify  / (ceiling)' },
+  { id: 'pg-ceiling-ssr-home', server: 'pg-ceiling-ssr', path: '/', label: 'minimal SSR  / (ceiling)' },
+  { id: 'pg-ceiling-ssr-post', server: 'pg-ceiling-ssr', path: '/posts/1', label: 'minimal SSR  /posts/1 (ceiling)' },
+  { id: 'raw-home', server: 'raw-fastify', path: '/', label: 'raw Fastify  / (constant bytes + headers)' },
 ];
 
 /** The id of scenario or check `base` in `tier`: the embedded tier keeps the names it always had. */
@@ -32,5 +36,5 @@ export const STARTUPS = [
   { id: 'ours-existing', server: 'ours', disk: 'existing', label: 'ours, existing database on disk' },
   { id: 'pg-ours', server: 'pg-ours', label: 'ours, migrated and seeded PostgreSQL' },
   { id: 'sveltekit', server: 'sveltekit', label: 'SvelteKit (PGlite from the template; ready = first /)' },
-  { id: 'ceiling', server: 'ceiling', label: 'raw Fastify' },
+  { id: 'raw-fastify', server: 'raw-fastify', label: 'raw Fastify' },
 ];

@@ -1,4 +1,4 @@
-import { BLOG_DB_TEMPLATE, BLOG_ENTRY, BLOG_WITHOUT_DATABASE, CACHE, KIT, RAW_FASTIFY } from './paths.mjs';
+import { BLOG_DB_TEMPLATE, BLOG_ENTRY, BLOG_WITHOUT_DATABASE, CACHE, KIT, MINIMAL_SSR, RAW_FASTIFY } from './paths.mjs';
 import { baseEnv } from './proc.mjs';
 
 /** The database tiers, in the order they are reported. */
@@ -37,9 +37,21 @@ export const SERVERS = {
     },
   },
   sveltekit: { kind: 'sveltekit', tier: 'embedded', label: 'SvelteKit 2 + adapter-node', knobs: {} },
+  'ceiling-ssr': {
+    kind: 'ceiling-ssr',
+    tier: 'embedded',
+    label: 'minimal SSR (bare Fastify + svelte/server)',
+    knobs: {},
+  },
   'pg-ours': { kind: 'ours', tier: 'postgres', label: 'ours (production preset, uncached)', knobs: UNCACHED },
   'pg-ours-cached': { kind: 'ours', tier: 'postgres', label: 'ours (production preset, page cache)', knobs: CACHED },
   'pg-sveltekit': { kind: 'sveltekit', tier: 'postgres', label: 'SvelteKit 2 + adapter-node', knobs: {} },
+  'pg-ceiling-ssr': {
+    kind: 'ceiling-ssr',
+    tier: 'postgres',
+    label: 'minimal SSR (bare Fastify + svelte/server)',
+    knobs: {},
+  },
   'ours-no-db': {
     kind: 'ours',
     tier: null,
@@ -47,13 +59,14 @@ export const SERVERS = {
     knobs: UNCACHED,
     script: BLOG_WITHOUT_DATABASE,
   },
-  ceiling: { kind: 'ceiling', tier: null, label: 'raw Fastify (constant HTML and headers)', knobs: {} },
+  'raw-fastify': { kind: 'raw-fastify', tier: null, label: 'raw Fastify (constant HTML and headers)', knobs: {} },
 };
 
 /**
  * How to spawn server `id` on `port`. `run` holds what the whole run shares: `sessionSecret`,
- * `postgresUrl` (the bench database) and `htmlFile` (the ceiling's page). `env` overrides variables,
- * e.g. an on-disk DATABASE_DIR for the start-up measurements.
+ * `postgresUrl` (the bench database), `htmlFile` and `headersFile` (raw Fastify's response) and
+ * `publicUrls` (ours' public URL per tier, which the minimal-SSR ceiling prints into its pages as
+ * ours does). `env` overrides variables, e.g. an on-disk DATABASE_DIR for the start-up measurements.
  */
 export function spawnSpec(id, port, run, env = {}) {
   const server = SERVERS[id];
@@ -81,7 +94,17 @@ export function spawnSpec(id, port, run, env = {}) {
         // SvelteKit has no health route: its first page is its first sign of life.
         readyPath: '/',
       };
-    case 'ceiling':
+    case 'ceiling-ssr': {
+      const publicUrl = run.publicUrls?.[server.tier];
+      return {
+        name: id,
+        args: [MINIMAL_SSR],
+        cwd: CACHE,
+        port,
+        env: baseEnv({ ...common, ...(publicUrl ? { PUBLIC_URL: publicUrl } : {}), ...database, ...env }),
+      };
+    }
+    case 'raw-fastify':
       return {
         name: id,
         args: [RAW_FASTIFY],

@@ -47,6 +47,12 @@ import { postWritingRoutes } from './post-writing-routes.js';
 
 /** The seed posts in memory: a blog without a database (tests, benchmarks such as bench/cold-start.mjs). */
 export { createInMemoryPostsRepository };
+/**
+ * Svelte's server renderer as this build bundles it: the copy App and its pages were compiled
+ * against (the component context lives in it). For rendering App without createServer, as the
+ * benchmark's minimal-SSR ceiling (bench/peers/minimal-ssr) does.
+ */
+export { render } from 'svelte/server';
 import { createServices, defineService } from '@composable-svelte/server/services';
 import type { RetryPolicy } from '@composable-svelte/server/jobs';
 import { createBlogJobs, type BlogJobs, type BlogWork } from './blog-jobs.js';
@@ -186,6 +192,11 @@ function notReady(): never {
   throw new Error('A blog job ran before the server was ready');
 }
 
+/** Every page component and locale's messages: App then renders any page synchronously. */
+export async function loadPageModules(): Promise<void> {
+  await Promise.all([pages.loadAll(), dictionaries.loadAll()]);
+}
+
 export async function createBlogServer(options: BlogServerOptions = {}) {
   const clientDir = options.clientDir ?? fileURLToPath(new URL('../client', import.meta.url));
   const env = options.env ?? process.env;
@@ -258,7 +269,7 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
     }),
   });
   // Pages render synchronously on the server: every page chunk is in before the first request.
-  await Promise.all([pages.loadAll(), dictionaries.loadAll()]);
+  await loadPageModules();
   try {
     return await createServer({
       app: blogApp(repository, subscriptions, onDatabase ? accounts : undefined),
