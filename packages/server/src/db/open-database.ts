@@ -6,6 +6,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { ServerConfig } from '../config/load-config.js';
 import type { PostgresPoolOptions } from '../stores/postgres-pool.js';
+import { parseDatesPerCaller, textDateParsers } from './pglite-date-parsing.js';
 import { timeQueries, type QueryObserver } from './query-observer.js';
 
 /** A Drizzle database over either tier: the same query builder, schema and migrations for both. */
@@ -95,13 +96,16 @@ export async function openDatabase<TSchema extends Record<string, unknown> = Rec
   const fresh = dataDir.includes('://') || !existsSync(join(dataDir, 'PG_VERSION'));
   const client = await PGlite.create({
     dataDir,
+    parsers: textDateParsers,
     // Read only when used: a restart or a PostgreSQL deployment never loads the dump.
     ...(options.template && fresh ? { loadDataDir: await options.template() } : {}),
   });
+  parseDatesPerCaller(client);
   timeQueries(client, current);
   const transaction = client.transaction.bind(client);
   client.transaction = (work) =>
     transaction((tx) => {
+      parseDatesPerCaller(tx);
       timeQueries(tx, current);
       return work(tx);
     });
