@@ -176,7 +176,7 @@ async function registerAuth(fastify: FastifyInstance, options: AuthPluginOptions
   ) => {
     request.principal = principal;
     const requirement = request.routeOptions.config?.auth;
-    if (requirement === undefined) return done();
+    if (requirement === undefined || requirement === false) return done();
     // A redirect to sign in answered the request: nothing after this hook may run.
     authorize(request, reply, requirement).then(() => {
       if (!reply.sent) done();
@@ -185,6 +185,8 @@ async function registerAuth(fastify: FastifyInstance, options: AuthPluginOptions
   // Callback-style: an anonymous request to a public route has nothing to wait for, and an async
   // hook would cost every request a promise and a microtask.
   fastify.addHook('onRequest', (request, reply, done) => {
+    // Its Authorization header is meant for the route itself, not for the accounts.
+    if (request.routeOptions.config?.auth === false) return done();
     let principal: ReturnType<typeof resolve>;
     try {
       principal = resolve(request, reply);

@@ -23,7 +23,11 @@ declare module 'fastify' {
     ) => Promise<FastifyReply | undefined>;
   }
   interface FastifyContextConfig {
-    /** Who may call this route: 'required', 'optional' (the default), { roles }, { scopes } or a guard. */
-    auth?: AuthRequirement;
+    /**
+     * Who may call this route: 'required', 'optional' (the default), { roles }, { scopes } or a
+     * guard. `false`: the route checks a credential of its own (the /metrics token), so the
+     * session and the bearer authenticators are not consulted and `request.principal` stays null.
+     */
+    auth?: AuthRequirement | false;
   }
 }

@@ -139,7 +139,9 @@ async function metricsPlugin(fastify: FastifyInstance, options: MetricsOptions):
     done();
   });
 
-  if (options.expose) fastify.get('/metrics', { config: { rateLimit: false } }, metricsHandler(metrics, options.token));
+  // `auth: false`: the metrics token is a bearer credential the accounts' authenticators must not read.
+  if (options.expose)
+    fastify.get('/metrics', { config: { rateLimit: false, auth: false } }, metricsHandler(metrics, options.token));
 }
 
 export function metricsHandler(metrics: ServerMetrics, token: string | undefined) {
