@@ -39,7 +39,7 @@ export default defineConfig(({ isSsrBuild }) => ({
           output: {
             manualChunks: (id: string) =>
               id.includes('/src/shared/pages/') ||
-              /\/src\/shared\/i18n\/(en|fr)\.ts$/.test(id) ||
+              /\/src\/shared\/i18n\/(en|fr)(-member)?\.ts$/.test(id) ||
               id.endsWith('/src/client/entry.ts') ||
               /\/core\/dist\/live\/(?!lazy\.js)/.test(id)
                 ? undefined

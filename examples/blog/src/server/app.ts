@@ -5,10 +5,10 @@ import App from '../shared/App.svelte';
 import type { BlogDependencies } from '../shared/api.js';
 import { statusFor } from '../shared/head.js';
 import type { PostsRepository } from '../shared/model.js';
-import { pageModule, pages } from '../shared/page-components.js';
+import { isMemberPage, pageModule, pagesIn } from '../shared/page-components.js';
 import { pageForRoute } from '../shared/page-for-route.js';
 import { locales, type Locale } from '../shared/i18n/locales.js';
-import { dictionaries, messagesModule } from '../shared/i18n/messages.js';
+import { dictionaries, memberDictionaries, messagesModules } from '../shared/i18n/messages.js';
 import { blogReducer } from '../shared/reducer.js';
 import { router, type Destination } from '../shared/routes.js';
 import { initialBlogState, type BlogAction, type BlogState } from '../shared/state.js';
@@ -108,7 +108,10 @@ export function blogApp(
     clientEntry: 'src/client/entry.ts',
     locales,
     // The page's chunk and its locale's messages: both are needed before the browser hydrates.
-    pageModule: (state) => [pageModule(state.page.route), messagesModule(state.locale)],
+    pageModule: (state) => [
+      pageModule(state.page.route),
+      ...messagesModules(state.locale, isMemberPage(state.page.route)),
+    ],
     load(route, url, context) {
       const page = pageForRoute(route, locales.split(url.pathname + url.search).path);
       const locale = context.locale as Locale;
@@ -258,7 +261,11 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
     }),
   });
   // Pages render synchronously on the server: every page chunk is in before the first request.
-  await Promise.all([pages.loadAll(), dictionaries.loadAll()]);
+  await Promise.all([
+    ...locales.locales.map((locale) => pagesIn(locale).loadAll()),
+    dictionaries.loadAll(),
+    memberDictionaries.loadAll(),
+  ]);
   try {
     return await createServer({
       app: blogApp(repository, subscriptions, onDatabase ? accounts : undefined),

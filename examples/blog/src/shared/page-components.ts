@@ -1,5 +1,12 @@
 import type { Component } from 'svelte';
-import { lazyComponents, type ComponentModule, type ComponentSource } from '@composable-svelte/core/svelte';
+import {
+  lazyComponents,
+  type ComponentModule,
+  type ComponentSource,
+  type LazyComponents,
+} from '@composable-svelte/core/svelte';
+import { memberDictionaries } from './i18n/messages.js';
+import type { Locale } from './i18n/locales.js';
 import type { Page } from './state.js';
 
 // Each page takes its own props; App.svelte passes them per route.
@@ -29,23 +36,56 @@ const PAGE_FILES = {
   error: 'ErrorPage',
 } as const satisfies Record<PageRoute, string>;
 
+/** The pages that show the member messages (messages.ts): signed-in, sign-in and admin pages. */
+const MEMBER_FILES: ReadonlySet<string> = new Set([
+  'Login',
+  'ForgotPassword',
+  'ResetPassword',
+  'Signup',
+  'Account',
+  'PostEditor',
+  'AdminComments',
+  'AdminUsers',
+  'AdminJobs',
+]);
+
+/** Whether the route's page shows the member messages, which then load with its chunk. */
+export const isMemberPage = (route: PageRoute): boolean => MEMBER_FILES.has(PAGE_FILES[route]);
+
 // Each page is a chunk of its own, fetched in the browser when it is about to be shown. The server
-// renders any page at once: it calls pages.loadAll() before serving (no top-level await here, which
-// would deadlock on the pages' own imports of this module).
+// renders any page at once: it calls loadAll() of each locale's pages before serving (no top-level
+// await here, which would deadlock on the pages' own imports of this module).
 const modules = import.meta.glob<ComponentModule<PageComponent>>('./pages/*.svelte');
 
-const sourceOf = (file: string): ComponentSource<PageComponent> => {
+const sourceOf = (file: string): (() => Promise<ComponentModule<PageComponent>>) => {
   const source = modules[`./pages/${file}.svelte`];
   if (!source) throw new Error(`No page component ./pages/${file}.svelte`);
   return source;
 };
 
-export const pages = lazyComponents<Record<PageRoute, PageComponent>>(
-  Object.fromEntries(Object.entries(PAGE_FILES).map(([route, file]) => [route, sourceOf(file)])) as Record<
-    PageRoute,
-    ComponentSource<PageComponent>
-  >,
-);
+type Pages = LazyComponents<Record<PageRoute, PageComponent>>;
+
+/** A member page is ready once its chunk and its locale's member messages are both in. */
+function pagesFor(locale: Locale): Pages {
+  const sources = Object.entries(PAGE_FILES).map(([route, file]) => {
+    const source = sourceOf(file);
+    if (!MEMBER_FILES.has(file)) return [route, source];
+    const withMessages = () => Promise.all([source(), memberDictionaries.load(locale)]).then(([module]) => module);
+    return [route, withMessages];
+  });
+  return lazyComponents<Record<PageRoute, PageComponent>>(
+    Object.fromEntries(sources) as Record<PageRoute, ComponentSource<PageComponent>>,
+  );
+}
+
+const byLocale = new Map<Locale, Pages>();
+
+/** The pages as shown in a locale: the same chunks in every locale, with that locale's messages. */
+export function pagesIn(locale: Locale): Pages {
+  let pages = byLocale.get(locale);
+  if (!pages) byLocale.set(locale, (pages = pagesFor(locale)));
+  return pages;
+}
 
 /** The page's module as the client build's manifest names it, for the server's modulepreload. */
 export function pageModule(route: PageRoute): string {
