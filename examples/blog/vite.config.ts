@@ -30,20 +30,15 @@ export default defineConfig(({ isSsrBuild }) => ({
         assetsInlineLimit: 0,
         rollupOptions: {
           input: 'src/client/entry.ts',
-          // Pages are chunks of their own; everything else is needed by the first page anyway, and
-          // one file compresses better than the handful of small shared chunks the split would make.
-          // The entry stays out of it: it awaits the first page's chunk, which imports the shared
-          // chunk, so an entry inside that chunk would wait on itself and never hydrate. So does the
-          // live client, imported on the first post page only (createLazyLiveClient), and each
-          // locale's messages: a page fetches its own locale's only.
+          // The app chunk is what the entry imports statically: all a page needs besides its own chunk.
+          // Pages, the features and messages they alone show (forms, the live channel, member texts),
+          // and each locale's messages are chunks of their own, so a first visit fetches only its
+          // page's. The entry stays out of it: it awaits the first page's chunk, which imports the app
+          // chunk, so an entry inside that chunk would wait on itself and never hydrate.
           output: {
-            manualChunks: (id: string) =>
-              id.includes('/src/shared/pages/') ||
-              /\/src\/shared\/i18n\/(en|fr)(-member)?\.ts$/.test(id) ||
-              id.endsWith('/src/client/entry.ts') ||
-              /\/core\/dist\/live\/(?!lazy\.js)/.test(id)
-                ? undefined
-                : 'app',
+            codeSplitting: {
+              groups: [{ name: 'app', tags: ['$initial'], test: (id: string) => !id.endsWith('/src/client/entry.ts') }],
+            },
           },
         },
       },

@@ -34,7 +34,6 @@ const store = createStore<BlogState, BlogAction, BlogDependencies>({
 // or the first render would differ.
 await Promise.all([pagesIn(initialState.locale).load(initialState.page.route), dictionaries.load(initialState.locale)]);
 hydrate(App, { target: document.getElementById('app')!, props: { store } });
-store.dispatch({ type: 'liveStarted' });
 
 // The URL follows the state; back and forward become navigate actions.
 // Paths carry the locale's prefix; the route table knows them without it.

@@ -5,7 +5,8 @@ import App from '../shared/App.svelte';
 import type { BlogDependencies } from '../shared/api.js';
 import { statusFor } from '../shared/head.js';
 import type { PostsRepository } from '../shared/model.js';
-import { isMemberPage, pageModule, pagesIn } from '../shared/page-components.js';
+import { loadAllFeatures } from '../shared/features.js';
+import { isMemberPage, pageModules, pagesIn } from '../shared/page-components.js';
 import { pageForRoute } from '../shared/page-for-route.js';
 import { locales, type Locale } from '../shared/i18n/locales.js';
 import { dictionaries, memberDictionaries, messagesModules } from '../shared/i18n/messages.js';
@@ -107,9 +108,9 @@ export function blogApp(
     router,
     clientEntry: 'src/client/entry.ts',
     locales,
-    // The page's chunk and its locale's messages: both are needed before the browser hydrates.
+    // The page's chunk, its features' and its locale's messages: all are needed before the browser hydrates.
     pageModule: (state) => [
-      pageModule(state.page.route),
+      ...pageModules(state.page.route),
       ...messagesModules(state.locale, isMemberPage(state.page.route)),
     ],
     load(route, url, context) {
@@ -263,6 +264,7 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
   // Pages render synchronously on the server: every page chunk is in before the first request.
   await Promise.all([
     ...locales.locales.map((locale) => pagesIn(locale).loadAll()),
+    loadAllFeatures(),
     dictionaries.loadAll(),
     memberDictionaries.loadAll(),
   ]);

@@ -5,6 +5,7 @@ import {
   type ComponentSource,
   type LazyComponents,
 } from '@composable-svelte/core/svelte';
+import { commentFeature, featureModules, liveFeature, subscribeFeature } from './features.js';
 import { memberDictionaries } from './i18n/messages.js';
 import type { Locale } from './i18n/locales.js';
 import type { Page } from './state.js';
@@ -49,6 +50,13 @@ const MEMBER_FILES: ReadonlySet<string> = new Set([
   'AdminJobs',
 ]);
 
+/** The lazy features (features.ts) a page shows: they load with its chunk, before it renders. */
+const FEATURES_OF: Readonly<Record<string, readonly (typeof liveFeature)[]>> = {
+  PostDetail: [liveFeature],
+  Comments: [commentFeature, liveFeature],
+  Subscribe: [subscribeFeature],
+};
+
 /** Whether the route's page shows the member messages, which then load with its chunk. */
 export const isMemberPage = (route: PageRoute): boolean => MEMBER_FILES.has(PAGE_FILES[route]);
 
@@ -65,13 +73,16 @@ const sourceOf = (file: string): (() => Promise<ComponentModule<PageComponent>>)
 
 type Pages = LazyComponents<Record<PageRoute, PageComponent>>;
 
-/** A member page is ready once its chunk and its locale's member messages are both in. */
+/** A page is ready once its chunk, its features and (a member page) its locale's member messages are in. */
 function pagesFor(locale: Locale): Pages {
   const sources = Object.entries(PAGE_FILES).map(([route, file]) => {
     const source = sourceOf(file);
-    if (!MEMBER_FILES.has(file)) return [route, source];
-    const withMessages = () => Promise.all([source(), memberDictionaries.load(locale)]).then(([module]) => module);
-    return [route, withMessages];
+    const needs: (() => Promise<unknown>)[] = [
+      ...(FEATURES_OF[file] ?? []).map((feature) => () => feature.load()),
+      ...(MEMBER_FILES.has(file) ? [() => memberDictionaries.load(locale)] : []),
+    ];
+    if (needs.length === 0) return [route, source];
+    return [route, () => Promise.all([source(), ...needs.map((need) => need())]).then(([module]) => module)];
   });
   return lazyComponents<Record<PageRoute, PageComponent>>(
     Object.fromEntries(sources) as Record<PageRoute, ComponentSource<PageComponent>>,
@@ -87,7 +98,11 @@ export function pagesIn(locale: Locale): Pages {
   return pages;
 }
 
-/** The page's module as the client build's manifest names it, for the server's modulepreload. */
-export function pageModule(route: PageRoute): string {
-  return `src/shared/pages/${PAGE_FILES[route]}.svelte`;
+/** The page's module and its features', as the client build's manifest names them, for the server's modulepreload. */
+export function pageModules(route: PageRoute): string[] {
+  const file = PAGE_FILES[route];
+  return [
+    `src/shared/pages/${file}.svelte`,
+    ...(FEATURES_OF[file] ?? []).map((feature) => featureModules.get(feature)!),
+  ];
 }

@@ -2,8 +2,8 @@ import {
   combine,
   Effect,
   QueryError,
-  scope,
   type Dependencies,
+  type LazyReducer,
   type QueryKey,
   type Reducer,
 } from '@composable-svelte/core';
@@ -13,12 +13,8 @@ import { commentsKey, postKey, postsKey, STALE_TIME, stamp, stampOf } from './qu
 import { emptyAccountForm, emptyApiKeyForm } from './account.js';
 import { adminReducer, isAdminAction, type AdminState } from './admin.js';
 import type { BlogAction, BlogState, Page } from './state.js';
-import { isSubscribeAction, subscribeReducer, type SubscribeAction } from './subscribe-reducer.js';
-import type { SubscribeForm } from './subscribe.js';
-import type { CommentForm } from './comment.js';
-import { commentReducer, isCommentAction, type CommentAction } from './comment-reducer.js';
+import { commentFeature, liveFeature, subscribeFeature } from './features.js';
 import { withLiveComments } from './live.js';
-import { liveReducer } from './live-reducer.js';
 
 const LOAD_ID = 'page-data';
 
@@ -120,10 +116,16 @@ function needs(state: BlogState, page: Page, { api, queries }: BlogDependencies 
       (signal) => api.getPost(id, signal),
       (p, updatedAt): BlogAction => ({ type: 'postLoaded', post: p, updatedAt }),
     );
-  const csrfToken = (): Need[] => [
+  // The token is the form's: the request waits for the form's chunk too, so the form reduces its answer.
+  const csrfToken = (form: LazyReducer<BlogState, BlogAction, BlogDependencies>): Need[] => [
     {
       missing: true,
-      effect: load((signal) => api.csrfToken(signal).then((token): BlogAction => ({ type: 'csrfTokenLoaded', token }))),
+      effect: load((signal) =>
+        Promise.all([api.csrfToken(signal), form.load()]).then(([token]): BlogAction => ({
+          type: 'csrfTokenLoaded',
+          token,
+        })),
+      ),
     },
   ];
   switch (page.route) {
@@ -139,7 +141,7 @@ function needs(state: BlogState, page: Page, { api, queries }: BlogDependencies 
     case 'post':
       return post(page.params.id);
     case 'subscribe':
-      return state.subscribe.csrfToken ? [] : csrfToken();
+      return state.subscribe.csrfToken ? [] : csrfToken(subscribeFeature);
     case 'login':
     case 'signup':
     case 'forgotPassword':
@@ -179,7 +181,7 @@ function needs(state: BlogState, page: Page, { api, queries }: BlogDependencies 
       const id = page.params.id;
       return [
         // Only the page with the form asks for a token: asking makes the page private (uncached).
-        ...(page.query.write === '1' && !state.commentForm.csrfToken ? csrfToken() : []),
+        ...(page.query.write === '1' && !state.commentForm.csrfToken ? csrfToken(commentFeature) : []),
         ...post(id),
         ...need(
           state,
@@ -346,19 +348,11 @@ const pagesReducer: PagesReducer = (state, action, dependencies) => {
 
 /**
  * The forms run first, so a page waiting for its CSRF token sees the token when it settles; the
- * live channel last, so it follows the page a navigation went to.
+ * live channel last, so it follows the page a navigation went to. Those three are lazy (features.ts).
  */
 export const blogReducer: Reducer<BlogState, BlogAction, BlogDependencies> = combine(
-  scope<BlogState, BlogAction, SubscribeForm, SubscribeAction, BlogDependencies>({
-    state: 'subscribe',
-    action: { embed: (action) => action, extract: (action) => (isSubscribeAction(action) ? action : undefined) },
-    reducer: subscribeReducer as Reducer<SubscribeForm, SubscribeAction, BlogDependencies>,
-  }),
-  scope<BlogState, BlogAction, CommentForm, CommentAction, BlogDependencies>({
-    state: 'commentForm',
-    action: { embed: (action) => action, extract: (action) => (isCommentAction(action) ? action : undefined) },
-    reducer: commentReducer as Reducer<CommentForm, CommentAction, BlogDependencies>,
-  }),
+  subscribeFeature.reducer,
+  commentFeature.reducer,
   pagesReducer as Reducer<BlogState, BlogAction, BlogDependencies>,
-  liveReducer as Reducer<BlogState, BlogAction, BlogDependencies>,
+  liveFeature.reducer,
 );

@@ -98,7 +98,7 @@ export type BlogAction =
   | { readonly type: 'commentSubmitted'; readonly postId: number }
   | { readonly type: 'commentPosted'; readonly comment: Comment }
   | { readonly type: 'commentFailed'; readonly message: string | null; readonly errors: CommentFieldErrors }
-  /** The browser has hydrated the page: open the live connection (when the blog serves one). */
+  /** A post's live status appeared (LiveStatus): open the live connection (when the blog serves one). */
   | { readonly type: 'liveStarted' }
   | { readonly type: 'liveEvent'; readonly event: LiveEvent };
 
