@@ -31,7 +31,7 @@ export default defineConfig(({ isSsrBuild }) => ({
         rollupOptions: {
           input: 'src/client/entry.ts',
           // The app chunk is what the entry imports statically: all a page needs besides its own chunk.
-          // Pages, the features and messages they alone show (forms, the live channel, member texts),
+          // Pages, the features and messages they alone show (forms, the live channel, their texts),
           // and each locale's messages are chunks of their own, so a first visit fetches only its
           // page's. The entry stays out of it: it awaits the first page's chunk, which imports the app
           // chunk, so an entry inside that chunk would wait on itself and never hydrate.

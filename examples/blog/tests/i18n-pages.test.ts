@@ -107,6 +107,18 @@ describe('the blog in two languages', () => {
     }
   });
 
+  it("preloads the post and error pages' messages with those pages only, in the page's locale", async () => {
+    const english = chunkOf('src/shared/i18n/en-reading.ts');
+    const french = chunkOf('src/shared/i18n/fr-reading.ts');
+    for (const url of ['/', '/login']) expect((await get(url)).body, url).not.toContain(english);
+    for (const url of ['/posts/1', '/posts/1/comments', '/subscribe', '/no/such/page']) {
+      const page = (await get(url)).body;
+      expect(page, url).toContain(`<link rel="modulepreload" href="${english}"`);
+      expect(page, url).not.toContain(french);
+    }
+    expect((await get('/fr/posts/1')).body).toContain(`<link rel="modulepreload" href="${french}"`);
+  });
+
   it("preloads the member pages' messages with those pages only, in the page's locale", async () => {
     const english = chunkOf('src/shared/i18n/en-member.ts');
     const french = chunkOf('src/shared/i18n/fr-member.ts');

@@ -6,10 +6,10 @@ import type { BlogDependencies } from '../shared/api.js';
 import { statusFor } from '../shared/head.js';
 import type { PostsRepository } from '../shared/model.js';
 import { loadAllFeatures } from '../shared/features.js';
-import { isMemberPage, pageModules, pagesIn } from '../shared/page-components.js';
+import { pageModules, pagesIn, sectionOf } from '../shared/page-components.js';
 import { pageForRoute } from '../shared/page-for-route.js';
 import { locales, type Locale } from '../shared/i18n/locales.js';
-import { dictionaries, memberDictionaries, messagesModules } from '../shared/i18n/messages.js';
+import { dictionaries, messagesModules, sections } from '../shared/i18n/messages.js';
 import { blogReducer } from '../shared/reducer.js';
 import { router, type Destination } from '../shared/routes.js';
 import { initialBlogState, type BlogAction, type BlogState } from '../shared/state.js';
@@ -111,7 +111,7 @@ export function blogApp(
     // The page's chunk, its features' and its locale's messages: all are needed before the browser hydrates.
     pageModule: (state) => [
       ...pageModules(state.page.route),
-      ...messagesModules(state.locale, isMemberPage(state.page.route)),
+      ...messagesModules(state.locale, sectionOf(state.page.route)),
     ],
     load(route, url, context) {
       const page = pageForRoute(route, locales.split(url.pathname + url.search).path);
@@ -266,7 +266,7 @@ export async function createBlogServer(options: BlogServerOptions = {}) {
     ...locales.locales.map((locale) => pagesIn(locale).loadAll()),
     loadAllFeatures(),
     dictionaries.loadAll(),
-    memberDictionaries.loadAll(),
+    ...Object.values(sections).map((section) => section.loadAll()),
   ]);
   try {
     return await createServer({

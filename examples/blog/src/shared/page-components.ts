@@ -6,7 +6,7 @@ import {
   type LazyComponents,
 } from '@composable-svelte/core/svelte';
 import { commentFeature, featureModules, liveFeature, subscribeFeature } from './features.js';
-import { memberDictionaries } from './i18n/messages.js';
+import { sections, type Section } from './i18n/messages.js';
 import type { Locale } from './i18n/locales.js';
 import type { Page } from './state.js';
 
@@ -37,18 +37,24 @@ const PAGE_FILES = {
   error: 'ErrorPage',
 } as const satisfies Record<PageRoute, string>;
 
-/** The pages that show the member messages (messages.ts): signed-in, sign-in and admin pages. */
-const MEMBER_FILES: ReadonlySet<string> = new Set([
-  'Login',
-  'ForgotPassword',
-  'ResetPassword',
-  'Signup',
-  'Account',
-  'PostEditor',
-  'AdminComments',
-  'AdminUsers',
-  'AdminJobs',
-]);
+/** The messages' section (messages.ts) each page shows besides every page's messages. */
+const SECTION_OF: Readonly<Record<string, Section>> = {
+  PostDetail: 'reading',
+  Comments: 'reading',
+  Subscribe: 'reading',
+  NotFound: 'reading',
+  BadRequest: 'reading',
+  ErrorPage: 'reading',
+  Login: 'member',
+  ForgotPassword: 'member',
+  ResetPassword: 'member',
+  Signup: 'member',
+  Account: 'member',
+  PostEditor: 'member',
+  AdminComments: 'member',
+  AdminUsers: 'member',
+  AdminJobs: 'member',
+};
 
 /** The lazy features (features.ts) a page shows: they load with its chunk, before it renders. */
 const FEATURES_OF: Readonly<Record<string, readonly (typeof liveFeature)[]>> = {
@@ -57,8 +63,8 @@ const FEATURES_OF: Readonly<Record<string, readonly (typeof liveFeature)[]>> = {
   Subscribe: [subscribeFeature],
 };
 
-/** Whether the route's page shows the member messages, which then load with its chunk. */
-export const isMemberPage = (route: PageRoute): boolean => MEMBER_FILES.has(PAGE_FILES[route]);
+/** The messages' section the route's page shows, which then loads with its chunk. */
+export const sectionOf = (route: PageRoute): Section | undefined => SECTION_OF[PAGE_FILES[route]];
 
 // Each page is a chunk of its own, fetched in the browser when it is about to be shown. The server
 // renders any page at once: it calls loadAll() of each locale's pages before serving (no top-level
@@ -73,13 +79,14 @@ const sourceOf = (file: string): (() => Promise<ComponentModule<PageComponent>>)
 
 type Pages = LazyComponents<Record<PageRoute, PageComponent>>;
 
-/** A page is ready once its chunk, its features and (a member page) its locale's member messages are in. */
+/** A page is ready once its chunk, its features and its locale's section of messages are in. */
 function pagesFor(locale: Locale): Pages {
   const sources = Object.entries(PAGE_FILES).map(([route, file]) => {
     const source = sourceOf(file);
+    const section = SECTION_OF[file];
     const needs: (() => Promise<unknown>)[] = [
       ...(FEATURES_OF[file] ?? []).map((feature) => () => feature.load()),
-      ...(MEMBER_FILES.has(file) ? [() => memberDictionaries.load(locale)] : []),
+      ...(section ? [() => sections[section].load(locale)] : []),
     ];
     if (needs.length === 0) return [route, source];
     return [route, () => Promise.all([source(), ...needs.map((need) => need())]).then(([module]) => module)];

@@ -1,11 +1,11 @@
 import { plural } from '@composable-svelte/core/i18n';
 
 /**
- * The public pages' interface in English, the default locale: what a reader sees on the list, the
- * posts, their comments and the newsletter form, and every page's title. The signed-in, sign-in and
- * admin pages' texts are in ./en-member.ts, a chunk loaded with those pages only. Every other
- * locale's module has exactly these keys with the same parameters (`satisfies Messages`): the type
- * check finds what is missing.
+ * The interface in English, the default locale, as every page needs it: the header and footer, the
+ * list, every page's title, and the texts the other pages share. The post, comments, newsletter and
+ * error pages' own texts are in ./en-reading.ts, the signed-in, sign-in and admin pages' in
+ * ./en-member.ts: chunks loaded with those pages only. Every other locale's module has exactly
+ * these keys with the same parameters (`satisfies Messages`): the type check finds what is missing.
  */
 const en = {
   siteTagline: 'essays on web software',
@@ -27,62 +27,28 @@ const en = {
   latestEssays: 'Latest essays',
   byline: (author: string) => `By ${author}`,
   commentCount: (count: number) => plural('en', count, { one: '# comment', other: '# comments' }),
-  updated: 'updated',
-  editThisPost: 'Edit this post',
-  readComments: (count: number, title: string) =>
-    `Read ${plural('en', count, { one: '# comment', other: '# comments' })} on “${title}”`,
   postNotFound: 'Post not found',
   postUnavailable: 'Post unavailable',
   loadingPost: 'Loading post…',
-  allEssays: '← All essays',
   thePosts: 'posts',
-  thePost: 'the post',
   theComments: 'the comments',
 
-  commentsOn: (title: string) => `Comments on “${title}”`,
   commentsOnTitle: (title: string) => `Comments on ${title}`,
   comments: 'Comments',
   noCommentsYet: 'No comments yet.',
-  deleteYourComment: 'Delete your comment',
   deleteComment: 'Delete',
-  addComment: 'Add a comment',
-  commentPosted: 'Thanks! Your comment is posted.',
-  signInToComment: 'Sign in to comment',
-  commentingAs: 'Commenting as',
   name: 'Name',
   email: 'Email',
-  comment: 'Comment',
-  posting: 'Posting…',
-  postComment: 'Post comment',
-  writeComment: 'Write a comment',
-  backToPost: '← Back to the post',
 
   loadingWhat: (what: string) => `Loading ${what}…`,
   couldNotLoad: (what: string, message: string) => `Could not load ${what}: ${message}`,
   tryAgain: 'Try again',
-  reconnecting: 'Reconnecting… new comments will appear once the connection is back.',
-  offline: 'You are offline. New comments will appear when you are back online.',
-  liveStopped: 'Live updates have stopped. Reload the page to see new comments.',
-  readingNow: (count: number) => plural('en', count, { other: '# reading now' }),
 
   pageNotFound: 'Page not found',
-  nothingAt: 'There is nothing at',
-  nothingAtAfter: '. It may have moved, or the address may be mistyped.',
-  goToLatest: 'Go to the latest essays',
-  invalidAddress: 'This address is not valid',
-  addressBefore: 'The address',
-  addressAfter: 'has a part we cannot read:',
-  serverErrorHelp: 'Something went wrong on our side. If it keeps happening, quote this request id:',
-  clientErrorHelp: 'Go back, correct what the message above says and send it again (request id',
 
   createAnAccount: 'Create an account',
   resetYourPassword: 'Reset your password',
   chooseNewPassword: 'Choose a new password',
-
-  subscribeIntro: 'New essays by email, about once a month. No tracking, and you can leave with one click.',
-  subscribedAs: (name: string) => `Thanks, ${name}! You are on the list.`,
-  subscribed: 'Thanks for subscribing! You are on the list.',
-  subscribing: 'Subscribing…',
 
   yourAccount: 'Your account',
   descriptionAccount: 'Your sessions and password.',

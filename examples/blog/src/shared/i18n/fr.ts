@@ -1,7 +1,7 @@
 import { plural } from '@composable-svelte/core/i18n';
 import type { Messages } from './en.js';
 
-/** L'interface des pages publiques en français. Les billets et les commentaires restent dans leur langue (l'anglais). */
+/** L'interface en français, telle que toute page la montre. Les billets et les commentaires restent dans leur langue (l'anglais). */
 const fr: Messages = {
   siteTagline: 'essais sur le logiciel web',
   siteDescription: 'Essais sur la construction et l’exploitation du logiciel web : rendu, cache, tests, exploitation.',
@@ -23,63 +23,28 @@ const fr: Messages = {
   byline: (author) => `Par ${author}`,
   commentCount: (count) =>
     plural('fr', count, { 0: 'aucun commentaire', one: '# commentaire', other: '# commentaires' }),
-  updated: 'mis à jour le',
-  editThisPost: 'Modifier ce billet',
-  readComments: (count, title) =>
-    `Lire ${plural('fr', count, { 0: 'les commentaires', one: 'le commentaire', other: 'les # commentaires' })} sur « ${title} »`,
   postNotFound: 'Billet introuvable',
   postUnavailable: 'Billet indisponible',
   loadingPost: 'Chargement du billet…',
-  allEssays: '← Tous les essais',
   thePosts: 'les billets',
-  thePost: 'le billet',
   theComments: 'les commentaires',
 
-  commentsOn: (title) => `Commentaires sur « ${title} »`,
   commentsOnTitle: (title) => `Commentaires sur ${title}`,
   comments: 'Commentaires',
   noCommentsYet: 'Pas encore de commentaire.',
-  deleteYourComment: 'Supprimer votre commentaire',
   deleteComment: 'Supprimer',
-  addComment: 'Ajouter un commentaire',
-  commentPosted: 'Merci ! Votre commentaire est publié.',
-  signInToComment: 'Connectez-vous pour commenter',
-  commentingAs: 'Vous commentez en tant que',
   name: 'Nom',
   email: 'E-mail',
-  comment: 'Commentaire',
-  posting: 'Publication…',
-  postComment: 'Publier le commentaire',
-  writeComment: 'Écrire un commentaire',
-  backToPost: '← Retour au billet',
 
   loadingWhat: (what) => `Chargement de ${what}…`,
   couldNotLoad: (what, message) => `Impossible de charger ${what} : ${message}`,
   tryAgain: 'Réessayer',
-  reconnecting: 'Reconnexion… les nouveaux commentaires apparaîtront une fois la connexion rétablie.',
-  offline: 'Vous êtes hors ligne. Les nouveaux commentaires apparaîtront à votre retour en ligne.',
-  liveStopped: 'Les mises à jour en direct sont arrêtées. Rechargez la page pour voir les nouveaux commentaires.',
-  readingNow: (count) => plural('fr', count, { one: '# lecteur en ce moment', other: '# lecteurs en ce moment' }),
 
   pageNotFound: 'Page introuvable',
-  nothingAt: 'Il n’y a rien à l’adresse',
-  nothingAtAfter: '. Elle a peut-être changé, ou l’adresse est mal saisie.',
-  goToLatest: 'Voir les derniers essais',
-  invalidAddress: 'Cette adresse n’est pas valide',
-  addressBefore: 'L’adresse',
-  addressAfter: 'contient une partie illisible :',
-  serverErrorHelp: 'Un problème est survenu de notre côté. S’il se répète, citez cet identifiant de requête :',
-  clientErrorHelp: 'Revenez en arrière, corrigez ce que dit le message ci-dessus et renvoyez (identifiant de requête',
 
   createAnAccount: 'Créez un compte',
   resetYourPassword: 'Réinitialiser votre mot de passe',
   chooseNewPassword: 'Choisir un nouveau mot de passe',
-
-  subscribeIntro:
-    'Les nouveaux essais par e-mail, environ une fois par mois. Aucun pistage, et un clic suffit pour partir.',
-  subscribedAs: (name) => `Merci, ${name} ! Vous êtes inscrit·e.`,
-  subscribed: 'Merci pour votre abonnement ! Vous êtes inscrit·e.',
-  subscribing: 'Abonnement…',
 
   yourAccount: 'Votre compte',
   descriptionAccount: 'Vos sessions et votre mot de passe.',
