@@ -16,6 +16,9 @@ export const commentFeature = lazyReducer<BlogState, BlogAction, BlogDependencie
   () => import('./comment-reducer.js'),
 );
 
+/** The sign-in, account and admin pages' data (the member pages). */
+export const memberFeature = lazyReducer<BlogState, BlogAction, BlogDependencies>(() => import('./member-reducer.js'));
+
 /** The live channel of a post: new comments and readers (the post and comments pages). */
 export const liveFeature = lazyReducer<BlogState, BlogAction, BlogDependencies>(() => import('./live-reducer.js'));
 
@@ -23,6 +26,7 @@ export const liveFeature = lazyReducer<BlogState, BlogAction, BlogDependencies>(
 export const featureModules: ReadonlyMap<LazyReducer<BlogState, BlogAction, BlogDependencies>, string> = new Map([
   [subscribeFeature, 'src/shared/subscribe-reducer.ts'],
   [commentFeature, 'src/shared/comment-reducer.ts'],
+  [memberFeature, 'src/shared/member-reducer.ts'],
   [liveFeature, 'src/shared/live-reducer.ts'],
 ]);
 

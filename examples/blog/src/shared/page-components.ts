@@ -5,7 +5,7 @@ import {
   type ComponentSource,
   type LazyComponents,
 } from '@composable-svelte/core/svelte';
-import { commentFeature, featureModules, liveFeature, subscribeFeature } from './features.js';
+import { commentFeature, featureModules, liveFeature, memberFeature, subscribeFeature } from './features.js';
 import { sections, type Section } from './i18n/messages.js';
 import type { Locale } from './i18n/locales.js';
 import type { Page } from './state.js';
@@ -63,6 +63,12 @@ const FEATURES_OF: Readonly<Record<string, readonly (typeof liveFeature)[]>> = {
   Subscribe: [subscribeFeature],
 };
 
+/** A page's features: a member page's include the member feature, which loads those pages' data. */
+const featuresOf = (file: string) => [
+  ...(FEATURES_OF[file] ?? []),
+  ...(SECTION_OF[file] === 'member' ? [memberFeature] : []),
+];
+
 /** The messages' section the route's page shows, which then loads with its chunk. */
 export const sectionOf = (route: PageRoute): Section | undefined => SECTION_OF[PAGE_FILES[route]];
 
@@ -85,7 +91,7 @@ function pagesFor(locale: Locale): Pages {
     const source = sourceOf(file);
     const section = SECTION_OF[file];
     const needs: (() => Promise<unknown>)[] = [
-      ...(FEATURES_OF[file] ?? []).map((feature) => () => feature.load()),
+      ...featuresOf(file).map((feature) => () => feature.load()),
       ...(section ? [() => sections[section].load(locale)] : []),
     ];
     if (needs.length === 0) return [route, source];
@@ -108,8 +114,5 @@ export function pagesIn(locale: Locale): Pages {
 /** The page's module and its features', as the client build's manifest names them, for the server's modulepreload. */
 export function pageModules(route: PageRoute): string[] {
   const file = PAGE_FILES[route];
-  return [
-    `src/shared/pages/${file}.svelte`,
-    ...(FEATURES_OF[file] ?? []).map((feature) => featureModules.get(feature)!),
-  ];
+  return [`src/shared/pages/${file}.svelte`, ...featuresOf(file).map((feature) => featureModules.get(feature)!)];
 }

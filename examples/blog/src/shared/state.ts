@@ -72,6 +72,8 @@ export type BlogAction =
       readonly updatedAt: number;
     }
   | { readonly type: 'loadFailed'; readonly httpStatus: number; readonly message: string }
+  /** A member page was navigated to and the member feature is in: it loads what the page lacks. */
+  | { readonly type: 'memberPageEntered' }
   /** A background revalidation failed: the page keeps showing what it has. */
   | { readonly type: 'refreshFailed' }
   | { readonly type: 'csrfTokenLoaded'; readonly token: string }
