@@ -37,65 +37,59 @@ const PAGE_FILES = {
   error: 'ErrorPage',
 } as const satisfies Record<PageRoute, string>;
 
-/** The messages' section (messages.ts) each page shows besides every page's messages. */
-const SECTION_OF: Readonly<Record<string, Section>> = {
-  PostDetail: 'reading',
-  Comments: 'reading',
-  Subscribe: 'reading',
-  NotFound: 'reading',
-  BadRequest: 'reading',
-  ErrorPage: 'reading',
-  Login: 'member',
-  ForgotPassword: 'member',
-  ResetPassword: 'member',
-  Signup: 'member',
-  Account: 'member',
-  PostEditor: 'member',
-  AdminComments: 'member',
-  AdminUsers: 'member',
-  AdminJobs: 'member',
-};
+type PageSource = () => Promise<ComponentModule<PageComponent>>;
+type Feature = typeof liveFeature;
 
-/** The lazy features (features.ts) a page shows: they load with its chunk, before it renders. */
-const FEATURES_OF: Readonly<Record<string, readonly (typeof liveFeature)[]>> = {
-  PostDetail: [liveFeature],
-  Comments: [commentFeature, liveFeature],
-  Subscribe: [subscribeFeature],
-};
+/** A page's chunk, the messages' section (messages.ts) and the lazy features (features.ts) it shows. */
+interface PageChunk {
+  readonly source: PageSource;
+  readonly section?: Section;
+  readonly features: readonly Feature[];
+}
 
-/** A page's features: a member page's include the member feature, which loads those pages' data. */
-const featuresOf = (file: string) => [
-  ...(FEATURES_OF[file] ?? []),
-  ...(SECTION_OF[file] === 'member' ? [memberFeature] : []),
-];
+const reading = (source: PageSource, ...features: Feature[]): PageChunk => ({ source, section: 'reading', features });
+// The member feature loads the member pages' data.
+const member = (source: PageSource): PageChunk => ({ source, section: 'member', features: [memberFeature] });
+
+// Each page is a chunk of its own, fetched in the browser when it is about to be shown, with what it
+// shows besides. The server renders any page at once: it calls loadAll() of each locale's pages
+// before serving (no top-level await here, which would deadlock on the pages' own imports of this module).
+const PAGES: Readonly<Record<(typeof PAGE_FILES)[PageRoute], PageChunk>> = {
+  PostList: { source: () => import('./pages/PostList.svelte'), features: [] },
+  PostDetail: reading(() => import('./pages/PostDetail.svelte'), liveFeature),
+  Comments: reading(() => import('./pages/Comments.svelte'), commentFeature, liveFeature),
+  Subscribe: reading(() => import('./pages/Subscribe.svelte'), subscribeFeature),
+  NotFound: reading(() => import('./pages/NotFound.svelte')),
+  BadRequest: reading(() => import('./pages/BadRequest.svelte')),
+  ErrorPage: reading(() => import('./pages/ErrorPage.svelte')),
+  Login: member(() => import('./pages/Login.svelte')),
+  ForgotPassword: member(() => import('./pages/ForgotPassword.svelte')),
+  ResetPassword: member(() => import('./pages/ResetPassword.svelte')),
+  Signup: member(() => import('./pages/Signup.svelte')),
+  Account: member(() => import('./pages/Account.svelte')),
+  PostEditor: { source: () => import('./pages/PostEditor.svelte'), section: 'member', features: [] },
+  AdminComments: member(() => import('./pages/AdminComments.svelte')),
+  AdminUsers: member(() => import('./pages/AdminUsers.svelte')),
+  AdminJobs: member(() => import('./pages/AdminJobs.svelte')),
+};
 
 /** The messages' section the route's page shows, which then loads with its chunk. */
-export const sectionOf = (route: PageRoute): Section | undefined => SECTION_OF[PAGE_FILES[route]];
-
-// Each page is a chunk of its own, fetched in the browser when it is about to be shown. The server
-// renders any page at once: it calls loadAll() of each locale's pages before serving (no top-level
-// await here, which would deadlock on the pages' own imports of this module).
-const modules = import.meta.glob<ComponentModule<PageComponent>>('./pages/*.svelte');
-
-const sourceOf = (file: string): (() => Promise<ComponentModule<PageComponent>>) => {
-  const source = modules[`./pages/${file}.svelte`];
-  if (!source) throw new Error(`No page component ./pages/${file}.svelte`);
-  return source;
-};
+export const sectionOf = (route: PageRoute): Section | undefined => PAGES[PAGE_FILES[route]].section;
 
 type Pages = LazyComponents<Record<PageRoute, PageComponent>>;
 
 /** A page is ready once its chunk, its features and its locale's section of messages are in. */
 function pagesFor(locale: Locale): Pages {
   const sources = Object.entries(PAGE_FILES).map(([route, file]) => {
-    const source = sourceOf(file);
-    const section = SECTION_OF[file];
-    const needs: (() => Promise<unknown>)[] = [
-      ...featuresOf(file).map((feature) => () => feature.load()),
-      ...(section ? [() => sections[section].load(locale)] : []),
-    ];
-    if (needs.length === 0) return [route, source];
-    return [route, () => Promise.all([source(), ...needs.map((need) => need())]).then(([module]) => module)];
+    const { source, section, features } = PAGES[file];
+    if (!section && features.length === 0) return [route, source];
+    const load = () =>
+      Promise.all([
+        source(),
+        ...features.map((feature) => feature.load()),
+        ...(section ? [sections[section].load(locale)] : []),
+      ]).then(([module]) => module);
+    return [route, load];
   });
   return lazyComponents<Record<PageRoute, PageComponent>>(
     Object.fromEntries(sources) as Record<PageRoute, ComponentSource<PageComponent>>,
@@ -114,5 +108,5 @@ export function pagesIn(locale: Locale): Pages {
 /** The page's module and its features', as the client build's manifest names them, for the server's modulepreload. */
 export function pageModules(route: PageRoute): string[] {
   const file = PAGE_FILES[route];
-  return [`src/shared/pages/${file}.svelte`, ...featuresOf(file).map((feature) => featureModules.get(feature)!)];
+  return [`src/shared/pages/${file}.svelte`, ...PAGES[file].features.map((feature) => featureModules.get(feature)!)];
 }
