@@ -18,7 +18,12 @@ export const router = createRouter({
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Texts only the definition checks carry (route(), compilePath, param.int, param.enum). */
-const checks = ['Bad route definition', 'invalid param name', 'min and max must be safe integers', 'distinct non-empty'];
+const checks = [
+  'Bad route definition',
+  'invalid param name',
+  'min and max must be safe integers',
+  'distinct non-empty',
+];
 /** Texts of decoders the app does not use. */
 const unusedDecoders = ['may contain only letters', '"on"', 'the item decoder cannot be optional'];
 
