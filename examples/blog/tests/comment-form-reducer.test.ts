@@ -4,14 +4,18 @@
  * the post and the list stale, the page asks for them again and shows the new comment, and a 400's
  * field errors land beside their fields. The subscribe form's submission is a mutation too.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createMockClock, createQueryCache, createTestStore, type QueryCache } from '@composable-svelte/core';
 import { ApiError, type BlogApi, type BlogDependencies } from '../src/shared/api.js';
 import { emptyCommentForm } from '../src/shared/comment.js';
 import type { Comment, Post, PostSummary } from '../src/shared/model.js';
 import { commentsKey, postKey, postsKey, STALE_TIME } from '../src/shared/queries.js';
+import { loadAllFeatures } from '../src/shared/features.js';
 import { blogReducer } from '../src/shared/reducer.js';
 import { initialBlogState, type BlogAction, type BlogState, type Page } from '../src/shared/state.js';
+
+// The forms and the live channel are lazy features: the store reduces their actions once they are in.
+beforeAll(loadAllFeatures);
 
 const ORIGIN = 'https://blog.example.com';
 const POST: Post = {

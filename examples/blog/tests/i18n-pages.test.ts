@@ -107,6 +107,39 @@ describe('the blog in two languages', () => {
     }
   });
 
+  it("preloads the post and error pages' messages with those pages only, in the page's locale", async () => {
+    const english = chunkOf('src/shared/i18n/en-reading.ts');
+    const french = chunkOf('src/shared/i18n/fr-reading.ts');
+    for (const url of ['/', '/login']) expect((await get(url)).body, url).not.toContain(english);
+    for (const url of ['/posts/1', '/posts/1/comments', '/subscribe', '/no/such/page']) {
+      const page = (await get(url)).body;
+      expect(page, url).toContain(`<link rel="modulepreload" href="${english}"`);
+      expect(page, url).not.toContain(french);
+    }
+    expect((await get('/fr/posts/1')).body).toContain(`<link rel="modulepreload" href="${french}"`);
+  });
+
+  it("preloads the member pages' messages with those pages only, in the page's locale", async () => {
+    const english = chunkOf('src/shared/i18n/en-member.ts');
+    const french = chunkOf('src/shared/i18n/fr-member.ts');
+    for (const url of ['/', '/posts/1', '/posts/1/comments', '/subscribe']) {
+      const page = (await get(url)).body;
+      expect(page, url).not.toContain(english);
+      expect(page, url).not.toContain(french);
+    }
+    const login = (await get('/login')).body;
+    expect(login).toContain(`<link rel="modulepreload" href="${english}"`);
+    expect(login).toContain(`<link rel="modulepreload" href="${chunkOf('src/shared/i18n/en.ts')}"`);
+    expect(login).not.toContain(french);
+    const frenchLogin = (await get('/fr/login')).body;
+    expect(frenchLogin).toContain(`<link rel="modulepreload" href="${french}"`);
+    expect(frenchLogin).not.toContain(english);
+    // The sign-in page's own texts are in the member chunk, not in the one every page loads.
+    const code = (path: string) => readFileSync(join(clientDir, path), 'utf8');
+    expect(code(english)).toContain('Forgot your password?');
+    expect(code(chunkOf('src/shared/i18n/en.ts'))).not.toContain('Forgot your password?');
+  });
+
   it('answers and redirects a form in the language of the page it was sent from', async () => {
     const browser = new FormBrowser(server);
     await browser.get('/fr/login');

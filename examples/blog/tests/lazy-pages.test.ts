@@ -61,6 +61,21 @@ describe('each page is a chunk of its own, preloaded only where it is shown', ()
     expect(new Set(preloads).size, 'no chunk preloaded twice').toBe(preloads.length);
   });
 
+  it.each([
+    { url: '/', features: [] },
+    { url: '/posts/3', features: ['live-reducer'] },
+    { url: '/posts/3/comments', features: ['comment-reducer', 'live-reducer'] },
+    { url: '/subscribe', features: ['subscribe-reducer'] },
+  ])('$url preloads the features its page shows, and no other', async ({ url, features }) => {
+    const all = ['subscribe-reducer', 'comment-reducer', 'live-reducer'];
+    const chunks = Object.fromEntries(all.map((name) => [name, manifest[`src/shared/${name}.ts`]!.file]));
+    for (const name of all)
+      expect(staticClosure(manifest, ENTRY), `${name} is not in the entry`).not.toContain(chunks[name]);
+    const preloads = preloadsOf((await server.inject({ method: 'GET', url })).body);
+    for (const name of all)
+      expect(preloads.includes(chunks[name]!), `${url} preloads ${name}`).toBe(features.includes(name));
+  });
+
   it('every preloaded chunk is served with the integrity the page announces', async () => {
     const html = (await server.inject({ method: 'GET', url: '/posts/3' })).body;
     const links = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)" integrity="([^"]+)"/g)];

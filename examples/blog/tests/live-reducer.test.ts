@@ -1,18 +1,22 @@
 /**
- * Live comments in the store (TestStore, a fake live transport): the browser connects once it has
- * hydrated on a post, or once it reaches one, and follows the channel of the post shown; a comment from the channel is added once
+ * Live comments in the store (TestStore, a fake live transport): the browser connects once a post's
+ * live status is shown (liveStarted), and follows the channel of the post shown; a comment from the channel is added once
  * whatever delivers it again (the posting tab's own answer, a resume, an outbox retry), the post's
  * count follows, and a list loaded before it arrived does not drop it; presence becomes "N reading
  * now"; the connection's state is in the state for the page to announce; the server never connects.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createMockClock, createQueryCache, createTestStore } from '@composable-svelte/core';
 import { createFakeLiveTransport, createFakeOnline, createLiveClient } from '@composable-svelte/core/live';
 import type { BlogApi, BlogDependencies } from '../src/shared/api.js';
 import { initialLiveState } from '../src/shared/live.js';
 import type { Comment, Post } from '../src/shared/model.js';
+import { loadAllFeatures } from '../src/shared/features.js';
 import { blogReducer } from '../src/shared/reducer.js';
 import { initialBlogState, type BlogAction, type BlogState, type Page } from '../src/shared/state.js';
+
+// The forms and the live channel are lazy features: the store reduces their actions once they are in.
+beforeAll(loadAllFeatures);
 
 const post = (id: number, commentCount: number): Post => ({
   id,

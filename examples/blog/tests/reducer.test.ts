@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   createMockClock,
   createQueryCache,
@@ -13,8 +13,12 @@ import type { ApiKeyList, SessionSummary } from '../src/shared/account.js';
 import type { AdminComment, AdminJobs, AdminUser } from '../src/shared/admin.js';
 import type { Comment, Post, PostSummary } from '../src/shared/model.js';
 import { commentsKey, postKey, postsKey, snapshotOf, stamp, STALE_TIME } from '../src/shared/queries.js';
+import { loadAllFeatures } from '../src/shared/features.js';
 import { blogReducer } from '../src/shared/reducer.js';
 import { initialBlogState, type BlogAction, type BlogState, type Page } from '../src/shared/state.js';
+
+// The forms and the live channel are lazy features: the store reduces their actions once they are in.
+beforeAll(loadAllFeatures);
 
 const ORIGIN = 'https://blog.example.com';
 

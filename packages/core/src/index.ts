@@ -28,6 +28,8 @@ export { forEach } from './composition/for-each.js';
 export type { ElementId, ElementPrism, ForEachConfig } from './composition/for-each.js';
 export { ifLet } from './composition/if-let.js';
 export type { IfLetConfig } from './composition/if-let.js';
+export { lazyReducer } from './composition/lazy-reducer.js';
+export type { LazyReducer } from './composition/lazy-reducer.js';
 export type { StateLens, StateSelector } from './composition/lens.js';
 
 export {

@@ -6,13 +6,18 @@ import { build, type Rolldown } from 'vite';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const index = fileURLToPath(new URL('../src/index.ts', import.meta.url));
-const warnings = ['which is not in the collection', 'while its state is absent', '[composable-svelte]'];
+const ssr = fileURLToPath(new URL('../src/ssr/index.ts', import.meta.url));
+// The combinators' warnings, and parseState's excerpt of text that is not JSON.
+const warnings = ['which is not in the collection', 'while its state is absent', '[composable-svelte]', '<<HERE>>'];
 const dir = mkdtempSync(join(tmpdir(), 'dev-warnings-'));
 const entry = join(dir, 'app.js');
-writeFileSync(entry, `export { forEach, ifLet } from ${JSON.stringify(index)};\n`);
+writeFileSync(
+  entry,
+  `export { forEach, ifLet } from ${JSON.stringify(index)};\nexport { parseState } from ${JSON.stringify(ssr)};\n`,
+);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A minified browser bundle of an app using the combinators that carry development warnings, built by Vite. */
+/** A minified browser bundle of an app using the parts that carry development diagnostics, built by Vite. */
 async function bundle(mode: 'production' | 'development'): Promise<string> {
   // Vite picks the "production" or "development" export condition from NODE_ENV, which the test
   // runner sets to "test"; `vite build` from the command line leaves it unset, meaning production.
@@ -34,6 +39,7 @@ describe('development warnings', () => {
   it('are left out of a production bundle, text and all', async () => {
     const code = await bundle('production');
     expect(code).toContain('forEach');
+    expect(code).toContain('Cannot parse serialized state');
     for (const text of warnings) expect(code).not.toContain(text);
     expect(code).not.toMatch(/process|NODE_ENV/);
   });

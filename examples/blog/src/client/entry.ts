@@ -8,7 +8,7 @@ import App from '../shared/App.svelte';
 import type { BlogDependencies } from '../shared/api.js';
 import { locales } from '../shared/i18n/locales.js';
 import { dictionaries } from '../shared/i18n/messages.js';
-import { pages } from '../shared/page-components.js';
+import { pagesIn } from '../shared/page-components.js';
 import { pageForRoute } from '../shared/page-for-route.js';
 import { snapshotOf } from '../shared/queries.js';
 import { blogReducer } from '../shared/reducer.js';
@@ -32,9 +32,8 @@ const store = createStore<BlogState, BlogAction, BlogDependencies>({
 
 // The server rendered this page: its chunk and its locale's messages must be here before hydrating,
 // or the first render would differ.
-await Promise.all([pages.load(initialState.page.route), dictionaries.load(initialState.locale)]);
+await Promise.all([pagesIn(initialState.locale).load(initialState.page.route), dictionaries.load(initialState.locale)]);
 hydrate(App, { target: document.getElementById('app')!, props: { store } });
-store.dispatch({ type: 'liveStarted' });
 
 // The URL follows the state; back and forward become navigate actions.
 // Paths carry the locale's prefix; the route table knows them without it.

@@ -10,7 +10,7 @@ import {
 import { badRequest, wantsJsonError } from '@composable-svelte/server/errors';
 import { AUTHOR_MAX } from '../shared/comment.js';
 import type { SessionSummary } from '../shared/account.js';
-import en from '../shared/i18n/en.js';
+import en from '../shared/i18n/en-member.js';
 import { refusedForms, showing, shownMessage, type RefusedForm } from './form-outcome.js';
 import { requestMessages } from './request-messages.js';
 

@@ -4,7 +4,7 @@ import { HttpError } from '@composable-svelte/server';
 import { requestScopes, type ApiKeySummary, type TokenServices } from '@composable-svelte/server/auth';
 import { badRequest, forbidden, notFound, wantsJsonError } from '@composable-svelte/server/errors';
 import type { ApiKeyList, ApiKeyView, Viewer } from '../shared/account.js';
-import en from '../shared/i18n/en.js';
+import en from '../shared/i18n/en-member.js';
 import { apiKeyOutcomes } from './api-key-outcome.js';
 import { showing, shownMessage } from './form-outcome.js';
 import { requestMessages } from './request-messages.js';

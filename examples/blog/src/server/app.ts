@@ -5,10 +5,11 @@ import App from '../shared/App.svelte';
 import type { BlogDependencies } from '../shared/api.js';
 import { statusFor } from '../shared/head.js';
 import type { PostsRepository } from '../shared/model.js';
-import { pageModule, pages } from '../shared/page-components.js';
+import { loadAllFeatures } from '../shared/features.js';
+import { pageModules, pagesIn, sectionOf } from '../shared/page-components.js';
 import { pageForRoute } from '../shared/page-for-route.js';
 import { locales, type Locale } from '../shared/i18n/locales.js';
-import { dictionaries, messagesModule } from '../shared/i18n/messages.js';
+import { dictionaries, messagesModules, sections } from '../shared/i18n/messages.js';
 import { blogReducer } from '../shared/reducer.js';
 import { router, type Destination } from '../shared/routes.js';
 import { initialBlogState, type BlogAction, type BlogState } from '../shared/state.js';
@@ -113,8 +114,11 @@ export function blogApp(
     router,
     clientEntry: 'src/client/entry.ts',
     locales,
-    // The page's chunk and its locale's messages: both are needed before the browser hydrates.
-    pageModule: (state) => [pageModule(state.page.route), messagesModule(state.locale)],
+    // The page's chunk, its features' and its locale's messages: all are needed before the browser hydrates.
+    pageModule: (state) => [
+      ...pageModules(state.page.route),
+      ...messagesModules(state.locale, sectionOf(state.page.route)),
+    ],
     load(route, url, context) {
       const page = pageForRoute(route, locales.split(url.pathname + url.search).path);
       const locale = context.locale as Locale;
@@ -192,9 +196,14 @@ function notReady(): never {
   throw new Error('A blog job ran before the server was ready');
 }
 
-/** Every page component and locale's messages: App then renders any page synchronously. */
+/** Every page component, lazy feature and locale's messages: App then renders any page synchronously. */
 export async function loadPageModules(): Promise<void> {
-  await Promise.all([pages.loadAll(), dictionaries.loadAll()]);
+  await Promise.all([
+    ...locales.locales.map((locale) => pagesIn(locale).loadAll()),
+    loadAllFeatures(),
+    dictionaries.loadAll(),
+    ...Object.values(sections).map((section) => section.loadAll()),
+  ]);
 }
 
 export async function createBlogServer(options: BlogServerOptions = {}) {

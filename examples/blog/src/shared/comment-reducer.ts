@@ -1,4 +1,4 @@
-import { Effect, type Dependencies, type Reducer } from '@composable-svelte/core';
+import { Effect, scope, type Dependencies, type Reducer } from '@composable-svelte/core';
 import type { BlogDependencies } from './api.js';
 import {
   emptyCommentForm,
@@ -10,7 +10,7 @@ import {
 import { formFailure } from './form-failure.js';
 import { guarded } from './guarded.js';
 import { commentsKey, postKey, postsKey } from './queries.js';
-import type { BlogAction } from './state.js';
+import type { BlogAction, BlogState } from './state.js';
 
 export type CommentAction = Extract<
   BlogAction,
@@ -97,3 +97,10 @@ export const commentReducer: Reducer<CommentForm, CommentAction, BlogDependencie
       return [{ ...form, status: 'failed', message: action.message, errors: action.errors }, Effect.none()];
   }
 };
+
+/** The form as the blog composes it, under `commentForm`: what its chunk gives features.ts. */
+export default scope<BlogState, BlogAction, CommentForm, CommentAction, BlogDependencies>({
+  state: 'commentForm',
+  action: { embed: (action) => action, extract: (action) => (isCommentAction(action) ? action : undefined) },
+  reducer: commentReducer as Reducer<CommentForm, CommentAction, BlogDependencies>,
+});

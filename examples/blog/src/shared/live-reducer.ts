@@ -113,3 +113,6 @@ export const liveReducer: Reducer<BlogState, BlogAction, BlogDependencies & Depe
       return [state, Effect.none()];
   }
 };
+
+/** What its chunk gives features.ts. */
+export default liveReducer as Reducer<BlogState, BlogAction, BlogDependencies>;

@@ -1,51 +1,19 @@
 import {
   combine,
   Effect,
-  QueryError,
-  scope,
   type Dependencies,
+  type LazyReducer,
   type QueryKey,
   type Reducer,
 } from '@composable-svelte/core';
 import type { BlogDependencies } from './api.js';
-import { GENERIC_FAILURE, guarded } from './guarded.js';
+import { guarded } from './guarded.js';
 import { commentsKey, postKey, postsKey, STALE_TIME, stamp, stampOf } from './queries.js';
 import { emptyAccountForm, emptyApiKeyForm } from './account.js';
-import { adminReducer, isAdminAction, type AdminState } from './admin.js';
 import type { BlogAction, BlogState, Page } from './state.js';
-import { isSubscribeAction, subscribeReducer, type SubscribeAction } from './subscribe-reducer.js';
-import type { SubscribeForm } from './subscribe.js';
-import type { CommentForm } from './comment.js';
-import { commentReducer, isCommentAction, type CommentAction } from './comment-reducer.js';
+import { commentFeature, liveFeature, memberFeature, subscribeFeature } from './features.js';
 import { withLiveComments } from './live.js';
-import { liveReducer } from './live-reducer.js';
-
-const LOAD_ID = 'page-data';
-
-function loadFailed(error: QueryError): BlogAction {
-  const httpStatus = error.kind === 'http' ? (error.status ?? 500) : 0;
-  const message = httpStatus === 404 ? 'This post does not exist.' : error.message;
-  return { type: 'loadFailed', httpStatus, message };
-}
-
-/** A data request outside the query cache (the per-session CSRF token); failures become loadFailed. */
-function load(request: (signal: AbortSignal) => Promise<BlogAction>): Effect<BlogAction> {
-  return Effect.run<BlogAction>(async (dispatch, { signal }) => {
-    let outcome: BlogAction;
-    try {
-      outcome = await guarded(request)({ signal });
-    } catch (error) {
-      outcome = loadFailed(error instanceof QueryError ? error : new QueryError('http', GENERIC_FAILURE));
-    }
-    dispatch(outcome);
-  });
-}
-
-interface Need {
-  readonly effect: Effect<BlogAction>;
-  /** The page cannot show without it (as opposed to revalidating what it shows). */
-  readonly missing: boolean;
-}
+import { enterWith, load, LOAD_ID, loadFailed, settle as settleWith, type Need } from './page-loads.js';
 
 /**
  * A query for data the page needs: when the state lacks it, or when the state holds an answer the
@@ -73,42 +41,6 @@ function need<T>(
   return [{ effect, missing: !present }];
 }
 
-/** A CSRF token for the account forms, when the page was not rendered by the server with one. */
-function accountToken(api: BlogDependencies['api']): Need {
-  return {
-    missing: true,
-    effect: load((signal) =>
-      api.csrfToken(signal).then((token): BlogAction => ({ type: 'accountTokenLoaded', token })),
-    ),
-  };
-}
-
-type AdminPage = 'admin' | 'adminUsers' | 'adminJobs';
-
-/** Which of the admin state's lists an admin page shows. */
-const adminListOf = { admin: 'comments', adminUsers: 'users', adminJobs: 'jobs' } as const satisfies Record<
-  AdminPage,
-  keyof AdminState
->;
-
-/**
- * An admin page's list, asked for on every visit: moderation acts on what is there now. A list
- * already in the state stays on screen meanwhile.
- */
-function adminList(state: BlogState, page: AdminPage, api: BlogDependencies['api']): Need {
-  const request = (signal: AbortSignal): Promise<BlogAction> => {
-    switch (page) {
-      case 'admin':
-        return api.adminComments(signal).then((comments) => ({ type: 'adminCommentsLoaded', comments }));
-      case 'adminUsers':
-        return api.adminUsers(signal).then((users) => ({ type: 'adminUsersLoaded', users }));
-      case 'adminJobs':
-        return api.adminJobs(signal).then((jobs) => ({ type: 'adminJobsLoaded', jobs }));
-    }
-  };
-  return { missing: state.admin[adminListOf[page]] === null, effect: load(request) };
-}
-
 /** What the page needs loaded or revalidated. */
 function needs(state: BlogState, page: Page, { api, queries }: BlogDependencies & Dependencies): Need[] {
   const post = (id: number) =>
@@ -120,10 +52,16 @@ function needs(state: BlogState, page: Page, { api, queries }: BlogDependencies 
       (signal) => api.getPost(id, signal),
       (p, updatedAt): BlogAction => ({ type: 'postLoaded', post: p, updatedAt }),
     );
-  const csrfToken = (): Need[] => [
+  // The token is the form's: the request waits for the form's chunk too, so the form reduces its answer.
+  const csrfToken = (form: LazyReducer<BlogState, BlogAction, BlogDependencies>): Need[] => [
     {
       missing: true,
-      effect: load((signal) => api.csrfToken(signal).then((token): BlogAction => ({ type: 'csrfTokenLoaded', token }))),
+      effect: load((signal) =>
+        Promise.all([api.csrfToken(signal), form.load()]).then(([token]): BlogAction => ({
+          type: 'csrfTokenLoaded',
+          token,
+        })),
+      ),
     },
   ];
   switch (page.route) {
@@ -139,47 +77,12 @@ function needs(state: BlogState, page: Page, { api, queries }: BlogDependencies 
     case 'post':
       return post(page.params.id);
     case 'subscribe':
-      return state.subscribe.csrfToken ? [] : csrfToken();
-    case 'login':
-    case 'signup':
-    case 'forgotPassword':
-    case 'resetPassword':
-      return state.account.csrfToken ? [] : [accountToken(api)];
-    case 'account':
-    case 'accountKeys':
-      if (!state.account.viewer) return [];
-      return [
-        ...(state.account.csrfToken ? [] : [accountToken(api)]),
-        ...(state.account.sessions
-          ? []
-          : [
-              {
-                missing: true,
-                effect: load((signal) =>
-                  api.listSessions(signal).then((sessions): BlogAction => ({ type: 'sessionsLoaded', sessions })),
-                ),
-              },
-            ]),
-        ...(state.account.apiKeys
-          ? []
-          : [
-              {
-                missing: true,
-                effect: load((signal) =>
-                  api.listApiKeys(signal).then((apiKeys): BlogAction => ({ type: 'apiKeysLoaded', apiKeys })),
-                ),
-              },
-            ]),
-      ];
-    case 'admin':
-    case 'adminUsers':
-    case 'adminJobs':
-      return state.account.viewer ? [adminList(state, page.route, api)] : [];
+      return state.subscribe.csrfToken ? [] : csrfToken(subscribeFeature);
     case 'comments': {
       const id = page.params.id;
       return [
         // Only the page with the form asks for a token: asking makes the page private (uncached).
-        ...(page.query.write === '1' && !state.commentForm.csrfToken ? csrfToken() : []),
+        ...(page.query.write === '1' && !state.commentForm.csrfToken ? csrfToken(commentFeature) : []),
         ...post(id),
         ...need(
           state,
@@ -196,16 +99,34 @@ function needs(state: BlogState, page: Page, { api, queries }: BlogDependencies 
   }
 }
 
-/** Shows a page and loads whatever it lacks; a newer navigation cancels an older load. */
+/** The pages whose data the member feature (member-reducer.ts) loads. */
+const MEMBER_ROUTES: ReadonlySet<Page['route']> = new Set([
+  'login',
+  'signup',
+  'forgotPassword',
+  'resetPassword',
+  'account',
+  'accountKeys',
+  'admin',
+  'adminUsers',
+  'adminJobs',
+]);
+
+/**
+ * Shows a page and loads whatever it lacks; a newer navigation cancels an older load. A member
+ * page waits for the member feature, which then loads what that page lacks.
+ */
 function enter(
   state: BlogState,
   page: Page,
   dependencies: BlogDependencies & Dependencies,
 ): readonly [BlogState, Effect<BlogAction>] {
-  const needed = needs(state, page, dependencies);
-  const load = needed.some((n) => n.missing) ? ({ status: 'loading' } as const) : ({ status: 'ready' } as const);
-  if (needed.length === 0) return [{ ...state, page, load }, Effect.cancel(LOAD_ID)];
-  return [{ ...state, page, load }, Effect.cancellable(LOAD_ID, Effect.batch(...needed.map((n) => n.effect)))];
+  if (!MEMBER_ROUTES.has(page.route)) return enterWith(state, page, needs(state, page, dependencies));
+  const entered = Effect.run<BlogAction>(async (dispatch) => {
+    await memberFeature.load();
+    dispatch({ type: 'memberPageEntered' });
+  });
+  return [{ ...state, page, load: { status: 'loading' } }, Effect.cancellable(LOAD_ID, entered)];
 }
 
 function lacksData(state: BlogState, page: Page): boolean {
@@ -222,31 +143,12 @@ function lacksData(state: BlogState, page: Page): boolean {
         state.commentsByPost[page.params.id] === undefined ||
         (page.query.write === '1' && state.commentForm.csrfToken === null)
       );
-    case 'login':
-    case 'signup':
-    case 'forgotPassword':
-    case 'resetPassword':
-      return state.account.csrfToken === null;
-    case 'account':
-    case 'accountKeys':
-      return (
-        state.account.viewer !== null &&
-        (state.account.csrfToken === null || state.account.sessions === null || state.account.apiKeys === null)
-      );
-    case 'admin':
-    case 'adminUsers':
-    case 'adminJobs':
-      return state.account.viewer !== null && state.admin[adminListOf[page.route]] === null;
     default:
       return false;
   }
 }
 
-/** Ready once nothing the page needs is missing, so parallel loads may finish in any order. */
-function settle(state: BlogState): BlogState {
-  if (state.load.status !== 'loading') return state;
-  return lacksData(state, state.page) ? state : { ...state, load: { status: 'ready' } };
-}
+const settle = (state: BlogState): BlogState => settleWith(state, lacksData);
 
 type PagesReducer = (
   state: BlogState,
@@ -259,7 +161,6 @@ type PagesReducer = (
  * what the app provides; the server's app definition only builds the app's own.
  */
 const pagesReducer: PagesReducer = (state, action, dependencies) => {
-  if (isAdminAction(action)) return [settle({ ...state, admin: adminReducer(state.admin, action) }), Effect.none()];
   switch (action.type) {
     case 'navigate': {
       // A message or a refused form belongs to the page it was shown on.
@@ -307,32 +208,8 @@ const pagesReducer: PagesReducer = (state, action, dependencies) => {
       ];
     case 'csrfTokenLoaded':
       return [settle(state), Effect.none()];
-    case 'accountTokenLoaded':
-      return [settle({ ...state, account: { ...state.account, csrfToken: action.token } }), Effect.none()];
-    case 'sessionsLoaded':
-      return [settle({ ...state, account: { ...state.account, sessions: action.sessions } }), Effect.none()];
-    case 'apiKeysLoaded':
-      return [settle({ ...state, account: { ...state.account, apiKeys: action.apiKeys } }), Effect.none()];
-    case 'apiKeyCreated':
-      return [{ ...state, account: { ...state.account, createdApiKey: action.created } }, Effect.none()];
-    case 'apiKeyFormRefused':
-      return [
-        { ...state, account: { ...state.account, apiKeyForm: { message: action.message, name: action.name } } },
-        Effect.none(),
-      ];
     case 'flashShown':
       return [{ ...state, account: { ...state.account, flash: action.flash } }, Effect.none()];
-    case 'accountFormRefused':
-      return [
-        {
-          ...state,
-          account: {
-            ...state.account,
-            form: { message: action.message, email: action.email ?? '', name: action.name ?? '' },
-          },
-        },
-        Effect.none(),
-      ];
     case 'commentPosted': {
       // The mutation marked what the comment changed stale; the page showing it asks again.
       const page = state.page;
@@ -346,19 +223,13 @@ const pagesReducer: PagesReducer = (state, action, dependencies) => {
 
 /**
  * The forms run first, so a page waiting for its CSRF token sees the token when it settles; the
- * live channel last, so it follows the page a navigation went to.
+ * live channel last, so it follows the page a navigation went to. All but the page reducer are lazy
+ * (features.ts).
  */
 export const blogReducer: Reducer<BlogState, BlogAction, BlogDependencies> = combine(
-  scope<BlogState, BlogAction, SubscribeForm, SubscribeAction, BlogDependencies>({
-    state: 'subscribe',
-    action: { embed: (action) => action, extract: (action) => (isSubscribeAction(action) ? action : undefined) },
-    reducer: subscribeReducer as Reducer<SubscribeForm, SubscribeAction, BlogDependencies>,
-  }),
-  scope<BlogState, BlogAction, CommentForm, CommentAction, BlogDependencies>({
-    state: 'commentForm',
-    action: { embed: (action) => action, extract: (action) => (isCommentAction(action) ? action : undefined) },
-    reducer: commentReducer as Reducer<CommentForm, CommentAction, BlogDependencies>,
-  }),
+  subscribeFeature.reducer,
+  commentFeature.reducer,
   pagesReducer as Reducer<BlogState, BlogAction, BlogDependencies>,
-  liveReducer as Reducer<BlogState, BlogAction, BlogDependencies>,
+  memberFeature.reducer,
+  liveFeature.reducer,
 );

@@ -72,6 +72,8 @@ export type BlogAction =
       readonly updatedAt: number;
     }
   | { readonly type: 'loadFailed'; readonly httpStatus: number; readonly message: string }
+  /** A member page was navigated to and the member feature is in: it loads what the page lacks. */
+  | { readonly type: 'memberPageEntered' }
   /** A background revalidation failed: the page keeps showing what it has. */
   | { readonly type: 'refreshFailed' }
   | { readonly type: 'csrfTokenLoaded'; readonly token: string }
@@ -98,7 +100,7 @@ export type BlogAction =
   | { readonly type: 'commentSubmitted'; readonly postId: number }
   | { readonly type: 'commentPosted'; readonly comment: Comment }
   | { readonly type: 'commentFailed'; readonly message: string | null; readonly errors: CommentFieldErrors }
-  /** The browser has hydrated the page: open the live connection (when the blog serves one). */
+  /** A post's live status appeared (LiveStatus): open the live connection (when the blog serves one). */
   | { readonly type: 'liveStarted' }
   | { readonly type: 'liveEvent'; readonly event: LiveEvent };
 

@@ -1,8 +1,8 @@
-import { Effect, type Dependencies, type Reducer } from '@composable-svelte/core';
+import { Effect, scope, type Dependencies, type Reducer } from '@composable-svelte/core';
 import type { BlogDependencies } from './api.js';
 import { formFailure } from './form-failure.js';
 import { guarded } from './guarded.js';
-import type { BlogAction } from './state.js';
+import type { BlogAction, BlogState } from './state.js';
 import { emptySubscribeForm, validateSubscription, type FieldErrors, type SubscribeForm } from './subscribe.js';
 
 export type SubscribeAction = Extract<
@@ -89,3 +89,10 @@ export const subscribeReducer: Reducer<SubscribeForm, SubscribeAction, BlogDepen
       return [{ ...form, status: 'failed', message: action.message, errors: action.errors }, Effect.none()];
   }
 };
+
+/** The form as the blog composes it, under `subscribe`: what its chunk gives features.ts. */
+export default scope<BlogState, BlogAction, SubscribeForm, SubscribeAction, BlogDependencies>({
+  state: 'subscribe',
+  action: { embed: (action) => action, extract: (action) => (isSubscribeAction(action) ? action : undefined) },
+  reducer: subscribeReducer as Reducer<SubscribeForm, SubscribeAction, BlogDependencies>,
+});

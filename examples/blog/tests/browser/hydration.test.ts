@@ -22,6 +22,9 @@ const cases: { path: string; status: number; link: string }[] = [
   { path: `/fr/posts/${POST_WITH_COMMENTS}`, status: 200, link: 'main .post-footer a[href^="/fr/posts/"]' },
   { path: `/fr/posts/${POST_WITH_COMMENTS}/comments`, status: 200, link: brandLink },
   { path: '/fr/does/not/exist', status: 404, link: brandLink },
+  // A sign-in page shows the member messages too, which load with its chunk before hydrating.
+  { path: '/login', status: 200, link: brandLink },
+  { path: '/fr/login', status: 200, link: brandLink },
 ];
 
 describe('the browser hydrates the server markup instead of re-rendering it', () => {

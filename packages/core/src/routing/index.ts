@@ -1,17 +1,6 @@
-export { param } from './param.js';
-export type {
-  ArrayOptions,
-  BooleanOptions,
-  DecodeResult,
-  IntOptions,
-  ParamDecoder,
-  Presence,
-  RepeatedDecoder,
-  SlugOptions,
-  StringOptions,
-  ValueOf,
-  WithPresence,
-} from './param.js';
+export * as param from './param-decoders.js';
+export type { ArrayOptions, BooleanOptions, IntOptions, SlugOptions, StringOptions } from './param-decoders.js';
+export type { DecodeResult, ParamDecoder, Presence, RepeatedDecoder, ValueOf, WithPresence } from './param.js';
 export { route } from './route.js';
 export type {
   Decoders,

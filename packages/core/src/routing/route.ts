@@ -1,5 +1,6 @@
 import type { ParamDecoder, RepeatedDecoder, ValueOf } from './param.js';
 import { RouteDefinitionError } from './route-definition-error.js';
+import { CHECK_DEFINITIONS } from './definition-checks.js';
 
 /** Names of the `:name` and `*name` segments of a path pattern, as a union of string literals. */
 export type PathParamNames<Path extends string> = Path extends `${infer Head}/${infer Tail}`
@@ -76,8 +77,14 @@ export function route<
   const params = opts.params ?? {};
   const query = opts.query ?? {};
   const prerender = opts.prerender ?? false;
-  if (typeof prerender !== 'boolean') throw new RouteDefinitionError(`route("${path}"): prerender must be a boolean`);
   const { entries } = opts;
+  if (CHECK_DEFINITIONS) checkRoute(path, params, query, prerender, entries);
+  const def = entries === undefined ? { path, params, query, prerender } : { path, params, query, prerender, entries };
+  return Object.freeze(def) as unknown as RouteDef<Path, P, Q>;
+}
+
+function checkRoute(path: string, params: Decoders, query: QueryDecoders, prerender: unknown, entries: unknown): void {
+  if (typeof prerender !== 'boolean') throw new RouteDefinitionError(`route("${path}"): prerender must be a boolean`);
   if (entries !== undefined && typeof entries !== 'function')
     throw new RouteDefinitionError(`route("${path}"): entries must be a function returning the params of each page`);
   if (entries !== undefined && !prerender)
@@ -110,8 +117,6 @@ export function route<
   }
   if (entries !== undefined && names.length === 0)
     throw new RouteDefinitionError(`route("${path}"): entries is for routes with path params; this one has none`);
-  const def = entries === undefined ? { path, params, query, prerender } : { path, params, query, prerender, entries };
-  return Object.freeze(def) as unknown as RouteDef<Path, P, Q>;
 }
 
 function checkDecoder(decoder: unknown, where: string): void {
@@ -130,30 +135,39 @@ export type Segment =
 const PARAM_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /**
- * Validates a pattern and splits it into segments. Literals that URLs cannot
- * carry unambiguously ('%', '?', '#', dot segments) are refused here rather
- * than producing routes that can never match.
+ * Splits a pattern into segments, validating it where definitions are checked. Literals that URLs
+ * cannot carry unambiguously ('%', '?', '#', dot segments) are refused rather than producing
+ * routes that can never match.
  */
-export function compilePath(path: string, what = `route("${String(path)}")`): Segment[] {
+export function compilePath(path: string, what?: string): Segment[] {
+  if (CHECK_DEFINITIONS) checkPath(path, what ?? `route("${String(path)}")`);
+  if (path === '/') return [];
+  return path
+    .slice(1)
+    .split('/')
+    .map((part): Segment => {
+      if (part.startsWith(':')) return { kind: 'param', name: part.slice(1) };
+      if (part.startsWith('*')) return { kind: 'wildcard', name: part.slice(1) };
+      return { kind: 'static', text: part };
+    });
+}
+
+function checkPath(path: string, what: string): void {
   if (typeof path !== 'string' || !path.startsWith('/'))
     throw new RouteDefinitionError(`${what}: path must start with "/"`);
-  if (path === '/') return [];
+  if (path === '/') return;
   const seen = new Set<string>();
   const parts = path.slice(1).split('/');
-  return parts.map((part, i): Segment => {
+  parts.forEach((part, i) => {
     if (part.startsWith(':') || part.startsWith('*')) {
       const name = part.slice(1);
       if (!PARAM_NAME.test(name)) throw new RouteDefinitionError(`${what}: invalid param name "${part}"`);
       if (seen.has(name)) throw new RouteDefinitionError(`${what}: duplicate param ${part}`);
       seen.add(name);
-      if (part.startsWith(':')) return { kind: 'param', name };
-      if (i !== parts.length - 1)
+      if (part.startsWith('*') && i !== parts.length - 1)
         throw new RouteDefinitionError(`${what}: the wildcard ${part} must be the last segment`);
-      return { kind: 'wildcard', name };
-    }
-    if (part === '' || part === '.' || part === '..' || /[%?#\s]/.test(part)) {
+    } else if (part === '' || part === '.' || part === '..' || /[%?#\s]/.test(part)) {
       throw new RouteDefinitionError(`${what}: invalid segment "${part}"`);
     }
-    return { kind: 'static', text: part };
   });
 }

@@ -10,6 +10,7 @@ import {
   splitPath,
   toLocation,
 } from './url.js';
+import { CHECK_DEFINITIONS } from './definition-checks.js';
 import { RouteDefinitionError } from './route-definition-error.js';
 
 type QueryDecoder = ParamDecoder | RepeatedDecoder;
@@ -71,7 +72,10 @@ function define(target: Values, key: string, value: unknown): void {
 }
 
 function compile(name: string, def: RouteTable[string], base: string): CompiledRoute {
-  if (typeof def?.path !== 'string' || typeof def.params !== 'object' || typeof def.query !== 'object') {
+  if (
+    CHECK_DEFINITIONS &&
+    (typeof def?.path !== 'string' || typeof def.params !== 'object' || typeof def.query !== 'object')
+  ) {
     throw new RouteDefinitionError(`createRouter: ${JSON.stringify(name)} is not a route() definition`);
   }
   const segments = compilePath(def.path);
@@ -103,11 +107,14 @@ function compile(name: string, def: RouteTable[string], base: string): CompiledR
 function compileBase(base: unknown): { readonly segments: readonly string[]; readonly prefix: string } {
   if (base === undefined || base === '' || base === '/') return { segments: [], prefix: '' };
   const what = `createRouter: base ${JSON.stringify(String(base))}`;
-  if (typeof base !== 'string' || !base.startsWith('/')) throw new RouteDefinitionError(`${what} must start with "/"`);
-  if (base.endsWith('/')) throw new RouteDefinitionError(`${what} must not end with "/"`);
-  const segments = compilePath(base, what).map((s) => {
-    if (s.kind !== 'static') throw new RouteDefinitionError(`${what} must not contain params`);
-    return s.text;
+  if (CHECK_DEFINITIONS) {
+    if (typeof base !== 'string' || !base.startsWith('/'))
+      throw new RouteDefinitionError(`${what} must start with "/"`);
+    if (base.endsWith('/')) throw new RouteDefinitionError(`${what} must not end with "/"`);
+  }
+  const segments = compilePath(base as string, what).map((s) => {
+    if (CHECK_DEFINITIONS && s.kind !== 'static') throw new RouteDefinitionError(`${what} must not contain params`);
+    return (s as Extract<Segment, { kind: 'static' }>).text;
   });
   return { segments, prefix: segments.map((s) => `/${encodeLiteralSegment(s)}`).join('') };
 }

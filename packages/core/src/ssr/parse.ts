@@ -1,8 +1,9 @@
 /**
  * Parsing of state serialized on the server by `serializeState`.
  *
- * Browser-safe: no Node imports, no dependencies.
+ * Browser-safe: no Node imports; esm-env's DEV flag only.
  */
+import { DEV } from 'esm-env';
 
 /** Thrown by {@link parseState} when the text is missing, empty or not valid JSON. */
 export class StateParseError extends Error {
@@ -49,8 +50,8 @@ function errorPosition(error: unknown): number | undefined {
  * `<script type="application/json">` element the server rendered it into.
  *
  * @throws {StateParseError} when `text` is not a string, is empty or blank, or
- * is not valid JSON. The message includes the underlying JSON error and a short
- * excerpt of the text.
+ * is not valid JSON. The message includes the underlying JSON error and, in
+ * development, a short excerpt of the text.
  */
 export function parseState<S = unknown>(text: string): S {
   if (typeof text !== 'string') {
@@ -70,9 +71,8 @@ export function parseState<S = unknown>(text: string): S {
     return JSON.parse(text) as S;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new StateParseError(
-      `Cannot parse serialized state: invalid JSON (${reason}); ${excerpt(text, errorPosition(error))}`,
-      { cause: error },
-    );
+    // The engine's message names the position; development adds an excerpt of the text around it.
+    const where = DEV ? `; ${excerpt(text, errorPosition(error))}` : '';
+    throw new StateParseError(`Cannot parse serialized state: invalid JSON (${reason})${where}`, { cause: error });
   }
 }

@@ -4,7 +4,7 @@ import type { HttpError } from '@composable-svelte/server';
 import type { Jobs } from '@composable-svelte/server/jobs';
 import { badRequest, conflict, notFound, wantsJsonError } from '@composable-svelte/server/errors';
 import { isRole, ROLES } from '../../shared/admin.js';
-import en from '../../shared/i18n/en.js';
+import en from '../../shared/i18n/en-member.js';
 import { postId as idParam } from '../api-routes.js';
 import type { AccountDirectory } from '../db/account-directory.js';
 import type { CommentModeration } from '../db/comment-moderation.js';
