@@ -224,6 +224,15 @@ describe('composableSvelteBuild', () => {
     expect(existsSync(join(bare, OUT, 'entry.js.br'))).toBe(false);
   });
 
+  it('the server build bundles drizzle-orm and TypeBox (start-up time); the client build keeps Vite’s config', () => {
+    const plugin = composableSvelteBuild();
+    expect(plugin.config({}, { isSsrBuild: true })).toEqual({
+      ssr: { noExternal: ['drizzle-orm', '@sinclair/typebox'] },
+    });
+    expect(plugin.config({}, { isSsrBuild: false })).toBeUndefined();
+    expect(plugin.config({}, {})).toBeUndefined();
+  });
+
   it('each build reports its own JS by origin, not the total of every build of the plugin instance', () => {
     const { root, outDir } = clientBuild();
     vi.spyOn(console, 'log').mockImplementation(() => {});
