@@ -47,6 +47,11 @@ import { postWritingRoutes } from './post-writing-routes.js';
 
 /** The seed posts in memory: a blog without a database (tests, benchmarks such as bench/cold-start.mjs). */
 export { createInMemoryPostsRepository };
+/**
+ * The framework's runServer as bundled into this build: a script that runs createBlogServer with
+ * the package's own runServer loads the framework a second time (about 130 more modules).
+ */
+export { runServer } from '@composable-svelte/server';
 import { createServices, defineService } from '@composable-svelte/server/services';
 import type { RetryPolicy } from '@composable-svelte/server/jobs';
 import { createBlogJobs, type BlogJobs, type BlogWork } from './blog-jobs.js';
