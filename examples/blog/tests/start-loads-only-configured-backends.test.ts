@@ -9,9 +9,11 @@ import { killChildrenAfterEach, startChild } from './support/ops-child.js';
 /**
  * The database layer imports pg and the stores import ioredis when DATABASE_URL or REDIS_URL asks
  * for them, and the jobs service imports pg-boss when it is created, not at every start: loading
- * them is a good part of start-up time. The production blog
- * (on a fixture repository, so the start is quick) runs with a preload that records every module
- * it resolves and the module that imported it.
+ * them is a good part of start-up time. So is everything only a blog on its database uses
+ * (accounts, PGlite, mail, uploads, live comments: blog-on-database.ts), the rate limiter when it
+ * is off, and the packages the build bundles. The production blog (on a fixture repository, so the
+ * start is quick) runs with a preload that records every module it resolves and the module that
+ * imported it.
  */
 killChildrenAfterEach();
 
@@ -52,12 +54,45 @@ describe('a start without DATABASE_URL or REDIS_URL', () => {
     const modules = await modulesLoadedBy('embedded');
     // The recording works: the server's own dependencies are in it.
     expect(fromPackage(modules, 'fastify').length).toBeGreaterThan(0);
-    expect(fromPackage(modules, 'svelte').length).toBeGreaterThan(0);
+    expect(fromPackage(modules, 'pino').length).toBeGreaterThan(0);
     // This blog reads fixture posts, so it has no jobs: the queue (which imports pg even on PGlite)
     // is not loaded just because the app defines jobs.
     expect(fromPackage(modules, 'pg-boss')).toEqual([]);
     expect(fromPackage(modules, 'pg')).toEqual([]);
     expect(fromPackage(modules, 'ioredis')).toEqual([]);
+  });
+
+  it('loads nothing that only the database serves: accounts, PGlite, mail, uploads, live comments', async () => {
+    const modules = await modulesLoadedBy('in-memory');
+    expect(fromPackage(modules, 'fastify').length).toBeGreaterThan(0);
+    for (const name of [
+      // accounts: password hashing and strength, tokens, OAuth
+      '@node-rs/argon2',
+      '@zxcvbn-ts/core',
+      'jose',
+      'arctic',
+      '@oslojs/encoding',
+      // the embedded database, mail, cover uploads, live comments
+      '@electric-sql/pglite',
+      'nodemailer',
+      '@fastify/multipart',
+      'file-type',
+      '@fastify/websocket',
+      'ws',
+    ])
+      expect({ name, modules: fromPackage(modules, name) }).toEqual({ name, modules: [] });
+  });
+
+  it('loads drizzle-orm and TypeBox from the build, not file by file from node_modules', async () => {
+    const modules = await modulesLoadedBy('bundled');
+    expect(fromPackage(modules, 'drizzle-orm')).toEqual([]);
+    expect(fromPackage(modules, '@sinclair/typebox')).toEqual([]);
+  });
+
+  it('loads @fastify/rate-limit only when rate limiting is on', async () => {
+    expect(fromPackage(await modulesLoadedBy('limiter-on'), '@fastify/rate-limit').length).toBeGreaterThan(0);
+    const off = await modulesLoadedBy('limiter-off', { RATE_LIMIT_ENABLED: 'false' });
+    expect(fromPackage(off, '@fastify/rate-limit')).toEqual([]);
   });
 
   it('loads ioredis once REDIS_URL is set', async (context) => {

@@ -5,8 +5,8 @@
 //   OPS_ACCEPTED_FILE      where to write, at exit, every request the HTTP server accepted (by x-test-id)
 //                          and the status it answered
 import { writeFileSync } from 'node:fs';
-import { runServer } from '@composable-svelte/server';
-import { createBlogServer } from '../../dist/server/app.js';
+// runServer from the build, as the entry's: the package's own would load the framework a second time.
+import { createBlogServer, runServer } from '../../dist/server/app.js';
 import { fixturePostsRepository } from './fixture-posts-repository.mjs';
 
 const repository = fixturePostsRepository({
