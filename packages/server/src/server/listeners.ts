@@ -63,6 +63,10 @@ export function createFastify(
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     http,
     clientErrorHandler: clientErrorHandler(options.hardenedHeaders),
+    // Route schemas are checked against the JSON Schema meta-schema outside production, where every
+    // route is compiled at start just the same; production skips that check (building Ajv's
+    // meta-schema validator is ~30 ms of a start). Requests are validated the same way in both.
+    ...(production ? { ajv: { customOptions: { validateSchema: false } } } : {}),
     ...(options.rewriteUrl ? { rewriteUrl: (request) => options.rewriteUrl!(request.url ?? '/') } : {}),
     // A malformed URL fails before any hook runs: answer it here, hardened, with a request id.
     frameworkErrors: (error, request, reply) => {
