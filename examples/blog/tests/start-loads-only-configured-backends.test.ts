@@ -62,7 +62,7 @@ describe('a start without DATABASE_URL or REDIS_URL', () => {
     expect(fromPackage(modules, 'ioredis')).toEqual([]);
   });
 
-  it('loads nothing that only the database serves: accounts, PGlite, mail, uploads, live comments', async () => {
+  it('loads nothing that only the database serves: accounts, PGlite, mail, writing posts, live comments', async () => {
     const modules = await modulesLoadedBy('in-memory');
     expect(fromPackage(modules, 'fastify').length).toBeGreaterThan(0);
     for (const name of [
@@ -72,9 +72,10 @@ describe('a start without DATABASE_URL or REDIS_URL', () => {
       'jose',
       'arctic',
       '@oslojs/encoding',
-      // the embedded database, mail, cover uploads, live comments
+      // the embedded database, mail, writing posts (Markdown, cover uploads), live comments
       '@electric-sql/pglite',
       'nodemailer',
+      'markdown-it',
       '@fastify/multipart',
       'file-type',
       '@fastify/websocket',
