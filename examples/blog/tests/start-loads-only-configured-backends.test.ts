@@ -26,12 +26,16 @@ interface Loaded {
   readonly parent: string;
 }
 
-async function modulesLoadedBy(name: string, env: Record<string, string> = {}): Promise<Loaded[]> {
+async function modulesLoadedBy(
+  name: string,
+  env: Record<string, string> = {},
+  { firstPage = true }: { firstPage?: boolean } = {},
+): Promise<Loaded[]> {
   const file = join(dir, `${name}.txt`);
   const child = await startChild({
     env: { NODE_OPTIONS: `--import=${recorder}`, MODULE_LIST_FILE: file, ...env },
   });
-  expect((await fetch(`${child.origin}/`)).status).toBe(200);
+  if (firstPage) expect((await fetch(`${child.origin}/`)).status).toBe(200);
   child.kill('SIGUSR2');
   expect(await eventually(() => existsSync(file), 5000, 50)).toBe(true);
   return readFileSync(file, 'utf8')
@@ -88,6 +92,14 @@ describe('a start without DATABASE_URL or REDIS_URL', () => {
     const modules = await modulesLoadedBy('bundled');
     expect(fromPackage(modules, 'drizzle-orm')).toEqual([]);
     expect(fromPackage(modules, '@sinclair/typebox')).toEqual([]);
+  });
+
+  it('on the seed posts in memory, loads the HTML sanitizer on the first read of the posts, not at start', async () => {
+    const started = await modulesLoadedBy('seed-start', { OPS_SEED_POSTS: '1' }, { firstPage: false });
+    expect(fromPackage(started, 'fastify').length).toBeGreaterThan(0);
+    expect(fromPackage(started, 'sanitize-html')).toEqual([]);
+    const read = await modulesLoadedBy('seed-read', { OPS_SEED_POSTS: '1' });
+    expect(fromPackage(read, 'sanitize-html').length).toBeGreaterThan(0);
   });
 
   it('loads @fastify/rate-limit only when rate limiting is on', async () => {
