@@ -1,6 +1,9 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { serverBundledPackages } from './server-dependencies.js';
+
+export { serverBundledPackages, SERVER_EXTERNAL_PACKAGES } from './server-dependencies.js';
 
 /** The parts of Vite's plugin API this plugin uses; typed here so the server needs no Vite dependency. */
 interface VitePluginLike {
@@ -30,16 +33,6 @@ export interface BuildPluginOptions {
   readonly printReport?: boolean;
 }
 
-/**
- * ES-module packages of many files that the server build bundles instead of leaving them to Node.
- * Node resolves every file of an external package on its own, and for each one re-reads the
- * package's scope: drizzle-orm's 179 kB `exports` map is parsed again for every one of its ~100
- * files (≈ 400 ms of a start), TypeBox is ~250 files (≈ 60 ms). Bundled, both load in a few ms.
- * Both compare their objects by markers, not identity (drizzle's `is()`, TypeBox's `Kind`
- * symbol), so a bundled copy works with one another package loads.
- */
-export const SERVER_BUNDLED_PACKAGES: readonly string[] = ['drizzle-orm', '@sinclair/typebox'];
-
 const COMPRESSIBLE = /\.(js|mjs|css|svg|json|html|txt|xml|map)$/;
 
 export interface BundleReport {
@@ -65,8 +58,8 @@ function walk(dir: string): string[] {
 }
 
 /**
- * Build-time work. The server build bundles SERVER_BUNDLED_PACKAGES (start-up time). For the
- * client bundle: precompressed .br/.gz variants (so hashed assets are never
+ * Build-time work. The server build bundles this package's dependencies (serverBundledPackages:
+ * start-up time). For the client bundle: precompressed .br/.gz variants (so hashed assets are never
  * compressed per request) and a report of what the JavaScript is made of, written to
  * `.vite/bundle-report.json` and printed.
  */
@@ -84,7 +77,7 @@ export function composableSvelteBuild(options: BuildPluginOptions = {}): VitePlu
     apply: 'build',
     enforce: 'post',
     config(_config, env) {
-      return env.isSsrBuild ? { ssr: { noExternal: [...SERVER_BUNDLED_PACKAGES] } } : undefined;
+      return env.isSsrBuild ? { ssr: { noExternal: serverBundledPackages() } } : undefined;
     },
     configResolved(config) {
       outDir = resolve(config.root, config.build.outDir);
