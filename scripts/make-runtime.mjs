@@ -35,7 +35,11 @@ cpSync(join(blog, 'dist/client'), join(outDir, 'dist/client'), {
 const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 const names = new Set();
 for (const file of readdirSync(serverDir).filter((f) => f.endsWith('.js'))) {
-  const code = readFileSync(join(serverDir, file), 'utf8');
+  // Comment lines left out: the bundled packages' comments quote imports (JSDoc types, examples).
+  const code = readFileSync(join(serverDir, file), 'utf8')
+    .split('\n')
+    .filter((line) => !/^\s*(?:\*|\/\/|\/\*)/.test(line))
+    .join('\n');
   for (const match of code.matchAll(
     // from-imports and re-exports, dynamic imports, side-effect imports (`import "x"`, which the
     // bundler keeps for a module it tree-shook but cannot prove free of side effects), and the
