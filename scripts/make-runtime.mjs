@@ -35,13 +35,18 @@ cpSync(join(blog, 'dist/client'), join(outDir, 'dist/client'), {
 const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 const names = new Set();
 for (const file of readdirSync(serverDir).filter((f) => f.endsWith('.js'))) {
-  const code = readFileSync(join(serverDir, file), 'utf8');
+  // Comment lines left out: the bundled packages' comments quote imports (JSDoc types, examples).
+  const code = readFileSync(join(serverDir, file), 'utf8')
+    .split('\n')
+    .filter((line) => !/^\s*(?:\*|\/\/|\/\*)/.test(line))
+    .join('\n');
   for (const match of code.matchAll(
-    // from-imports and re-exports, dynamic imports, and side-effect imports (`import "x"`, which
-    // the bundler keeps for a module it tree-shook but cannot prove free of side effects).
-    /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*["']([^"'.#/][^"']*)["']|import\(\s*["']([^"'.#/][^"']*)["']\s*\)|(?:^|[\s;])import\s*["']([^"'.#/][^"']*)["']/gm,
+    // from-imports and re-exports, dynamic imports, side-effect imports (`import "x"`, which the
+    // bundler keeps for a module it tree-shook but cannot prove free of side effects), and the
+    // bundler's require of an external package from bundled CommonJS (`__require("x")`).
+    /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*["']([^"'.#/][^"']*)["']|import\(\s*["']([^"'.#/][^"']*)["']\s*\)|(?:^|[\s;])import\s*["']([^"'.#/][^"']*)["']|\b__require\(\s*["']([^"'.#/][^"']*)["']\s*\)/gm,
   )) {
-    const specifier = match[1] ?? match[2] ?? match[3];
+    const specifier = match[1] ?? match[2] ?? match[3] ?? match[4];
     if (builtins.has(specifier)) continue;
     const parts = specifier.split('/');
     names.add(specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]);

@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MARKDOWN_MAX, normalizePostDraft, TITLE_MAX, validatePostDraft } from '../src/shared/post-draft.js';
 import { renderMarkdown } from '../src/server/markdown.js';
-import { derivedExcerpt, markdownOfHtml, writtenPostContent } from '../src/server/post-content.js';
+import { derivedExcerpt, markdownOfHtml } from '../src/server/post-content.js';
+import { writtenPostContent } from '../src/server/written-post-content.js';
 
 const ALLOWED_TAGS = new Set(
   'p br hr h2 h3 h4 h5 h6 blockquote pre code em strong s ul ol li a img table thead tbody tr th td'.split(' '),

@@ -39,7 +39,7 @@ import { loadPrerenderedPages, type PrerenderedPages } from './prerender/prerend
 import './prerender/prerender-target.js';
 import { corsPolicy } from './security/cors.js';
 import { csrf, type CsrfOptions } from './security/csrf.js';
-import { authPlugin, type AuthPluginOptions } from './auth/auth-plugin.js';
+import type { AuthPluginOptions } from './auth/auth-plugin.js';
 import {
   DEFAULT_CSP,
   hardenedHeaderTable,
@@ -216,7 +216,11 @@ export async function createServer<S, A, D, Dest extends { route: string }>(
   await fastify.register(representationFinal);
   await fastify.register(formbody, { bodyLimit: limits.bodyBytes });
   if (security.csrf !== false) await fastify.register(csrf, csrfOptions(config, production));
-  if (options.auth) await fastify.register(authPlugin, { ...options.auth, ...(locales ? { locales } : {}) });
+  if (options.auth) {
+    // Imported only when on: accounts bring argon2, zxcvbn's dictionaries and the session tables.
+    const { authPlugin } = await import('./auth/auth-plugin.js');
+    await fastify.register(authPlugin, { ...options.auth, ...(locales ? { locales } : {}) });
+  }
   // 3. Page cache; 4–5. the app's routes and pages, in a context load shedding covers (probes stay out).
   await fastify.register(pageCachePlugin, {
     cache: config.cache,

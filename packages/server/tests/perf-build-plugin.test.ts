@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { composableSvelteBuild, type BundleReport } from '../src/build/vite-plugin.js';
+import { composableSvelteBuild, SERVER_EXTERNAL_PACKAGES, type BundleReport } from '../src/build/vite-plugin.js';
 import { bigText } from './support/perf-server.js';
 
 const roots: string[] = [];
@@ -222,6 +222,21 @@ describe('composableSvelteBuild', () => {
     writeFileSync(join(bare, OUT, 'entry.js'), bigText(4));
     expect(() => runBuild(composableSvelteBuild(), bare, true)).not.toThrow();
     expect(existsSync(join(bare, OUT, 'entry.js.br'))).toBe(false);
+  });
+
+  it("the server build bundles this package's dependencies but the external ones; the client build keeps Vite's config", () => {
+    const plugin = composableSvelteBuild();
+    const config = plugin.config({}, { isSsrBuild: true });
+    const bundled = config?.ssr.noExternal ?? [];
+    // Direct dependencies and theirs (fastify's router, drizzle's and TypeBox's many files).
+    for (const name of ['fastify', 'find-my-way', 'drizzle-orm', '@sinclair/typebox', '@fastify/static', 'prom-client'])
+      expect(bundled).toContain(name);
+    // Native addons, packages that read their own files, backends loaded when configured.
+    for (const name of SERVER_EXTERNAL_PACKAGES) expect(bundled).not.toContain(name);
+    // What only they depend on stays out too (pino's writer, pg's protocol).
+    for (const name of ['sonic-boom', 'pg-protocol']) expect(bundled).not.toContain(name);
+    expect(plugin.config({}, { isSsrBuild: false })).toBeUndefined();
+    expect(plugin.config({}, {})).toBeUndefined();
   });
 
   it('each build reports its own JS by origin, not the total of every build of the plugin instance', () => {

@@ -95,6 +95,12 @@ describe('negotiation', () => {
     }
     const eager = (await startPerfServer({ env: { COMPRESSION_THRESHOLD_BYTES: '0' } })).server;
     expect((await get(eager, '/api/item', { 'accept-encoding': 'gzip' })).headers['content-encoding']).toBe('gzip');
+    // Probes are never compressed (no compression hook on them: the first probe must not wait for it).
+    for (const url of ['/health', '/ready']) {
+      const probe = await get(eager, url, { 'accept-encoding': 'gzip' });
+      expect(probe.statusCode, url).toBe(200);
+      expect(probe.headers['content-encoding'], url).toBeUndefined();
+    }
   });
 
   it('cached pages honour COMPRESSION_ENABLED=false and COMPRESSION_THRESHOLD_BYTES', async () => {

@@ -1,34 +1,19 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '@composable-svelte/server';
-import {
-  safeNext,
-  TooManyAttemptsError,
-  type AccountRecovery,
-  type ListedSession,
-} from '@composable-svelte/server/auth';
+import { safeNext, TooManyAttemptsError, type AccountRecovery } from '@composable-svelte/server/auth';
 import { badRequest, wantsJsonError } from '@composable-svelte/server/errors';
 import { AUTHOR_MAX } from '../shared/comment.js';
-import type { SessionSummary } from '../shared/account.js';
 import en from '../shared/i18n/en-member.js';
 import { refusedForms, showing, shownMessage, type RefusedForm } from './form-outcome.js';
 import { requestMessages } from './request-messages.js';
+import { sessionSummaries } from './session-summaries.js';
 
 const field = (maxLength: number) => Type.Optional(Type.String({ maxLength }));
 const SignUpBody = Type.Object({ name: field(400), email: field(400), password: field(1024), _csrf: field(200) });
 const LogInBody = Type.Object({ email: field(400), password: field(1024), _csrf: field(200) });
 const PasswordBody = Type.Object({ currentPassword: field(1024), newPassword: field(1024), _csrf: field(200) });
 const NextQuery = Type.Object({ next: Type.Optional(Type.String({ maxLength: 2000 })) });
-
-export function sessionSummaries(sessions: readonly ListedSession[]): SessionSummary[] {
-  return sessions.map((session) => ({
-    id: session.id,
-    device: session.device,
-    createdAt: session.createdAt.toISOString(),
-    lastSeenAt: session.lastSeenAt.toISOString(),
-    current: session.current,
-  }));
-}
 
 /**
  * Sign-up, sign-in, sign-out and the account page's forms: plain HTML forms that work without

@@ -16,35 +16,20 @@ import { initialBlogState, type BlogAction, type BlogState } from '../shared/sta
 import { initialAccountState } from '../shared/account.js';
 import { initialLiveState } from '../shared/live.js';
 import { ApiError } from '../shared/api.js';
-import { accountRoutes, sessionSummaries } from './account-routes.js';
+import { sessionSummaries } from './session-summaries.js';
 import { apiRoutes } from './api-routes.js';
 import { refusedForms } from './form-outcome.js';
 import { commentRoutes } from './comment-routes.js';
 import { subscribeRoutes } from './subscribe-routes.js';
-import { tokenAuth } from './token-auth.js';
-import { accountRecovery } from './account-recovery.js';
-import { apiKeyList, apiKeyRoutes } from './api-key-routes.js';
 import { apiKeyOutcomes } from './api-key-outcome.js';
-import { providersFromConfig, type TokenServices } from '@composable-svelte/server/auth';
-import type { JobDefinition, JobSchedule } from '@composable-svelte/server/jobs';
+import type { JobDefinition, JobSchedule, RetryPolicy } from '@composable-svelte/server/jobs';
 import type { ApiKeyList, SignInProvider, Viewer } from '../shared/account.js';
-import { oauthSignIn } from './oauth-sign-in.js';
 import { isAdmin } from '../shared/admin.js';
-import { createAdminData, type AdminData } from './admin/admin-data.js';
-import { adminRoutes } from './admin/admin-routes.js';
-import { commentDeleteRoutes } from './comment-delete-routes.js';
-import { createAccountDirectory } from './db/account-directory.js';
-import { createCommentModeration } from './db/comment-moderation.js';
+import type { AdminData } from './admin/admin-data.js';
 import { createInMemorySubscriptionsRepository, type SubscriptionsRepository } from './subscriptions-repository.js';
 import { createInMemoryPostsRepository } from './in-memory-posts-repository.js';
 import { createRepositoryApi } from './repository-api.js';
-import { createDatabasePostsRepository } from './db/database-posts-repository.js';
-import { createDatabaseSubscriptionsRepository } from './db/database-subscriptions-repository.js';
-import { openBlogDatabase } from './db/open-blog-database.js';
-import { MIGRATIONS } from './db/paths.js';
-import { localUploadStorage } from '@composable-svelte/server/uploads';
 import { postEditors } from './post-editor-outcome.js';
-import { postWritingRoutes } from './post-writing-routes.js';
 
 /** The seed posts in memory: a blog without a database (tests, benchmarks such as bench/cold-start.mjs). */
 export { createInMemoryPostsRepository };
@@ -54,14 +39,11 @@ export { createInMemoryPostsRepository };
  * benchmark's minimal-SSR ceiling (bench/peers/minimal-ssr) does.
  */
 export { render } from 'svelte/server';
-import { createServices, defineService } from '@composable-svelte/server/services';
-import type { RetryPolicy } from '@composable-svelte/server/jobs';
-import { createBlogJobs, type BlogJobs, type BlogWork } from './blog-jobs.js';
-import { createFeedStore } from './feed/feed-store.js';
-import { FEED_CACHE_TAG, feedRoutes } from './feed/feed-routes.js';
-import { commentBackground } from './comment-background.js';
-import { emitCommentCreated, type BlogEvents } from './comment-events.js';
-import { liveRoutes } from './live/live-routes.js';
+/**
+ * The framework's runServer as bundled into this build: a script that runs createBlogServer with
+ * the package's own runServer loads the framework a second time (about 130 more modules).
+ */
+export { runServer } from '@composable-svelte/server';
 
 export interface BlogServerOptions {
   /**
@@ -86,8 +68,6 @@ export interface BlogServerOptions {
   /** The batching window of comment notice mails (default 10 minutes); tests shorten it. */
   readonly commentNoticeWindowMs?: number;
 }
-
-const COVER_MAX_BYTES = 2 * 1024 * 1024;
 
 /** What the pages read of the accounts feature beyond the viewer. */
 export interface BlogAccounts {
@@ -190,12 +170,6 @@ export function blogApp(
   });
 }
 
-type BlogJobLog = Pick<Console, 'warn' | 'error'>;
-
-function notReady(): never {
-  throw new Error('A blog job ran before the server was ready');
-}
-
 /** Every page component, lazy feature and locale's messages: App then renders any page synchronously. */
 export async function loadPageModules(): Promise<void> {
   await Promise.all([
@@ -209,134 +183,35 @@ export async function loadPageModules(): Promise<void> {
 export async function createBlogServer(options: BlogServerOptions = {}) {
   const clientDir = options.clientDir ?? fileURLToPath(new URL('../client', import.meta.url));
   const env = options.env ?? process.env;
-  const onDatabase = !options.repository && !options.subscriptions;
-  let opened: Awaited<ReturnType<typeof openBlogDatabase>> | undefined;
-  const db = () => {
-    if (!opened) throw new Error('The blog database is not open yet');
-    return opened.db;
-  };
-  // The outbox, once the routes have created it (before any request).
-  let events: BlogEvents | undefined;
-  const repositoryHooks: Parameters<typeof createDatabasePostsRepository>[1] = {
-    onCommentAdded: (tx, comment) => {
-      if (!events) throw new Error('The comment events are not set up yet');
-      return emitCommentCreated(events, tx, comment);
-    },
-  };
-  const repository =
-    options.repository ??
-    (onDatabase ? createDatabasePostsRepository(db, repositoryHooks) : createInMemoryPostsRepository());
-  const subscriptions =
-    options.subscriptions ??
-    (onDatabase ? createDatabaseSubscriptionsRepository(db) : createInMemorySubscriptionsRepository());
-  // Opened by createServer once its listener is built: a bad TLS file fails before a slow open.
-  // The token services, once the routes have registered them (before any request).
-  let tokens: TokenServices | undefined;
   const config = loadServerConfig(env, options.config);
-  const providers = onDatabase ? providersFromConfig(config) : [];
-  const moderation = createCommentModeration(db);
-  const directory = createAccountDirectory(db);
-  // The started jobs, for the admin jobs page; undefined until the jobs service has started.
-  let runningJobs: BlogJobs | undefined;
-  const accounts: BlogAccounts = {
-    admin: createAdminData(moderation, directory, () => runningJobs),
-    providers: providers.map(({ id, label }) => ({ id, label })),
-    apiKeys: (viewer) => {
-      if (!tokens) throw new Error('The token plugin is not registered yet');
-      return apiKeyList(tokens, viewer);
-    },
-  };
-  const database = async () => {
-    opened = await openBlogDatabase(config, MIGRATIONS);
-    return opened.database;
-  };
-  const feed = createFeedStore({ db, origin: new URL(config.publicUrl).origin });
-  // Filled in by the routes; the job workers start once the server is ready, so never before.
-  let work: BlogWork | undefined;
-  let log: BlogJobLog = console;
-  const services = createServices({
-    jobs: defineService<BlogJobs>({
-      start: async () => {
-        const jobs = createBlogJobs({
-          database: opened!.database,
-          config,
-          work: () => work ?? notReady(),
-          logger: {
-            warn: (object, message) => log.warn(object, message),
-            error: (object, message) => log.error(object, message),
-          },
-          ...(options.mailRetry ? { mailRetry: options.mailRetry } : {}),
-          extra: { definitions: options.jobs ?? [], schedules: options.schedules ?? [] },
-        });
-        await jobs.start();
-        runningJobs = jobs;
-        return jobs;
-      },
-      health: (jobs) => jobs.health(),
-      drain: (jobs) => jobs.drain(),
-      stop: (jobs, stopOptions) => jobs.stop(stopOptions),
-    }),
-  });
+  // A caller that brings a repository runs the blog without its database, and without importing
+  // what only the database serves (see blog-on-database.ts).
+  const onDatabase =
+    !options.repository && !options.subscriptions
+      ? (await import('./blog-on-database.js')).blogOnDatabase(config, options)
+      : undefined;
+  const repository = onDatabase?.repository ?? options.repository ?? createInMemoryPostsRepository();
+  const subscriptions = onDatabase?.subscriptions ?? options.subscriptions ?? createInMemorySubscriptionsRepository();
   // Pages render synchronously on the server: every page chunk is in before the first request.
   await loadPageModules();
   try {
     return await createServer({
-      app: blogApp(repository, subscriptions, onDatabase ? accounts : undefined),
+      app: blogApp(repository, subscriptions, onDatabase?.accounts),
       clientDir,
       routes: async (fastify) => {
-        // First and in this context (not a child): its bearer challenge hook then covers every route below.
-        if (onDatabase) tokens = await tokenAuth(fastify);
+        if (onDatabase) await onDatabase.tokenRoutes(fastify);
         await fastify.register(apiRoutes(repository));
         await fastify.register(subscribeRoutes(repository, subscriptions));
-        if (onDatabase) {
-          const jobs = fastify.services.get('jobs') as BlogJobs;
-          const recovery = await accountRecovery(fastify, jobs);
-          log = fastify.log;
-          await fastify.register(feedRoutes(feed));
-          if (config.jobs.workers) fastify.addHook('onReady', () => jobs.startWorkers());
-          await fastify.register(accountRoutes, { recovery });
-          await fastify.register(apiKeyRoutes);
-          if (providers.length > 0) await oauthSignIn(fastify, providers);
-          await fastify.register(commentDeleteRoutes(moderation));
-          await fastify.register(adminRoutes, {
-            moderation,
-            accounts: directory,
-            data: accounts.admin,
-            jobs: () => runningJobs,
-          });
-          await liveRoutes(fastify, repository);
-          const window = options.commentNoticeWindowMs;
-          const background = await commentBackground(fastify, {
-            db,
-            jobs,
-            ...(window === undefined ? {} : { noticeWindowMs: window }),
-          });
-          events = background.events;
-          work = {
-            deliverMail: (request) => recovery.deliverMail(request),
-            rebuildFeed: async () => {
-              await feed.rebuild();
-              await fastify.pageCache?.invalidate({ tag: FEED_CACHE_TAG });
-            },
-            sendCommentNotice: (request) => background.sendNotice(request),
-          };
-        }
-        await fastify.register(commentRoutes(repository, subscriptions, onDatabase));
-        if (onDatabase)
-          await fastify.register(
-            postWritingRoutes(repository, {
-              storage: localUploadStorage(options.covers?.directory ?? '.data/uploads'),
-              coverMaxBytes: options.covers?.maxBytes ?? COVER_MAX_BYTES,
-            }),
-          );
+        if (onDatabase) await onDatabase.routes(fastify);
+        await fastify.register(commentRoutes(repository, subscriptions, onDatabase !== undefined));
+        if (onDatabase) await onDatabase.writingRoutes(fastify);
       },
-      // The nightly purge job replaces each instance's hourly sweep of expired sign-ins.
-      ...(onDatabase ? { database, services, auth: { sweepExpired: false } } : {}),
+      ...(onDatabase ? onDatabase.server : {}),
       ...(options.config ? { config: options.config } : {}),
       env,
     });
   } catch (error) {
-    await opened?.database.close();
+    await onDatabase?.close();
     throw error;
   }
 }

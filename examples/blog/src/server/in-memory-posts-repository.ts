@@ -1,16 +1,16 @@
 import type { Comment, Post, PostSummary, PostsRepository } from '../shared/model.js';
 import { seedComments, seedPosts, type SeedPost } from './data/seed.js';
-import { postContent } from './post-content.js';
 
 const NO_COMMENTS: readonly Comment[] = Object.freeze([]);
 
 /**
  * A `PostsRepository` over data held in memory, the seed by default.
  *
- * Everything is validated, copied, derived (excerpts, comment counts, orderings) and frozen once, here;
- * the reads only look things up. Returned objects are frozen, so a caller cannot alter what later
- * callers read, and later changes to the `data` passed in do not leak into the store either. New
- * comments are numbered after the highest id so far and dated by `now`; they last as long as the process.
+ * Everything is validated and copied here, then derived (excerpts, bodies, comment counts,
+ * orderings) and frozen once, on the first read; after it the reads only look things up. Returned
+ * objects are frozen, so a caller cannot alter what later callers read, and later changes to the
+ * `data` passed in do not leak into the store either. New comments are numbered after the highest
+ * id so far and dated by `now`; they last as long as the process.
  *
  * @throws Error when ids are duplicated or not positive integers, a date is not a valid ISO 8601
  * date-time, or a comment points at a post that does not exist.
@@ -58,30 +58,39 @@ export function createInMemoryPostsRepository(
     comments.set(postId, Object.freeze(list));
   }
 
-  const posts = new Map<number, Post>();
   const markdown = new Map<number, string>();
-  const summaries: PostSummary[] = [];
-  for (const post of data.posts) {
-    const content = postContent(post);
-    const summary: PostSummary = {
-      id: post.id,
-      title: post.title,
-      author: post.author,
-      publishedAt: post.publishedAt,
-      excerpt: content.excerpt,
-      commentCount: comments.get(post.id)?.length ?? 0,
-      coverUrl: null,
-    };
-    summaries.push(Object.freeze(summary));
-    posts.set(post.id, Object.freeze({ ...summary, bodyHtml: content.bodyHtml, authorId: null, updatedAt: null }));
-  }
-  // Newest first; equal timestamps put the higher id first.
-  summaries.sort((a, b) => time(publishedAtMs, b.id) - time(publishedAtMs, a.id) || b.id - a.id);
-  let postList: readonly PostSummary[] = Object.freeze(summaries);
   let lastCommentId = 0;
   for (const id of createdAtMs.keys()) lastCommentId = Math.max(lastCommentId, id);
   let lastPostId = 0;
   for (const id of publishedAtMs.keys()) lastPostId = Math.max(lastPostId, id);
+
+  // Excerpts and bodies are derived on the first read, not here: the HTML sanitizer they need
+  // (sanitize-html and its parsers) is a good part of a start, which a blog on these posts need
+  // not wait for.
+  const source = data.posts.map((post): SeedPost => ({ ...post, body: [...post.body] }));
+  let derived: Promise<PostsState> | undefined;
+  const state = () =>
+    (derived ??= import('./post-content.js').then(({ postContent }) => {
+      const posts = new Map<number, Post>();
+      const summaries: PostSummary[] = [];
+      for (const post of source) {
+        const content = postContent(post);
+        const summary: PostSummary = {
+          id: post.id,
+          title: post.title,
+          author: post.author,
+          publishedAt: post.publishedAt,
+          excerpt: content.excerpt,
+          commentCount: comments.get(post.id)?.length ?? 0,
+          coverUrl: null,
+        };
+        summaries.push(Object.freeze(summary));
+        posts.set(post.id, Object.freeze({ ...summary, bodyHtml: content.bodyHtml, authorId: null, updatedAt: null }));
+      }
+      // Newest first; equal timestamps put the higher id first.
+      summaries.sort((a, b) => time(publishedAtMs, b.id) - time(publishedAtMs, a.id) || b.id - a.id);
+      return { posts, postList: Object.freeze(summaries) };
+    }));
 
   const summaryOf = (post: Post): PostSummary =>
     Object.freeze({
@@ -95,13 +104,15 @@ export function createInMemoryPostsRepository(
     });
 
   return {
-    listPosts: () => Promise.resolve(postList),
-    getPost: (id) => Promise.resolve(posts.get(id)),
-    listComments: (postId) => Promise.resolve(posts.has(postId) ? (comments.get(postId) ?? NO_COMMENTS) : undefined),
+    listPosts: async () => (await state()).postList,
+    getPost: async (id) => (await state()).posts.get(id),
+    listComments: async (postId) =>
+      (await state()).posts.has(postId) ? (comments.get(postId) ?? NO_COMMENTS) : undefined,
     // A write replaces the frozen lists and objects it changes: answers already handed out stay as they were.
-    addComment: (postId, { author, body }) => {
-      const post = posts.get(postId);
-      if (!post) return Promise.resolve(undefined);
+    addComment: async (postId, { author, body }) => {
+      const current = await state();
+      const post = current.posts.get(postId);
+      if (!post) return undefined;
       const comment: Comment = Object.freeze({
         id: ++lastCommentId,
         postId,
@@ -111,11 +122,14 @@ export function createInMemoryPostsRepository(
       });
       comments.set(postId, Object.freeze([...(comments.get(postId) ?? []), comment]));
       const counted: Post = Object.freeze({ ...post, commentCount: post.commentCount + 1 });
-      posts.set(postId, counted);
-      postList = Object.freeze(postList.map((entry) => (entry.id === postId ? summaryOf(counted) : entry)));
-      return Promise.resolve(comment);
+      current.posts.set(postId, counted);
+      current.postList = Object.freeze(
+        current.postList.map((entry) => (entry.id === postId ? summaryOf(counted) : entry)),
+      );
+      return comment;
     },
-    createPost: ({ bodyMarkdown, ...written }) => {
+    createPost: async ({ bodyMarkdown, ...written }) => {
+      const current = await state();
       const post: Post = Object.freeze({
         ...written,
         id: ++lastPostId,
@@ -123,30 +137,37 @@ export function createInMemoryPostsRepository(
         updatedAt: null,
         commentCount: 0,
       });
-      posts.set(post.id, post);
+      current.posts.set(post.id, post);
       markdown.set(post.id, bodyMarkdown);
       // The newest post: first in the list.
-      postList = Object.freeze([summaryOf(post), ...postList]);
-      return Promise.resolve(post);
+      current.postList = Object.freeze([summaryOf(post), ...current.postList]);
+      return post;
     },
-    getPostSource: (id) => {
-      const post = posts.get(id);
-      return Promise.resolve(post ? { post, bodyMarkdown: markdown.get(id) ?? null } : undefined);
+    getPostSource: async (id) => {
+      const post = (await state()).posts.get(id);
+      return post ? { post, bodyMarkdown: markdown.get(id) ?? null } : undefined;
     },
-    updatePost: (id, { title, excerpt, bodyMarkdown, bodyHtml, coverUrl }) => {
-      const post = posts.get(id);
-      if (!post) return Promise.resolve(undefined);
+    updatePost: async (id, { title, excerpt, bodyMarkdown, bodyHtml, coverUrl }) => {
+      const current = await state();
+      const post = current.posts.get(id);
+      if (!post) return undefined;
       const edited: Post = Object.freeze({
         ...post,
         ...{ title, excerpt, bodyHtml, coverUrl },
         updatedAt: now().toISOString(),
       });
-      posts.set(id, edited);
+      current.posts.set(id, edited);
       markdown.set(id, bodyMarkdown);
-      postList = Object.freeze(postList.map((entry) => (entry.id === id ? summaryOf(edited) : entry)));
-      return Promise.resolve(edited);
+      current.postList = Object.freeze(current.postList.map((entry) => (entry.id === id ? summaryOf(edited) : entry)));
+      return edited;
     },
   };
+}
+
+/** The posts with their derived content, and the list in its order. */
+interface PostsState {
+  readonly posts: Map<number, Post>;
+  postList: readonly PostSummary[];
 }
 
 function checkId(id: unknown, kind: 'post' | 'comment'): void {

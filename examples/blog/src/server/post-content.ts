@@ -1,8 +1,6 @@
 import { escapeHtml } from '@composable-svelte/server/render';
 import { htmlToText, sanitizeHtml } from '@composable-svelte/server/security';
-import type { PostDraft } from '../shared/post-draft.js';
 import type { SeedPost } from './data/seed.js';
-import { renderMarkdown } from './markdown.js';
 
 /** The longest excerpt before the ellipsis is added. */
 const EXCERPT_MAX_LENGTH = 180;
@@ -14,16 +12,6 @@ export function postContent(post: SeedPost): { excerpt: string; bodyHtml: string
     excerpt: excerptOf(post.format === 'html' ? post.body.map(htmlToText) : post.body),
     bodyHtml: bodyHtmlOf(post),
   };
-}
-
-/**
- * What a writer's draft (validated and normalized) is stored as: the Markdown source for the next
- * edit, its HTML rendered and sanitized once, and the excerpt: the writer's summary, else the
- * start of the text.
- */
-export function writtenPostContent(draft: PostDraft): { excerpt: string; bodyMarkdown: string; bodyHtml: string } {
-  const bodyHtml = renderMarkdown(draft.body);
-  return { excerpt: draft.summary || derivedExcerpt(bodyHtml), bodyMarkdown: draft.body, bodyHtml };
 }
 
 /** The excerpt a post gets when its writer gives no summary. */

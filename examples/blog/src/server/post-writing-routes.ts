@@ -14,7 +14,8 @@ import {
 } from '../shared/post-draft.js';
 import { postId } from './api-routes.js';
 import { PostIdParams, PostResponse } from './api-schemas.js';
-import { derivedExcerpt, markdownOfHtml, writtenPostContent } from './post-content.js';
+import { derivedExcerpt, markdownOfHtml } from './post-content.js';
+import { writtenPostContent } from './written-post-content.js';
 import { postEditors } from './post-editor-outcome.js';
 
 const field = (maxLength: number) => Type.Optional(Type.String({ maxLength }));

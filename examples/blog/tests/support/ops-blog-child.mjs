@@ -4,17 +4,21 @@
 //   OPS_TRIGGER            'unhandled-rejection' | 'uncaught-exception', fired OPS_TRIGGER_DELAY_MS after listening
 //   OPS_ACCEPTED_FILE      where to write, at exit, every request the HTTP server accepted (by x-test-id)
 //                          and the status it answered
+//   OPS_SEED_POSTS         '1': the seed posts in memory (createInMemoryPostsRepository) instead of the fixture
 import { writeFileSync } from 'node:fs';
-import { runServer } from '@composable-svelte/server';
-import { createBlogServer } from '../../dist/server/app.js';
+// runServer from the build, as the entry's: the package's own would load the framework a second time.
+import { createBlogServer, createInMemoryPostsRepository, runServer } from '../../dist/server/app.js';
 import { fixturePostsRepository } from './fixture-posts-repository.mjs';
 
-const repository = fixturePostsRepository({
-  count: 3,
-  label: 'Ops',
-  commentsPerPost: 1,
-  getPostDelayMs: Number(process.env.OPS_GET_POST_DELAY_MS ?? 0),
-});
+const repository =
+  process.env.OPS_SEED_POSTS === '1'
+    ? createInMemoryPostsRepository()
+    : fixturePostsRepository({
+        count: 3,
+        label: 'Ops',
+        commentsPerPost: 1,
+        getPostDelayMs: Number(process.env.OPS_GET_POST_DELAY_MS ?? 0),
+      });
 
 const server = await createBlogServer({ repository, env: process.env });
 

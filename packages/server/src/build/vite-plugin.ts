@@ -1,12 +1,16 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { serverBundledPackages } from './server-dependencies.js';
+
+export { serverBundledPackages, SERVER_EXTERNAL_PACKAGES } from './server-dependencies.js';
 
 /** The parts of Vite's plugin API this plugin uses; typed here so the server needs no Vite dependency. */
 interface VitePluginLike {
   name: string;
   apply: 'build';
   enforce: 'post';
+  config(config: unknown, env: { isSsrBuild?: boolean }): { ssr: { noExternal: string[] } } | undefined;
   configResolved(config: { root: string; build: { outDir: string; ssr: unknown } }): void;
   buildStart(): void;
   generateBundle(options: unknown, bundle: Record<string, BundleItem>): void;
@@ -54,7 +58,8 @@ function walk(dir: string): string[] {
 }
 
 /**
- * Build-time work for the client bundle: precompressed .br/.gz variants (so hashed assets are never
+ * Build-time work. The server build bundles this package's dependencies (serverBundledPackages:
+ * start-up time). For the client bundle: precompressed .br/.gz variants (so hashed assets are never
  * compressed per request) and a report of what the JavaScript is made of, written to
  * `.vite/bundle-report.json` and printed.
  */
@@ -71,6 +76,9 @@ export function composableSvelteBuild(options: BuildPluginOptions = {}): VitePlu
     name: 'composable-svelte:build',
     apply: 'build',
     enforce: 'post',
+    config(_config, env) {
+      return env.isSsrBuild ? { ssr: { noExternal: serverBundledPackages() } } : undefined;
+    },
     configResolved(config) {
       outDir = resolve(config.root, config.build.outDir);
       ssr = Boolean(config.build.ssr);

@@ -1,6 +1,6 @@
-import { STATUS_CODES } from 'node:http';
 import { HttpError } from './http-error.js';
 import { CSRF_ERROR_MESSAGES } from '../security/csrf.js';
+import { nodeHttp } from '../server/node-http.js';
 
 /** What the client may see of an error: the body of every error response, HTML or JSON. */
 export interface PublicError {
@@ -24,7 +24,7 @@ interface FrameworkError extends Error {
 
 /** The reason phrase of a status (`http.STATUS_CODES`), or a generic one for an unknown status. */
 export function statusText(status: number): string {
-  return STATUS_CODES[status] ?? (status >= 500 ? 'Server Error' : 'Client Error');
+  return nodeHttp.STATUS_CODES[status] ?? (status >= 500 ? 'Server Error' : 'Client Error');
 }
 
 /** The code a status gets when nothing more specific is known: its reason phrase, upper snake case. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../errors/http-error.js';
 import { escapeHtml } from '../render/html.js';
-import { STORED_MAIL_ID, type StoredMailSummary } from './file-mailer.js';
+import { STORED_MAIL_ID, type StoredMailSummary } from './stored-mail.js';
 
 export interface DevMailRoutesOptions {
   /** MAIL_DIR: where the file mailer writes. */

@@ -3,25 +3,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
 import type { Mailer, MailMessage } from './mailer.js';
+import type { StoredMailSummary } from './stored-mail.js';
 
 export interface FileMailerOptions {
   readonly dir: string;
   readonly from: string;
 }
-
-/** What the development mail viewer lists, written next to each message so it need not parse MIME. */
-export interface StoredMailSummary {
-  readonly id: string;
-  readonly messageId: string;
-  readonly date: string;
-  readonly from: string;
-  readonly to: string;
-  readonly subject: string;
-  readonly text: string;
-}
-
-/** `<ms since epoch>-<12 hex>`: sorts by time, and nothing else can pass for one (no path in it). */
-export const STORED_MAIL_ID = /^\d{13}-[0-9a-f]{12}$/;
 
 /**
  * The embedded default: each message is composed by nodemailer exactly as it would go over SMTP

@@ -128,7 +128,8 @@ async function readinessPlugin(fastify: FastifyInstance, options: ReadinessOptio
     return latest;
   }
 
-  fastify.get('/ready', { config: { rateLimit: false } }, async (request, reply) => {
+  // Not compressed, as /health (see there).
+  fastify.get('/ready', { compress: false, config: { rateLimit: false } }, async (request, reply) => {
     reply.header('cache-control', 'no-store');
     const entries = await results();
     const ready = !state.shuttingDown && entries.every(([, result]) => result.status === 'up');

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
-import { databasePlugin } from '../db/database-plugin.js';
 import type { Database } from '../db/open-database.js';
 import type { ServerMetrics } from '../observability/metrics.js';
 import type { PostgresPool } from '../stores/postgres-pool.js';
@@ -36,13 +35,15 @@ async function backendsPlugin(fastify: FastifyInstance, options: BackendsOptions
   };
   if (options.database) {
     const database = typeof options.database === 'function' ? await options.database() : options.database;
+    const { databasePlugin } = await import('../db/database-plugin.js');
     await fastify.register(databasePlugin, {
       database,
       slowQueryMs: config.databaseSlowQueryMs,
       ...(options.migrationsFolder ? { migrationsFolder: options.migrationsFolder } : {}),
     });
   } else if (config.databaseUrl) {
-    // Imported only when configured: pg and ioredis are a good part of start-up time otherwise.
+    // Imported only when configured (as the database plugin and its migrator above): pg and ioredis
+    // are a good part of start-up time otherwise.
     const { createPostgresPool } = await import('../stores/postgres-pool.js');
     const pool = createPostgresPool(config.databaseUrl, {
       max: config.databasePoolMax,

@@ -17,7 +17,7 @@ import { users, type User } from '../../src/auth/schema.js';
 import { migrate } from '../../src/db/migrate.js';
 import type { Database } from '../../src/db/open-database.js';
 import { errorHandler } from '../../src/errors/error-handler.js';
-import type { StoredMailSummary } from '../../src/mail/file-mailer.js';
+import type { StoredMailSummary } from '../../src/mail/stored-mail.js';
 import { createFileMailer } from '../../src/mail/file-mailer.js';
 import { rateLimit } from '../../src/security/rate-limit/plugin.js';
 import { AUTH_MIGRATIONS } from './auth-oauth.js';
