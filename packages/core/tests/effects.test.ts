@@ -115,6 +115,39 @@ describe('cancellation', () => {
     expect(store.state.got).toEqual(['fresh']);
   });
 
+  it('settled() waits for the work that replaces a running cancellable from inside it', async () => {
+    const { store, start } = setup();
+    const tick = deferred();
+    const replacement = deferred();
+    start(
+      Effect.cancellable(
+        'load',
+        Effect.run(async (dispatch) => {
+          await tick.promise;
+          // The replacement cancels this very task before it has started counting as in flight.
+          dispatch({
+            type: 'start',
+            effect: Effect.cancellable(
+              'load',
+              Effect.run(async (inner) => {
+                await replacement.promise;
+                inner(got('fresh'));
+              }),
+            ),
+          });
+        }),
+      ),
+    );
+    let settled = false;
+    const waiting = store.settled().then(() => (settled = true));
+    tick.resolve();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(settled).toBe(false);
+    replacement.resolve();
+    await waiting;
+    expect(store.state.got).toEqual(['fresh']);
+  });
+
   it('Effect.cancel aborts running work, and settled() does not wait for work that ignores its signal', async () => {
     const { store, start } = setup();
     const never = new Promise<void>(() => {});

@@ -272,18 +272,26 @@ export class EffectRuntime {
     // Inside work already running under this id, join it: cancelling it would cancel ourselves.
     const enclosing = context.groups.find((group) => group.id === id && this.groups.get(id) === group);
     let group = enclosing ?? this.groups.get(id);
+    // Replacing work can be the last thing in flight (the replacement is sent from inside it): held
+    // until the replacement has started, so settled() does not see the gap between them as idle.
+    let hold = noop;
     if (group && cancelInFlight && !enclosing) {
+      hold = this.acquire([], 'running');
       this.cancelGroup(group, REPLACED);
       group = undefined;
     }
     if (!group) group = this.createGroup(id);
-    this.run(effect, {
-      ...context,
-      scopes: enclosing ? context.scopes : [...context.scopes, group.scope],
-      groups: enclosing ? context.groups : [...context.groups, group],
-      trackers: [...context.trackers, group],
-    });
-    if (group.tasks === 0) group.onEmpty();
+    try {
+      this.run(effect, {
+        ...context,
+        scopes: enclosing ? context.scopes : [...context.scopes, group.scope],
+        groups: enclosing ? context.groups : [...context.groups, group],
+        trackers: [...context.trackers, group],
+      });
+      if (group.tasks === 0) group.onEmpty();
+    } finally {
+      hold();
+    }
   }
 
   private createGroup(id: EffectId): Group {
