@@ -57,6 +57,7 @@ import type { AnyServices } from './services/service-registry.js';
 import { services as servicesPlugin } from './services/services-plugin.js';
 import { drain } from './server/drain.js';
 import { createFastify, listeners } from './server/listeners.js';
+import { boundedMemo } from './cache/bounded-memo.js';
 
 export interface SecurityOptions {
   /** App-wide CSP directives replacing the defaults of the same name (e.g. img-src for a CDN). */
@@ -284,14 +285,7 @@ function pageAuthorizer<S, A, D, Dest extends { route: string }>(
   if (!auth) return undefined;
   // The route table does not change while the server runs: each path's requirement is looked up
   // once (bounded, so that a crawl of unique URLs cannot grow it), not parsed again on every hit.
-  const requirements = new Map<string, ReturnType<typeof auth>>();
-  const requirementOf = (path: string) => {
-    if (requirements.has(path)) return requirements.get(path);
-    const requirement = auth(app.router.parse(path));
-    if (requirements.size >= 1000) requirements.clear();
-    requirements.set(path, requirement);
-    return requirement;
-  };
+  const requirementOf = boundedMemo(1000, (path) => auth(app.router.parse(path)));
   return (request, reply) => {
     const requirement = requirementOf(requestPath(request.url));
     return requirement === undefined ? undefined : fastify.authorize!(request, reply, requirement);

@@ -2,6 +2,7 @@ import { hash } from 'node:crypto';
 import { negotiate } from '@fastify/accept-negotiator';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
+import { boundedMemo } from '../cache/bounded-memo.js';
 import { errorBody } from '../errors/error-response.js';
 
 /**
@@ -85,21 +86,14 @@ export function addVary(reply: FastifyReply, ...fields: string[]): void {
  * A Vary value's fields, parsed once per distinct value: every page answer adds to Vary two or
  * three times, and the values seen are a handful.
  */
-const parsedVary = new Map<string, { fields: string[]; known: Set<string> }>();
-function varyFields(value: string): { fields: string[]; known: Set<string> } {
-  let parsed = parsedVary.get(value);
-  if (parsed === undefined) {
-    const fields = value
-      .split(',')
-      .map((field) => field.trim())
-      .filter(Boolean);
-    parsed = { fields, known: new Set(fields.map((field) => field.toLowerCase())) };
-    // Values come from our own code and handlers, not from clients; the bound is a safety net.
-    if (parsedVary.size >= 256) parsedVary.clear();
-    parsedVary.set(value, parsed);
-  }
-  return parsed;
-}
+// Values come from our own code and handlers, not from clients; the bound is a safety net.
+const varyFields = boundedMemo(256, (value) => {
+  const fields = value
+    .split(',')
+    .map((field) => field.trim())
+    .filter(Boolean);
+  return { fields, known: new Set(fields.map((field) => field.toLowerCase())) };
+});
 
 const ENCODINGS = ['br', 'gzip', 'identity'];
 

@@ -13,6 +13,7 @@ import type { RenderedPage } from '../cache/page-cache.js';
 import type { DevIntegration } from '../dev/dev-integration.js';
 import { actionName, serverTimingHeader, type EffectArrival } from './server-timing.js';
 import '../auth/fastify-types.js';
+import { boundedMemo } from '../cache/bounded-memo.js';
 import { requestLocale } from '../i18n/request-locale.js';
 
 /**
@@ -220,18 +221,11 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
 
   // Parsing a path and writing it back is pure, and page-cache hits ask for the same few paths over
   // and over: remembered, bounded so that a crawl of unique URLs cannot grow it.
-  const canonicalPaths = new Map<string, string>();
-  const canonicalPath = (path: string): string => {
+  const canonicalPath = boundedMemo(CANONICAL_PATHS_KEPT, (path) => {
     if (!app.router.href) return path;
-    let canonical = canonicalPaths.get(path);
-    if (canonical === undefined) {
-      const route = app.router.parse(path);
-      canonical = route.ok ? app.router.href(route.destination) : path;
-      if (canonicalPaths.size >= CANONICAL_PATHS_KEPT) canonicalPaths.clear();
-      canonicalPaths.set(path, canonical);
-    }
-    return canonical;
-  };
+    const route = app.router.parse(path);
+    return route.ok ? app.router.href(route.destination) : path;
+  });
   const cachePath = (request: FastifyRequest): string => {
     const canonical = canonicalPath(requestPath(request.url));
     return app.locales ? app.locales.localize(localeOf(request), canonical) : canonical;
