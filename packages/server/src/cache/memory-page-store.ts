@@ -18,16 +18,18 @@ export function createMemoryPageStore(options: { maxBytes: number; now?: () => n
     sizeCalculation: entrySize,
     dispose: (entry, key) => untag(key, entry),
   });
+  const peek = (key: string): PageEntry | undefined => {
+    const entry = cache.get(key);
+    if (entry && entry.staleUntil <= now()) {
+      cache.delete(key);
+      return undefined;
+    }
+    return entry;
+  };
   return {
     kind: 'memory',
-    async get(key) {
-      const entry = cache.get(key);
-      if (entry && entry.staleUntil <= now()) {
-        cache.delete(key);
-        return undefined;
-      }
-      return entry;
-    },
+    get: async (key) => peek(key),
+    peek,
     async set(key, entry, ifGeneration) {
       if (ifGeneration !== undefined && ifGeneration !== generation) return false;
       cache.set(key, entry);

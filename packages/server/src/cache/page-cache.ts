@@ -32,6 +32,11 @@ export interface PageCache {
   /** A servable entry and whether it is still fresh; store failures read as a miss. */
   lookup(key: string): Promise<{ entry: PageEntry; state: 'fresh' | 'stale' } | undefined>;
   /**
+   * Whether `entry` is still the fresh entry for the key, answered without waiting, and counted as
+   * a hit when it is; false whenever that cannot be known at once (a shared store).
+   */
+  isFresh(key: string, entry: PageEntry): boolean;
+  /**
    * Renders once for every concurrent caller of the same key (single flight); a cacheable result
    * is stored. `leader` tells the caller whether its own render produced the page.
    */
@@ -133,6 +138,11 @@ export function createPageCache(options: PageCacheOptions): PageCache {
       const fresh = entry.freshUntil > now();
       emit(fresh ? 'hit' : 'stale');
       return { entry, state: fresh ? 'fresh' : 'stale' };
+    },
+    isFresh(key, entry) {
+      if (store.peek?.(key) !== entry || entry.freshUntil <= now()) return false;
+      emit('hit');
+      return true;
     },
     async render(key, produce) {
       const { promise, leader } = run(key, produce);

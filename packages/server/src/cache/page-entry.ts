@@ -24,6 +24,11 @@ export interface PageCacheStore {
   readonly kind: 'memory' | 'redis';
   get(key: string): Promise<PageEntry | undefined>;
   /**
+   * The entry held in this process's memory, found without waiting (stores that keep entries
+   * elsewhere do not have it): what lets a hit be answered before any asynchronous step.
+   */
+  peek?(key: string): PageEntry | undefined;
+  /**
    * Stores the entry; with `ifGeneration`, only while no invalidation has happened since that
    * generation was read (on any instance sharing the store). Resolves whether it was stored.
    */

@@ -1,7 +1,14 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  onResponseHookHandler,
+  preParsingHookHandler,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import type { PageCache } from '../cache/page-cache.js';
 import type { PageEntry } from '../cache/page-entry.js';
+import { createHitReplay } from '../cache/hit-replay.js';
 import { addVary, negotiateEncoding } from '../http/representation.js';
 import type { PageCapture } from '../prerender/page-capture.js';
 import type { PrerenderedPages } from '../prerender/prerendered-files.js';
@@ -103,8 +110,24 @@ async function ssrPagesPlugin(fastify: FastifyInstance, options: SsrPagesOptions
   };
   const { capture } = options;
   const prerendered = options.prerendered ?? new Map<string, PageEntry>();
+  // Hits are replayed only where their freshness is known at once: memory, or prerendered pages.
+  const replay = cache?.store.peek || prerendered.size > 0 ? createHitReplay() : undefined;
+  replay?.decorate(fastify);
+  const isFresh = (key: string, entry: PageEntry) => cache?.isFresh(key, entry) ?? false;
+  const unchanging = () => true;
+  // The replay point is the last step before the body is read: every onRequest step, the rate
+  // limiter's included, has run by then.
+  const replayPoint: preParsingHookHandler = (request, reply, payload, done) => {
+    if (!capture?.active) replay!.replay(request, reply);
+    done(null, payload);
+  };
+  const rememberHit: onResponseHookHandler = (request, reply, done) => {
+    replay!.sent(request, reply);
+    done();
+  };
+  const replayHooks = replay ? { preParsing: replayPoint, onResponse: rememberHit } : {};
 
-  fastify.get('/*', { onRequest: markPrivateOnSetCookie, preHandler }, async (request, reply) => {
+  fastify.get('/*', { onRequest: markPrivateOnSetCookie, preHandler, ...replayHooks }, async (request, reply) => {
     if (isApi(request)) return reply.callNotFound();
     if (capture?.active) {
       const page = await renderer.render(request, reply);
@@ -117,6 +140,7 @@ async function ssrPagesPlugin(fastify: FastifyInstance, options: SsrPagesOptions
     const key = keyOf(request);
     const built = prerendered.get(key);
     if (built) {
+      replay?.served(reply, { key, entry: built, current: unchanging });
       mark(reply, 'PRERENDERED');
       return serveEntry(reply, request, built, renderer, compressed);
     }
@@ -124,6 +148,7 @@ async function ssrPagesPlugin(fastify: FastifyInstance, options: SsrPagesOptions
     const found = await cache.lookup(key);
     if (found) {
       if (found.state === 'stale') cache.refresh(key, () => renderer.render(request, reply));
+      else replay?.served(reply, { key, entry: found.entry, current: isFresh });
       mark(reply, found.state === 'fresh' ? 'HIT' : 'STALE');
       return serveEntry(reply, request, found.entry, renderer, compressed);
     }
