@@ -203,13 +203,16 @@ async function main() {
     }
   };
   const captureHome = async () => {
-    const home = await fetch(`${handles[source].url}/`, { headers: { accept: 'text/html' } });
+    // The load asks without Accept-Encoding, so the identity answer's headers are the ones to copy
+    // (fetch would otherwise ask for gzip and the copy would claim an encoding its bytes lack).
+    const asked = { accept: 'text/html', 'accept-encoding': 'identity' };
+    const home = await fetch(`${handles[source].url}/`, { headers: asked });
     writeFileSync(run.htmlFile, Buffer.from(await home.arrayBuffer()));
     // Raw Fastify sends the headers of a hit on ours' page cache (the second request: the first may be its miss).
     const cached = handles[inTier(tiers[0], 'ours-cached')] ?? handles[source];
     let hit;
     for (let i = 0; i < 2; i++) {
-      hit = await fetch(`${cached.url}/`, { headers: { accept: 'text/html' } });
+      hit = await fetch(`${cached.url}/`, { headers: asked });
       await hit.arrayBuffer();
     }
     writeFileSync(run.headersFile, JSON.stringify(Object.fromEntries(hit.headers), null, 2));
