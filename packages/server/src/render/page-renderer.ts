@@ -221,11 +221,13 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
 
   // Parsing a path and writing it back is pure, and page-cache hits ask for the same few paths over
   // and over: remembered, bounded so that a crawl of unique URLs cannot grow it.
-  const canonicalPath = boundedMemo(CANONICAL_PATHS_KEPT, (path) => {
-    if (!app.router.href) return path;
-    const route = app.router.parse(path);
-    return route.ok ? app.router.href(route.destination) : path;
-  });
+  const { href } = app.router;
+  const canonicalPath = href
+    ? boundedMemo(CANONICAL_PATHS_KEPT, (path) => {
+        const route = app.router.parse(path);
+        return route.ok ? href(route.destination) : path;
+      })
+    : (path: string) => path;
   const cachePath = (request: FastifyRequest): string => {
     const canonical = canonicalPath(requestPath(request.url));
     return app.locales ? app.locales.localize(localeOf(request), canonical) : canonical;
