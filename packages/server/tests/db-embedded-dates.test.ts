@@ -5,9 +5,11 @@
  */
 import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
-import { date, integer, pgTable, timestamp } from 'drizzle-orm/pg-core';
+import { date, integer, numeric, pgTable, timestamp } from 'drizzle-orm/pg-core';
+import { drizzle } from 'drizzle-orm/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../src/db/open-database.js';
+import { parseDatesPerCaller } from '../src/db/pglite-date-parsing.js';
 
 const events = pgTable('events', {
   id: integer('id').primaryKey(),
@@ -15,6 +17,13 @@ const events = pgTable('events', {
   localAt: timestamp('local_at').notNull(),
   day: date('day').notNull(),
   dayAsDate: date('day_as_date', { mode: 'date' }).notNull(),
+});
+
+const lists = pgTable('lists', {
+  id: integer('id').primaryKey(),
+  ats: timestamp('ats', { withTimezone: true }).array(),
+  days: date('days').array(),
+  amounts: numeric('amounts').array(),
 });
 
 const AT = '2026-11-30T12:34:56.789Z';
@@ -79,5 +88,40 @@ describe('dates on the embedded database', () => {
   it('nulls stay null', async () => {
     const { rows } = await client.query<{ at: Date | null }>('select null::timestamptz as at');
     expect(rows[0]!.at).toBeNull();
+  });
+
+  it('Drizzle reads array columns of dates, timestamps and numerics as it maps them', async () => {
+    await database.db.execute(
+      sql.raw('create table lists (id integer primary key, ats timestamptz[], days date[], amounts numeric[])'),
+    );
+    await database.db
+      .insert(lists)
+      .values({ id: 1, ats: [new Date(AT), new Date(0)], days: ['2026-11-30', '1999-01-02'], amounts: ['1.50', '-2'] });
+    const [row] = await database.db.select().from(lists);
+    expect(row).toEqual({
+      id: 1,
+      ats: [new Date(AT), new Date(0)],
+      days: ['2026-11-30', '1999-01-02'],
+      amounts: ['1.50', '-2'],
+    });
+  });
+});
+
+describe("the installed Drizzle's per-statement parsers", () => {
+  it('never reach PGlite, which would copy its whole parser table for each statement', async () => {
+    const options: unknown[] = [];
+    const target = {
+      query: async (_text: string, _params?: unknown[], option?: unknown) => {
+        options.push(option);
+        return { rows: [], fields: [] };
+      },
+      exec: async () => [],
+    };
+    parseDatesPerCaller(target as unknown as PGlite);
+    const db = drizzle({ client: target as unknown as PGlite });
+    await db.select().from(events);
+    await db.execute(sql`select 1`);
+    expect(options).toHaveLength(2);
+    for (const option of options) expect(option).not.toHaveProperty('parsers');
   });
 });
