@@ -48,15 +48,18 @@ interface Frame {
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-const HTML_UNSAFE = /[<>&\u2028\u2029]/g;
-const HTML_UNSAFE_TEST = /[<>&\u2028\u2029]/;
-const HTML_ESCAPES: Readonly<Record<string, string>> = {
-  '<': '\\u003c',
-  '>': '\\u003e',
-  '&': '\\u0026',
-  '\u2028': '\\u2028',
-  '\u2029': '\\u2029',
-};
+/**
+ * Characters JSON leaves as they are that HTML or older JavaScript parsers do not, with their
+ * `\u` escapes. One native replaceAll per character present: a regex replace calling a function
+ * per match took a third of the whole serialization on a page with markup in its state.
+ */
+const HTML_ESCAPES: readonly (readonly [string, string])[] = [
+  ['<', '\\u003c'],
+  ['>', '\\u003e'],
+  ['&', '\\u0026'],
+  ['\u2028', '\\u2028'],
+  ['\u2029', '\\u2029'],
+];
 
 function keySegment(key: Key): string {
   if (typeof key === 'number') return `[${key}]`;
@@ -272,7 +275,12 @@ function stringifyDeep(state: unknown): string {
   return parts.join('');
 }
 
-const escapeMarkup = (ch: string): string => HTML_ESCAPES[ch]!;
+function escapeMarkup(json: string): string {
+  let escaped = json;
+  for (const [unsafe, escape] of HTML_ESCAPES)
+    if (escaped.includes(unsafe)) escaped = escaped.replaceAll(unsafe, escape);
+  return escaped;
+}
 
 /**
  * Nesting the fast check follows before handing over to {@link validate}: below JSON.stringify's
@@ -340,5 +348,5 @@ function isCertainlyPlain(value: unknown, depth: number): boolean {
 export function serializeState(state: unknown): string {
   const depth = isCertainlyPlain(state, 0) ? 0 : validate(state);
   const json = depth > NATIVE_STRINGIFY_DEPTH ? stringifyDeep(state) : JSON.stringify(state);
-  return HTML_UNSAFE_TEST.test(json) ? json.replace(HTML_UNSAFE, escapeMarkup) : json;
+  return escapeMarkup(json);
 }
