@@ -35,6 +35,20 @@ describe('messages', () => {
     expect(dateFormat('fr', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date('2026-11-30T12:00:00Z'))).toBe(
       '30 novembre 2026',
     );
+    // One options object given to two kinds of formatter gets each its own kind.
+    const shared = {};
+    expect(numberFormat('en', shared)).toBeInstanceOf(Intl.NumberFormat);
+    expect(dateFormat('en', shared)).toBeInstanceOf(Intl.DateTimeFormat);
+  });
+
+  it('plural gives the same text for a count seen before, -0 included', () => {
+    const forms = { one: '# item', other: '# items' };
+    for (let round = 0; round < 2; round++) {
+      expect(plural('en', 0, forms)).toBe('0 items');
+      expect(plural('en', -0, forms)).toBe('-0 items');
+      expect(plural('en', 1.5, forms)).toBe('1.5 items');
+      expect(plural('fr', 1, forms)).toBe('1 item');
+    }
   });
 
   it('loads a locale once, on demand, and refuses one not loaded', async () => {

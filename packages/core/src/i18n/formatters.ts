@@ -2,34 +2,36 @@
  * Intl formatters, made once per locale and options and reused: building one costs far more than
  * formatting with it (a page of dates built one per call spent ~14% of its render doing so).
  */
-const cache = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat | Intl.PluralRules>();
+type Formatter = Intl.DateTimeFormat | Intl.NumberFormat | Intl.PluralRules;
 
-/**
- * Options passed as one constant object (the usual way) are serialized once, not on every call:
- * a page formats dozens of dates. A fresh literal per call still works; it is serialized each time.
- */
-const optionKeys = new WeakMap<object, string>();
-function optionsKey(options: object): string {
-  let key = optionKeys.get(options);
-  if (key === undefined) {
-    key = JSON.stringify(options);
-    optionKeys.set(options, key);
-  }
-  return key;
-}
+type Kind = 'date' | 'number' | 'plural';
 
-function cached<F extends Intl.DateTimeFormat | Intl.NumberFormat | Intl.PluralRules>(
-  kind: string,
-  locale: string,
-  options: object | undefined,
-  make: () => F,
-): F {
-  const key = `${kind}\0${locale}\0${options === undefined ? '' : optionsKey(options)}`;
-  let formatter = cache.get(key) as F | undefined;
-  if (!formatter) {
-    formatter = make();
-    cache.set(key, formatter);
+/** By kind, options object and locale: the usual constant options object finds its formatter without building a key. */
+const byOptions: Record<Kind, WeakMap<object, Map<string, Formatter>>> = {
+  date: new WeakMap(),
+  number: new WeakMap(),
+  plural: new WeakMap(),
+};
+/** Without options, by kind and locale. */
+const withoutOptions = new Map<string, Formatter>();
+/** By a key built from the options' content, for options passed as a fresh literal per call. */
+const byContent = new Map<string, Formatter>();
+
+function cached<F extends Formatter>(kind: Kind, locale: string, options: object | undefined, make: () => F): F {
+  if (options === undefined) {
+    const key = `${kind}\0${locale}`;
+    let formatter = withoutOptions.get(key) as F | undefined;
+    if (!formatter) withoutOptions.set(key, (formatter = make()));
+    return formatter;
   }
+  let forOptions = byOptions[kind].get(options);
+  if (!forOptions) byOptions[kind].set(options, (forOptions = new Map()));
+  const known = forOptions.get(locale) as F | undefined;
+  if (known) return known;
+  const key = `${kind}\0${locale}\0${JSON.stringify(options)}`;
+  let formatter = byContent.get(key) as F | undefined;
+  if (!formatter) byContent.set(key, (formatter = make()));
+  forOptions.set(locale, formatter);
   return formatter;
 }
 
@@ -57,11 +59,28 @@ export type PluralForms = Partial<Record<Exclude<Intl.LDMLPluralRule, 'other'>, 
  * else `other`. `#` in the chosen text becomes the count, formatted for the locale.
  */
 export function plural(locale: string, count: number, forms: PluralForms): string {
-  const text =
-    forms[count] ??
-    (forms as Partial<Record<Intl.LDMLPluralRule, string>>)[pluralRules(locale).select(count)] ??
-    forms.other;
-  return text.replaceAll('#', numberFormat(locale).format(count));
+  const { category, shown } = countIn(locale, count);
+  const text = forms[count] ?? (forms as Partial<Record<Intl.LDMLPluralRule, string>>)[category] ?? forms.other;
+  return text.includes('#') ? text.replaceAll('#', shown) : text;
+}
+
+/** Counts seen per locale, remembered: pages show the same few dozen counts over and over. */
+const COUNTS_KEPT = 1000;
+const counts = new Map<string, Map<number, { category: Intl.LDMLPluralRule; shown: string }>>();
+
+function countIn(locale: string, count: number): { category: Intl.LDMLPluralRule; shown: string } {
+  // -0 shares 0's key in a Map but is written "-0".
+  if (Object.is(count, -0))
+    return { category: pluralRules(locale).select(count), shown: numberFormat(locale).format(count) };
+  let known = counts.get(locale);
+  if (!known) counts.set(locale, (known = new Map()));
+  let found = known.get(count);
+  if (!found) {
+    found = { category: pluralRules(locale).select(count), shown: numberFormat(locale).format(count) };
+    if (known.size >= COUNTS_KEPT) known.clear();
+    known.set(count, found);
+  }
+  return found;
 }
 
 /** ICU's `select`: the text for a value, else `other`. */
