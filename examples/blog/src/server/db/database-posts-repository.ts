@@ -49,6 +49,26 @@ export function commentOf(row: typeof comments.$inferSelect): Comment {
   };
 }
 
+/**
+ * The two reads every uncached list and post page makes, built once per database: Drizzle
+ * otherwise rebuilds their SQL from the column objects on each call (~100 µs of a list page in a
+ * profile, more than the rows' own mapping).
+ */
+function pageReads(db: Db<BlogSchema>) {
+  return {
+    list: db
+      .select(summaryColumns)
+      .from(posts)
+      .orderBy(desc(posts.publishedAt), desc(posts.id))
+      .prepare('blog_list_posts'),
+    get: db
+      .select(postColumns)
+      .from(posts)
+      .where(eq(posts.id, sql.placeholder('id')))
+      .prepare('blog_get_post'),
+  };
+}
+
 /** A statement runner inside the comment's transaction. */
 export type CommentTransaction = Parameters<Parameters<Db<BlogSchema>['transaction']>[0]>[0];
 
@@ -68,13 +88,20 @@ export function createDatabasePostsRepository(
   database: () => Db<BlogSchema>,
   options: DatabasePostsRepositoryOptions = {},
 ): PostsRepository {
+  const prepared = new WeakMap<Db<BlogSchema>, ReturnType<typeof pageReads>>();
+  const reads = () => {
+    const db = database();
+    let found = prepared.get(db);
+    if (!found) prepared.set(db, (found = pageReads(db)));
+    return found;
+  };
   return {
     async listPosts() {
-      const rows = await database().select(summaryColumns).from(posts).orderBy(desc(posts.publishedAt), desc(posts.id));
+      const rows = await reads().list.execute();
       return rows.map(summaryOf);
     },
     async getPost(id) {
-      const [row] = await database().select(postColumns).from(posts).where(eq(posts.id, id));
+      const [row] = await reads().get.execute({ id });
       return row ? postOf(row) : undefined;
     },
     async getPostSource(id) {
