@@ -19,9 +19,11 @@ import { clientDir, ENTRY, pageSource, readClientManifest, staticClosure } from 
  * runtime, store, router, query cache, i18n), the blog 7.1, its English texts 1.0 and the chunks'
  * glue (imports, exports, Svelte templates) 2.7. The 20 kB goal is not reached: Svelte's runtime
  * alone is 14 of it, which would leave 6 kB for a store with effects, a router, a query cache, the
- * app shell, the list and its texts.
+ * app shell, the list and its texts. 35,695 once formatted dates (the blog's format.ts) and plural
+ * counts (core's plural) are remembered: shared code, kept for the server's sake, where formatting
+ * was ~150 µs of an uncached list page.
  */
-const HOME_JS_BUDGET_GZIP = 35_500;
+const HOME_JS_BUDGET_GZIP = 35_700;
 
 const gzipBytes = (file: string) => gzipSync(readFileSync(`${clientDir}${file}`), { level: 9 }).length;
 

@@ -2,36 +2,34 @@
  * Intl formatters, made once per locale and options and reused: building one costs far more than
  * formatting with it (a page of dates built one per call spent ~14% of its render doing so).
  */
-type Formatter = Intl.DateTimeFormat | Intl.NumberFormat | Intl.PluralRules;
+const cache = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat | Intl.PluralRules>();
 
-type Kind = 'date' | 'number' | 'plural';
-
-/** By kind, options object and locale: the usual constant options object finds its formatter without building a key. */
-const byOptions: Record<Kind, WeakMap<object, Map<string, Formatter>>> = {
-  date: new WeakMap(),
-  number: new WeakMap(),
-  plural: new WeakMap(),
-};
-/** Without options, by kind and locale. */
-const withoutOptions = new Map<string, Formatter>();
-/** By a key built from the options' content, for options passed as a fresh literal per call. */
-const byContent = new Map<string, Formatter>();
-
-function cached<F extends Formatter>(kind: Kind, locale: string, options: object | undefined, make: () => F): F {
-  if (options === undefined) {
-    const key = `${kind}\0${locale}`;
-    let formatter = withoutOptions.get(key) as F | undefined;
-    if (!formatter) withoutOptions.set(key, (formatter = make()));
-    return formatter;
+/**
+ * Options passed as one constant object (the usual way) are serialized once, not on every call:
+ * a page formats dozens of dates. A fresh literal per call still works; it is serialized each time.
+ */
+const optionKeys = new WeakMap<object, string>();
+function optionsKey(options: object): string {
+  let key = optionKeys.get(options);
+  if (key === undefined) {
+    key = JSON.stringify(options);
+    optionKeys.set(options, key);
   }
-  let forOptions = byOptions[kind].get(options);
-  if (!forOptions) byOptions[kind].set(options, (forOptions = new Map()));
-  const known = forOptions.get(locale) as F | undefined;
-  if (known) return known;
-  const key = `${kind}\0${locale}\0${JSON.stringify(options)}`;
-  let formatter = byContent.get(key) as F | undefined;
-  if (!formatter) byContent.set(key, (formatter = make()));
-  forOptions.set(locale, formatter);
+  return key;
+}
+
+function cached<F extends Intl.DateTimeFormat | Intl.NumberFormat | Intl.PluralRules>(
+  kind: string,
+  locale: string,
+  options: object | undefined,
+  make: () => F,
+): F {
+  const key = `${kind}\0${locale}\0${options === undefined ? '' : optionsKey(options)}`;
+  let formatter = cache.get(key) as F | undefined;
+  if (!formatter) {
+    formatter = make();
+    cache.set(key, formatter);
+  }
   return formatter;
 }
 
