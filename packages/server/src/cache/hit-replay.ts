@@ -1,5 +1,7 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isPrivateReply } from '../http/cache-control.js';
+import { varyFields } from '../http/representation.js';
 import type { PageEntry } from './page-entry.js';
 import '../auth/fastify-types.js';
 
@@ -152,14 +154,11 @@ export function createHitReplay(options: HitReplayOptions = {}): HitReplay {
       const before = (reply as Noted)[BEFORE];
       const source = (reply as Noted)[SOURCE];
       if (!before || !source || reply.statusCode !== 200) return;
+      if (isPrivateReply(reply)) return;
       const after = reply.getHeaders();
-      if (after['set-cookie'] !== undefined || /\b(private|no-store)\b/.test(String(after['cache-control'] ?? '')))
-        return;
-      const vary = String(after.vary ?? '')
-        .split(',')
-        .map((name) => name.trim().toLowerCase())
-        .filter(Boolean);
-      if (vary.includes('*')) return;
+      const { known } = varyFields(String(after.vary ?? ''));
+      if (known.has('*')) return;
+      const vary = [...known];
       const encoding = after['content-encoding'];
       const body = encoding === undefined ? 'body' : BODY_OF[String(encoding)];
       // Only an answer that sent the entry's own bytes, as they are, is replayed.

@@ -50,6 +50,11 @@ function cacheControlFor(
   return 'no-store';
 }
 
+/** The response may not be shared: it sets a cookie, or its Cache-Control says private or no-store. */
+export function isPrivateReply(reply: FastifyReply): boolean {
+  return reply.hasHeader('set-cookie') || /\b(private|no-store)\b/.test(String(reply.getHeader('cache-control') ?? ''));
+}
+
 export const cacheControl = fp(cacheControlPlugin, { name: '@composable-svelte/cache-control', fastify: '5.x' });
 
 /** The page preset from the config's max-age and stale-while-revalidate seconds. */

@@ -87,7 +87,7 @@ export function addVary(reply: FastifyReply, ...fields: string[]): void {
  * three times, and the values seen are a handful.
  */
 // Values come from our own code and handlers, not from clients; the bound is a safety net.
-const varyFields = boundedMemo(256, (value) => {
+export const varyFields = boundedMemo(256, (value) => {
   const fields = value
     .split(',')
     .map((field) => field.trim())

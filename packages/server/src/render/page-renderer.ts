@@ -15,6 +15,7 @@ import { actionName, serverTimingHeader, type EffectArrival } from './server-tim
 import '../auth/fastify-types.js';
 import { boundedMemo } from '../cache/bounded-memo.js';
 import { requestLocale } from '../i18n/request-locale.js';
+import { isPrivateReply } from '../http/cache-control.js';
 
 /**
  * The path and query of a request target. An origin-form target ("/a?b") is taken as it is —
@@ -111,9 +112,6 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
     `<${assets.script.href}>; rel=modulepreload`,
   ].join(', ');
 
-  const isPrivate = (reply: FastifyReply) =>
-    reply.hasHeader('set-cookie') || /\b(private|no-store)\b/.test(String(reply.getHeader('cache-control') ?? ''));
-
   const render = async (request: FastifyRequest, reply: FastifyReply): Promise<RenderedPage> => {
     const controller = new AbortController();
     const onClose = () => {
@@ -185,7 +183,7 @@ export function createPageRenderer<S, A, D, Dest extends { route: string }>(
       return {
         status,
         html,
-        cacheable: status === 200 && !isPrivate(reply),
+        cacheable: status === 200 && !isPrivateReply(reply),
         tags: app.cacheTags?.(created.state) ?? [],
       };
     } catch (error) {

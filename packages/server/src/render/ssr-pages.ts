@@ -116,7 +116,6 @@ async function ssrPagesPlugin(fastify: FastifyInstance, options: SsrPagesOptions
   // Hits are replayed only where their freshness is known at once: memory, or prerendered pages.
   const replay = cache?.store.peek || prerendered.size > 0 ? createHitReplay() : undefined;
   replay?.decorate(fastify);
-  const isFresh = (key: string, entry: PageEntry) => cache?.isFresh(key, entry) ?? false;
   const unchanging = () => true;
   // The replay point is the last step before the body is read: every onRequest step, the rate
   // limiter's included, has run by then.
@@ -151,7 +150,7 @@ async function ssrPagesPlugin(fastify: FastifyInstance, options: SsrPagesOptions
     const found = await cache.lookup(key);
     if (found) {
       if (found.state === 'stale') cache.refresh(key, () => renderer.render(request, reply));
-      else replay?.served(reply, { key, entry: found.entry, current: isFresh });
+      else replay?.served(reply, { key, entry: found.entry, current: cache.isFresh });
       mark(reply, found.state === 'fresh' ? 'HIT' : 'STALE');
       return serveEntry(reply, request, found.entry, renderer, compressed);
     }

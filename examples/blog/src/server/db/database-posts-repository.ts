@@ -41,13 +41,7 @@ function summaryOf(row: SummaryRow): PostSummary {
 
 function postOf(row: PostRow): Post {
   return {
-    id: row.id,
-    title: row.title,
-    author: row.author,
-    publishedAt: row.publishedAt.toISOString(),
-    excerpt: row.excerpt,
-    commentCount: row.commentCount,
-    coverUrl: row.coverUrl,
+    ...summaryOf(row),
     bodyHtml: row.bodyHtml,
     authorId: row.authorId,
     updatedAt: row.updatedAt?.toISOString() ?? null,
