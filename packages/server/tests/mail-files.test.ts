@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CSP } from '../src/security/headers.js';
 import { createFileMailer } from '../src/mail/file-mailer.js';
 import { createMailer } from '../src/mail/create-mailer.js';
@@ -61,6 +61,24 @@ describe('file mailer', () => {
     expect(head).not.toContain('ü');
     expect(body.length).toBeGreaterThan(0);
     expect(JSON.parse(readFileSync(join(dir, files[1]!), 'utf8'))).toMatchObject({ messageId, ...HOSTILE });
+    mailer.close();
+  });
+
+  it('names messages so that they sort in the order they were sent, even within one millisecond', async () => {
+    const dir = mailDir();
+    const mailer = createFileMailer({ dir, from: 'no-reply@field-notes.test' });
+    // A clock stuck on one millisecond: every message is sent "at once".
+    const now = vi.spyOn(Date, 'now').mockReturnValue(Date.UTC(2026, 11, 1));
+    try {
+      for (let n = 0; n < 40; n++) await mailer.send({ to: 'reader@example.com', subject: `mail ${n}`, text: `${n}` });
+    } finally {
+      now.mockRestore();
+    }
+    const subjects = readdirSync(dir)
+      .filter((name) => name.endsWith('.json'))
+      .sort()
+      .map((name) => (JSON.parse(readFileSync(join(dir, name), 'utf8')) as { subject: string }).subject);
+    expect(subjects).toEqual(Array.from({ length: 40 }, (_, n) => `mail ${n}`));
     mailer.close();
   });
 });

@@ -17,13 +17,17 @@ export interface FileMailerOptions {
 export function createFileMailer(options: FileMailerOptions): Mailer {
   const transport = createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
   let ready: Promise<unknown> | undefined;
+  // Ids sort in the order messages were sent, even two in one millisecond: the viewer and anyone
+  // reading "the newest mail" go by that order.
+  let lastStamp = 0;
   return {
     kind: 'files',
     async send(message: MailMessage) {
       ready ??= mkdir(options.dir, { recursive: true });
       await ready;
       const info = await transport.sendMail({ from: options.from, ...message });
-      const id = `${Date.now()}-${randomBytes(6).toString('hex')}`;
+      lastStamp = Math.max(Date.now(), lastStamp + 1);
+      const id = `${lastStamp}-${randomBytes(6).toString('hex')}`;
       const summary: StoredMailSummary = {
         id,
         messageId: info.messageId,
