@@ -10,7 +10,7 @@ export const KB = 1000;
  * `verified`: the tier's minimal-SSR ceiling sent ours' HTML at run start; if not, its ratios are
  * shown but FLAGGED, never passed or missed.
  */
-function tierChecks(tier, rps, p99, verified) {
+function tierChecks(tier, rps, p99, p99Established, verified) {
   const id = (base) => inTier(tier, base);
   const label = (text) => `[${tier}] ${text}`;
   const againstCeiling = { ceiling: true };
@@ -76,10 +76,27 @@ function tierChecks(tier, rps, p99, verified) {
       ...againstCeiling,
     },
     {
+      id: id('p99-established-home-vs-ceiling'),
+      label: label('p99 uncached / on established connections : ours ÷ ceiling (info)'),
+      value: ratio(p99Established(id('ours-home')), p99Established(id('ceiling-ssr-home'))),
+      target: null,
+      op: '<=',
+      unit: 'x',
+      ...againstCeiling,
+    },
+    {
       id: id('p99-cached'),
       label: label('p99 latency, cached /'),
       value: p99(id('ours-home-cached')),
       target: 8,
+      op: '<=',
+      unit: 'ms',
+    },
+    {
+      id: id('p99-established-cached'),
+      label: label('p99 latency, cached /, established connections (info)'),
+      value: p99Established(id('ours-home-cached')),
+      target: null,
       op: '<=',
       unit: 'ms',
     },
@@ -102,6 +119,7 @@ function tierChecks(tier, rps, p99, verified) {
 export function evaluate({ scenarios, sizes, tiers, startup, verifiedTiers, clientJs }) {
   const rps = (id) => scenarios[id]?.summary?.rps ?? null;
   const p99 = (id) => scenarios[id]?.summary?.p99 ?? null;
+  const p99Established = (id) => scenarios[id]?.summary?.p99Established ?? null;
   const overhead = (on, off) => {
     const r = ratio(rps(on), rps(off));
     return r === null ? null : 1 - r;
@@ -113,7 +131,7 @@ export function evaluate({ scenarios, sizes, tiers, startup, verifiedTiers, clie
     .map((s) => s.id);
 
   const checks = [
-    ...tiers.flatMap((tier) => tierChecks(tier, rps, p99, verifiedTiers.has(tier))),
+    ...tiers.flatMap((tier) => tierChecks(tier, rps, p99, p99Established, verifiedTiers.has(tier))),
     {
       id: 'postgres-vs-embedded',
       tier: null,

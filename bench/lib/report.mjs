@@ -36,7 +36,7 @@ export function renderReport(results) {
 
   out.push(
     table(
-      ['tier', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'err', 'non-2xx', 'rounds req/s'],
+      ['tier', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'p99 est. ms', 'max ms', 'err', 'non-2xx', 'rounds req/s'],
       Object.values(scenarios).map((s) =>
         s.summary
           ? [
@@ -45,14 +45,15 @@ export function renderReport(results) {
               int(s.summary.rps),
               ms(s.summary.p50),
               ms(s.summary.p99),
+              ms(s.summary.p99Established),
               ms(s.summary.max),
               s.summary.errors + s.summary.timeouts,
               s.summary.non2xx,
               s.summary.rpsPerRound.join(' / '),
             ]
-          : [s.tier ?? 'any', s.label, 'not run', '', '', '', '', '', s.error ?? ''],
+          : [s.tier ?? 'any', s.label, 'not run', '', '', '', '', '', '', s.error ?? ''],
       ),
-      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
     ),
     '',
   );
