@@ -8,6 +8,7 @@ import type { ServerConfig } from '../config/load-config.js';
 import type { PostgresPoolOptions } from '../stores/postgres-pool.js';
 import { parseDatesPerCaller, textDateParsers } from './pglite-date-parsing.js';
 import { timeQueries, type QueryObserver } from './query-observer.js';
+import { oneStatementPerTurn } from './statement-turns.js';
 
 /** A Drizzle database over either tier: the same query builder, schema and migrations for both. */
 export type Db<TSchema extends Record<string, unknown> = Record<string, never>> = PgDatabase<PgQueryResultHKT, TSchema>;
@@ -109,6 +110,8 @@ export async function openDatabase<TSchema extends Record<string, unknown> = Rec
       timeQueries(tx, current);
       return work(tx);
     });
+  // Outermost, so a statement's time in the query metrics is its own, not its wait for a turn.
+  oneStatementPerTurn(client);
   return {
     kind: 'embedded',
     db: drizzlePglite(client, schemaOption),
