@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { median, sum } from './stats.mjs';
+import { median, percentile, sum } from './stats.mjs';
 
 /**
  * One bounded autocannon run (it stops by itself after `duration` seconds). Responses are counted
@@ -15,7 +15,7 @@ export async function measure(url, { connections, duration }) {
     // Same request from every client; no Accept-Encoding, so every server sends identity bodies.
     headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },
   });
-  const split = splitByConnection(run);
+  const established = afterFirstRequests(run);
   const result = await run;
   const seconds = result.duration || duration;
   const ok = result['2xx'] ?? 0;
@@ -25,8 +25,7 @@ export async function measure(url, { connections, duration }) {
     rps: ok / seconds,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    p99Established: percentile(split.later, 0.99),
-    firstMax: split.first.length > 0 ? Math.max(...split.first) : null,
+    p99Established: percentile(established, 0.99),
     max: result.latency.max,
     bytesPerSec: result.throughput.average,
     errors: result.errors ?? 0,
@@ -38,7 +37,7 @@ export async function measure(url, { connections, duration }) {
 }
 
 /**
- * Latencies of each connection's first request and of the requests after it. A first request also
+ * Latencies of the requests after each connection's first. A first request also
  * waits for the server to accept its connection, and since libuv 1.45 (Node 20; libuv pull request
  * 3696) a server accepts one connection per turn of its event loop. When the 50 connections of a
  * round open at once and the first few already saturate the server, the last ones are accepted one
@@ -47,24 +46,14 @@ export async function measure(url, { connections, duration }) {
  * pays it in production too); `p99Established` leaves it out, so it says how the server answers the
  * connections it serves.
  */
-function splitByConnection(run) {
+function afterFirstRequests(run) {
   const seen = new Set();
-  const split = { first: [], later: [] };
+  const later = [];
   run.on('response', (client, _status, _bytes, responseTime) => {
-    if (seen.has(client)) split.later.push(responseTime);
-    else {
-      seen.add(client);
-      split.first.push(responseTime);
-    }
+    if (seen.has(client)) later.push(responseTime);
+    else seen.add(client);
   });
-  return split;
-}
-
-/** Nearest-rank percentile in ms, rounded to 0.1 ms; null for no values. */
-function percentile(values, fraction) {
-  if (values.length === 0) return null;
-  const sorted = Float64Array.from(values).sort();
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] * 10) / 10;
+  return later;
 }
 
 function statusCounts(result) {
@@ -83,7 +72,6 @@ export function summarize(rounds) {
     p99: median(rounds.map((r) => r.p99)),
     p99Established: median(rounds.map((r) => r.p99Established)),
     max: Math.max(...rounds.map((r) => r.max)),
-    firstMax: Math.max(...rounds.map((r) => r.firstMax ?? 0)),
     rpsPerRound: rounds.map((r) => Math.round(r.rps)),
     requests: sum(rounds.map((r) => r.requests)),
     errors: sum(rounds.map((r) => r.errors)),

@@ -29,20 +29,15 @@ export function oneStatementPerTurn(target: Statements): void {
   };
   const inTurn =
     <Args extends unknown[], R>(run: (...args: Args) => Promise<R>) =>
-    (...args: Args): Promise<R> =>
-      new Promise<R>((resolve, reject) => {
-        waiting.push(() => {
-          try {
-            run(...args).then(resolve, reject);
-          } catch (error) {
-            reject(error);
-          }
-        });
-        if (!scheduled) {
-          scheduled = true;
-          setImmediate(next);
-        }
-      });
+    (...args: Args): Promise<R> => {
+      const turn = new Promise<void>((resolve) => waiting.push(resolve));
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(next);
+      }
+      // Microtasks run before the next immediate: the statement starts within its turn.
+      return turn.then(() => run(...args));
+    };
   target.query = inTurn(target.query.bind(target)) as PGlite['query'];
   target.exec = inTurn(target.exec.bind(target)) as PGlite['exec'];
   target.transaction = inTurn(target.transaction.bind(target)) as PGlite['transaction'];
